@@ -1,0 +1,95 @@
+/**
+ * Media identity: how files that describe the same video or episode find each other.
+ * Every parser builds its document key and canonical URL through these functions, so two
+ * formats never disagree on what "the same media item" means.
+ */
+
+const YOUTUBE_ID = /^[A-Za-z0-9_-]{11}$/;
+
+/** The YouTube video ID in a watch/short/embed/thumbnail URL, or undefined. */
+export function youtubeIdFromUrl(url: string): string | undefined {
+  const m =
+    /(?:youtube\.com\/(?:watch\?(?:[^#\s]*&)?v=|shorts\/|embed\/|live\/)|youtu\.be\/|img\.youtube\.com\/vi\/|i\.ytimg\.com\/vi\/)([A-Za-z0-9_-]{11})/.exec(url);
+  return m?.[1];
+}
+
+export function isYoutubeId(id: string): boolean {
+  return YOUTUBE_ID.test(id);
+}
+
+export function youtubeUrl(id: string): string {
+  return `https://www.youtube.com/watch?v=${id}`;
+}
+
+/** A file named after a YouTube video (`bestpartners/subtitle/VIDEOID.txt`) gives its ID. */
+export function youtubeIdFromPath(relPath: string): string | undefined {
+  const base = relPath.split('/').pop() ?? '';
+  const stem = base.replace(/\.[A-Za-z0-9]{1,5}$/, '');
+  return isYoutubeId(stem) && /[0-9_-]|[A-Z].*[a-z]|[a-z].*[A-Z]/.test(stem) ? stem : undefined;
+}
+
+/** Strip tracking parameters and fragments so one episode has one URL. */
+export function canonicalUrl(url: string): string {
+  const yt = youtubeIdFromUrl(url);
+  if (yt) return youtubeUrl(yt);
+  try {
+    const u = new URL(url.trim());
+    u.hash = '';
+    for (const p of [...u.searchParams.keys()]) {
+      if (/^(utm_|spm$|from$|share|si$|s$|ref$)/.test(p)) u.searchParams.delete(p);
+    }
+    return u.toString();
+  } catch {
+    return url.trim();
+  }
+}
+
+/**
+ * The join key for a media item. Prefer a YouTube ID, then a URL; the fallback keeps the
+ * file's own identity (relPath, plus the entry number for multi-entry files).
+ */
+export function mediaKey(opts: { youtubeId?: string; url?: string; relPath: string; entry?: number }): string {
+  if (opts.youtubeId) return `youtube:${opts.youtubeId}`;
+  if (opts.url) {
+    const yt = youtubeIdFromUrl(opts.url);
+    return yt ? `youtube:${yt}` : `url:${canonicalUrl(opts.url)}`;
+  }
+  return `file:${opts.relPath}${opts.entry ? `#${opts.entry}` : ''}`;
+}
+
+/** `HH:MM:SS`, `MM:SS`, `HH:MM:SS.mmm` or `HH:MM:SS,mmm` to seconds; undefined if malformed. */
+export function parseTimecode(s: string): number | undefined {
+  const m = /^\s*(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?\s*$/.exec(s);
+  if (!m) return undefined;
+  const [, h, mm, ss, frac] = m;
+  return Number(h ?? 0) * 3600 + Number(mm) * 60 + Number(ss) + (frac ? Number(frac.padEnd(3, '0')) / 1000 : 0);
+}
+
+/** Seconds to `H:MM:SS` / `M:SS` for display. */
+export function formatTimecode(seconds: number): string {
+  const t = Math.floor(seconds);
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t % 3600) / 60);
+  const s = t % 60;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
+}
+
+/** A link to a moment: YouTube gets `&t=123s`; other URLs get a `#t=123` media fragment. */
+export function deepLink(url: string | null | undefined, seconds: number | null | undefined): string | null {
+  if (!url) return null;
+  if (seconds == null || !Number.isFinite(seconds)) return url;
+  const t = Math.max(0, Math.floor(seconds));
+  if (youtubeIdFromUrl(url)) return `${youtubeUrl(youtubeIdFromUrl(url)!)}&t=${t}s`;
+  return `${url.replace(/#.*$/, '')}#t=${t}`;
+}
+
+/** `YYYY-MM-DD` from loose date strings (`2025-3-4`, `2025/03/04`, `2025-03-04T…`); undefined otherwise. */
+export function isoDate(s: string | undefined): string | undefined {
+  if (!s) return undefined;
+  const m = /(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})/.exec(s);
+  if (!m) return undefined;
+  const [, y, mo, d] = m;
+  const iso = `${y}-${mo!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
+  return Number.isNaN(Date.parse(iso)) ? undefined : iso;
+}
