@@ -72,6 +72,11 @@ export interface ParsedDocument {
   entry?: number;
   metadata: DocumentMetadata;
   passages: ParsedPassage[];
+  /**
+   * The rendition's original text (Markdown) for display. Multi-entry parsers set it to the
+   * entry's own slice; when absent, a single-document file's whole text is used.
+   */
+  body?: string;
 }
 
 export interface ParseWarning {

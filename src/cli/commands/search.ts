@@ -1,0 +1,117 @@
+import { createInterface } from 'node:readline';
+import { search, type SearchHit, type SearchOptions } from '../../search/search.js';
+import { formatTimecode, isoDate } from '../../formats/media.js';
+import { libraryOption, UsageError, type Command, type Io, type Values } from '../command.js';
+import { openFor } from '../library.js';
+
+export const searchCommand: Command = {
+  name: 'search',
+  summary: 'find passages across every source, in either Chinese script or English',
+  usage: `engram search QUERY [--limit N] [--source NAME] [--since DATE] [--until DATE] [--speaker NAME] [--json]
+engram search --batch --json < queries.txt
+
+Each document appears once, with its best passage and how many more passages matched.
+Quote a phrase to match it exactly: engram search '"densing law" 面壁'
+
+Options:
+  --limit N        results to show (default 10)
+  --source NAME    only documents of this source (see \`engram stats\`)
+  --since DATE     only documents dated on/after DATE (YYYY-MM-DD)
+  --until DATE     only documents dated on/before DATE
+  --speaker NAME   only passages spoken by NAME (substring, case-insensitive)
+  --json           JSON array: {document:{id,title,date,source,url,origins}, passage:{text,start,speaker}, score, highlights}
+  --batch          read one query per stdin line; print one JSON line per query ({query, took_ms, results})`,
+  options: {
+    ...libraryOption, limit: { type: 'string' }, source: { type: 'string' }, since: { type: 'string' },
+    until: { type: 'string' }, speaker: { type: 'string' }, json: { type: 'boolean' }, batch: { type: 'boolean' },
+  },
+  positionals: true,
+  async run(values, positionals, io) {
+    const opts = searchOptions(values);
+    const { db } = openFor(values, io);
+    try {
+      if (values.batch) {
+        const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
+        for await (const line of lines) {
+          const query = line.trim();
+          if (!query) continue;
+          const r = search(db, query, opts);
+          io.out.write(JSON.stringify({ query, took_ms: Math.round(r.tookMs * 100) / 100, results: r.hits.map(toJson) }) + '\n');
+        }
+        return 0;
+      }
+      const query = positionals.join(' ').trim();
+      if (!query) throw new UsageError('search needs a QUERY (or --batch)');
+      const r = search(db, query, opts);
+      if (values.json) io.out.write(JSON.stringify(r.hits.map(toJson), null, 2) + '\n');
+      else printHits(query, r.hits, r.total, r.tookMs, io);
+      return 0;
+    } finally {
+      db.close();
+    }
+  },
+};
+
+function searchOptions(v: Values): SearchOptions {
+  const limit = v.limit === undefined ? 10 : Number(v.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a positive whole number, not "${v.limit}"`);
+  const date = (name: string) => {
+    const raw = v[name] as string | undefined;
+    if (raw === undefined) return undefined;
+    const d = isoDate(raw) ?? (/^\d{4}(-\d{2})?$/.test(raw) ? raw : undefined);
+    if (!d) throw new UsageError(`--${name} takes a date like 2025-03-01, not "${raw}"`);
+    return d;
+  };
+  return {
+    limit, source: v.source as string | undefined, speaker: v.speaker as string | undefined,
+    since: date('since'), until: untilInclusive(date('until')),
+  };
+}
+
+/** `--until 2025` or `--until 2025-03` means through the end of that year or month. */
+function untilInclusive(d: string | undefined): string | undefined {
+  if (!d) return d;
+  return d.length === 4 ? `${d}-12-31` : d.length === 7 ? `${d}-31` : d;
+}
+
+/** The documented JSON shape (plus a few extras: more, link, snippet). */
+export function toJson(h: SearchHit) {
+  return {
+    document: h.document,
+    passage: h.passage && { text: h.passage.text, start: h.passage.start, end: h.passage.end, speaker: h.passage.speaker, rendition: h.passage.rendition, link: h.passage.link },
+    score: h.score,
+    highlights: h.highlights,
+    more: h.more,
+  };
+}
+
+function printHits(query: string, hits: SearchHit[], total: number, ms: number, io: Io): void {
+  const tty = Boolean(io.out.isTTY);
+  const bold = (s: string) => (tty ? `\x1b[1m${s}\x1b[22m` : s);
+  const dim = (s: string) => (tty ? `\x1b[2m${s}\x1b[22m` : s);
+  const mark = (s: string) => (tty ? `\x1b[1;33m${s}\x1b[0m` : `[${s}]`);
+  if (hits.length === 0) {
+    io.out.write(`no results for "${query}"\n`);
+    return;
+  }
+  io.out.write(dim(`${total} document${total === 1 ? '' : 's'} for "${query}" (${ms.toFixed(0)} ms)`) + '\n\n');
+  hits.forEach((h, i) => {
+    const d = h.document;
+    const p = h.passage;
+    const meta = [d.date, d.source, p?.start != null ? formatTimecode(p.start) : null, p?.speaker].filter(Boolean).join(' · ');
+    io.out.write(`${String(i + 1).padStart(2)}. ${bold(d.title ?? '(untitled)')}  ${dim(`#${d.id}`)}\n    ${dim(meta)}\n`);
+    if (h.snippet) {
+      let text = '';
+      let at = 0;
+      for (const [s, e] of h.snippet.highlights) {
+        text += h.snippet.text.slice(at, s) + mark(h.snippet.text.slice(s, e));
+        at = e;
+      }
+      text += h.snippet.text.slice(at);
+      io.out.write(`    ${text.replace(/\n+/g, ' ')}\n`);
+    }
+    const link = p?.link ?? d.url;
+    const more = h.more ? `  (+${h.more} more in this document)` : '';
+    io.out.write(`    ${link ? link : dim(d.origins[0] ?? '')}${dim(more)}\n\n`);
+  });
+}

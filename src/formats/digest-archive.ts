@@ -1,0 +1,99 @@
+/**
+ * Digest archive pages: a YouTube channel's video list where each video is a collapsible
+ * `<details>` entry holding its numbered summary line, a link + thumbnail, the title again as
+ * `# title`, an LLM-cleaned transcript, a model tag `[model=…]`, `---` and `</details>`.
+ * One document (kind `transcript`) per entry, joined to the video by its YouTube ID.
+ */
+import type { FormatParser, ParsedDocument, ParseWarning, SourceFile } from '../model.js';
+import { markdownBlocks, type MarkdownBlock } from './markdown-blocks.js';
+import { mediaKey, youtubeIdFromUrl, youtubeUrl } from './media.js';
+import { splitArchiveEntries, type ArchiveEntry } from './archive-entries.js';
+import { parseArchiveSummary, type ArchiveSummary } from './archive-summary.js';
+import { blocksToPassages } from './notes-passages.js';
+import { cleanText, splitLines } from './notes-text.js';
+
+const MODEL_TAG = /^\s*\[model=([^\]\n]+)\]\s*$/;
+
+export const digestArchive: FormatParser = {
+  name: 'digest-archive',
+
+  detect(file: SourceFile): number {
+    const head = file.text.slice(0, 4096);
+    if (!/^\s*<details\b/im.test(head) || !/<summary\b/i.test(head)) return 0;
+    if (/<summary\b[^>]*>\s*\d+[.．、]\s/i.test(head)) return 0.95;
+    // Collapsible sections without numbered summaries: an archive only if it links a video.
+    return youtubeIdFromUrl(head) ? 0.4 : 0;
+  },
+
+  parse(file: SourceFile) {
+    const lines = splitLines(file.text);
+    const { entries, warnings } = splitArchiveEntries(lines);
+    const documents = entries.map((e, i) => entryDocument(file, lines, e, i + 1, warnings));
+    return { documents, warnings };
+  },
+};
+
+function entryDocument(file: SourceFile, lines: string[], e: ArchiveEntry, entry: number, warnings: ParseWarning[]): ParsedDocument {
+  const summary = e.summary === undefined ? undefined : parseArchiveSummary(e.summary);
+  const body = lines.slice(e.bodyStart, e.bodyEnd);
+  const model = takeProvenanceLines(body);
+  const blocks = markdownBlocks(body.join('\n'));
+
+  // The link + thumbnail HTML gives the video; it is not a passage.
+  let youtubeId: string | undefined;
+  for (const b of blocks) if (b.kind === 'html') youtubeId ??= youtubeIdFromUrl(b.text);
+  const contentBlocks = dropRepeatedTitle(
+    blocks.filter((b) => b.kind !== 'html'),
+    summary,
+  );
+  if (!youtubeId) warnings.push({ line: e.open + 1, message: `entry ${entry}: no YouTube link; keyed by file and entry` });
+
+  const doc: ParsedDocument = {
+    key: mediaKey({ youtubeId, relPath: file.relPath, entry }),
+    kind: 'transcript',
+    entry,
+    metadata: {},
+    passages: blocksToPassages(contentBlocks, { lineOffset: e.bodyStart }),
+  };
+  if (summary?.title) doc.title = summary.title;
+  if (summary?.date) doc.date = summary.date;
+  if (youtubeId) doc.url = youtubeUrl(youtubeId);
+  if (summary?.number !== undefined) doc.metadata.number = summary.number;
+  if (summary?.category) doc.metadata.category = summary.category;
+  if (summary?.keywords.length) doc.metadata.keywords = summary.keywords;
+  if (model) doc.metadata.model = model;
+  return doc;
+}
+
+/**
+ * Blanks (in place, so line numbers hold) the lines that are provenance or framing rather than
+ * text: the `[model=…]` tag, and the `---` closing the entry, which right after a paragraph
+ * would otherwise turn it into a setext heading. Returns the model tag.
+ */
+function takeProvenanceLines(body: string[]): string | undefined {
+  let model: string | undefined;
+  for (let k = 0; k < body.length; k++) {
+    const m = MODEL_TAG.exec(body[k]!);
+    if (m) {
+      model ??= m[1]!.trim();
+      body[k] = '';
+    }
+  }
+  for (let k = body.length - 1; k >= 0; k--) {
+    if (!body[k]!.trim()) continue;
+    if (/^\s*(-{3,}|\*{3,}|_{3,})\s*$/.test(body[k]!)) body[k] = '';
+    break;
+  }
+  return model;
+}
+
+/** The `# title` the page repeats at the top of the body (when it precedes any content). */
+function dropRepeatedTitle(blocks: MarkdownBlock[], summary: ArchiveSummary | undefined): MarkdownBlock[] {
+  const first = blocks[0];
+  if (!first || first.kind !== 'heading' || !summary) return blocks;
+  const squash = (s: string) => cleanText(s).replace(/\s+/g, '');
+  const heading = squash(first.text);
+  const title = squash(summary.title);
+  const same = heading === squash(summary.headline) || (title.length > 0 && heading.includes(title));
+  return same ? blocks.slice(1) : blocks;
+}

@@ -1,0 +1,124 @@
+/**
+ * Speech as recognized comes in tiny pieces (a caption, a diarized segment, one subtitle
+ * line). A search hit on one such piece is unreadable, so every speech format turns its pieces
+ * into `TimedLine`s and merges consecutive lines of one speaker into utterances of readable
+ * size here. Shared by diarized transcripts, raw subtitle text, SRT/WebVTT and transcription JSON.
+ */
+import type { ParsedPassage, Seconds } from '../model.js';
+
+/** One recognized piece of speech, as a format parser read it. */
+export interface TimedLine {
+  text: string;
+  /** 1-based line in the source file (provenance). */
+  line: number;
+  start?: Seconds;
+  /** Only when the source gives it (SRT, VTT, JSON, `[a --> b]` lines). */
+  end?: Seconds;
+  /** Speaker label as written; undefined when the piece names none. */
+  speaker?: string;
+}
+
+/**
+ * How big an utterance may grow, as a budget shared by scripts: a passage is full when
+ * `cjkChars / maxCjk + latinWords / maxWords` would pass 1. Lines are never cut.
+ */
+export interface UtteranceSize {
+  maxCjk: number;
+  maxWords: number;
+}
+
+/** Timed speech (transcripts, captions, JSON): about a paragraph of talk. */
+export const SPEECH_SIZE: UtteranceSize = { maxCjk: 300, maxWords: 80 };
+/** Untimed subtitle lines: smaller, since a passage without a time is located by its text alone. */
+export const SUBTITLE_SIZE: UtteranceSize = { maxCjk: 200, maxWords: 60 };
+
+const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
+const LATIN_WORD = /[A-Za-z0-9\u00C0-\u024F]+(?:['’.-][A-Za-z0-9\u00C0-\u024F]+)*/g;
+
+export function sizeOf(text: string, size: UtteranceSize): number {
+  const cjk = text.match(CJK_CHAR)?.length ?? 0;
+  const words = text.match(LATIN_WORD)?.length ?? 0;
+  return cjk / size.maxCjk + words / size.maxWords;
+}
+
+// Full-width punctuation already separates; ASCII punctuation attaches to the word before it.
+const ENDS_SEPARATED = /[，。！？、；：」』）】》…—～\s]$/u;
+const STARTS_ATTACHED = /^[，。！？、；：」』）】》…,.!?;:)\]%]/u;
+
+/**
+ * Joins two recognized pieces. Chinese captions carry no punctuation, so gluing them would run
+ * sentences together and inventing `，` would put words in the speaker's mouth: a plain space
+ * marks the boundary (readers see it, word segmenters treat it as one). No space is added
+ * where punctuation already separates the pieces.
+ */
+export function joinSpoken(a: string, b: string): string {
+  if (!a) return b;
+  if (!b) return a;
+  return ENDS_SEPARATED.test(a) || STARTS_ATTACHED.test(b) ? a + b : `${a} ${b}`;
+}
+
+/** `[Music]`, `(Applause)`, `（笑）`, `♪♪`: a caption line that is a sound, not speech. */
+export function isSoundEvent(text: string): boolean {
+  return /^(?:\[[^\]\d]{1,20}\]|\([^)\d]{1,20}\)|（[^）\d]{1,20}）|【[^】\d]{1,20}】|[♪♫\s]+)$/u.test(text.trim());
+}
+
+interface Utterance {
+  speaker?: string;
+  lines: TimedLine[];
+  size: number;
+}
+
+/**
+ * Merges lines into utterances: a new one starts when a line names a different speaker or the
+ * current one is full. A line without a speaker has no speaker of its own but continues the
+ * current utterance (diarization dropped its label, not the talk); lines without a speaker at
+ * the very start join the first speaker who is named. Sound-event lines are dropped.
+ *
+ * Each passage starts at its first line's time and ends at the latest end the source gives,
+ * or else where the next utterance starts.
+ */
+export function mergeUtterances(lines: readonly TimedLine[], size: UtteranceSize = SPEECH_SIZE): ParsedPassage[] {
+  const utterances: Utterance[] = [];
+  for (const l of lines) {
+    const text = l.text.trim();
+    if (!text || isSoundEvent(text)) continue;
+    const line = text === l.text ? l : { ...l, text };
+    const s = sizeOf(text, size);
+    const cur = utterances.at(-1);
+    const otherSpeaker = cur?.speaker !== undefined && line.speaker !== undefined && line.speaker !== cur.speaker;
+    if (!cur || otherSpeaker || (cur.size + s > 1 && cur.lines.length > 0)) {
+      utterances.push({ speaker: line.speaker ?? cur?.speaker, lines: [line], size: s });
+    } else {
+      cur.speaker ??= line.speaker;
+      cur.lines.push(line);
+      cur.size += s;
+    }
+  }
+  return utterances.map((u, i) => toPassage(u, utterances[i + 1]));
+}
+
+function firstStart(u: Utterance | undefined): Seconds | undefined {
+  return u?.lines.find((l) => l.start !== undefined)?.start;
+}
+
+function toPassage(u: Utterance, next: Utterance | undefined): ParsedPassage {
+  const p: ParsedPassage = {
+    text: u.lines.map((l) => l.text).reduce(joinSpoken),
+    role: 'content',
+    line: u.lines[0]!.line,
+  };
+  const start = firstStart(u);
+  const ends = u.lines.map((l) => l.end).filter((e): e is number => e !== undefined);
+  const end = ends.length > 0 ? Math.max(...ends) : firstStart(next);
+  if (start !== undefined) p.start = start;
+  if (end !== undefined && (start === undefined || end >= start)) p.end = end;
+  if (u.speaker !== undefined) p.speaker = u.speaker;
+  return p;
+}
+
+/** Distinct speaker labels in order of first appearance. */
+export function distinctSpeakers(lines: readonly { speaker?: string }[]): string[] {
+  const seen = new Set<string>();
+  for (const l of lines) if (l.speaker) seen.add(l.speaker);
+  return [...seen];
+}

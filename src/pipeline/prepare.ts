@@ -1,0 +1,80 @@
+/**
+ * From a parsed document to what the store writes: text cleaned, LLM boilerplate set aside,
+ * overlong passages split, terms segmented for the index. Pure functions, no I/O.
+ */
+import { createHash } from 'node:crypto';
+import type { ParsedDocument, ParsedPassage } from '../model.js';
+import { cleanText } from '../text/normalize.js';
+import { markBoilerplate } from '../text/boilerplate.js';
+import { indexTerms } from '../text/segment.js';
+import type { PreparedPassage, PreparedRendition } from '../store/write.js';
+
+/** Longer passages are split so a hit points at a readable span, not a whole chapter. */
+export const MAX_PASSAGE_CHARS = 1200;
+
+export interface PrepareContext {
+  format: string;
+  /** The source to use when the file does not name one. */
+  fallbackSource: string;
+  /** Text of the whole file, the body of single-document files. */
+  fileText: string;
+  singleDocument: boolean;
+}
+
+export interface PrepareStats {
+  boilerplate: number;
+}
+
+export function prepareDocument(doc: ParsedDocument, ctx: PrepareContext, stats: PrepareStats): PreparedRendition {
+  const passages = doc.passages
+    .map((p) => ({ ...p, text: cleanText(p.text) }))
+    .filter((p) => p.text.trim() !== '')
+    .flatMap(splitLongPassage);
+  stats.boilerplate += markBoilerplate(passages);
+  const prepared: PreparedPassage[] = passages.map((p) => ({
+    ...p,
+    terms: p.role === 'boilerplate' ? '' : indexTerms(p.text).join(' '),
+  }));
+  const body = doc.body ?? (ctx.singleDocument ? ctx.fileText : passages.map((p) => p.text).join('\n\n'));
+  const title = doc.title ? cleanText(doc.title).trim() || undefined : undefined;
+  return {
+    key: doc.key,
+    kind: doc.kind,
+    format: ctx.format,
+    entry: doc.entry,
+    title,
+    date: doc.date,
+    url: doc.url,
+    source: doc.source?.trim() || ctx.fallbackSource,
+    sourceNamed: Boolean(doc.source?.trim()),
+    metadata: doc.metadata,
+    contentHash: hashOf(doc.kind, title ?? '', body, ...passages.map((p) => p.text)),
+    body,
+    passages: prepared,
+  };
+}
+
+export function hashOf(...parts: (string | Uint8Array)[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p).update('\u0000');
+  return h.digest('hex').slice(0, 32);
+}
+
+/** Split at sentence ends (either script) near the size limit; each piece keeps the passage's time and speaker, so its link still lands near it. */
+export function splitLongPassage(p: ParsedPassage): ParsedPassage[] {
+  if (p.text.length <= MAX_PASSAGE_CHARS) return [p];
+  const pieces: ParsedPassage[] = [];
+  let rest = p.text;
+  while (rest.length > MAX_PASSAGE_CHARS) {
+    const window = rest.slice(0, MAX_PASSAGE_CHARS);
+    const cut = Math.max(
+      window.lastIndexOf('。'), window.lastIndexOf('！'), window.lastIndexOf('？'),
+      window.lastIndexOf('. '), window.lastIndexOf('\n'), window.lastIndexOf('，'), window.lastIndexOf(' '),
+    );
+    const at = cut > MAX_PASSAGE_CHARS / 2 ? cut + 1 : MAX_PASSAGE_CHARS;
+    pieces.push({ ...p, text: rest.slice(0, at).trim() });
+    rest = rest.slice(at);
+  }
+  if (rest.trim()) pieces.push({ ...p, text: rest.trim() });
+  return pieces;
+}

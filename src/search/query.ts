@@ -1,0 +1,97 @@
+/**
+ * A user's query to an FTS5 MATCH expression over the pre-segmented, folded terms.
+ *
+ * The query goes through the same folding and segmentation as the index, so 稀疏注意力機制
+ * and 稀疏注意力机制 give the same terms. Quoted parts ("…", “…”, 「…」) are phrases: they are
+ * matched as NEAR groups in the index and then checked literally against the folded text
+ * (the index holds overlapping sub-words, so FTS5's strict adjacency would miss real phrases).
+ */
+import { indexTerms, queryTerms } from '../text/segment.js';
+
+export interface ParsedQuery {
+  /** Every term, for OR fallback and highlighting. */
+  terms: string[];
+  /** Groups that must all match: a single term, or a phrase's terms. */
+  groups: QueryGroup[];
+}
+
+export interface QueryGroup {
+  terms: string[];
+  /** The phrase as typed, for the literal check; undefined for single words. */
+  phrase?: string;
+}
+
+const PHRASE = /"([^"]+)"|“([^”]+)”|「([^」]+)」|『([^』]+)』/g;
+
+export function parseQuery(input: string, knownTerm?: (t: string) => boolean): ParsedQuery {
+  const groups: QueryGroup[] = [];
+  const rest = input.replace(PHRASE, (_m, a, b, c, d) => {
+    const phrase = String(a ?? b ?? c ?? d).trim();
+    const terms = queryTerms(phrase).flatMap((t) => resolveTerm(t, knownTerm));
+    if (terms.length) groups.push({ terms, phrase: terms.length > 1 ? phrase : undefined });
+    return ' ';
+  });
+  for (const t of queryTerms(rest)) {
+    const resolved = resolveTerm(t, knownTerm);
+    if (resolved.length === 1) groups.push({ terms: resolved });
+    else if (resolved.length > 1) groups.push({ terms: resolved, phrase: t });
+  }
+  const terms = [...new Set(groups.flatMap((g) => g.terms))];
+  return { terms, groups: dedupeGroups(groups) };
+}
+
+/**
+ * A query word the index never saw (segmented differently in context, or a rare compound)
+ * is looked up as its finer pieces instead, which the search-mode index does hold.
+ */
+function resolveTerm(term: string, knownTerm?: (t: string) => boolean): string[] {
+  if (!knownTerm || knownTerm(term)) return [term];
+  const pieces = indexTerms(term).filter((p) => p !== term);
+  const known = pieces.filter((p) => knownTerm(p));
+  if (known.length) return longestCover(term, known);
+  // Last resort: single characters (jieba emits unknown spans character by character).
+  const chars = [...term].filter((c) => /\p{Script=Han}/u.test(c));
+  return chars.length > 1 ? chars : [term];
+}
+
+/** Keep the longest known pieces that cover the word, in order (not every overlapping sub-word). */
+function longestCover(term: string, pieces: string[]): string[] {
+  const byLength = [...new Set(pieces)].sort((a, b) => b.length - a.length);
+  const out: { at: number; piece: string }[] = [];
+  const covered = new Array<boolean>(term.length).fill(false);
+  for (const p of byLength) {
+    let at = term.indexOf(p);
+    while (at !== -1) {
+      if (!covered.slice(at, at + p.length).every(Boolean)) {
+        out.push({ at, piece: p });
+        covered.fill(true, at, at + p.length);
+      }
+      at = term.indexOf(p, at + 1);
+    }
+  }
+  return out.sort((a, b) => a.at - b.at).map((x) => x.piece);
+}
+
+function dedupeGroups(groups: QueryGroup[]): QueryGroup[] {
+  const seen = new Set<string>();
+  return groups.filter((g) => {
+    const k = g.terms.join(' ') + '|' + (g.phrase ?? '');
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+const quote = (t: string) => `"${t.replace(/"/g, '""')}"`;
+
+/** All groups must match (phrases as NEAR groups). */
+export function matchAll(q: ParsedQuery): string {
+  return q.groups
+    .map((g) => (g.terms.length === 1 ? quote(g.terms[0]!) : `NEAR(${g.terms.map(quote).join(' ')}, ${g.terms.length + 4})`))
+    .join(' AND ');
+}
+
+/** Any term may match: the fallback when no passage holds every term. */
+export function matchAny(q: ParsedQuery): string {
+  return q.terms.map(quote).join(' OR ');
+}

@@ -1,0 +1,216 @@
+/**
+ * Search: BM25 over passages (summary passages weigh more than transcript text) plus a
+ * title/keyword match per document, grouped so each document appears once with its best
+ * passage and a count of the other passages that matched.
+ */
+import type { DB } from '../store/db.js';
+import { deepLink } from '../formats/media.js';
+import { parseQuery, matchAll, matchAny, type ParsedQuery } from './query.js';
+import { foldForMatch, highlightRanges, snippet } from './highlight.js';
+
+/** Field weights: a title hit outranks a summary hit, which outranks transcript text. */
+export const WEIGHTS = { title: 3.0, keywords: 1.5, summary: 1.6, body: 1.0 } as const;
+
+/** How many passage hits are ranked before grouping (bounds work on very common terms). */
+const CANDIDATES = 3000;
+
+export interface SearchOptions {
+  limit?: number;
+  offset?: number;
+  source?: string;
+  since?: string;
+  until?: string;
+  speaker?: string;
+  /** Also count sources, years and speakers over all matching documents (for the web facets). */
+  facets?: boolean;
+}
+
+export interface SearchHit {
+  document: { id: number; title: string | null; date: string | null; source: string | null; url: string | null; origins: string[] };
+  passage: {
+    id: number; text: string; start: number | null; end: number | null; speaker: string | null;
+    rendition: string; line: number | null; link: string | null;
+  } | null;
+  score: number;
+  /** [start, end) UTF-16 offsets of matches in `passage.text` (or in the title when there is no passage). */
+  highlights: [number, number][];
+  /** A short window of the passage around the first match, with its own highlight offsets. */
+  snippet: { text: string; highlights: [number, number][] } | null;
+  /** Other passages of this document that matched. */
+  more: number;
+}
+
+export interface Facet { value: string; count: number }
+
+export interface SearchResult {
+  query: string;
+  terms: string[];
+  total: number;
+  hits: SearchHit[];
+  facets?: { source: Facet[]; year: Facet[]; speaker: Facet[] };
+  tookMs: number;
+}
+
+interface PassageRow { id: number; doc: number; rank: number; text: string }
+
+export function search(db: DB, query: string, opts: SearchOptions = {}): SearchResult {
+  const t0 = performance.now();
+  const limit = opts.limit ?? 10;
+  const offset = opts.offset ?? 0;
+  const vocab = db.prepare('SELECT 1 FROM passages_vocab WHERE term = ?').pluck();
+  const titleVocab = db.prepare("SELECT 1 FROM titles_fts WHERE titles_fts MATCH ? LIMIT 1").pluck();
+  const known = (t: string) => vocab.get(t) !== undefined || titleVocab.get(`"${t.replace(/"/g, '""')}"`) !== undefined;
+  const q = parseQuery(query, known);
+  const empty: SearchResult = { query, terms: q.terms, total: 0, hits: [], tookMs: 0, ...(opts.facets ? { facets: { source: [], year: [], speaker: [] } } : {}) };
+  if (q.groups.length === 0) return { ...empty, tookMs: performance.now() - t0 };
+
+  const filter = filters(opts);
+  let rows = passageHits(db, matchAll(q), filter);
+  rows = applyPhrases(rows, q);
+  const titles = opts.speaker ? new Map<number, number>() : titleHits(db, matchAll(q), filter);
+  if (rows.length === 0 && titles.size === 0 && q.terms.length > 1) {
+    rows = passageHits(db, matchAny(q), filter);
+  }
+
+  // Group by document: best passage, distinct other matches, title bonus.
+  const docs = new Map<number, { best: PassageRow | null; score: number; texts: Set<string> }>();
+  for (const r of rows) {
+    const d = docs.get(r.doc);
+    if (!d) docs.set(r.doc, { best: r, score: -r.rank, texts: new Set([r.text]) });
+    else d.texts.add(r.text);
+  }
+  for (const [doc, rank] of titles) {
+    const d = docs.get(doc);
+    if (d) d.score += -rank * WEIGHTS.title;
+    else docs.set(doc, { best: null, score: -rank * WEIGHTS.title, texts: new Set() });
+  }
+  const ranked = [...docs.entries()].sort((a, b) => b[1].score - a[1].score);
+  const page = ranked.slice(offset, offset + limit);
+  const hits = page.map(([docId, d]) => buildHit(db, docId, d.best, d.score, d.texts.size, q));
+  const result: SearchResult = { query, terms: q.terms, total: ranked.length, hits, tookMs: 0 };
+  if (opts.facets) result.facets = facets(db, ranked.map(([id]) => id), rows);
+  result.tookMs = performance.now() - t0;
+  return result;
+}
+
+interface Filter { joins: string; where: string; params: unknown[] }
+
+function filters(opts: SearchOptions): Filter {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (opts.source) { where.push('d.source_id IN (SELECT id FROM sources WHERE name = ? COLLATE NOCASE)'); params.push(opts.source); }
+  if (opts.since) { where.push('d.date >= ?'); params.push(opts.since); }
+  if (opts.until) { where.push('d.date <= ?'); params.push(opts.until); }
+  const joins = where.length ? 'JOIN documents d ON d.id = p.document_id' : '';
+  if (opts.speaker) { where.push('p.speaker LIKE ? ESCAPE \'\\\''); params.push(`%${opts.speaker.replace(/[\\%_]/g, (c) => `\\${c}`)}%`); }
+  return { joins, where: where.map((w) => ` AND ${w}`).join(''), params };
+}
+
+function passageHits(db: DB, match: string, f: Filter): PassageRow[] {
+  return db
+    .prepare(
+      `SELECT p.id AS id, p.document_id AS doc, bm25(passages_fts, ${WEIGHTS.summary}, ${WEIGHTS.body}) AS rank, p.text AS text
+         FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid ${f.joins}
+        WHERE passages_fts MATCH ?${f.where}
+        ORDER BY rank LIMIT ${CANDIDATES}`,
+    )
+    .all(match, ...f.params) as PassageRow[];
+}
+
+function titleHits(db: DB, match: string, f: Filter): Map<number, number> {
+  const rows = db
+    .prepare(
+      `SELECT titles_fts.rowid AS doc, bm25(titles_fts, 1.0, ${WEIGHTS.keywords / WEIGHTS.title}) AS rank
+         FROM titles_fts ${f.where ? 'JOIN documents d ON d.id = titles_fts.rowid' : ''}
+        WHERE titles_fts MATCH ?${f.where}
+        ORDER BY rank LIMIT ${CANDIDATES}`,
+    )
+    .all(match, ...f.params) as { doc: number; rank: number }[];
+  return new Map(rows.map((r) => [r.doc, r.rank]));
+}
+
+/** Phrases must appear literally (after folding) in the passage. */
+function applyPhrases(rows: PassageRow[], q: ParsedQuery): PassageRow[] {
+  const phrases = q.groups.filter((g) => g.phrase).map((g) => squash(foldForMatch(g.phrase!)));
+  if (phrases.length === 0) return rows;
+  return rows.filter((r) => {
+    const text = squash(foldForMatch(r.text));
+    return phrases.every((p) => text.includes(p));
+  });
+}
+
+const squash = (s: string) => s.replace(/\s+/g, '');
+
+function buildHit(db: DB, docId: number, best: PassageRow | null, score: number, matched: number, q: ParsedQuery): SearchHit {
+  const doc = db
+    .prepare('SELECT d.id, d.title, d.date, d.url, s.name AS source FROM documents d LEFT JOIN sources s ON s.id = d.source_id WHERE d.id = ?')
+    .get(docId) as { id: number; title: string | null; date: string | null; url: string | null; source: string | null };
+  const origins = db
+    .prepare(
+      `SELECT f.rel_path || COALESCE('#' || r.entry, '') FROM renditions r JOIN files f ON f.id = r.file_id
+        WHERE r.document_id = ? ORDER BY r.id`,
+    )
+    .pluck()
+    .all(docId) as string[];
+  const passageId = best?.id ?? firstPassage(db, docId, q);
+  const p = passageId === undefined ? undefined : (db
+    .prepare(
+      `SELECT p.id, p.text, p.start, p.end, p.speaker, p.line, r.kind AS rendition
+         FROM passages p JOIN renditions r ON r.id = p.rendition_id WHERE p.id = ?`,
+    )
+    .get(passageId) as { id: number; text: string; start: number | null; end: number | null; speaker: string | null; line: number | null; rendition: string });
+  const highlights = highlightRanges(p?.text ?? doc.title ?? '', q.terms);
+  return {
+    document: { id: doc.id, title: doc.title, date: doc.date, source: doc.source, url: doc.url, origins: [...new Set(origins)] },
+    passage: p ? { ...p, link: deepLink(doc.url, p.start) } : null,
+    score: Math.round(score * 1000) / 1000,
+    highlights,
+    snippet: p ? snippet(p.text, highlights) : null,
+    more: Math.max(0, matched - 1),
+  };
+}
+
+/** For a title-only match: the passage that mentions a query term, else the document's first content. */
+function firstPassage(db: DB, docId: number, q: ParsedQuery): number | undefined {
+  const mentioning = db
+    .prepare(
+      `SELECT p.id FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid
+        WHERE passages_fts MATCH ? AND p.document_id = ? ORDER BY bm25(passages_fts) LIMIT 1`,
+    )
+    .pluck()
+    .get(matchAny(q), docId) as number | undefined;
+  if (mentioning !== undefined) return mentioning;
+  return db
+    .prepare(
+      `SELECT p.id FROM passages p JOIN renditions r ON r.id = p.rendition_id
+        WHERE p.document_id = ? AND p.role = 'content'
+        ORDER BY CASE r.kind WHEN 'summary' THEN 0 WHEN 'transcript' THEN 1 ELSE 2 END, r.id, p.seq LIMIT 1`,
+    )
+    .pluck()
+    .get(docId) as number | undefined;
+}
+
+function facets(db: DB, docIds: number[], rows: PassageRow[]): NonNullable<SearchResult['facets']> {
+  const count = (values: (string | null)[]) => {
+    const m = new Map<string, number>();
+    for (const v of values) if (v) m.set(v, (m.get(v) ?? 0) + 1);
+    return [...m.entries()].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  };
+  if (docIds.length === 0) return { source: [], year: [], speaker: [] };
+  const meta = db
+    .prepare(
+      `SELECT s.name AS source, substr(d.date, 1, 4) AS year FROM documents d LEFT JOIN sources s ON s.id = d.source_id
+        WHERE d.id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(JSON.stringify(docIds)) as { source: string | null; year: string | null }[];
+  const speakers = db
+    .prepare(
+      `SELECT DISTINCT document_id, speaker FROM passages WHERE id IN (SELECT value FROM json_each(?)) AND speaker IS NOT NULL`,
+    )
+    .all(JSON.stringify(rows.map((r) => r.id))) as { speaker: string }[];
+  return {
+    source: count(meta.map((m) => m.source)),
+    year: count(meta.map((m) => m.year)).sort((a, b) => b.value.localeCompare(a.value)),
+    speaker: count(speakers.map((s) => s.speaker)).filter((s) => !/^SPEAKER_\d+$/.test(s.value)).slice(0, 20),
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Versioned schema. Each migration runs once, in order, inside a transaction; the version
+ * lives in SQLite's `user_version`. Never edit a shipped migration: add the next one.
+ *
+ * Full-text design: passages are segmented and folded in TypeScript (jieba + OpenCC, see
+ * text/segment.ts) and stored in FTS5 as space-separated terms, so SQLite only splits on
+ * spaces and ranks with BM25. The FTS tables are contentless (the text lives once, in
+ * `passages`), with `contentless_delete` so a re-ingested file's rows can be removed.
+ */
+export const migrations: readonly string[] = [
+  /* 1: files, sources, documents, renditions, passages, full-text index */ `
+  CREATE TABLE files (
+    id           INTEGER PRIMARY KEY,
+    abs_path     TEXT NOT NULL UNIQUE,
+    root         TEXT NOT NULL,           -- the folder it was ingested under
+    rel_path     TEXT NOT NULL,           -- relative to root, '/' separated: origins use it
+    size         INTEGER NOT NULL,
+    mtime_ms     INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    format       TEXT,
+    status       TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+    error        TEXT,
+    warnings     TEXT NOT NULL DEFAULT '[]',
+    ingested_at  TEXT NOT NULL
+  );
+
+  CREATE TABLE sources (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+  );
+
+  -- One media item. Its display fields are derived from its renditions (store/documents.ts).
+  CREATE TABLE documents (
+    id        INTEGER PRIMARY KEY,
+    key       TEXT NOT NULL UNIQUE,
+    title     TEXT,
+    date      TEXT,
+    url       TEXT,
+    source_id INTEGER REFERENCES sources(id),
+    metadata  TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX documents_date ON documents(date);
+  CREATE INDEX documents_source ON documents(source_id, date);
+
+  CREATE TABLE renditions (
+    id           INTEGER PRIMARY KEY,
+    document_id  INTEGER NOT NULL REFERENCES documents(id),
+    file_id      INTEGER NOT NULL REFERENCES files(id),
+    entry        INTEGER,                -- Nth entry of a multi-entry file, else NULL
+    kind         TEXT NOT NULL,
+    format       TEXT NOT NULL,
+    title        TEXT,
+    date         TEXT,
+    url          TEXT,
+    source       TEXT,
+    source_named INTEGER NOT NULL DEFAULT 0, -- 1 when the file itself named the source
+    metadata     TEXT NOT NULL DEFAULT '{}',
+    content_hash TEXT NOT NULL,
+    body         TEXT NOT NULL            -- the rendition's original text (Markdown for rendering)
+  );
+  CREATE INDEX renditions_document ON renditions(document_id);
+  CREATE INDEX renditions_file ON renditions(file_id);
+
+  CREATE TABLE passages (
+    id           INTEGER PRIMARY KEY,
+    rendition_id INTEGER NOT NULL REFERENCES renditions(id),
+    document_id  INTEGER NOT NULL,
+    seq          INTEGER NOT NULL,
+    role         TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    start        REAL,
+    end          REAL,
+    speaker      TEXT,
+    line         INTEGER,
+    depth        INTEGER
+  );
+  CREATE INDEX passages_rendition ON passages(rendition_id, seq);
+  CREATE INDEX passages_document ON passages(document_id);
+  CREATE INDEX passages_speaker ON passages(speaker) WHERE speaker IS NOT NULL;
+
+  -- Ranked text: summary passages and all other content in separate columns so BM25 can
+  -- weigh them differently. Boilerplate is never indexed.
+  CREATE VIRTUAL TABLE passages_fts USING fts5(
+    summary, body,
+    content = '', contentless_delete = 1,
+    tokenize = "unicode61 remove_diacritics 0 separators '/'",
+    detail = full
+  );
+
+  -- Titles and keywords, one row per document (rowid = documents.id).
+  CREATE VIRTUAL TABLE titles_fts USING fts5(
+    title, keywords,
+    content = '', contentless_delete = 1,
+    tokenize = "unicode61 remove_diacritics 0 separators '/'"
+  );
+  CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, 'row');
+  `,
+];

@@ -1,0 +1,194 @@
+/**
+ * Reading the library: the shapes the CLI (`stats`, `show`) and the web app share.
+ */
+import type { DB } from './db.js';
+import { canonicalUrl, deepLink, youtubeIdFromUrl } from '../formats/media.js';
+import type { DocumentMetadata, PassageRole, RenditionKind } from '../model.js';
+
+export interface LibraryStats {
+  documents: number;
+  passages: number;
+  renditions: number;
+  sources: number;
+  files: number;
+  failedFiles: number;
+  boilerplatePassages: number;
+  speakers: number;
+  firstDate: string | null;
+  lastDate: string | null;
+  byKind: Record<string, number>;
+}
+
+export function libraryStats(db: DB): LibraryStats {
+  const one = (sql: string) => db.prepare(sql).pluck().get() as number;
+  const kinds = db.prepare('SELECT kind, count(*) AS n FROM renditions GROUP BY kind ORDER BY kind').all() as { kind: string; n: number }[];
+  const range = db.prepare('SELECT min(date) AS first, max(date) AS last FROM documents').get() as { first: string | null; last: string | null };
+  return {
+    documents: one('SELECT count(*) FROM documents'),
+    passages: one('SELECT count(*) FROM passages'),
+    renditions: one('SELECT count(*) FROM renditions'),
+    sources: one('SELECT count(*) FROM sources'),
+    files: one("SELECT count(*) FROM files WHERE status = 'ok'"),
+    failedFiles: one("SELECT count(*) FROM files WHERE status = 'failed'"),
+    boilerplatePassages: one("SELECT count(*) FROM passages WHERE role = 'boilerplate'"),
+    speakers: one("SELECT count(DISTINCT speaker) FROM passages WHERE speaker IS NOT NULL AND speaker NOT GLOB 'SPEAKER_[0-9]*'"),
+    firstDate: range.first,
+    lastDate: range.last,
+    byKind: Object.fromEntries(kinds.map((k) => [k.kind, k.n])),
+  };
+}
+
+export interface SourceSummary {
+  name: string;
+  documents: number;
+  firstDate: string | null;
+  lastDate: string | null;
+}
+
+export function listSources(db: DB): SourceSummary[] {
+  return db
+    .prepare(
+      `SELECT s.name, count(d.id) AS documents, min(d.date) AS firstDate, max(d.date) AS lastDate
+         FROM sources s JOIN documents d ON d.source_id = s.id GROUP BY s.id ORDER BY documents DESC, s.name`,
+    )
+    .all() as SourceSummary[];
+}
+
+export interface DocumentSummary {
+  id: number;
+  title: string | null;
+  date: string | null;
+  source: string | null;
+  url: string | null;
+  number: number | null;
+  kinds: RenditionKind[];
+}
+
+const SUMMARY_COLUMNS = `d.id, d.title, d.date, s.name AS source, d.url, json_extract(d.metadata, '$.number') AS number,
+  (SELECT group_concat(DISTINCT r.kind) FROM renditions r WHERE r.document_id = d.id) AS kinds`;
+
+function toSummary(row: Omit<DocumentSummary, 'kinds'> & { kinds: string | null }): DocumentSummary {
+  return { ...row, kinds: (row.kinds?.split(',') ?? []) as RenditionKind[] };
+}
+
+/** Newest first; undated documents last. */
+export function recentDocuments(db: DB, opts: { limit?: number; offset?: number; source?: string } = {}): { total: number; documents: DocumentSummary[] } {
+  const where = opts.source ? 'WHERE s.name = ?' : '';
+  const params = opts.source ? [opts.source] : [];
+  const total = db.prepare(`SELECT count(*) FROM documents d LEFT JOIN sources s ON s.id = d.source_id ${where}`).pluck().get(...params) as number;
+  const rows = db
+    .prepare(
+      `SELECT ${SUMMARY_COLUMNS} FROM documents d LEFT JOIN sources s ON s.id = d.source_id ${where}
+        ORDER BY d.date IS NULL, d.date DESC, json_extract(d.metadata, '$.number') DESC, d.id DESC LIMIT ? OFFSET ?`,
+    )
+    .all(...params, opts.limit ?? 20, opts.offset ?? 0) as (Omit<DocumentSummary, 'kinds'> & { kinds: string | null })[];
+  return { total, documents: rows.map(toSummary) };
+}
+
+export interface PassageView {
+  id: number;
+  seq: number;
+  role: PassageRole;
+  text: string;
+  start: number | null;
+  end: number | null;
+  speaker: string | null;
+  line: number | null;
+  depth: number | null;
+  /** Link to this moment at the source (YouTube `&t=`, podcast `#t=`), when the document has a URL and the passage a time. */
+  link: string | null;
+}
+
+export interface RenditionView {
+  id: number;
+  kind: RenditionKind;
+  format: string;
+  origin: string;
+  title: string | null;
+  metadata: DocumentMetadata;
+  passageCount: number;
+  body?: string;
+  passages?: PassageView[];
+}
+
+export interface DocumentView {
+  id: number;
+  key: string;
+  title: string | null;
+  date: string | null;
+  source: string | null;
+  url: string | null;
+  metadata: DocumentMetadata;
+  origins: string[];
+  speakers: string[];
+  renditions: RenditionView[];
+}
+
+/** A document by numeric ID, media URL, YouTube ID or key; undefined when not in the library. */
+export function findDocumentId(db: DB, ref: string): number | undefined {
+  const r = ref.trim();
+  if (/^\d+$/.test(r)) return db.prepare('SELECT id FROM documents WHERE id = ?').pluck().get(Number(r)) as number | undefined;
+  const yt = youtubeIdFromUrl(r) ?? (/^[A-Za-z0-9_-]{11}$/.test(r) ? r : undefined);
+  const keys = [r, yt ? `youtube:${yt}` : '', /^https?:/.test(r) ? `url:${canonicalUrl(r)}` : ''].filter(Boolean);
+  for (const k of keys) {
+    const id = db.prepare('SELECT id FROM documents WHERE key = ?').pluck().get(k) as number | undefined;
+    if (id !== undefined) return id;
+  }
+  return db.prepare('SELECT id FROM documents WHERE url = ?').pluck().get(r) as number | undefined;
+}
+
+export interface DocumentOptions {
+  /** Include passages (default true) and rendition bodies (default false). */
+  passages?: boolean;
+  bodies?: boolean;
+  /** Page the passages of each rendition (for very long transcripts). */
+  passageOffset?: number;
+  passageLimit?: number;
+  /** Only this rendition's passages. */
+  renditionId?: number;
+}
+
+export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): DocumentView | undefined {
+  const d = db
+    .prepare('SELECT d.id, d.key, d.title, d.date, d.url, d.metadata, s.name AS source FROM documents d LEFT JOIN sources s ON s.id = d.source_id WHERE d.id = ?')
+    .get(id) as { id: number; key: string; title: string | null; date: string | null; url: string | null; metadata: string; source: string | null } | undefined;
+  if (!d) return undefined;
+  const rends = db
+    .prepare(
+      `SELECT r.id, r.kind, r.format, r.title, r.metadata, r.body, f.rel_path || COALESCE('#' || r.entry, '') AS origin,
+              (SELECT count(*) FROM passages p WHERE p.rendition_id = r.id) AS passageCount
+         FROM renditions r JOIN files f ON f.id = r.file_id WHERE r.document_id = ?
+        ORDER BY CASE r.kind WHEN 'summary' THEN 0 WHEN 'transcript' THEN 1 WHEN 'raw-transcript' THEN 2 ELSE 3 END, r.id`,
+    )
+    .all(id) as { id: number; kind: RenditionKind; format: string; title: string | null; metadata: string; body: string; origin: string; passageCount: number }[];
+  const passagesOf = db.prepare(
+    `SELECT id, seq, role, text, start, end, speaker, line, depth FROM passages WHERE rendition_id = ? ORDER BY seq LIMIT ? OFFSET ?`,
+  );
+  const renditions: RenditionView[] = rends.map((r) => {
+    const view: RenditionView = {
+      id: r.id, kind: r.kind, format: r.format, origin: r.origin, title: r.title,
+      metadata: JSON.parse(r.metadata), passageCount: r.passageCount,
+    };
+    if (opts.bodies) view.body = r.body;
+    if (opts.passages !== false && (opts.renditionId === undefined || opts.renditionId === r.id)) {
+      const rows = passagesOf.all(r.id, opts.passageLimit ?? -1, opts.passageOffset ?? 0) as Omit<PassageView, 'link'>[];
+      view.passages = rows.map((p) => ({ ...p, link: p.start != null ? deepLink(d.url, p.start) : null }));
+    }
+    return view;
+  });
+  const speakers = db
+    .prepare("SELECT speaker FROM passages WHERE document_id = ? AND speaker IS NOT NULL GROUP BY speaker ORDER BY min(id)")
+    .pluck()
+    .all(id) as string[];
+  return {
+    id: d.id, key: d.key, title: d.title, date: d.date, source: d.source, url: d.url,
+    metadata: JSON.parse(d.metadata), origins: [...new Set(rends.map((r) => r.origin))], speakers, renditions,
+  };
+}
+
+/** Which rendition holds a passage and where it sits in it (for landing on a search hit). */
+export function locatePassage(db: DB, passageId: number): { documentId: number; renditionId: number; seq: number } | undefined {
+  return db
+    .prepare('SELECT document_id AS documentId, rendition_id AS renditionId, seq FROM passages WHERE id = ?')
+    .get(passageId) as { documentId: number; renditionId: number; seq: number } | undefined;
+}
