@@ -9,8 +9,9 @@ import { searchCommand } from './commands/search.js';
 import { statsCommand } from './commands/stats.js';
 import { showCommand } from './commands/show.js';
 import { demoCommand } from './commands/demo.js';
+import { serveCommand } from './commands/serve.js';
 
-export const commands: Command[] = [ingestCommand, searchCommand, showCommand, statsCommand, demoCommand];
+export const commands: Command[] = [ingestCommand, searchCommand, showCommand, statsCommand, serveCommand, demoCommand];
 
 const defaultIo: Io = { out: process.stdout, err: process.stderr, stdin: process.stdin, env: process.env };
 

@@ -39,9 +39,8 @@ function entryDocument(file: SourceFile, lines: string[], e: ArchiveEntry, entry
   const model = takeProvenanceLines(body);
   const blocks = markdownBlocks(body.join('\n'));
 
-  // The link + thumbnail HTML gives the video; it is not a passage.
-  let youtubeId: string | undefined;
-  for (const b of blocks) if (b.kind === 'html') youtubeId ??= youtubeIdFromUrl(b.text);
+  // The link + thumbnail HTML gives the video; it is not a passage (raw HTML blocks never are).
+  const youtubeId = linkedVideo(body);
   const contentBlocks = dropRepeatedTitle(
     blocks.filter((b) => b.kind !== 'html'),
     summary,
@@ -54,6 +53,9 @@ function entryDocument(file: SourceFile, lines: string[], e: ArchiveEntry, entry
     entry,
     metadata: {},
     passages: blocksToPassages(contentBlocks, { lineOffset: e.bodyStart }),
+    // The entry's own Markdown from its first content block on: no link HTML, no repeated title,
+    // no model tag (a title-only entry has an empty body, not the whole page).
+    body: contentBlocks.length ? body.slice(contentBlocks[0]!.line - 1).join('\n').trim() : '',
   };
   if (summary?.title) doc.title = summary.title;
   if (summary?.date) doc.date = summary.date;
@@ -63,6 +65,17 @@ function entryDocument(file: SourceFile, lines: string[], e: ArchiveEntry, entry
   if (summary?.keywords.length) doc.metadata.keywords = summary.keywords;
   if (model) doc.metadata.model = model;
   return doc;
+}
+
+/** The video of the entry's `<a href>` / `<img src>` (HTML, so not in Markdown's link list). */
+function linkedVideo(body: string[]): string | undefined {
+  for (const line of body) {
+    for (const m of line.matchAll(/\b(?:href|src)\s*=\s*["']([^"']+)["']/gi)) {
+      const id = youtubeIdFromUrl(m[1]!);
+      if (id) return id;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -91,9 +104,8 @@ function takeProvenanceLines(body: string[]): string | undefined {
 function dropRepeatedTitle(blocks: MarkdownBlock[], summary: ArchiveSummary | undefined): MarkdownBlock[] {
   const first = blocks[0];
   if (!first || first.kind !== 'heading' || !summary) return blocks;
-  const squash = (s: string) => cleanText(s).replace(/\s+/g, '');
-  const heading = squash(first.text);
-  const title = squash(summary.title);
-  const same = heading === squash(summary.headline) || (title.length > 0 && heading.includes(title));
+  // Same title once category and keywords are set aside (the heading may differ in spacing or wrapping).
+  const squash = (s: string) => s.replace(/\s+/g, '');
+  const same = squash(parseArchiveSummary(first.text).title) === squash(summary.title);
   return same ? blocks.slice(1) : blocks;
 }

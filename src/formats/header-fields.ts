@@ -96,6 +96,8 @@ export interface HeaderDocumentFields {
   title?: string;
   date?: string;
   source?: string;
+  /** Other media URLs the header names (an episode page besides the YouTube video), canonical. */
+  otherUrls: string[];
 }
 
 /**
@@ -116,12 +118,15 @@ export function headerDocumentFields(h: PodcastHeader, relPath: string): HeaderD
   const otherUrl = urls[0];
   const fileId = youtubeId || otherUrl ? undefined : youtubeIdFromPath(relPath);
   const id = youtubeId ?? fileId;
+  const url = id ? youtubeUrl(id) : otherUrl ? canonicalUrl(otherUrl) : undefined;
+  const otherUrls = [...new Set(urls.map(canonicalUrl))].filter((u) => u !== url);
   return {
     key: mediaKey({ youtubeId: id, url: otherUrl, relPath }),
-    url: id ? youtubeUrl(id) : otherUrl ? canonicalUrl(otherUrl) : undefined,
+    url,
     title: h.title || undefined,
     date: isoDate(field(h, 'Date')?.value),
     source: field(h, 'Podcast')?.value || field(h, 'Channel')?.value || undefined,
+    otherUrls,
   };
 }
 

@@ -68,7 +68,8 @@ function postDocument(
   date: string | undefined,
 ): ParsedDocument {
   const source = body.join('\n');
-  const blocks = markdownBlocks(restoreHashtags(source));
+  const restored = restoreHashtags(source);
+  const blocks = markdownBlocks(restored);
   const passages = blocksToPassages(blocks, {
     lineOffset: post.start,
     // The export leaves separator debris (a lone `~`) where images were.
@@ -81,6 +82,7 @@ function postDocument(
     entry,
     metadata: { number: post.number },
     passages,
+    body: restored.trim(),
   };
   const title = passages[0] ? shortTitle(passages[0].text, TITLE_CHARS) : undefined;
   if (title) doc.title = title;

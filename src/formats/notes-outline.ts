@@ -28,6 +28,8 @@ export interface Outline {
   /** Text before the first block that is not a property (rare; kept as a top-level block). */
   preamble?: OutlineBlock;
   blocks: OutlineBlock[];
+  /** 0-based indexes of lines that are not text: front matter, properties, drawers, planning stamps. */
+  hidden: Set<number>;
 }
 
 const BULLET = /^([ \t]*)-(?:[ \t]+(.*))?$/;
@@ -39,12 +41,13 @@ const DRAWER_END = /^\s*:END:\s*$/;
 const PLANNING = /^\s*(SCHEDULED|DEADLINE):\s*<[^>]*>\s*$/;
 
 export function parseOutline(lines: string[]): Outline {
-  const outline: Outline = { pageProperties: [], blocks: [] };
+  const outline: Outline = { pageProperties: [], blocks: [], hidden: new Set() };
   const stack: number[] = []; // indentation widths of the open ancestors
   let current: (OutlineBlock & { indent: string }) | undefined;
   let inFence = false;
   let inDrawer = false;
   const start = frontMatter(lines, outline.pageProperties);
+  for (let i = 0; i < start; i++) outline.hidden.add(i);
 
   for (let i = start; i < lines.length; i++) {
     const raw = lines[i]!;
@@ -56,15 +59,17 @@ export function parseOutline(lines: string[]): Outline {
       current = { line: i + 1, depth: stack.length, content: [], properties: [], indent: bullet[1]! };
       outline.blocks.push(current);
       inDrawer = false;
-      addLine(current, bullet[2] ?? '', i, false);
+      if (addLine(current, bullet[2] ?? '', i, false).property) outline.hidden.add(i);
       continue;
     }
     if (!current) {
       // Before the first block: page properties, or stray text kept as a preamble block.
       const text = raw.trim();
       const prop = !inFence && PROPERTY.exec(text);
-      if (prop) outline.pageProperties.push({ key: prop[1]!.toLowerCase(), value: (prop[2] ?? '').trim(), line: i + 1 });
-      else if (text || outline.preamble) {
+      if (prop) {
+        outline.pageProperties.push({ key: prop[1]!.toLowerCase(), value: (prop[2] ?? '').trim(), line: i + 1 });
+        outline.hidden.add(i);
+      } else if (text || outline.preamble) {
         outline.preamble ??= { line: i + 1, depth: 1, content: [], properties: [] };
         outline.preamble.content.push(raw);
         if (FENCE.test(raw)) inFence = !inFence;
@@ -72,10 +77,15 @@ export function parseOutline(lines: string[]): Outline {
       continue;
     }
     const text = dedent(raw, current.indent);
+    let hidden = true; // drawers, planning stamps and properties are not text
     if (!inFence && DRAWER_START.test(text)) inDrawer = true;
     else if (inDrawer) inDrawer = !DRAWER_END.test(text);
-    else if (!inFence && PLANNING.test(text)) continue;
-    else inFence = addLine(current, text, i, inFence);
+    else if (inFence || !PLANNING.test(text)) {
+      const added = addLine(current, text, i, inFence);
+      inFence = added.inFence;
+      hidden = added.property;
+    }
+    if (hidden) outline.hidden.add(i);
   }
   for (const b of outline.blocks) trimBlank(b.content);
   if (outline.preamble) trimBlank(outline.preamble.content);
@@ -90,15 +100,15 @@ export function parseOutline(lines: string[]): Outline {
   return outline;
 }
 
-/** Adds a content line to a block (or a property, outside code); returns the new fence state. */
-function addLine(block: OutlineBlock, text: string, i: number, inFence: boolean): boolean {
+/** Adds a content line to a block, or a property (outside code); says which, and the new fence state. */
+function addLine(block: OutlineBlock, text: string, i: number, inFence: boolean): { property: boolean; inFence: boolean } {
   const prop = !inFence && PROPERTY.exec(text.trim());
   if (prop) {
     block.properties.push({ key: prop[1]!.toLowerCase(), value: (prop[2] ?? '').trim(), line: i + 1 });
-    return inFence;
+    return { property: true, inFence };
   }
   block.content.push(text);
-  return FENCE.test(text) ? !inFence : inFence;
+  return { property: false, inFence: FENCE.test(text) ? !inFence : inFence };
 }
 
 /** A continuation line without its block's indentation and the two spaces that align it. */

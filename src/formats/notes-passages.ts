@@ -5,13 +5,11 @@
  */
 import type { ParsedPassage } from '../model.js';
 import type { MarkdownBlock } from './markdown-blocks.js';
-import { cleanText, decodeEntities } from './notes-text.js';
+import { cleanText } from './notes-text.js';
 
 export interface PassageOptions {
   /** Added to each block's line: the 0-based index of the slice's first line in the file. */
   lineOffset?: number;
-  /** Rewrites a block's text before cleanup (Logseq page links, microblog hashtags). */
-  rewrite?: (text: string) => string;
   /** Drops a passage whose cleaned text matches (e.g. a lone `~` separator). */
   skip?: (text: string) => boolean;
 }
@@ -22,7 +20,7 @@ export function blocksToPassages(blocks: MarkdownBlock[], opts: PassageOptions =
   for (const b of blocks) {
     const raw = b.kind === 'html' ? htmlText(b.text) : b.text;
     if (b.kind === 'hr' || !raw.trim()) continue;
-    const text = cleanText(opts.rewrite ? opts.rewrite(raw) : raw);
+    const text = cleanText(raw);
     if (!text || opts.skip?.(text)) continue;
     const passage: ParsedPassage = { text, role: b.kind === 'heading' ? 'heading' : 'content', line: b.line + offset };
     if (b.depth !== undefined && (b.kind === 'heading' || b.kind === 'item')) passage.depth = b.depth;
@@ -32,12 +30,9 @@ export function blocksToPassages(blocks: MarkdownBlock[], opts: PassageOptions =
 }
 
 /**
- * Readable text inside a raw HTML block (tags dropped, entities decoded). A link-and-thumbnail
- * block has none and yields no passage; a `<p>` someone pasted keeps its words.
+ * Readable text inside a raw HTML block (tags dropped; entities are decoded by `cleanText`).
+ * A link-and-thumbnail block has none and yields no passage; a `<p>` someone pasted keeps its words.
  */
 export function htmlText(html: string): string {
-  return decodeEntities(html.replace(/<!--[\s\S]*?-->/g, '').replace(/<[^>]*>/g, ' '))
-    .replace(/[ \t]+/g, ' ')
-    .replace(/\s*\n\s*/g, '\n')
-    .trim();
+  return html.replace(/<!--[\s\S]*?-->/g, '').replace(/<[^>]*>/g, ' ').trim();
 }

@@ -2,7 +2,8 @@
  * Small text utilities shared by the archive, microblog, Logseq and generic Markdown parsers:
  * line splitting that keeps line numbers stable, display-text cleanup, and short titles.
  */
-import { decodeHTML } from 'entities';
+import { decodeHTMLStrict } from 'entities';
+import { cleanText as normalizeText } from '../text/normalize.js';
 
 /**
  * The file's lines, with CRLF / lone CR treated as one line break (as markdown-it does) and a
@@ -16,28 +17,26 @@ export function normalizeNewlines(text: string): string {
   return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
 }
 
-/** HTML entities (`&amp;`, `&#39;`, `&nbsp;`) in text that did not go through markdown-it. */
+/**
+ * HTML entities (`&amp;`, `&#39;`, `&nbsp;`) in text that did not go through markdown-it.
+ * Strict: only entities with their `;`, so a URL's `?a=1&copy=2` is left alone.
+ */
 export function decodeEntities(s: string): string {
-  return s.includes('&') ? decodeHTML(s) : s;
+  return s.includes('&') ? decodeHTMLStrict(s) : s;
 }
 
-const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
-// Full-width ASCII letters and digits (ＡＩ, ２０２５) become ASCII so they search like ASCII.
-// Full-width punctuation (，。：（）) is kept: it is the normal punctuation of Chinese text.
+// Full-width ASCII letters and digits (ＡＩ, ２０２５) become ASCII so they read and search like
+// ASCII. Full-width punctuation (，。：（）) is kept: it is the normal punctuation of Chinese text.
 const FULLWIDTH_ALNUM = /[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g;
 
 /**
- * Display text for a passage or title: no zero-width characters, ASCII letters and digits at
- * normal width, non-breaking and ideographic spaces as plain spaces, no trailing spaces on
- * lines. The script (Simplified or Traditional) is never changed.
+ * Display text for a passage or title: the shared clean-up (entities, zero-width characters,
+ * no-break spaces, space runs, NFC), plus letters, digits and the ideographic space at normal
+ * width, as the data model asks of display text. The script (Simplified or Traditional) and
+ * CJK punctuation are never changed.
  */
 export function cleanText(s: string): string {
-  return s
-    .replace(ZERO_WIDTH, '')
-    .replace(FULLWIDTH_ALNUM, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/[\u00A0\u3000]/g, ' ')
-    .replace(/[ \t]+\n/g, '\n')
-    .trim();
+  return normalizeText(s.replace(FULLWIDTH_ALNUM, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' '));
 }
 
 const CJK = /[\u3000-\u303F\u3400-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]/;
@@ -58,15 +57,24 @@ export function joinWrapped(parts: string[]): string {
   return out;
 }
 
+/** The first non-empty line of a text, trimmed. */
+export function firstLine(text: string): string | undefined {
+  return text.split('\n').map((l) => l.trim()).find((l) => l.length > 0);
+}
+
+/** At most `max` characters (code points, so CJK and emoji are not split), `…` marking a cut. */
+export function truncate(s: string, max: number): string {
+  const chars = [...s];
+  return chars.length > max ? chars.slice(0, max).join('').trimEnd() + '…' : s;
+}
+
 /**
- * A short title from the start of a text: its first line, cut at the end of the first sentence
- * if that comes early, then at `max` characters (code points, so CJK and emoji are not split).
+ * A post's title: its first line, cut after the first sentence (Chinese or Latin end marks;
+ * not `.`, which decimals and URLs use), then to `max` characters.
  */
 export function shortTitle(text: string, max: number): string | undefined {
-  const firstLine = text.split('\n').map((l) => l.trim()).find((l) => l.length > 0);
-  if (!firstLine) return undefined;
-  const sentence = /^(.+?[。！？!?])/u.exec(firstLine)?.[1] ?? firstLine;
-  const chosen = sentence.replace(/[。]$/, '');
-  const chars = [...chosen];
-  return chars.length > max ? chars.slice(0, max).join('').trimEnd() + '…' : chosen;
+  const line = firstLine(text);
+  if (!line) return undefined;
+  const sentence = /^(.+?[。！？!?])/u.exec(line)?.[1] ?? line;
+  return truncate(sentence.replace(/。$/, ''), max);
 }

@@ -112,6 +112,7 @@ export function ingest(db: DB, paths: string[], opts: IngestOptions = {}): Inges
       const out = replaceFile(db, pf.record, pf.parser.name, pf.warnings, pf.renditions);
       out.added.forEach((k) => added.add(k));
       out.updated.forEach((k) => updated.add(k));
+      out.unchanged.forEach((k) => unchanged.add(k));
       report.renditions += pf.renditions.length;
       report.passages += pf.renditions.reduce((n, r) => n + r.passages.length, 0);
       for (const w of pf.warnings) report.warnings.push({ file: displayPath(pf.found), line: w.line, reason: w.message });

@@ -67,8 +67,9 @@ export function search(db: DB, query: string, opts: SearchOptions = {}): SearchR
   const filter = filters(opts);
   let rows = passageHits(db, matchAll(q), filter);
   rows = applyPhrases(rows, q);
-  const titles = opts.speaker ? new Map<number, number>() : titleHits(db, matchAll(q), filter);
-  if (rows.length === 0 && titles.size === 0 && q.terms.length > 1) {
+  const titles = opts.speaker ? new Map<number, number>() : applyTitlePhrases(db, titleHits(db, matchAll(q), filter), q);
+  // Any-term fallback, unless the user asked for exact phrases.
+  if (rows.length === 0 && titles.size === 0 && q.terms.length > 1 && phrasesOf(q).length === 0) {
     rows = passageHits(db, matchAny(q), filter);
   }
 
@@ -131,13 +132,22 @@ function titleHits(db: DB, match: string, f: Filter): Map<number, number> {
 
 /** Phrases must appear literally (after folding) in the passage. */
 function applyPhrases(rows: PassageRow[], q: ParsedQuery): PassageRow[] {
-  const phrases = q.groups.filter((g) => g.phrase).map((g) => squash(foldForMatch(g.phrase!)));
-  if (phrases.length === 0) return rows;
-  return rows.filter((r) => {
-    const text = squash(foldForMatch(r.text));
-    return phrases.every((p) => text.includes(p));
-  });
+  const phrases = phrasesOf(q);
+  return phrases.length === 0 ? rows : rows.filter((r) => containsAll(r.text, phrases));
 }
+
+function applyTitlePhrases(db: DB, titles: Map<number, number>, q: ParsedQuery): Map<number, number> {
+  const phrases = phrasesOf(q);
+  if (phrases.length === 0) return titles;
+  const titleOf = db.prepare("SELECT COALESCE(title, '') || ' ' || json_extract(metadata, '$.keywords') FROM documents WHERE id = ?").pluck();
+  return new Map([...titles].filter(([doc]) => containsAll(String(titleOf.get(doc) ?? ''), phrases)));
+}
+
+const phrasesOf = (q: ParsedQuery) => q.groups.filter((g) => g.phrase).map((g) => squash(foldForMatch(g.phrase!)));
+const containsAll = (text: string, phrases: string[]) => {
+  const folded = squash(foldForMatch(text));
+  return phrases.every((p) => folded.includes(p));
+};
 
 const squash = (s: string) => s.replace(/\s+/g, '');
 

@@ -53,6 +53,8 @@ export interface FileState {
 export interface ReplaceOutcome {
   added: string[];
   updated: string[];
+  /** Renditions rewritten with exactly the content they had (another part of the file changed). */
+  unchanged: string[];
 }
 
 export function fileState(db: DB, absPath: string): FileState | undefined {
@@ -96,12 +98,17 @@ function likeEscape(s: string): string {
 export function replaceFile(db: DB, file: FileRecord, format: string, warnings: unknown[], renditions: PreparedRendition[]): ReplaceOutcome {
   return db.transaction((): ReplaceOutcome => {
     const fileId = upsertFile(db, file, format, 'ok', null, warnings);
+    const previous = new Set(
+      (db.prepare('SELECT d.key, r.content_hash AS hash FROM renditions r JOIN documents d ON d.id = r.document_id WHERE r.file_id = ?')
+        .all(fileId) as { key: string; hash: string }[]).map((r) => `${r.key}\u0000${r.hash}`),
+    );
     const touched = removeFileRenditions(db, fileId);
-    const outcome: ReplaceOutcome = { added: [], updated: [] };
+    const outcome: ReplaceOutcome = { added: [], updated: [], unchanged: [] };
     for (const r of renditions) {
       const existing = db.prepare('SELECT id FROM documents WHERE key = ?').pluck().get(r.key) as number | undefined;
       const docId = existing ?? (db.prepare('INSERT INTO documents (key) VALUES (?)').run(r.key).lastInsertRowid as number);
-      (existing === undefined && !touched.has(docId) ? outcome.added : outcome.updated).push(r.key);
+      const list = existing === undefined ? outcome.added : previous.has(`${r.key}\u0000${r.contentHash}`) ? outcome.unchanged : outcome.updated;
+      list.push(r.key);
       touched.add(docId);
       insertRendition(db, docId, fileId, r);
     }

@@ -1,7 +1,7 @@
 /**
  * `npm start`: the main job on a fresh clone. Builds a library from the sample the project
  * ships (incrementally: an unchanged sample is not re-read), prints its stats and an example
- * search.
+ * search, then serves it in the browser (unless --no-serve) and prints the address.
  */
 import { fileURLToPath } from 'node:url';
 import { dirname, join, relative } from 'node:path';
@@ -11,6 +11,7 @@ import { search } from '../../search/search.js';
 import { openLibrary } from '../../store/db.js';
 import { libraryOption, type Command } from '../command.js';
 import { progressBar } from '../progress.js';
+import { serveOptions, serveUntilStopped } from './serve.js';
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const SAMPLE_DIR = join(projectRoot, 'sample');
@@ -19,13 +20,20 @@ export const SAMPLE_LIBRARY = join(projectRoot, '.engram', 'sample');
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'build the sample library the project ships, show its stats and an example search',
-  usage: `engram demo [--library DIR] [--query TEXT]
+  usage: `engram demo [--library DIR] [--query TEXT] [--no-serve] [--port N] [--host ADDR] [--token SECRET]
 
-Ingests ./sample into .engram/sample (or --library DIR), then prints stats and a search.`,
-  options: { ...libraryOption, query: { type: 'string' } },
-  run(values, _p, io) {
+Ingests ./sample into .engram/sample (or --library DIR), prints stats and a search, then
+serves the library in the browser until Ctrl+C (--no-serve: stop after the search; the
+other options are those of \`engram serve\`).`,
+  options: {
+    ...libraryOption, query: { type: 'string' }, 'no-serve': { type: 'boolean' },
+    port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' },
+  },
+  async run(values, _p, io) {
     const dir = (values.library as string | undefined) ?? SAMPLE_LIBRARY;
+    const serve = values['no-serve'] ? undefined : serveOptions(values as Record<string, string | undefined>, io);
     const db = openLibrary(dir);
+    let serving = false;
     try {
       const bar = progressBar(io.err);
       const report = ingest(db, [SAMPLE_DIR], { onProgress: bar.update });
@@ -45,9 +53,15 @@ Ingests ./sample into .engram/sample (or --library DIR), then prints stats and a
         if (h.passage?.link ?? h.document.url) io.out.write(`    ${h.passage?.link ?? h.document.url}\n`);
       }
       if (r.hits.length === 0) io.out.write('  (no results)\n');
+      if (serve) {
+        serving = true;
+        const code = await serveUntilStopped(db, dir, serve, io);
+        return report.failures.length ? 1 : code;
+      }
       return report.failures.length ? 1 : 0;
     } finally {
-      db.close();
+      // serveUntilStopped closes the library itself when it is done with it.
+      if (!serving) db.close();
     }
   },
 };

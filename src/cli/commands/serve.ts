@@ -1,0 +1,68 @@
+import type { DB } from '../../store/db.js';
+import { BindRefused, DEFAULT_HOST, DEFAULT_PORT, startServer } from '../../server/server.js';
+import { libraryOption, UsageError, type Command, type Io } from '../command.js';
+import { openFor } from '../library.js';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'read, search and browse the library in the browser',
+  usage: `engram serve [--library DIR] [--port N] [--host ADDR] [--token SECRET]
+
+Serves the library at http://127.0.0.1:${DEFAULT_PORT}/ until Ctrl+C.
+
+Options:
+  --port N         port to listen on (default ${DEFAULT_PORT}, or the next free one; 0 = any free port)
+  --host ADDR      address to bind (default ${DEFAULT_HOST}). Anything but loopback needs a token.
+  --token SECRET   require SECRET on every request (or set ENGRAM_TOKEN): API clients send
+                   "Authorization: Bearer SECRET"; a browser opens /?token=SECRET once.`,
+  options: { ...libraryOption, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' } },
+  async run(values, _p, io) {
+    const opts = serveOptions(values as Record<string, string | undefined>, io);
+    const { db, dir } = openFor(values, io);
+    return serveUntilStopped(db, dir, opts, io);
+  },
+};
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  /** The default port moves on to the next free one; an explicit --port does not. */
+  portGiven: boolean;
+  token?: string;
+}
+
+export function serveOptions(values: Record<string, string | undefined>, io: Io): ServeOptions {
+  const rawPort = values.port;
+  const port = rawPort === undefined ? DEFAULT_PORT : Number(rawPort);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a number from 0 to 65535, not "${rawPort}"`);
+  // An empty token is no token (and then only loopback is allowed).
+  const token = values.token || io.env.ENGRAM_TOKEN || undefined;
+  return { host: values.host ?? DEFAULT_HOST, port, portGiven: rawPort !== undefined, token };
+}
+
+/** Serves until SIGINT/SIGTERM, then closes the server and the library. */
+export async function serveUntilStopped(db: DB, dir: string, opts: ServeOptions, io: Io): Promise<number> {
+  let server;
+  try {
+    server = await startServer({ db, host: opts.host, port: opts.port, token: opts.token, fallbackPorts: opts.portGiven ? 0 : 20 });
+  } catch (e) {
+    db.close();
+    if (e instanceof BindRefused) throw new UsageError(e.message);
+    throw e;
+  }
+  const open = opts.token ? `${server.url}?token=${encodeURIComponent(opts.token)}` : server.url;
+  io.out.write(`\nengram is serving ${dir}\n  open ${open}${opts.token ? '  (once; the browser then keeps a cookie)' : ''}\n  press Ctrl+C to stop\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await server.close();
+  db.close();
+  io.out.write('stopped\n');
+  return 0;
+}

@@ -1,0 +1,158 @@
+/**
+ * Diarized podcast transcripts: an optional `**Key:** value` header, then one recognized
+ * segment a line, `[HH:MM:SS] SPEAKER: text`. Variants seen in the wild, all accepted:
+ * `[HH:MM:SS.mmm --> HH:MM:SS.mmm] text`, `**Name:** text` (with further `**Name:**` turns
+ * inside the line), `SPEAKER_00` / `SPEAKER_A` labels or real names (`曼奇`, `Ilya Sutskever`),
+ * lines with no speaker, repeated timestamps, a header written twice, no header at all.
+ *
+ * Kind: `transcript` when at least one speaker has a real name, `raw-transcript` when every
+ * label is `SPEAKER_xx` or there is none.
+ */
+import type { DocumentMetadata, FormatParser, ParsedDocument, ParseResult, ParseWarning, SourceFile } from '../model.js';
+import { parseTimecode } from './media.js';
+import { splitLines } from './notes-text.js';
+import { headerDocumentFields, parseHeaderField, readPodcastHeader } from './header-fields.js';
+import { distinctSpeakers, joinSpoken, mergeUtterances, type TimedLine } from './timed-utterances.js';
+
+const TC = String.raw`\d{1,3}:\d{1,2}(?::\d{1,2})?(?:[.,]\d{1,3})?`;
+const TIMED = new RegExp(String.raw`^\[\s*(${TC})\s*(?:-->\s*(${TC})\s*)?\][ \t]*(.*)$`);
+/** Starts like a timed line but is not one (`[0O:10:22]`, `[01:` of a truncated file). */
+const BROKEN_TIME = /^\[\s*[\d０-９]/;
+const DETECT_TIMED = /^\[\d{1,3}:\d{2}(?::\d{2})?/;
+const RULE = /^([-*_])(?:[ \t]*\1){2,}$/;
+
+/** Machine speaker labels from diarization: `SPEAKER_00`, `SPEAKER_A`, `Speaker 1`. */
+export const MACHINE_SPEAKER = /^SPEAKER[_ ]?[A-Z0-9]{1,3}$/i;
+const BOLD_LEAD = /^\*\*([^*\n]{1,40}?)(?:[:：]\*\*|\*\*[:：])\s*/;
+const BOLD_TURN = /\s\*\*([^*\n]{1,40}?)(?:[:：]\*\*|\*\*[:：])\s*/g;
+const PLAIN_LEAD = /^([^\s:：*][^:：]{0,39}?)\s*(?::(?=\s|$)|：)\s*/;
+const NAME_PARTICLES = new Set(['de', 'da', 'di', 'del', 'der', 'van', 'von', 'la', 'le', 'bin', 'al', 'el']);
+
+/**
+ * Could this be a person's label? Diarization labels, 2-8 Han characters (`曼奇`, `劉志遠`),
+ * or up to four capitalized Latin words (`Dai Yusheng`, `Henry In`). A plain (non-bold) label
+ * must also recur in the file before it is believed, so `所以：` or `Note:` in speech stays text.
+ */
+function nameLike(s: string): boolean {
+  if (MACHINE_SPEAKER.test(s)) return true;
+  if (/^[\p{Script=Han}·・]{2,8}$/u.test(s)) return true;
+  const words = s.split(/\s+/);
+  return words.length <= 4 && words.every((w, i) => /^\p{Lu}[\p{L}\p{M}.'’-]*$/u.test(w) || (i > 0 && NAME_PARTICLES.has(w)));
+}
+
+interface RawLine {
+  line: number;
+  start?: number;
+  end?: number;
+  rest: string;
+}
+
+function readBody(lines: string[], from: number, warnings: ParseWarning[]): RawLine[] {
+  const out: RawLine[] = [];
+  for (let i = from; i < lines.length; i++) {
+    const text = lines[i]!.trim();
+    if (!text || RULE.test(text)) continue;
+    const m = TIMED.exec(text);
+    const start = m ? parseTimecode(m[1]!) : undefined;
+    if (m && start !== undefined) {
+      out.push({ line: i + 1, start, end: m[2] ? parseTimecode(m[2]) : undefined, rest: m[3]! });
+      continue;
+    }
+    // Untimed text inside the body continues the line before it (a wrapped segment).
+    let rest = text;
+    if (m || BROKEN_TIME.test(text)) {
+      warnings.push({ line: i + 1, message: `malformed timecode "${text.slice(0, 24)}": kept as text of the line before` });
+      rest = text.replace(/^\[[^\]]{0,24}\]?\s*/, '');
+    }
+    const prev = out.at(-1);
+    if (prev) prev.rest = joinSpoken(prev.rest, rest);
+    else out.push({ line: i + 1, rest });
+  }
+  return out;
+}
+
+/** Splits `rest` into a leading speaker label (if believable) and the text. */
+function leadSpeaker(rest: string, trusted: (name: string) => boolean): { speaker?: string; text: string } {
+  const bold = BOLD_LEAD.exec(rest);
+  if (bold) return { speaker: bold[1]!.trim(), text: rest.slice(bold[0].length) };
+  const plain = PLAIN_LEAD.exec(rest);
+  if (plain && trusted(plain[1]!.trim())) return { speaker: plain[1]!.trim(), text: rest.slice(plain[0].length) };
+  return { text: rest };
+}
+
+/** A line may hold several turns: `… models? **Andrej Karpathy:** Yes …`. */
+function splitTurns(raw: RawLine, lead: { speaker?: string; text: string }): TimedLine[] {
+  const out: TimedLine[] = [];
+  let speaker = lead.speaker;
+  let from = 0;
+  const text = lead.text;
+  for (const m of text.matchAll(BOLD_TURN)) {
+    out.push({ line: raw.line, start: raw.start, speaker, text: text.slice(from, m.index) });
+    speaker = m[1]!.trim();
+    from = m.index! + m[0].length;
+  }
+  out.push({ line: raw.line, start: raw.start, end: raw.end, speaker, text: text.slice(from) });
+  return out.map((t) => dropUndefined(t));
+}
+
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+function parse(file: SourceFile): ParseResult {
+  const warnings: ParseWarning[] = [];
+  const lines = splitLines(file.text);
+  const firstTimed = lines.findIndex((l) => TIMED.test(l.trim()));
+  if (firstTimed < 0) return { documents: [], warnings: [{ line: 1, message: 'no [HH:MM:SS] lines: not a timed transcript' }] };
+
+  const header = readPodcastHeader(lines.slice(0, firstTimed), { stopAtRule: false });
+  // Text between the header and the first timed line is kept as untimed speech.
+  const raws = readBody(lines, header.end, warnings).filter((r) => !(r.start === undefined && parseHeaderField(r.rest)));
+
+  const labelCounts = new Map<string, number>();
+  for (const r of raws) {
+    const m = PLAIN_LEAD.exec(r.rest);
+    const name = m?.[1]!.trim();
+    if (name && nameLike(name)) labelCounts.set(name, (labelCounts.get(name) ?? 0) + 1);
+  }
+  const trusted = (name: string) => MACHINE_SPEAKER.test(name) || (labelCounts.get(name) ?? 0) >= 2;
+  const timed = raws.flatMap((r) => splitTurns(r, leadSpeaker(r.rest, trusted)));
+
+  const speakers = distinctSpeakers(timed);
+  const { key, url, title, date, source, otherUrls } = headerDocumentFields(header, file.relPath);
+  const metadata: DocumentMetadata = {};
+  if (speakers.length > 0) metadata.speakers = speakers;
+  if (otherUrls.length > 0) metadata.links = otherUrls;
+  const doc: ParsedDocument = dropUndefined({
+    key,
+    kind: speakers.some((s) => !MACHINE_SPEAKER.test(s)) ? 'transcript' : 'raw-transcript',
+    title,
+    date,
+    url,
+    source,
+    metadata,
+    passages: mergeUtterances(timed),
+  });
+  return { documents: [doc], warnings };
+}
+
+/**
+ * Several `[HH:MM:SS]` lines making up most of the text's first few KB (the header aside).
+ * The share matters: summaries also cite `[HH:MM:SS]`, but inside prose.
+ */
+function detect(file: SourceFile): number {
+  let timed = 0;
+  let body = 0;
+  for (const raw of splitLines(file.text.slice(0, 4096))) {
+    const l = raw.trim();
+    if (!l) continue;
+    if (DETECT_TIMED.test(l)) timed++;
+    else if (/^#|^\*\*[^*]{1,40}\*\*|^\*\*[^*]{1,40}[:：]\*\*|^[-*_]{3,}$/.test(l)) continue;
+    body++;
+  }
+  if (timed >= 3 && timed * 2 >= body) return 0.9;
+  if (timed >= 1 && timed === body) return 0.6;
+  return 0;
+}
+
+export const diarizedTranscript: FormatParser = { name: 'diarized-transcript', detect, parse };

@@ -1,0 +1,177 @@
+/**
+ * One document: its header (title, date, source, speakers, link to the original), its
+ * renditions as tabs, and the chosen rendition as addressable passages (`#p<id>`), a page of
+ * PASSAGES_PER_PAGE at a time so a 160 KB transcript stays quick to serve and to scroll.
+ * `?p=<passageId>` opens the tab and page holding that passage and marks it.
+ * Boilerplate passages are set aside in a closed <details>, not shown as content.
+ */
+import type { DB } from '../../store/db.js';
+import { getDocument, locatePassage, type DocumentView, type PassageView, type RenditionView } from '../../store/read.js';
+import { highlightRanges } from '../../search/highlight.js';
+import { youtubeIdFromUrl } from '../../formats/media.js';
+import type { Display } from '../display.js';
+import { html, type Child, type Html } from '../html.js';
+import { HttpError } from '../params.js';
+import { renderMarkdown } from '../render.js';
+import type { Page, PageContext } from './layout.js';
+import { documentHref, kindLabel, pager, plural, qs, richText, sourceHref, timecode, untitled } from './parts.js';
+
+export const PASSAGES_PER_PAGE = 200;
+
+export interface DocumentParams {
+  rendition?: number;
+  page?: number;
+  /** A passage to land on (its tab and page are chosen to hold it). */
+  passage?: number;
+  view: 'passages' | 'original';
+  /** Search terms to mark (as the search reported them). */
+  hl: string[];
+}
+
+export function documentPage(db: DB, ctx: PageContext, id: number, params: DocumentParams): Page {
+  const d = ctx.display;
+  let renditionId = params.rendition;
+  let page = params.page ?? 1;
+  if (params.passage !== undefined) {
+    const at = locatePassage(db, params.passage);
+    if (!at || at.documentId !== id) throw new HttpError(404, `passage ${params.passage} is not in document ${id}`);
+    renditionId = at.renditionId;
+    page = Math.floor(at.seq / PASSAGES_PER_PAGE) + 1;
+  }
+  const window = { passageOffset: (page - 1) * PASSAGES_PER_PAGE, passageLimit: PASSAGES_PER_PAGE, bodies: params.view === 'original' };
+  if (renditionId === undefined) {
+    // The first tab (summary, then transcript…) is the default; learn its ID, then fetch its passages.
+    const head = getDocument(db, id, { passages: false });
+    if (!head) throw new HttpError(404, `no document ${id} in the library`);
+    renditionId = head.renditions[0]?.id;
+  }
+  const doc = getDocument(db, id, { ...window, renditionId: renditionId ?? -1, passages: params.view === 'passages' });
+  if (!doc) throw new HttpError(404, `no document ${id} in the library`);
+  const current = doc.renditions.find((r) => r.id === renditionId);
+  if (renditionId !== undefined && !current) throw new HttpError(404, `document ${id} has no rendition ${renditionId}`);
+
+  const pages = current ? Math.max(1, Math.ceil(current.passageCount / PASSAGES_PER_PAGE)) : 1;
+  if (page > pages) throw new HttpError(404, `this rendition has ${pages} page${pages === 1 ? '' : 's'} of passages, not ${page}`);
+
+  return {
+    title: `${untitled(doc.title, d)} · engram`,
+    body: html`<article class="doc">
+${header(doc, d)}
+${doc.renditions.length ? tabs(doc, current) : html`<p class="empty">This document has no text.</p>`}
+${current ? renditionBody(doc, current, d, { ...params, page, pages }) : ''}
+</article>`,
+  };
+}
+
+function header(doc: DocumentView, d: Display): Html {
+  const m = doc.metadata;
+  const named = doc.speakers.filter((s) => !/^SPEAKER_\d+$/.test(s));
+  const speakers = named.length ? named.map((s) => d.t(s)).join(', ') : doc.speakers.length ? plural(doc.speakers.length, 'speaker') : '';
+  const watch = doc.url ? (youtubeIdFromUrl(doc.url) ? 'Watch on YouTube' : 'Open the original') : '';
+  const keywords = Array.isArray(m.keywords) ? m.keywords.filter((k): k is string => typeof k === 'string').slice(0, 12) : [];
+  return html`<header class="pagehead">
+  <div class="crumbs"><a href="/">Library</a>${doc.source ? html` / <a href="${sourceHref(doc.source)}">${d.t(doc.source)}</a>` : ''}</div>
+  <h1>${untitled(doc.title, d)}</h1>
+  <div class="meta">${typeof m.number === 'number' ? html`<span class="num">#${m.number}</span>` : ''}${
+    doc.date ? html`<time datetime="${doc.date}">${doc.date}</time>` : html`<span class="faint">undated</span>`
+  }${doc.source ? html`<a href="${sourceHref(doc.source)}">${d.t(doc.source)}</a>` : ''}${
+    typeof m.category === 'string' ? html`<span>${d.t(m.category)}</span>` : ''
+  }${speakers ? html`<span title="Speakers">🎙 ${speakers}</span>` : ''}${
+    doc.url ? html`<a class="btn" href="${doc.url}" rel="noopener noreferrer" target="_blank">${watch} ↗</a>` : ''
+  }</div>
+  ${keywords.length ? html`<div class="chips">${keywords.map((k) => html`<a class="chip" href="/search${qs({ q: k })}">${d.t(k)}</a>`)}</div>` : ''}
+</header>`;
+}
+
+function tabs(doc: DocumentView, current: RenditionView | undefined): Html {
+  const seen = new Map<string, number>();
+  return html`<nav class="tabs" aria-label="Renditions">${doc.renditions.map((r) => {
+    const n = (seen.get(r.kind) ?? 0) + 1;
+    seen.set(r.kind, n);
+    const label = kindLabel(r.kind) + (n > 1 ? ` ${n}` : '');
+    return html`<a href="${documentHref(doc.id)}${qs({ rendition: r.id })}" aria-current="${r.id === current?.id ? 'page' : 'false'}" title="${r.origin} (${r.format})">${label}<span class="n">${r.passageCount}</span></a>`;
+  })}</nav>`;
+}
+
+interface BodyOptions extends DocumentParams {
+  page: number;
+  pages: number;
+}
+
+function renditionBody(doc: DocumentView, r: RenditionView, d: Display, o: BodyOptions): Html {
+  const base = (extra: Record<string, string | number | undefined>) =>
+    `${documentHref(doc.id)}${qs({ rendition: r.id, hl: o.hl.length ? o.hl.join(' ') : undefined, ...extra })}`;
+  const info = html`<div class="rinfo">
+  <span title="Where this text came from">${r.origin}</span><span>${r.format}</span>${r.metadata.model ? html`<span>model ${String(r.metadata.model)}</span>` : ''}
+  <span class="views"><a href="${base({})}" aria-current="${o.view === 'passages' ? 'true' : 'false'}">Passages</a><a href="${base({ view: 'original' })}" aria-current="${o.view === 'original' ? 'true' : 'false'}">Original formatting</a></span>
+</div>`;
+  if (o.view === 'original') {
+    return html`${info}<div class="prose">${renderMarkdown(d.t(r.body ?? ''))}</div>`;
+  }
+  const from = (o.page - 1) * PASSAGES_PER_PAGE;
+  const passages = r.passages ?? [];
+  const nav = pager(o.page, o.pages, (p) => base({ page: p > 1 ? p : undefined }), o.pages > 1 ? `Passages ${from + 1}–${from + passages.length} of ${r.passageCount.toLocaleString('en-US')}` : undefined);
+  const speakerClass = new Map(doc.speakers.map((s, i) => [s, `s${i % 8}`]));
+  return html`${info}${o.pages > 1 ? nav : ''}
+<div class="passages">${groupBoilerplate(passages).map((g) =>
+    Array.isArray(g)
+      ? html`<details class="aside"${g.some((p) => p.id === o.passage) ? html` open` : ''}><summary>Set aside: ${plural(g.length, 'passage')} of model preamble or editing notes</summary>${g.map((p) => passage(p, r, doc, d, o, speakerClass))}</details>`
+      : passage(g as PassageView, r, doc, d, o, speakerClass),
+  )}</div>
+${passages.length === 0 ? html`<p class="empty">No passages in this rendition.</p>` : ''}
+${o.pages > 1 ? nav : ''}`;
+}
+
+/**
+ * LLM summaries mark their section titles as a bold paragraph (`**一、背景**`), which passages
+ * keep as plain text: a short standalone line without closing punctuation reads as one.
+ */
+function isLeadLine(text: string): boolean {
+  return text.length <= 40 && !text.includes('\n') && !/[。！？.!?，,；;」”"…）)]$/.test(text);
+}
+
+/** `壓縮分支： 把…` — a list item's short label before a colon (bold in the original Markdown). */
+function itemLabel(text: string): string | undefined {
+  const m = /^[^\s：:。，,]{1,16}[：:](?!\/\/)\s*/.exec(text);
+  return m && m[0].length < text.length ? m[0] : undefined;
+}
+
+/** Runs of boilerplate become one group (shown behind a toggle); other passages stand alone. */
+function groupBoilerplate(passages: PassageView[]): (PassageView | PassageView[])[] {
+  const out: (PassageView | PassageView[])[] = [];
+  for (const p of passages) {
+    const last = out[out.length - 1];
+    if (p.role !== 'boilerplate') out.push(p);
+    else if (Array.isArray(last)) last.push(p);
+    else out.push([p]);
+  }
+  return out;
+}
+
+function passage(p: PassageView, r: RenditionView, doc: DocumentView, d: Display, o: BodyOptions, speakerClass: Map<string, string>): Html {
+  const marks = o.hl.length ? highlightRanges(p.text, o.hl) : [];
+  const text = richText(p.text, marks, d);
+  const cls = ['psg', p.id === o.passage ? 'target' : ''];
+  const anchor = html`<a class="anchor" href="${documentHref(doc.id)}${qs({ rendition: r.id, p: p.id })}#p${p.id}" aria-label="Link to this passage">#</a>`;
+  let inner: Child;
+  if (p.role === 'heading') {
+    cls.push('h');
+    const level = Math.min(4, Math.max(2, (p.depth ?? 1) + 1));
+    inner = html`${anchor}${level === 2 ? html`<h2>${text}</h2>` : level === 3 ? html`<h3>${text}</h3>` : html`<h4>${text}</h4>`}`;
+  } else if (p.start != null) {
+    cls.push('timed');
+    const tc = timecode(p.start);
+    const ts = p.link
+      ? html`<a class="ts" href="${p.link}" rel="noopener noreferrer" target="_blank" title="Play from ${tc} at the source">${tc}</a>`
+      : html`<span class="ts">${tc}</span>`;
+    inner = html`${anchor}${ts}<div>${p.speaker ? html`<span class="who ${speakerClass.get(p.speaker) ?? 's0'}">${d.t(p.speaker)}</span>` : ''}<p>${text}</p></div>`;
+  } else {
+    const item = p.depth != null && p.depth > 0;
+    if (item) cls.push('item', `d${Math.min(3, p.depth!)}`);
+    else if (isLeadLine(p.text)) cls.push('leadline');
+    const label = item && marks.length === 0 ? itemLabel(p.text) : undefined;
+    const body = label ? html`<span class="lead">${d.t(label)}</span>${richText(p.text.slice(label.length), [], d)}` : text;
+    inner = html`${anchor}${p.speaker ? html`<span class="who ${speakerClass.get(p.speaker) ?? 's0'}">${d.t(p.speaker)}</span>` : ''}<p>${body}</p>`;
+  }
+  return html`<div class="${cls.filter(Boolean).join(' ')}" id="p${p.id}">${inner}</div>`;
+}

@@ -1,0 +1,14 @@
+/** Error pages: what went wrong, in a sentence, and a way back. */
+import { html } from '../html.js';
+import type { Page } from './layout.js';
+
+const TITLES: Record<number, string> = { 400: 'That request did not make sense', 404: 'Not found', 500: 'Something went wrong' };
+
+export function errorPage(status: 400 | 404 | 500, message: string): Page {
+  const title = TITLES[status] ?? 'Error';
+  return {
+    title: `${title} · engram`,
+    status,
+    body: html`<section class="hero"><p class="faint">${status}</p><h1>${title}</h1><p>${message}</p><p><a href="/">Back to the library</a></p></section>`,
+  };
+}

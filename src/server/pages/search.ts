@@ -1,0 +1,112 @@
+/**
+ * Search results as the CLI gives them (each document once, its best passage with the matches
+ * marked, "N more in this document"), with facets for source, year and speaker, and paging.
+ * A result links to its passage: the document opens on the right tab and page, scrolled to it.
+ */
+import type { DB } from '../../store/db.js';
+import { search, type Facet, type SearchHit } from '../../search/search.js';
+import { locatePassage } from '../../store/read.js';
+import type { Display } from '../display.js';
+import { html, type Html } from '../html.js';
+import { HttpError } from '../params.js';
+import { searchBox, type Page, type PageContext } from './layout.js';
+import { documentHref, kindLabel, pager, passageHref, plural, qs, richText, sourceHref, timecode, untitled } from './parts.js';
+
+export const RESULTS_PER_PAGE = 10;
+/** Deep pages of a ranking are never useful and cost time. */
+const MAX_PAGE = 100;
+
+export interface SearchParams {
+  q?: string;
+  source?: string;
+  year?: string;
+  speaker?: string;
+  page: number;
+}
+
+export function searchPage(db: DB, ctx: PageContext, p: SearchParams): Page {
+  const d = ctx.display;
+  if (p.year !== undefined && !/^\d{4}$/.test(p.year)) throw new HttpError(400, `"year" must be a year like 2025, not "${p.year}"`);
+  if (p.page > MAX_PAGE) throw new HttpError(400, `"page" goes up to ${MAX_PAGE}`);
+  const filters = { source: p.source, year: p.year, speaker: p.speaker };
+  const box = searchBox(p.q, { autofocus: !p.q, hidden: filters });
+  const chips = activeFilters(p, d);
+  if (!p.q) {
+    return {
+      title: 'Search · engram',
+      ownSearchBox: true,
+      query: p.q,
+      body: html`<section class="hero">${box}${chips}<p class="try">Words in either Chinese script or English. Quote a phrase to match it exactly: <code>"densing law"</code>.</p></section>`,
+    };
+  }
+  const r = search(db, p.q, {
+    limit: RESULTS_PER_PAGE,
+    offset: (p.page - 1) * RESULTS_PER_PAGE,
+    source: p.source,
+    speaker: p.speaker,
+    since: p.year ? `${p.year}-01-01` : undefined,
+    until: p.year ? `${p.year}-12-31` : undefined,
+    facets: true,
+  });
+  const pages = Math.min(MAX_PAGE, Math.max(1, Math.ceil(r.total / RESULTS_PER_PAGE)));
+  const href = (extra: Partial<SearchParams>) => `/search${qs({ q: p.q, ...filters, ...extra, page: extra.page && extra.page > 1 ? extra.page : undefined })}`;
+  const facets = r.facets ?? { source: [], year: [], speaker: [] };
+  return {
+    title: `${p.q} · search · engram`,
+    ownSearchBox: true,
+    query: p.q,
+    body: html`<div class="searchhead">${box}
+  <p class="summary-line">${r.total ? `${plural(r.total, 'document')}` : 'No documents'} for “${p.q}”${chips}<span class="faint">${r.tookMs.toFixed(0)} ms</span></p>
+</div>
+<div class="search-grid">
+  <aside class="facets" aria-label="Refine">
+    ${facetList('Source', 'source', facets.source, p, href, d)}
+    ${facetList('Year', 'year', facets.year, p, href, d)}
+    ${facetList('Speaker', 'speaker', facets.speaker, p, href, d)}
+  </aside>
+  <section aria-label="Results">
+    ${r.hits.length
+      ? html`<ol class="results">${r.hits.map((h) => result(db, h, r.terms, d))}</ol>`
+      : html`<div class="empty card"><p>Nothing matched “${p.q}”${chips ? ' with these filters' : ''}.</p><p class="small">Try fewer words, the other Chinese script, or ${chips ? html`<a href="${`/search${qs({ q: p.q })}`}">search everything</a>` : 'a shorter phrase'}.</p></div>`}
+    ${pager(p.page, pages, (page) => href({ page }))}
+  </section>
+</div>`,
+  };
+}
+
+function activeFilters(p: SearchParams, d: Display): Html | '' {
+  const active = (['source', 'year', 'speaker'] as const).filter((k) => p[k]);
+  if (!active.length) return '';
+  return html`<span class="chips">${active.map((k) => {
+    const rest = { q: p.q, source: p.source, year: p.year, speaker: p.speaker, [k]: undefined };
+    return html`<a class="chip" href="/search${qs(rest)}" title="Remove this filter">${k}: ${k === 'year' ? p[k]! : d.t(p[k]!)} ✕</a>`;
+  })}</span>`;
+}
+
+function facetList(title: string, key: 'source' | 'year' | 'speaker', values: Facet[], p: SearchParams, href: (x: Partial<SearchParams>) => string, d: Display): Html | '' {
+  if (values.length === 0) return '';
+  return html`<section><h3>${title}</h3><ul>${values.slice(0, 12).map((f) => {
+    const on = p[key] === f.value;
+    return html`<li><a href="${href({ [key]: on ? undefined : f.value, page: 1 })}" aria-current="${on ? 'true' : 'false'}"><span class="v">${key === 'year' ? f.value : d.t(f.value)}</span><span class="c">${f.count}</span></a></li>`;
+  })}</ul></section>`;
+}
+
+function result(db: DB, h: SearchHit, terms: string[], d: Display): Html {
+  const doc = h.document;
+  const p = h.passage;
+  const at = p ? locatePassage(db, p.id) : undefined;
+  const link = p && at ? passageHref(doc.id, at.renditionId, p.id, terms) : `${documentHref(doc.id)}${qs({ hl: terms.join(' ') })}`;
+  const titleMarks = p ? [] : h.highlights;
+  return html`<li class="card">
+  <a class="title" href="${link}">${doc.title ? richText(doc.title, titleMarks, d, { links: false }) : untitled(null, d)}</a>
+  <div class="meta">${doc.date ? html`<time datetime="${doc.date}">${doc.date}</time>` : ''}${
+    doc.source ? html`<a href="${sourceHref(doc.source)}">${d.t(doc.source)}</a>` : ''
+  }${p ? html`<span class="badge">${kindLabel(p.rendition)}</span>` : ''}${p?.speaker ? html`<span>${d.t(p.speaker)}</span>` : ''}</div>
+  ${h.snippet ? html`<p class="snip">${richText(h.snippet.text, h.snippet.highlights, d, { links: false })}</p>` : ''}
+  <div class="foot">
+    <a href="${link}">Read in context →</a>
+    ${h.more ? html`<a href="${documentHref(doc.id)}${qs({ rendition: at?.renditionId, hl: terms.join(' ') })}">${h.more} more in this document</a>` : ''}
+    ${p?.link && p.start != null ? html`<a href="${p.link}" rel="noopener noreferrer" target="_blank">▶ ${timecode(p.start)} at the source</a>` : ''}
+  </div>
+</li>`;
+}

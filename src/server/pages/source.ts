@@ -1,0 +1,35 @@
+/** A source: its documents, newest first (archive numbers where they exist), paged. */
+import type { DB } from '../../store/db.js';
+import { listSources, recentDocuments } from '../../store/read.js';
+import { html } from '../html.js';
+import { HttpError } from '../params.js';
+import type { Page, PageContext } from './layout.js';
+import { docItem, pager, plural, qs, sourceHref } from './parts.js';
+
+export const SOURCE_PAGE_SIZE = 50;
+
+export function sourcePage(db: DB, ctx: PageContext, name: string, page: number): Page {
+  const d = ctx.display;
+  const source = listSources(db).find((s) => s.name === name);
+  if (!source) throw new HttpError(404, `no source "${name}" in the library`);
+  const pages = Math.max(1, Math.ceil(source.documents / SOURCE_PAGE_SIZE));
+  if (page > pages) throw new HttpError(404, `"${name}" has ${pages} page${pages === 1 ? '' : 's'} of documents, not ${page}`);
+  const { documents } = recentDocuments(db, { source: name, limit: SOURCE_PAGE_SIZE, offset: (page - 1) * SOURCE_PAGE_SIZE });
+  const from = (page - 1) * SOURCE_PAGE_SIZE + 1;
+  const to = from + documents.length - 1;
+  const href = (p: number) => `${sourceHref(name)}${qs({ page: p > 1 ? p : undefined })}`;
+  return {
+    title: `${d.t(name)} · engram`,
+    body: html`<div class="pagehead">
+  <div class="crumbs"><a href="/">Library</a> / Sources</div>
+  <h1>${d.t(name)}</h1>
+  <div class="meta"><span>${plural(source.documents, 'document')}</span>${
+    source.firstDate ? html`<span>${source.firstDate}${source.lastDate && source.lastDate !== source.firstDate ? ` – ${source.lastDate}` : ''}</span>` : ''
+  }<a href="/search${qs({ source: name })}">Search in this source</a></div>
+</div>
+<div class="doc">
+  <ul class="doclist">${documents.map((doc) => docItem(d, doc, { showSource: false }))}</ul>
+  ${pager(page, pages, href, `${from}–${to} of ${source.documents.toLocaleString('en-US')}`)}
+</div>`,
+  };
+}

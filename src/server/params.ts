@@ -1,0 +1,38 @@
+/**
+ * Query parameters from the outside world: parsed strictly, rejected with a 400 that says
+ * which parameter and why (the API answers it as JSON, the pages as an error page).
+ */
+import { isoDate } from '../formats/media.js';
+
+export class HttpError extends Error {
+  constructor(readonly status: 400 | 401 | 403 | 404 | 500, message: string) {
+    super(message);
+  }
+}
+
+/** A whole number in [min, max], or the fallback when the parameter is absent or empty. */
+export function intParam(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new HttpError(400, `"${name}" must be a whole number, not "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new HttpError(400, `"${name}" must be between ${min} and ${max}, not ${n}`);
+  return n;
+}
+
+/** `YYYY`, `YYYY-MM` or a full date; `until` bounds stretch to the end of the year or month. */
+export function dateParam(raw: string | undefined, name: string, bound: 'since' | 'until'): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const v = raw.trim();
+  if (/^\d{4}$/.test(v)) return bound === 'since' ? `${v}-01-01` : `${v}-12-31`;
+  if (/^\d{4}-\d{2}$/.test(v)) return bound === 'since' ? `${v}-01` : `${v}-31`;
+  const d = isoDate(v);
+  if (!d) throw new HttpError(400, `"${name}" must be a date like 2025-03-01, not "${raw}"`);
+  return d;
+}
+
+export function textParam(raw: string | undefined, name: string, maxLength = 500): string | undefined {
+  if (raw === undefined) return undefined;
+  const v = raw.trim();
+  if (v.length > maxLength) throw new HttpError(400, `"${name}" is longer than ${maxLength} characters`);
+  return v || undefined;
+}

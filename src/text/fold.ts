@@ -1,0 +1,192 @@
+/**
+ * Script folding with OpenCC's dictionaries.
+ *
+ * `toSimplified` is on the index/query path, so it has two duties beyond correctness:
+ * - It must keep the UTF-16 length (and position of every character), so token offsets found
+ *   in the folded text point into the original. OpenCC's data is almost entirely one
+ *   character for one character and phrase for same-length phrase; the few entries that are
+ *   not (rare BMP characters whose Simplified form is outside the BMP, e.g. 㗲→𠵾, and a
+ *   dozen phrases) are dropped, so those characters are left as they are.
+ * - It must be fast (whole corpora pass through it), so instead of opencc-js's converter
+ *   (a Map-based trie walked per character and a string per match) it uses the same
+ *   dictionaries compiled into a 64K lookup table plus a small phrase table, writing into a
+ *   Uint16Array.
+ *
+ * Folding chain (each stage is OpenCC's own, in OpenCC's order): CJK compatibility
+ * ideographs → unified; Taiwan and Hong Kong variant forms → OpenCC standard Traditional
+ * (so 裡/裏, 衞/衛, 綫/線 all meet); Traditional → Simplified (phrases first: 乾淨→干净 but
+ * 乾坤 stays). Simplified input passes through unchanged. Vocabulary conversion (軟體→软件)
+ * is deliberately not done: it changes words and lengths.
+ *
+ * `toTraditional` is for display (the web app's script toggle): OpenCC's Simplified → Taiwan
+ * chain on the same engine (opencc-js's own converter takes over a second for 200 KB).
+ */
+import * as OpenCC from 'opencc-js';
+
+type DictLike = string | readonly (readonly [string, string])[];
+
+/** One length-preserving conversion pass: single code units by table, phrases by prefix. */
+class AlignedStage {
+  /** Replacement code unit for each BMP code unit; 0 = unchanged. */
+  private readonly table = new Uint16Array(0x10000);
+  /** Astral characters (surrogate pairs) by code point. */
+  private readonly astral = new Map<number, string>();
+  /** Phrases (2+ code units) by their first code unit, longest first. */
+  private readonly phrases = new Map<number, { from: string; to: string }[]>();
+  /** 1 where a phrase starts with that code unit: avoids a Map lookup per character. */
+  private readonly phraseStart = new Uint8Array(0x10000);
+
+  /** Dictionaries in priority order: an earlier one wins for the same key (as in OpenCC). */
+  constructor(dicts: readonly DictLike[]) {
+    const seen = new Set<string>();
+    for (const d of dicts) {
+      for (const [from, to] of entries(d)) {
+        // The first dictionary to name a key owns it, even when its entry is dropped here
+        // (length-changing) or is an identity that protects the key from later entries.
+        if (seen.has(from)) continue;
+        seen.add(from);
+        if (from.length !== to.length) continue;
+        if (from.length > 1 || from !== to) this.add(from, to);
+      }
+    }
+    for (const list of this.phrases.values()) list.sort((a, b) => b.from.length - a.from.length);
+  }
+
+  private add(from: string, to: string): void {
+    const cp = from.codePointAt(0)!;
+    if (from.length === 1) {
+      this.table[from.charCodeAt(0)] = to.charCodeAt(0);
+    } else if (from.length === 2 && cp > 0xffff) {
+      this.astral.set(cp, to);
+    } else {
+      const first = from.charCodeAt(0);
+      let list = this.phrases.get(first);
+      if (!list) this.phrases.set(first, (list = []));
+      this.phraseStart[first] = 1;
+      list.push({ from, to });
+    }
+  }
+
+  /** Converts `s` into `out` (same length); returns whether anything changed. */
+  run(s: string, out: Uint16Array): boolean {
+    const n = s.length;
+    let changed = false;
+    for (let i = 0; i < n; ) {
+      const c = s.charCodeAt(i);
+      if (this.phraseStart[c] === 1) {
+        let hit = false;
+        for (const p of this.phrases.get(c)!) {
+          if (s.startsWith(p.from, i)) {
+            for (let k = 0; k < p.to.length; k++) out[i + k] = p.to.charCodeAt(k);
+            if (p.to !== p.from) changed = true;
+            i += p.from.length;
+            hit = true;
+            break;
+          }
+        }
+        if (hit) continue;
+      }
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+        const rep = this.astral.size > 0 ? this.astral.get(s.codePointAt(i)!) : undefined;
+        if (rep !== undefined) {
+          out[i] = rep.charCodeAt(0);
+          out[i + 1] = rep.charCodeAt(1);
+          changed = true;
+        } else {
+          out[i] = c;
+          out[i + 1] = s.charCodeAt(i + 1);
+        }
+        i += 2;
+        continue;
+      }
+      const r = this.table[c];
+      if (r !== 0) {
+        out[i] = r;
+        changed = true;
+      } else {
+        out[i] = c;
+      }
+      i++;
+    }
+    return changed;
+  }
+}
+
+function* entries(d: DictLike): Iterable<readonly [string, string]> {
+  if (typeof d !== 'string') {
+    yield* d;
+    return;
+  }
+  for (const line of d.split('|')) {
+    const sp = line.indexOf(' ');
+    if (sp <= 0) continue;
+    const rest = line.slice(sp + 1);
+    const sp2 = rest.indexOf(' '); // several candidates: OpenCC takes the first
+    yield [line.slice(0, sp), sp2 < 0 ? rest : rest.slice(0, sp2)];
+  }
+}
+
+/** Locale data as opencc-js ships it; `configs[*].normalizationChain` is untyped there. */
+const locale = OpenCC.Locale as unknown as {
+  from: Record<string, readonly (readonly DictLike[])[]>;
+  to: Record<string, readonly (readonly DictLike[])[]>;
+  configs: Record<
+    string,
+    { normalizationChain?: readonly (readonly DictLike[])[]; conversionChain?: readonly (readonly DictLike[])[] }
+  >;
+};
+
+let simplifyStages: AlignedStage[] | undefined;
+let traditionalStages: AlignedStage[] | undefined;
+
+function compatStage(): AlignedStage {
+  return new AlignedStage(locale.configs.t2s.normalizationChain?.flat() ?? []);
+}
+
+function toSimplifiedStages(): AlignedStage[] {
+  simplifyStages ??= [
+    compatStage(),
+    // Taiwan first, then Hong Kong: both map variant forms to OpenCC's standard form.
+    new AlignedStage([...locale.from.tw.flat(), ...locale.from.hk.flat()]),
+    new AlignedStage(locale.to.cn.flat()),
+  ];
+  return simplifyStages;
+}
+
+function toTraditionalStages(): AlignedStage[] {
+  // OpenCC's s2tw chain: Simplified → standard Traditional (phrases, regional phrases,
+  // characters), then standard → Taiwan character forms.
+  const chain = locale.configs.s2tw.conversionChain ?? [];
+  traditionalStages ??= [compatStage(), ...chain.map((group) => new AlignedStage(group))];
+  return traditionalStages;
+}
+
+function runStages(s: string, stages: AlignedStage[]): string {
+  if (s.length === 0 || !HAS_CJK.test(s)) return s;
+  let cur = s;
+  const buf = new Uint16Array(s.length);
+  for (const stage of stages) {
+    // Uint16Array is little-endian on every platform Node runs on, hence 'utf16le'.
+    if (stage.run(cur, buf)) cur = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf16le');
+  }
+  return cur;
+}
+
+/**
+ * Traditional (Taiwan, Hong Kong or OpenCC standard) → Simplified, character for character:
+ * `toSimplified(s).length === s.length` always, and each character stays at its index.
+ */
+export function toSimplified(s: string): string {
+  return runStages(s, toSimplifiedStages());
+}
+
+/**
+ * Simplified (or mixed) → Traditional with Taiwan character forms (头发→頭髮, 发展→發展), for
+ * display. Same engine and the same length guarantee as `toSimplified`.
+ */
+export function toTraditional(s: string): string {
+  return runStages(s, toTraditionalStages());
+}
+
+/** Anything the dictionaries could touch: CJK blocks, compatibility ideographs, astral planes. */
+const HAS_CJK = /[\u2E80-\u9FFF\uF900-\uFAFF\uD840-\uD8BF]/;

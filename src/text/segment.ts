@@ -1,0 +1,269 @@
+/**
+ * The one tokenizer that both the index and queries use.
+ *
+ * Text is first folded without changing its length: full-width forms to half-width
+ * (`foldWidth`), Traditional to Simplified (`toSimplified`). Every character keeps its index,
+ * so offsets found in the folded text are offsets into the original (for highlighting).
+ *
+ * The folded text is then read as two interleaved streams:
+ * - Han runs (maximal runs of Han characters) go to jieba, all runs of one text in a single
+ *   call, joined by a space. Jieba never sees Latin text, punctuation or whitespace.
+ * - Everything else is scanned here for words: letters and digits of any non-Han script,
+ *   joined into compounds by `-` `_` `.` `'` `&` (`DeepSeek-V3`, `GPT-4o`, `node.js`,
+ *   `it's`, `AT&T`), with a trailing `++`/`+`/`#` kept (`C++`, `C#`).
+ *
+ * Why not let jieba cut Latin text too: it splits it inconsistently (`GPT-4o` → `GPT-4` `o`,
+ * `node.js` → `node` `.` `js`), and the same rules must hold whatever script surrounds a word.
+ * Consequence: dictionary entries are Han words; a Latin word is always kept whole anyway,
+ * and entries mixing scripts (`小米SU7`) cannot match and are skipped.
+ *
+ * Terms: Han words as jieba cuts them (Simplified); Latin compounds as their parts,
+ * lowercased, diacritics removed, alphabetic parts stemmed (`stem.ts`); `.` between digits
+ * and `,` before three digits stay inside a number (`3.14`, `qwen2.5`, `1,000` → `1000`); a
+ * possessive `'s` is dropped and other apostrophes close up (`don't` → `dont`). The index
+ * additionally gets, for a compound of several parts that contains a letter, the parts run
+ * together (`DeepSeek-V3` → `deepseek` `v3` + `deepseekv3`), so a query typed either way
+ * (`DeepSeek V3`, `DeepSeekV3`) matches. Queries get only the parts. Punctuation, whitespace
+ * and symbols make no terms.
+ *
+ * Index terms use jieba's search mode (sub-words too: 稀疏注意力 also indexes 稀疏, 注意力),
+ * query terms its precise mode, so a query's terms are found among the index terms of the
+ * same words.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { Jieba } from '@node-rs/jieba';
+import { dict as jiebaDict } from '@node-rs/jieba/dict.js';
+import { foldWidth } from './normalize.js';
+import { toSimplified } from './fold.js';
+import { stem } from './stem.js';
+
+export interface Token {
+  /** Folded term: Simplified, half-width, lowercase, stemmed. */
+  term: string;
+  /** UTF-16 offsets into the original input string. */
+  start: number;
+  end: number;
+}
+
+/** Frequency given to dictionary entries that name none: enough to keep them whole in context. */
+const DEFAULT_FREQ = 1000;
+/** The dictionary the project ships (domain vocabulary), next to `src/` and `dist/`. */
+const SHIPPED_DICT = new URL('../../data/dict.txt', import.meta.url);
+
+const HAN_RUN = /\p{Script=Han}+/gu;
+const HAS_HAN = /\p{Script=Han}/u;
+/** A word character outside Han: any letter, digit or combining mark of another script. */
+const W = '[[\\p{L}\\p{N}\\p{M}]--[\\p{Script=Han}]]';
+/** Joiners between word runs; a comma only as a thousands separator (1,000). */
+const JOIN = "(?:[\\-_.'\\u2019&]|(?<=\\p{N}),(?=\\p{N}{3}(?!\\p{N})))";
+const COMPOUND = new RegExp(`${W}+(?:${JOIN}${W}+)*(?:(?:\\+\\+|\\+|#)(?!${W}))?`, 'gv');
+/** Inside a compound: word runs and the single joiners between them. */
+const PIECE = new RegExp(`(${W}+)|([\\-_.'\\u2019&,])|(\\+\\+|\\+|#)`, 'gv');
+
+let jieba: Jieba | undefined;
+
+function segmenter(): Jieba {
+  if (!jieba) {
+    jieba = Jieba.withDict(jiebaDict);
+    let shipped: string;
+    try {
+      shipped = readFileSync(SHIPPED_DICT, 'utf8');
+    } catch (err) {
+      throw new Error(`cannot read the shipped dictionary ${SHIPPED_DICT.pathname}: ${(err as Error).message}`);
+    }
+    addEntries(jieba, parseDictionary(shipped, 'data/dict.txt'));
+  }
+  return jieba;
+}
+
+/** Terms to index: search-mode cut (words and their dictionary sub-words) plus joined compounds. */
+export function indexTerms(text: string): string[] {
+  const out: string[] = [];
+  walk(text, 'index', (term) => out.push(term));
+  return out;
+}
+
+/** Terms for a query: precise cut, compound parts only. */
+export function queryTerms(text: string): string[] {
+  const out: string[] = [];
+  walk(text, 'query', (term) => out.push(term));
+  return out;
+}
+
+/** Precise cut with offsets into the original string, for snippets and highlights. */
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  walk(text, 'tokens', (term, start, end) => out.push({ term, start, end }));
+  return out;
+}
+
+type Mode = 'index' | 'query' | 'tokens';
+type Emit = (term: string, start: number, end: number) => void;
+
+/** Folds `text`, then emits terms of Han runs and Latin compounds in text order. */
+function walk(text: string, mode: Mode, emit: Emit): void {
+  if (text.length === 0) return;
+  const folded = toSimplified(foldWidth(text));
+
+  const compounds = folded.matchAll(COMPOUND);
+  let nextCompound = compounds.next();
+  const flushBefore = (pos: number): void => {
+    while (!nextCompound.done && nextCompound.value.index < pos) {
+      compound(nextCompound.value[0], nextCompound.value.index, mode, emit);
+      nextCompound = compounds.next();
+    }
+  };
+
+  if (HAS_HAN.test(folded)) {
+    const runs: { start: number; text: string }[] = [];
+    for (const m of folded.matchAll(HAN_RUN)) runs.push({ start: m.index, text: m[0] });
+    const joined = runs.map((r) => r.text).join(' ');
+    const j = segmenter();
+    const words = mode === 'index' ? j.cutForSearch(joined, true) : j.cut(joined, true);
+
+    // Walk jieba's output: a ' ' token is the boundary to the next run. In precise mode the
+    // words of a run concatenate to it, which gives their offsets.
+    let r = 0;
+    let offset = 0;
+    flushBefore(runs[0].start);
+    for (const w of words) {
+      if (w === ' ') {
+        r++;
+        offset = 0;
+        flushBefore(runs[r].start);
+        continue;
+      }
+      const start = runs[r].start + offset;
+      emit(w, start, start + w.length);
+      if (mode !== 'index') offset += w.length;
+    }
+  }
+  flushBefore(Infinity);
+}
+
+interface Part {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** Emits the terms of one Latin compound found at `at`. */
+function compound(s: string, at: number, mode: Mode, emit: Emit): void {
+  const parts = splitCompound(s, at);
+  let letters = false;
+  for (const p of parts) {
+    const t = latinTerm(p.text);
+    if (!letters && /\p{L}/u.test(t)) letters = true;
+    emit(/^[a-z]+$/.test(t) ? stem(t) : t, p.start, p.end);
+  }
+  if (mode === 'index' && parts.length > 1 && letters) {
+    emit(parts.map((p) => latinTerm(p.text)).join(''), parts[0].start, parts[parts.length - 1].end);
+  }
+}
+
+/** Splits a compound into parts by the joiner rules above (numbers, apostrophes, suffixes). */
+function splitCompound(s: string, at: number): Part[] {
+  const parts: Part[] = [];
+  let joiner = '';
+  for (const m of s.matchAll(PIECE)) {
+    const start = at + m.index;
+    const end = start + m[0].length;
+    if (m[3] !== undefined) {
+      // ++ / + / # suffix: part of the word before it (C++, C#).
+      const last = parts[parts.length - 1];
+      last.text += m[3];
+      last.end = end;
+    } else if (m[2] !== undefined) {
+      joiner = m[2];
+    } else {
+      const run = m[1];
+      const last = parts[parts.length - 1];
+      const digitJoin = (joiner === '.' || joiner === ',') && last && /\p{N}$/u.test(last.text) && /^\p{N}/u.test(run);
+      const apostrophe = joiner === "'" || joiner === '\u2019';
+      if (last && digitJoin) {
+        last.text += (joiner === '.' ? '.' : '') + run; // 3.14 stays, 1,000 → 1000
+        last.end = end;
+      } else if (last && apostrophe) {
+        // Possessive 's (only when it ends the compound or a joiner follows) is dropped.
+        const rest = s.slice(m.index + run.length);
+        if (!(run === 's' || run === 'S') || (rest !== '' && !/^[\-_.&]/.test(rest))) {
+          last.text += run;
+          last.end = end;
+        }
+      } else {
+        parts.push({ text: run, start, end });
+      }
+      joiner = '';
+    }
+  }
+  return parts;
+}
+
+/** Lowercase, Latin diacritics removed (café → cafe). */
+function latinTerm(s: string): string {
+  const lower = s.toLowerCase();
+  if (/^[\x00-\x7f]*$/.test(lower)) return lower;
+  return lower.normalize('NFD').replace(/[\u0300-\u036f]/g, '').normalize('NFC');
+}
+
+export interface DictionaryEntry {
+  word: string;
+  freq: number;
+  tag?: string;
+}
+
+/**
+ * Extends the segmentation dictionary at runtime. Takes a file path or the dictionary text
+ * itself (jieba format: `word [freq] [tag]` per line; `#` starts a comment line). Words are
+ * folded like text (Traditional entries work); entries without Han characters are skipped
+ * (Latin words are always whole). Throws with file and line on a malformed line.
+ */
+export function loadUserDictionary(pathOrText: string): void {
+  let text = pathOrText;
+  let source = 'dictionary text';
+  if (!pathOrText.includes('\n')) {
+    if (existsSync(pathOrText)) {
+      source = pathOrText;
+      text = readFileSync(pathOrText, 'utf8');
+    } else if (/[/\\]|\.(txt|dict?)$/i.test(pathOrText)) {
+      throw new Error(`dictionary file not found: ${pathOrText}`);
+    }
+  }
+  addEntries(segmenter(), parseDictionary(text, source));
+}
+
+/** Parses jieba dictionary text; `source` names it in errors. */
+export function parseDictionary(text: string, source: string): DictionaryEntry[] {
+  const entries: DictionaryEntry[] = [];
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const fields = line.split(/\s+/);
+    if (fields.length > 3) throw new Error(`${source}:${i + 1}: expected "word [freq] [tag]", got "${line}"`);
+    const [word, second, third] = fields;
+    let freq = DEFAULT_FREQ;
+    let tag: string | undefined;
+    if (second !== undefined) {
+      if (/^\d+$/.test(second)) freq = Number(second);
+      else if (third === undefined && /^[a-z]+$/i.test(second)) tag = second;
+      else throw new Error(`${source}:${i + 1}: frequency must be a whole number, got "${second}"`);
+    }
+    if (third !== undefined) {
+      if (!/^[a-z]+$/i.test(third)) throw new Error(`${source}:${i + 1}: tag must be letters, got "${third}"`);
+      tag = third;
+    }
+    if (freq === 0) freq = DEFAULT_FREQ; // jieba would never use a zero-frequency word
+    const folded = toSimplified(foldWidth(word));
+    // Only pure-Han words can ever match: jieba only sees Han runs (see above).
+    if (!/^\p{Script=Han}+$/u.test(folded)) return;
+    entries.push({ word: folded, freq, tag });
+  });
+  return entries;
+}
+
+function addEntries(j: Jieba, entries: DictionaryEntry[]): void {
+  if (entries.length === 0) return;
+  const lines = entries.map((e) => `${e.word} ${e.freq}${e.tag ? ' ' + e.tag : ''}`);
+  j.loadDict(Buffer.from(lines.join('\n') + '\n', 'utf8'));
+}

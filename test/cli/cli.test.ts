@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { FIXTURES, tempDir } from '../helpers.js';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'engram.js');
+
+function engram(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env: { ...process.env, ENGRAM_HOME: '' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('engram CLI', () => {
+  const lib = tempDir();
+  const ingest = engram(['ingest', join(FIXTURES, 'library'), '--library', lib, '--json']);
+
+  it('ingests and reports as JSON, quietly in a pipe', () => {
+    expect(ingest.code).toBe(0);
+    const report = JSON.parse(ingest.out);
+    expect(report.documents.added).toBe(6);
+    expect(ingest.err).toBe('');
+  });
+
+  it('searches with the documented JSON shape', () => {
+    const r = engram(['search', '稀疏注意力機制', '--library', lib, '--json']);
+    expect(r.code).toBe(0);
+    const hits = JSON.parse(r.out);
+    expect(hits[0]).toMatchObject({
+      document: { id: expect.any(Number), title: expect.stringContaining('稀疏注意力机制'), date: '2025-04-02', source: 'channel', url: 'https://www.youtube.com/watch?v=Ab3dEf9hIj0', origins: expect.arrayContaining(['channel/archive.md#1']) },
+      passage: { text: expect.any(String) },
+      score: expect.any(Number),
+      highlights: expect.any(Array),
+    });
+    expect(hits[0].passage).toHaveProperty('start');
+    expect(hits[0].passage).toHaveProperty('speaker');
+  });
+
+  it('prints human results with a deep link and a highlight', () => {
+    const r = engram(['search', '端侧模型 特别重要', '--library', lib]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('小模型的大未来');
+    expect(r.out).toContain('[端侧模型特别重要]');
+    expect(r.out).toContain('#t=');
+  });
+
+  it('answers one JSON line per stdin query in --batch mode', () => {
+    const r = engram(['search', '--batch', '--json', '--library', lib], '英伟达\n\nDensing Law\n');
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.query)).toEqual(['英伟达', 'Densing Law']);
+    expect(lines[0]).toHaveProperty('took_ms');
+    expect(lines[1].results.length).toBeGreaterThan(0);
+  });
+
+  it('stats and show', () => {
+    const s = JSON.parse(engram(['stats', '--library', lib, '--json']).out);
+    expect(s).toMatchObject({ documents: 6, renditions: 8, sources: expect.any(Number), passages: expect.any(Number) });
+    const byUrl = engram(['show', 'https://www.youtube.com/watch?v=Ab3dEf9hIj0', '--library', lib]);
+    expect(byUrl.code).toBe(0);
+    expect(byUrl.out).toContain('稀疏注意力机制新突破');
+    expect(byUrl.out).not.toContain('好的，我來為您整理');
+    expect(engram(['show', 'https://www.youtube.com/watch?v=Ab3dEf9hIj0', '--library', lib, '--boilerplate']).out).toContain('好的，我來為您整理');
+    const json = JSON.parse(engram(['show', 'Ab3dEf9hIj0', '--library', lib, '--json']).out);
+    expect(json.renditions.map((r: { kind: string }) => r.kind).sort()).toEqual(['raw-transcript', 'transcript']);
+    expect(engram(['show', '99999', '--library', lib]).code).toBe(1);
+  });
+
+  it('exits 2 on usage errors and explains', () => {
+    expect(engram(['search', '--library', lib]).code).toBe(2);
+    expect(engram(['ingest', '--library', lib]).code).toBe(2);
+    const bad = engram(['search', 'x', '--bogus', '--library', lib]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/bogus/);
+    expect(engram(['frobnicate']).code).toBe(2);
+    expect(engram(['ingest', 'x', '--format', 'nope', '--library', lib]).err).toMatch(/unknown format/);
+    expect(engram(['search', 'x', '--library', join(lib, 'nowhere')]).err).toMatch(/no library/);
+  });
+
+  it('has --help on every command', () => {
+    for (const c of ['ingest', 'search', 'show', 'stats', 'demo']) {
+      const r = engram([c, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain(`engram ${c}`);
+    }
+  });
+
+  it('exits 1 when some files fail, naming them', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'ok.md'), '# 笔记\n\n关于世界模型的一段笔记。\n');
+    writeFileSync(join(dir, 'bin.dat'), Buffer.from([0, 0, 0, 1, 2, 0]));
+    const r = engram(['ingest', dir, '--library', tempDir()]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/bin\.dat: binary/);
+    expect(r.out).toMatch(/1 added/);
+  });
+
+  it('survives kill -9 mid-ingest: the library stays consistent and the next run completes it', async () => {
+    const corpus = tempDir();
+    const N = 400;
+    for (let i = 0; i < N; i++) {
+      const dir = join(corpus, `ep-${String(i).padStart(3, '0')}`);
+      mkdirSync(dir);
+      const lines = Array.from({ length: 60 }, (_, j) => `[00:${String(j % 60).padStart(2, '0')}:00] 主持人: 第${i}期第${j}段，我们讨论强化学习、稀疏注意力和端侧模型的进展。`);
+      writeFileSync(join(dir, 'transcript.md'), `# 第${i}期\n\n**Podcast:** 压力测试\n**Video URL:** https://example.com/ep/${i}\n\n---\n\n${lines.join('\n')}\n`);
+    }
+    const lib2 = tempDir();
+    const child = spawn(process.execPath, [BIN, 'ingest', corpus, '--library', lib2], { stdio: 'ignore' });
+    const dbFile = join(lib2, 'library.db');
+    // Kill once some documents are committed, well before the end.
+    const started = Date.now();
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 20));
+      if (!existsSync(dbFile)) continue;
+      try {
+        const probe = new Database(dbFile, { readonly: true, fileMustExist: true });
+        const n = probe.prepare('SELECT count(*) FROM documents').pluck().get() as number;
+        probe.close();
+        if (n >= 20 || Date.now() - started > 20_000) break;
+      } catch { /* schema not there yet */ }
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    const db = new Database(dbFile);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const partial = db.prepare('SELECT count(*) FROM documents').pluck().get() as number;
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(N);
+    // every document that is there is complete: 60 lines merged into its passages, indexed
+    const incomplete = db.prepare("SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM passages p WHERE p.document_id = d.id)").pluck().get();
+    expect(incomplete).toBe(0);
+    db.close();
+    const again = engram(['ingest', corpus, '--library', lib2, '--json']);
+    expect(again.code).toBe(0);
+    const report = JSON.parse(again.out);
+    expect(report.documents.added + report.documents.unchanged).toBe(N);
+    expect(report.documents.unchanged).toBeGreaterThanOrEqual(partial - 1);
+    const s = JSON.parse(engram(['stats', '--library', lib2, '--json']).out);
+    expect(s.documents).toBe(N);
+    expect(JSON.parse(engram(['search', '第399期', '--library', lib2, '--json']).out).length).toBeGreaterThan(0);
+  }, 120_000);
+});

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { srt, vtt } from '../../src/formats/captions.js';
+import { detectFormat } from '../../src/formats/index.js';
+import type { SourceFile } from '../../src/model.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/formats-b/${name}`, import.meta.url), 'utf8');
+const file = (text: string, relPath: string): SourceFile => ({ relPath, absPath: `/x/${relPath}`, text });
+const srtText = fixture('Pq8_Xr2sT0u.srt');
+const vttText = fixture('panel.vtt');
+
+describe('captions: detection', () => {
+  it('WEBVTT first line → vtt; number + timing → srt', () => {
+    expect(vtt.detect(file(vttText, 'a.vtt'))).toBe(0.95);
+    expect(srt.detect(file(vttText, 'a.vtt'))).toBe(0);
+    expect(srt.detect(file(srtText, 'a.srt'))).toBe(0.95);
+    expect(vtt.detect(file(srtText, 'a.srt'))).toBe(0);
+    expect(srt.detect(file('00:00:01.000 --> 00:00:02.000\nno number\n', 'a.txt'))).toBe(0.8);
+    expect(detectFormat(file('\uFEFFWEBVTT\r\n\r\n00:01.000 --> 00:02.000\r\nhi', 'a.vtt'))?.name).toBe('vtt');
+    expect(detectFormat(file(srtText, 'a.txt'))?.name).toBe('srt');
+  });
+  it('leaves other timed formats alone', () => {
+    expect(srt.detect(file(fixture('diarized-arrow.md'), 'a.md'))).toBe(0);
+    expect(vtt.detect(file(fixture('diarized-named.md'), 'a.md'))).toBe(0);
+  });
+});
+
+describe('SRT', () => {
+  const { documents, warnings } = srt.parse(file(srtText, 'subs/Pq8_Xr2sT0u.srt'));
+  const doc = documents[0]!;
+
+  it('keys by the video ID in the file name', () => {
+    expect(doc).toMatchObject({ key: 'youtube:Pq8_Xr2sT0u', url: 'https://www.youtube.com/watch?v=Pq8_Xr2sT0u', kind: 'raw-transcript', metadata: {} });
+  });
+
+  it('strips tags and ASS overrides, decodes entities, joins multi-line cues, skips empty cues', () => {
+    expect(doc.passages).toHaveLength(1);
+    expect(doc.passages[0]).toEqual({
+      text: 'Welcome to the lab notebook. Today: tokenizers and why they matter & break. A token is not a word. 在中文里一个字可能是一个token The longest recording ever made.',
+      role: 'content',
+      line: 2,
+      start: 1,
+      end: 100 * 3600 + 1,
+    });
+  });
+
+  it('reports a broken timing line with its line number and goes on (numbering gaps, missing blank line, no final newline)', () => {
+    expect(warnings).toEqual([{ line: 21, message: expect.stringContaining('malformed cue timing') }]);
+  });
+
+  it('reads CRLF the same', () => {
+    expect(srt.parse(file(srtText.replace(/\n/g, '\r\n'), 'subs/Pq8_Xr2sT0u.srt')).documents).toEqual(documents);
+  });
+
+  it('splits long captions into several passages', () => {
+    const cues = Array.from({ length: 40 }, (_, i) => `${i + 1}\n00:${String(Math.floor(i / 6)).padStart(2, '0')}:${String((i % 6) * 10).padStart(2, '0')},000 --> 00:${String(Math.floor(i / 6)).padStart(2, '0')}:${String((i % 6) * 10 + 9).padStart(2, '0')},000\nword ${i} of a long talk about models and data\n`);
+    const d = srt.parse(file(cues.join('\n'), 'long.srt')).documents[0]!;
+    expect(d.key).toBe('file:long.srt');
+    expect(d.passages.length).toBeGreaterThan(3);
+    expect(d.passages[1]!.start).toBeGreaterThan(d.passages[0]!.start!);
+    expect(d.passages.every((p) => p.end! > p.start!)).toBe(true);
+  });
+
+  it('no cue at all: no document', () => {
+    expect(srt.parse(file('1\n\n2\n', 'e.srt')).documents).toEqual([]);
+  });
+});
+
+describe('WebVTT', () => {
+  const { documents, warnings } = vtt.parse(file(vttText, 'talks/panel.vtt'));
+  const doc = documents[0]!;
+
+  it('takes the title after WEBVTT and the Language header; skips STYLE and NOTE blocks', () => {
+    expect(warnings).toEqual([]);
+    expect(doc).toMatchObject({ key: 'file:talks/panel.vtt', kind: 'raw-transcript', title: '圓桌：開源模型的下一步' });
+    expect(doc.metadata).toEqual({ speakers: ['主持人', '陳博士', 'Dr. Lee'], language: 'zh-Hant' });
+    expect(doc.passages.map((p) => p.text).join(' ')).not.toMatch(/註解|color/);
+  });
+
+  it('voice tags become speakers; cue settings and identifiers are ignored', () => {
+    expect(doc.passages.slice(0, 2)).toEqual([
+      { text: '歡迎來到今天的圓桌', role: 'content', line: 12, start: 0, end: 4, speaker: '主持人' },
+      { text: '開源模型追得很快 但評測標準還不統一', role: 'content', line: 15, start: 4, end: 9.5, speaker: '陳博士' },
+    ]);
+  });
+
+  it('decodes entities after stripping tags, de-duplicates rolling captions, strips inline timestamps', () => {
+    expect(doc.passages[2]!.text).toBe(
+      'Open weights are not open data <yet>. rolling captions repeat the previous line and then add a new one 一小時後的片段',
+    );
+    expect(doc.passages[2]).toMatchObject({ start: 9.5, end: 3603 });
+  });
+
+  it('several voices in one cue split the cue', () => {
+    const d = vtt.parse(file('WEBVTT\n\n00:01.000 --> 00:03.000\n<v Ann>Yes?</v> <v Bo>No.</v>\n', 'x.vtt')).documents[0]!;
+    expect(d.passages.map((p) => [p.speaker, p.text])).toEqual([['Ann', 'Yes?'], ['Bo', 'No.']]);
+  });
+});

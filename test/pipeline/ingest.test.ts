@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ingest } from '../../src/pipeline/ingest.js';
+import { libraryStats } from '../../src/store/read.js';
+import { copyFixture, tempLibrary } from '../helpers.js';
+
+describe('ingest', () => {
+  const root = copyFixture('library');
+  const { db } = tempLibrary();
+  const first = ingest(db, [root]);
+
+  it('joins files describing one media item into one document', () => {
+    expect(first.failures).toEqual([]);
+    // archive: 3 entries (one also has a subtitle file), podcast folder: transcript + summary, posts: 2
+    const stats = libraryStats(db);
+    expect(stats.documents).toBe(6);
+    expect(stats.renditions).toBe(8);
+    const ep = db.prepare("SELECT count(*) FROM renditions r JOIN documents d ON d.id = r.document_id WHERE d.key LIKE 'url:%xiaoyuzhou%'").pluck().get();
+    expect(ep).toBe(2);
+    const yt = db.prepare("SELECT count(*) FROM renditions r JOIN documents d ON d.id = r.document_id WHERE d.key = 'youtube:Ab3dEf9hIj0'").pluck().get();
+    expect(yt).toBe(2);
+  });
+
+  it('sets LLM boilerplate aside and reports it', () => {
+    expect(first.boilerplate).toBeGreaterThanOrEqual(3);
+    const flagged = db.prepare("SELECT text FROM passages WHERE role = 'boilerplate'").pluck().all() as string[];
+    expect(flagged.some((t) => t.startsWith('好的'))).toBe(true);
+    expect(flagged.some((t) => t.includes('希望'))).toBe(true);
+  });
+
+  it('uses the source a file names, else the first folder', () => {
+    const sources = db.prepare('SELECT name FROM sources ORDER BY name').pluck().all();
+    expect(sources).toEqual(expect.arrayContaining(['测试播客', 'channel']));
+  });
+
+  it('changes nothing when the same files come again', () => {
+    const again = ingest(db, [root]);
+    expect(again.documents).toEqual({ added: 0, updated: 0, unchanged: 6 });
+    expect(again.renditions).toBe(0);
+    expect(libraryStats(db).documents).toBe(6);
+  });
+
+  it('replaces only what came from a changed file', () => {
+    const file = join(root, 'channel', 'posts.md');
+    const before = db.prepare('SELECT count(*) FROM passages').pluck().get() as number;
+    writeFileSync(file, readFileSync(file, 'utf8').replace('## 2', '## 2\n\n多加一段关于强化学习的话。\n'));
+    const r = ingest(db, [root]);
+    expect(r.documents.updated).toBe(1);
+    expect(r.documents.unchanged).toBe(5);
+    expect(db.prepare('SELECT count(*) FROM passages').pluck().get()).toBe(before + 1);
+  });
+
+  it('reports bad files with reasons, ingests the rest and loses nothing', () => {
+    const bad = join(root, 'bad');
+    mkdirSync(bad);
+    writeFileSync(join(bad, 'binary.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1, 2, 3, 0, 0]));
+    writeFileSync(join(bad, 'empty.txt'), '');
+    writeFileSync(join(bad, 'data.json'), '{"rows": [1, 2, 3]}');
+    writeFileSync(join(bad, 'utf16.md'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('# 十六位编码的笔记\n\n混合专家模型的笔记。\n', 'utf16le')]));
+    writeFileSync(join(bad, 'latin1.md'), Buffer.concat([Buffer.from('# Broken bytes\n\nfirst line\n'), Buffer.from([0xe9, 0x74, 0xe9]), Buffer.from('\nreinforcement learning notes\n')]));
+    writeFileSync(join(bad, 'truncated.md'), readFileSync(join(root, 'channel', 'archive.md'), 'utf8').split('</details>')[0]!.replace('Ab3dEf9hIj0', 'Tr4ncAted00'));
+    const r = ingest(db, [root]);
+    const failed = Object.fromEntries(r.failures.map((f) => [f.file, f.reason]));
+    expect(Object.keys(failed).sort()).toEqual(['bad/binary.md', 'bad/data.json', 'bad/empty.txt']);
+    expect(failed['bad/binary.md']).toMatch(/binary/);
+    expect(failed['bad/empty.txt']).toMatch(/empty/);
+    expect(failed['bad/data.json']).toMatch(/unknown format/);
+    expect(r.warnings.some((w) => w.file === 'bad/latin1.md' && w.line === 4)).toBe(true);
+    expect(r.warnings.some((w) => w.file === 'bad/truncated.md')).toBe(true);
+    expect(db.prepare("SELECT count(*) FROM documents WHERE key = 'youtube:Tr4ncAted00'").pluck().get()).toBe(1);
+    expect(r.documents.added).toBe(3); // utf16, latin1, truncated
+  });
+
+  it('keeps what a file gave when it turns bad', () => {
+    const file = join(root, 'subtitle', 'Ab3dEf9hIj0.txt');
+    const before = libraryStats(db);
+    writeFileSync(file, Buffer.from([0, 1, 2, 3, 0, 0, 0, 0]));
+    const r = ingest(db, [root]);
+    expect(r.failures.map((f) => f.file)).toContain('subtitle/Ab3dEf9hIj0.txt');
+    expect(libraryStats(db).renditions).toBe(before.renditions);
+  });
+
+  it('refuses a file with a 50 MB line, naming the line', () => {
+    const file = join(root, 'bad', 'huge.txt');
+    writeFileSync(file, 'short first line\n');
+    appendFileSync(file, 'x'.repeat(50 * 1024 * 1024));
+    const r = ingest(db, [join(root, 'bad')]);
+    const huge = r.failures.find((f) => f.file === 'huge.txt');
+    expect(huge?.line).toBe(2);
+    expect(huge?.reason).toMatch(/line is 52\.4 M characters long/);
+  });
+});
