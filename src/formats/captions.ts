@@ -12,7 +12,7 @@
 import type { DocumentMetadata, FormatParser, ParsedDocument, ParseResult, ParseWarning, SourceFile } from '../model.js';
 import { mediaKey, parseTimecode, youtubeIdFromPath, youtubeUrl } from './media.js';
 import { decodeEntities, splitLines } from './notes-text.js';
-import { distinctSpeakers, joinSpoken, mergeUtterances, type TimedLine } from './timed-utterances.js';
+import { distinctSpeakers, joinAllSpoken, mergeUtterances, type TimedLine } from './timed-utterances.js';
 
 const TIME = String.raw`(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?`;
 const TIMING = new RegExp(String.raw`^(${TIME})\s*-->\s*(${TIME})(?:[ \t].*)?$`);
@@ -116,7 +116,7 @@ function cueTurns(cue: Cue): { speaker?: string; text: string }[] {
   }
   turns.push({ speaker, text: raw.slice(from) });
   return turns
-    .map((t) => ({ speaker: t.speaker, text: t.text.split('\n').map(plain).filter(Boolean).reduce(joinSpoken, '') }))
+    .map((t) => ({ speaker: t.speaker, text: joinAllSpoken(t.text.split('\n').map(plain)) }))
     .filter((t) => t.text !== '');
 }
 

@@ -82,21 +82,25 @@ function leadSpeaker(rest: string, trusted: (name: string) => boolean): { speake
 
 /** A line may hold several turns: `… models? **Andrej Karpathy:** Yes …`. */
 function splitTurns(raw: RawLine, lead: { speaker?: string; text: string }): TimedLine[] {
+  const turn = (speaker: string | undefined, text: string, last: boolean): TimedLine => {
+    const t: TimedLine = { line: raw.line, text };
+    if (raw.start !== undefined) t.start = raw.start;
+    if (last && raw.end !== undefined) t.end = raw.end;
+    if (speaker !== undefined) t.speaker = speaker;
+    return t;
+  };
+  const text = lead.text;
+  if (!text.includes('**')) return [turn(lead.speaker, text, true)];
   const out: TimedLine[] = [];
   let speaker = lead.speaker;
   let from = 0;
-  const text = lead.text;
   for (const m of text.matchAll(BOLD_TURN)) {
-    out.push({ line: raw.line, start: raw.start, speaker, text: text.slice(from, m.index) });
+    out.push(turn(speaker, text.slice(from, m.index), false));
     speaker = m[1]!.trim();
     from = m.index! + m[0].length;
   }
-  out.push({ line: raw.line, start: raw.start, end: raw.end, speaker, text: text.slice(from) });
-  return out.map((t) => dropUndefined(t));
-}
-
-function dropUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  out.push(turn(speaker, text.slice(from), true));
+  return out;
 }
 
 function parse(file: SourceFile): ParseResult {
@@ -106,7 +110,8 @@ function parse(file: SourceFile): ParseResult {
   if (firstTimed < 0) return { documents: [], warnings: [{ line: 1, message: 'no [HH:MM:SS] lines: not a timed transcript' }] };
 
   const header = readPodcastHeader(lines.slice(0, firstTimed), { stopAtRule: false });
-  // Text between the header and the first timed line is kept as untimed speech.
+  // Text between the header and the first timed line is kept as untimed speech; stray
+  // `**Key:** value` lines there are header debris, not speech.
   const raws = readBody(lines, header.end, warnings).filter((r) => !(r.start === undefined && parseHeaderField(r.rest)));
 
   const labelCounts = new Map<string, number>();
@@ -123,16 +128,16 @@ function parse(file: SourceFile): ParseResult {
   const metadata: DocumentMetadata = {};
   if (speakers.length > 0) metadata.speakers = speakers;
   if (otherUrls.length > 0) metadata.links = otherUrls;
-  const doc: ParsedDocument = dropUndefined({
+  const doc: ParsedDocument = {
     key,
     kind: speakers.some((s) => !MACHINE_SPEAKER.test(s)) ? 'transcript' : 'raw-transcript',
-    title,
-    date,
-    url,
-    source,
     metadata,
     passages: mergeUtterances(timed),
-  });
+  };
+  if (title) doc.title = title;
+  if (date) doc.date = date;
+  if (url) doc.url = url;
+  if (source) doc.source = source;
   return { documents: [doc], warnings };
 }
 

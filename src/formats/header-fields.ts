@@ -65,6 +65,8 @@ export function readPodcastHeader(lines: readonly string[], opts: { stopAtRule: 
     }
     const h1 = H1.exec(line);
     if (h1) {
+      // A second title after the fields starts the body, unless the whole header repeats.
+      if (title !== undefined && opts.stopAtRule) break;
       if (title === undefined) ({ title, titleUrl } = headingTitle(h1[1]!));
       end = i + 1;
       continue;

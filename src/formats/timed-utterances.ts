@@ -32,18 +32,38 @@ export const SPEECH_SIZE: UtteranceSize = { maxCjk: 300, maxWords: 80 };
 /** Untimed subtitle lines: smaller, since a passage without a time is located by its text alone. */
 export const SUBTITLE_SIZE: UtteranceSize = { maxCjk: 200, maxWords: 60 };
 
-const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
-const LATIN_WORD = /[A-Za-z0-9\u00C0-\u024F]+(?:['’.-][A-Za-z0-9\u00C0-\u024F]+)*/g;
+const isLatin = (c: number) =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7);
+const isCjk = (c: number) =>
+  (c >= 0x3400 && c <= 0x9fff) || // CJK ideographs (+ extension A)
+  (c >= 0xf900 && c <= 0xfaff) || // compatibility ideographs
+  (c >= 0x3040 && c <= 0x30ff) || // kana
+  (c >= 0xac00 && c <= 0xd7af) || // hangul
+  (c >= 0xd840 && c <= 0xd87f); // high surrogate of an extension B+ ideograph
 
+/** The share of an utterance's budget that `text` uses. A plain loop: this runs once per caption line. */
 export function sizeOf(text: string, size: UtteranceSize): number {
-  const cjk = text.match(CJK_CHAR)?.length ?? 0;
-  const words = text.match(LATIN_WORD)?.length ?? 0;
+  let cjk = 0;
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isLatin(c)) {
+      if (!inWord) words++;
+      inWord = true;
+    } else if (inWord && (c === 39 || c === 0x2019 || c === 45 || c === 46) && isLatin(text.charCodeAt(i + 1))) {
+      // don't, e.g., 4.5: one word
+    } else {
+      inWord = false;
+      if (isCjk(c)) cjk++;
+    }
+  }
   return cjk / size.maxCjk + words / size.maxWords;
 }
 
 // Full-width punctuation already separates; ASCII punctuation attaches to the word before it.
-const ENDS_SEPARATED = /[，。！？、；：」』）】》…—～\s]$/u;
-const STARTS_ATTACHED = /^[，。！？、；：」』）】》…,.!?;:)\]%]/u;
+const ENDS_SEPARATED = new Set('，。！？、；：」』）】》…—～ \t\n');
+const STARTS_ATTACHED = new Set('，。！？、；：」』）】》…,.!?;:)]%');
 
 /**
  * Joins two recognized pieces. Chinese captions carry no punctuation, so gluing them would run
@@ -54,7 +74,24 @@ const STARTS_ATTACHED = /^[，。！？、；：」』）】》…,.!?;:)\]%]/u;
 export function joinSpoken(a: string, b: string): string {
   if (!a) return b;
   if (!b) return a;
-  return ENDS_SEPARATED.test(a) || STARTS_ATTACHED.test(b) ? a + b : `${a} ${b}`;
+  return a + separator(a, b) + b;
+}
+
+function separator(a: string, b: string): string {
+  return ENDS_SEPARATED.has(a[a.length - 1]!) || STARTS_ATTACHED.has(b[0]!) ? '' : ' ';
+}
+
+/** `joinSpoken` over many pieces, in one pass. */
+export function joinAllSpoken(pieces: readonly string[]): string {
+  const out: string[] = [];
+  let prev = '';
+  for (const p of pieces) {
+    if (!p) continue;
+    if (prev) out.push(separator(prev, p));
+    out.push(p);
+    prev = p;
+  }
+  return out.join('');
 }
 
 /** `[Music]`, `(Applause)`, `（笑）`, `♪♪`: a caption line that is a sound, not speech. */
@@ -86,7 +123,7 @@ export function mergeUtterances(lines: readonly TimedLine[], size: UtteranceSize
     const s = sizeOf(text, size);
     const cur = utterances.at(-1);
     const otherSpeaker = cur?.speaker !== undefined && line.speaker !== undefined && line.speaker !== cur.speaker;
-    if (!cur || otherSpeaker || (cur.size + s > 1 && cur.lines.length > 0)) {
+    if (!cur || otherSpeaker || cur.size + s > 1) {
       utterances.push({ speaker: line.speaker ?? cur?.speaker, lines: [line], size: s });
     } else {
       cur.speaker ??= line.speaker;
@@ -103,7 +140,7 @@ function firstStart(u: Utterance | undefined): Seconds | undefined {
 
 function toPassage(u: Utterance, next: Utterance | undefined): ParsedPassage {
   const p: ParsedPassage = {
-    text: u.lines.map((l) => l.text).reduce(joinSpoken),
+    text: joinAllSpoken(u.lines.map((l) => l.text)),
     role: 'content',
     line: u.lines[0]!.line,
   };

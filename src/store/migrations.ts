@@ -83,7 +83,7 @@ export const migrations: readonly string[] = [
   CREATE VIRTUAL TABLE passages_fts USING fts5(
     summary, body,
     content = '', contentless_delete = 1,
-    tokenize = "unicode61 remove_diacritics 0 separators '/'",
+    tokenize = "unicode61 remove_diacritics 0 tokenchars '.+#'",
     detail = full
   );
 
@@ -91,7 +91,7 @@ export const migrations: readonly string[] = [
   CREATE VIRTUAL TABLE titles_fts USING fts5(
     title, keywords,
     content = '', contentless_delete = 1,
-    tokenize = "unicode61 remove_diacritics 0 separators '/'"
+    tokenize = "unicode61 remove_diacritics 0 tokenchars '.+#'"
   );
   CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, 'row');
   `,

@@ -25,7 +25,7 @@ const MODEL_TAG = /^\[model=[^\]\n]*\]$/;
 
 /** The model acknowledging the request and announcing the result. */
 const OPENERS = [
-  /^(好的|好|当然|没问题|可以|您好|你好)[,!.。\s~]*.{0,80}?(整理|文稿|稿件|改写|润色|润饰|摘要|以下是|如下)/s,
+  /^(好的|当然|没问题|您好|你好)[,!.。\s~].{0,80}?(整理|文稿|稿件|改写|润色|润饰|摘要|以下是|如下)/s,
   /^(作为|身为)(您的|你的|一名|一位|一个)?.{0,20}?(整理员|编辑|助手|整理者)/s,
   /^(以下是|以下为|下面是|这是)(我)?(为您|为你|帮您|帮你)?(经过|经|专业)?.{0,6}?(整理|修改|优化|润色|润饰|改写|校对)/s,
   /^针对您(提供|给出)的/,
@@ -77,10 +77,12 @@ const CLOSINGS = [
   /^这样的(结构|整理|安排|方式|呈现)/,
   /^这是我(尽力|尽量)?(整理|修改|优化)/,
   /^我(尽可能|尽量|已经?|主要)(地)?(保留|整理|调整|修改|将).{0,60}?(原文|原稿|风格|您|你)/s,
-  /^(如果|若|如)(您|你).{0,40}?(请|欢迎|随时|告诉我|告知|让我知道)/s,
-  /^(如果|若|如)(还)?需要.{0,40}?(请|随时|告诉我|告知|让我知道|提供)/s,
+  // Addressed to the requester (告诉我, 随时, 修改), not the host's "如果你喜欢，欢迎订阅".
+  /^(如果|若|如)(您|你).{0,40}?(告诉我|让我知道|告知我|随时|需求|进一步|修改|调整)/s,
+  /^(如果|若|如)(还)?需要.{0,40}?(随时|告诉我|告知|让我知道|提供|进一步)/s,
   /^(还有|有)什么(其他)?需要我(协助|帮忙|做)/,
   /^请随时告诉我/,
+  /^(您|你)可以(根据|依据|按照)(您|你)的?(需求|需要|要求)/,
   /^(i hope (this|that|these|the)|hope this helps|let me know if|please let me know|feel free to|if you (have|need|would like|want|'d like)|is there anything else|would you like me to)/i,
   /\btokens were used\b/i,
 ];
@@ -127,6 +129,8 @@ function notesStrength(f: string): 'strong' | 'weak' | undefined {
 function isClosing(f: string): boolean {
   const body = f.replace(CLOSING_LABEL, '');
   if (CLOSINGS.some((re) => re.test(body))) return true;
+  // "備註：整理時，我盡量保留了原文的風格…": a labelled remark about the editing.
+  if (body !== f && ABOUT_EDITING.test(body) && EDIT_NOTE.test(body)) return true;
   // "…。希望能幫助到您！": a sign-off as the passage's last sentence.
   const sentences = body.split(/(?<=[。！？!?])\s*/).filter((x) => x !== '');
   const last = sentences[sentences.length - 1];

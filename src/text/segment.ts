@@ -130,6 +130,7 @@ function walk(text: string, mode: Mode, emit: Emit): void {
       if (w === ' ') {
         r++;
         offset = 0;
+        if (r >= runs.length) break; // cannot happen: one separator between two runs
         flushBefore(runs[r].start);
         continue;
       }

@@ -20,6 +20,11 @@ describe('header fields', () => {
     expect(h.fields.has('region')).toBe(false);
   });
 
+  it('without a rule, a summary header ends at the body\'s own title', () => {
+    const h = readPodcastHeader(lines('# Episode\n**Podcast:** A\n\n# Summary\n\ntext'), { stopAtRule: true });
+    expect(h).toMatchObject({ title: 'Episode', end: 2 });
+  });
+
   it('a top without fields is not a header', () => {
     const h = readPodcastHeader(lines('# Just a heading\n\ntext'), { stopAtRule: true });
     expect(h.end).toBe(0);

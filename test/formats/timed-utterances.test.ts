@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSoundEvent, joinSpoken, mergeUtterances, sizeOf, SPEECH_SIZE, type TimedLine } from '../../src/formats/timed-utterances.js';
+import { isSoundEvent, joinAllSpoken, joinSpoken, mergeUtterances, sizeOf, SPEECH_SIZE, type TimedLine } from '../../src/formats/timed-utterances.js';
 
 describe('joinSpoken', () => {
   it('marks a caption boundary with a space unless punctuation already does', () => {
@@ -7,6 +7,13 @@ describe('joinSpoken', () => {
     expect(joinSpoken('今天聊模型，', '明天聊数据')).toBe('今天聊模型，明天聊数据');
     expect(joinSpoken('Hello everyone', ', this is it')).toBe('Hello everyone, this is it');
     expect(joinSpoken('', 'x')).toBe('x');
+    expect(joinAllSpoken(['第一句', '', '第二句。', '第三句', 'and more', '.'])).toBe('第一句 第二句。第三句 and more.');
+  });
+
+  it('counts Han characters (incl. extension B) and Latin words (don\'t, 4.5 and GPT-4o are one word)', () => {
+    const unit = { maxCjk: 1, maxWords: 1000 };
+    expect(sizeOf('模型𠀀 ok', unit)).toBeCloseTo(3 + 1 / 1000);
+    expect(sizeOf("don't use 4.5 or GPT-4o", { maxCjk: 1, maxWords: 1 })).toBe(5);
   });
 });
 
