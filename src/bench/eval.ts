@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'engram-eval-'));
   try {
     const db = openLibrary(dir);
-    ingest(db, [corpus]);
+    await ingest(db, [corpus]);
     const searchers = [engramSearcher(db), ...peers(db)];
     const cjk = loadQueries().filter((q) => HAN.test(q));
     const items = knownItems(db, 300);

@@ -162,7 +162,7 @@ async function main(): Promise<void> {
   try {
     const db = openLibrary(dir);
     const rssBefore = process.memoryUsage().rss;
-    const report = ingest(db, [corpus]);
+    const report = await ingest(db, [corpus]);
     const peakRss = process.resourceUsage().maxRSS * 1024;
     const { files } = walk([corpus]);
     const bound = segmentationBound(files.map((f) => f.absPath));

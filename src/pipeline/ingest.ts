@@ -1,32 +1,46 @@
 /**
- * Ingest: files → decoded text → format parser → prepared renditions → store.
+ * Ingest: files → parse (decode, detect, parse, prepare; see parse-file.ts) → store.
  *
  * A bad file is reported (file, line, reason) and skipped; the rest goes on; what the library
- * already holds from that file stays. Files are handled folder by folder so the files of one
- * episode folder (transcript, raw transcript, summary) can be joined into one document even
- * when only one of them names the media item.
+ * already holds from that file stays. Parsing runs in worker threads for large ingests while
+ * this thread writes, in file order, folder by folder, so the files of one episode folder
+ * (transcript, raw transcript, summary) can be joined into one document even when only one of
+ * them names the media item.
  */
-import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { DB } from '../store/db.js';
-import type { FormatParser, ParseResult, ParseWarning, SourceFile } from '../model.js';
-import { detectFormat, parserByName } from '../formats/index.js';
-import { decodeBytes } from '../text/decode.js';
+import type { ParseWarning } from '../model.js';
+import { parserByName } from '../formats/index.js';
+import { loadedDictionaries } from '../text/segment.js';
 import { walk, folderSource, type FoundFile } from '../sources/folder.js';
 import {
   documentKeysOfFile, fileState, pruneSources, recordFailure, replaceFile, siblingMediaKey,
   type FileRecord, type PreparedRendition,
 } from '../store/write.js';
-import { hashOf, prepareDocument, type PrepareStats } from './prepare.js';
+import { inlinePool, workerPool, type ParsePool } from './pool.js';
+import type { ParseOutcome } from './parse-file.js';
 
-/** Lines longer than this are not prose: minified data, a dump, or a binary in disguise. */
-export const MAX_LINE_CHARS = 1_000_000;
+export { MAX_LINE_CHARS } from './parse-file.js';
+
+/**
+ * Files are committed in batches about this long: a batch is atomic, so each file is either
+ * fully old or fully new, and a kill loses at most the last batch, which the next run redoes.
+ * One commit per file would spend much of the ingest flushing small FTS5 segments.
+ */
+const COMMIT_EVERY_MS = 1000;
+/** Below this much input, starting worker threads costs more than it saves. */
+const WORKERS_FROM_BYTES = 4_000_000;
+/** Files parsed ahead of the writer (bounds memory on huge folders). */
+const READ_AHEAD = 64;
 
 export interface IngestOptions {
   /** Parse every file with this format instead of detecting it. */
   format?: string;
   /** Source name for documents whose files do not name one (default: first folder under the root). */
   source?: string;
+  /** Parser threads: default one per core beyond the writer's when the input is large; 0 parses inline. */
+  workers?: number;
   onProgress?: (p: IngestProgress) => void;
 }
 
@@ -61,15 +75,14 @@ export interface IngestReport {
 interface ParsedFile {
   found: FoundFile;
   record: FileRecord;
-  parser: FormatParser;
+  format: string;
   renditions: PreparedRendition[];
   warnings: ParseWarning[];
 }
 
-export function ingest(db: DB, paths: string[], opts: IngestOptions = {}): IngestReport {
+export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}): Promise<IngestReport> {
   const t0 = performance.now();
-  const forced = opts.format ? parserByName(opts.format) : undefined;
-  if (opts.format && !forced) throw new Error(`unknown format "${opts.format}"`);
+  if (opts.format && !parserByName(opts.format)) throw new Error(`unknown format "${opts.format}"`);
   const { files, missing } = walk(paths);
   const report: IngestReport = {
     files: files.length, bytes: 0, documents: { added: 0, updated: 0, unchanged: 0 },
@@ -79,7 +92,6 @@ export function ingest(db: DB, paths: string[], opts: IngestOptions = {}): Inges
   const added = new Set<string>();
   const updated = new Set<string>();
   const unchanged = new Set<string>();
-  const stats: PrepareStats = { boilerplate: 0 };
   const bytesTotal = files.reduce((n, f) => n + f.size, 0);
   let filesDone = 0;
   const progress = (current: string) =>
@@ -88,92 +100,91 @@ export function ingest(db: DB, paths: string[], opts: IngestOptions = {}): Inges
       documents: added.size + updated.size + unchanged.size, elapsedMs: performance.now() - t0, current,
     });
 
-  for (const group of byFolder(files)) {
-    const parsed: ParsedFile[] = [];
-    for (const found of group) {
-      progress(found.relPath);
-      const outcome = parseFile(db, found, forced, opts.source, stats);
-      report.bytes += found.size;
-      filesDone++;
-      if (outcome.kind === 'unchanged') outcome.keys.forEach((k) => unchanged.add(k));
-      else if (outcome.kind === 'failed') {
-        report.failures.push({ file: displayPath(found), ...outcome.failure });
-        recordFailure(db, outcome.record, outcome.failure.line ? `line ${outcome.failure.line}: ${outcome.failure.reason}` : outcome.failure.reason);
-      } else parsed.push(outcome.file);
+  const workers = opts.workers ?? (bytesTotal >= WORKERS_FROM_BYTES ? Math.max(1, Math.min(4, availableParallelism())) : 0);
+  const pool: ParsePool = workers > 0 ? workerPool(workers, [...loadedDictionaries()]) : inlinePool();
+  const batch = commitBatches(db);
+
+  // Jobs are started READ_AHEAD files ahead of the writer; results are consumed in file order.
+  const pending: Promise<ParseOutcome>[] = [];
+  let started = 0;
+  const startUpTo = (n: number) => {
+    for (; started < Math.min(n, files.length); started++) {
+      const f = files[started]!;
+      const previous = fileState(db, f.absPath);
+      pending[started] = pool.parse({
+        absPath: f.absPath, root: f.root, relPath: f.relPath, mtimeMs: f.mtimeMs,
+        previousHash: previous?.status === 'ok' ? previous.contentHash : undefined,
+        format: opts.format, fallbackSource: opts.source ?? folderSource(f),
+      });
     }
-    // Files that name their media item first, so a keyless sibling can join it.
-    parsed.sort((a, b) => Number(isKeyless(a)) - Number(isKeyless(b)));
-    for (const pf of parsed) {
-      if (isKeyless(pf)) {
-        const dir = posix.dirname(pf.found.relPath);
-        const key = siblingMediaKey(db, pf.found.root, dir === '.' ? '' : dir, pf.found.relPath);
-        if (key) pf.renditions[0]!.key = key;
+  };
+
+  try {
+    let i = 0;
+    for (const group of byFolder(files)) {
+      batch.begin();
+      const parsed: ParsedFile[] = [];
+      for (const found of group) {
+        startUpTo(i + READ_AHEAD);
+        progress(found.relPath);
+        const outcome = await pending[i]!;
+        delete pending[i];
+        i++;
+        report.bytes += found.size;
+        filesDone++;
+        if (outcome.kind === 'unchanged') {
+          const prev = fileState(db, found.absPath);
+          if (prev) documentKeysOfFile(db, prev.id).forEach((k) => unchanged.add(k));
+        } else if (outcome.kind === 'failed') {
+          report.failures.push({ file: found.relPath, line: outcome.line, reason: outcome.reason });
+          recordFailure(db, outcome.record, outcome.line ? `line ${outcome.line}: ${outcome.reason}` : outcome.reason);
+        } else {
+          report.boilerplate += outcome.boilerplate;
+          parsed.push({ found, record: outcome.record, format: outcome.format, renditions: outcome.renditions, warnings: outcome.warnings });
+        }
       }
-      const out = replaceFile(db, pf.record, pf.parser.name, pf.warnings, pf.renditions);
-      out.added.forEach((k) => added.add(k));
-      out.updated.forEach((k) => updated.add(k));
-      out.unchanged.forEach((k) => unchanged.add(k));
-      report.renditions += pf.renditions.length;
-      report.passages += pf.renditions.reduce((n, r) => n + r.passages.length, 0);
-      for (const w of pf.warnings) report.warnings.push({ file: displayPath(pf.found), line: w.line, reason: w.message });
+      try {
+        writeFolder(db, parsed, report, { added, updated, unchanged });
+      } catch (e) {
+        // A failed write must not commit half a file: drop the batch (the next run redoes it).
+        batch.rollback();
+        throw e;
+      }
+      progress('');
+      batch.maybeCommit();
     }
-    progress('');
+  } finally {
+    batch.commit();
+    await pool.close();
   }
   pruneSources(db);
   for (const k of added) { updated.delete(k); unchanged.delete(k); }
   for (const k of updated) unchanged.delete(k);
   report.documents = { added: added.size, updated: updated.size, unchanged: unchanged.size };
-  report.boilerplate = stats.boilerplate;
   report.elapsedMs = performance.now() - t0;
   return report;
 }
 
-type FileOutcome =
-  | { kind: 'unchanged'; keys: string[] }
-  | { kind: 'failed'; record: FileRecord; failure: { line?: number; reason: string } }
-  | { kind: 'parsed'; file: ParsedFile };
-
-function parseFile(db: DB, found: FoundFile, forced: FormatParser | undefined, source: string | undefined, stats: PrepareStats): FileOutcome {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(found.absPath);
-  } catch (e) {
-    const record = { ...found, contentHash: '' };
-    return { kind: 'failed', record, failure: { reason: `cannot read: ${(e as Error).message}` } };
+/** Write one folder's parsed files; files that name their media item go first, so a keyless sibling can join it. */
+function writeFolder(
+  db: DB, parsed: ParsedFile[], report: IngestReport,
+  seen: { added: Set<string>; updated: Set<string>; unchanged: Set<string> },
+): void {
+  parsed.sort((a, b) => Number(isKeyless(a)) - Number(isKeyless(b)));
+  for (const pf of parsed) {
+    if (isKeyless(pf)) {
+      const dir = posix.dirname(pf.found.relPath);
+      const key = siblingMediaKey(db, pf.found.root, dir === '.' ? '' : dir, pf.found.relPath);
+      if (key) pf.renditions[0]!.key = key;
+    }
+    const out = replaceFile(db, pf.record, pf.format, pf.warnings, pf.renditions);
+    out.added.forEach((k) => seen.added.add(k));
+    out.updated.forEach((k) => seen.updated.add(k));
+    out.unchanged.forEach((k) => seen.unchanged.add(k));
+    report.renditions += pf.renditions.length;
+    report.passages += pf.renditions.reduce((n, r) => n + r.passages.length, 0);
+    for (const w of pf.warnings) report.warnings.push({ file: pf.found.relPath, line: w.line, reason: w.message });
   }
-  const record: FileRecord = { absPath: found.absPath, root: found.root, relPath: found.relPath, size: bytes.length, mtimeMs: found.mtimeMs, contentHash: hashOf(bytes) };
-  const previous = fileState(db, found.absPath);
-  if (previous?.status === 'ok' && previous.contentHash === record.contentHash) {
-    return { kind: 'unchanged', keys: documentKeysOfFile(db, previous.id) };
-  }
-  const fail = (reason: string, line?: number): FileOutcome => ({ kind: 'failed', record, failure: { reason, line } });
-
-  const decoded = decodeBytes(bytes);
-  if (!decoded.ok) return fail(decoded.reason);
-  const longLine = findLongLine(decoded.text);
-  if (longLine) return fail(`line is ${(longLine.length / 1e6).toFixed(1)} M characters long: not a text document engram can read (minified or generated data?)`, longLine.line);
-
-  const file: SourceFile = { relPath: found.relPath, absPath: found.absPath, text: decoded.text };
-  const parser = forced ?? detectFormat(file);
-  if (!parser) return fail('unknown format: no parser recognizes this content (use --format NAME to force one)');
-  const unknown = parser.name === 'markdown' && !forced ? structuredDataKind(decoded.text) : undefined;
-  if (unknown) return fail(`unknown format: looks like ${unknown}, which engram does not read (use --format NAME to force one)`);
-
-  let result: ParseResult;
-  try {
-    result = parser.parse(file);
-  } catch (e) {
-    const err = e as Error & { line?: number };
-    return fail(`${parser.name} parser: ${err.message}`, err.line);
-  }
-  if (result.documents.length === 0) {
-    const why = result.warnings[0];
-    return fail(`${parser.name}: no documents found${why ? ` (${why.message})` : ''}`, why?.line);
-  }
-  const ctx = { format: parser.name, fallbackSource: source ?? folderSource(found), fileText: decoded.text, singleDocument: result.documents.length === 1 };
-  const renditions = result.documents.map((d) => prepareDocument(d, ctx, stats));
-  const warnings = [...decoded.warnings, ...result.warnings];
-  return { kind: 'parsed', file: { found, record, parser, renditions, warnings } };
 }
 
 /** Kinds that belong to a media item; only these join an episode folder's document. */
@@ -199,29 +210,22 @@ function* byFolder(files: FoundFile[]): Generator<FoundFile[]> {
   if (group.length) yield group;
 }
 
-function findLongLine(text: string): { line: number; length: number } | undefined {
-  if (text.length < MAX_LINE_CHARS) return undefined;
-  let line = 1;
-  let from = 0;
-  while (from <= text.length) {
-    const nl = text.indexOf('\n', from);
-    const end = nl === -1 ? text.length : nl;
-    if (end - from > MAX_LINE_CHARS) return { line, length: end - from };
-    if (nl === -1) break;
-    from = nl + 1;
-    line++;
-  }
-  return undefined;
-}
-
-/** Data formats the Markdown fallback must not swallow as prose. */
-function structuredDataKind(text: string): string | undefined {
-  const head = text.trimStart().slice(0, 200);
-  if (/^[{[]/.test(head)) return 'JSON';
-  if (/^<\?xml|^<(rss|feed|svg|html|!doctype)/i.test(head)) return 'XML/HTML';
-  return undefined;
-}
-
-function displayPath(f: FoundFile): string {
-  return f.relPath;
+function commitBatches(db: DB): { begin(): void; maybeCommit(): void; commit(): void; rollback(): void } {
+  let since = 0;
+  return {
+    begin() {
+      if (db.inTransaction) return;
+      db.exec('BEGIN');
+      since = performance.now();
+    },
+    maybeCommit() {
+      if (db.inTransaction && performance.now() - since > COMMIT_EVERY_MS) db.exec('COMMIT');
+    },
+    commit() {
+      if (db.inTransaction) db.exec('COMMIT');
+    },
+    rollback() {
+      if (db.inTransaction) db.exec('ROLLBACK');
+    },
+  };
 }

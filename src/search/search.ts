@@ -3,6 +3,7 @@
  * title/keyword match per document, grouped so each document appears once with its best
  * passage and a count of the other passages that matched.
  */
+import { stmt } from '../store/statements.js';
 import type { DB } from '../store/db.js';
 import { deepLink } from '../formats/media.js';
 import { parseQuery, matchAll, matchAny, type ParsedQuery } from './query.js';
@@ -57,8 +58,8 @@ export function search(db: DB, query: string, opts: SearchOptions = {}): SearchR
   const t0 = performance.now();
   const limit = opts.limit ?? 10;
   const offset = opts.offset ?? 0;
-  const vocab = db.prepare('SELECT 1 FROM passages_vocab WHERE term = ?').pluck();
-  const titleVocab = db.prepare("SELECT 1 FROM titles_fts WHERE titles_fts MATCH ? LIMIT 1").pluck();
+  const vocab = stmt(db, 'SELECT 1 FROM passages_vocab WHERE term = ?').pluck();
+  const titleVocab = stmt(db, "SELECT 1 FROM titles_fts WHERE titles_fts MATCH ? LIMIT 1").pluck();
   const known = (t: string) => vocab.get(t) !== undefined || titleVocab.get(`"${t.replace(/"/g, '""')}"`) !== undefined;
   const q = parseQuery(query, known);
   const empty: SearchResult = { query, terms: q.terms, total: 0, hits: [], tookMs: 0, ...(opts.facets ? { facets: { source: [], year: [], speaker: [] } } : {}) };
@@ -108,8 +109,7 @@ function filters(opts: SearchOptions): Filter {
 }
 
 function passageHits(db: DB, match: string, f: Filter): PassageRow[] {
-  return db
-    .prepare(
+  return stmt(db, 
       `SELECT p.id AS id, p.document_id AS doc, bm25(passages_fts, ${WEIGHTS.summary}, ${WEIGHTS.body}) AS rank, p.text AS text
          FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid ${f.joins}
         WHERE passages_fts MATCH ?${f.where}
@@ -119,8 +119,7 @@ function passageHits(db: DB, match: string, f: Filter): PassageRow[] {
 }
 
 function titleHits(db: DB, match: string, f: Filter): Map<number, number> {
-  const rows = db
-    .prepare(
+  const rows = stmt(db, 
       `SELECT titles_fts.rowid AS doc, bm25(titles_fts, 1.0, ${WEIGHTS.keywords / WEIGHTS.title}) AS rank
          FROM titles_fts ${f.where ? 'JOIN documents d ON d.id = titles_fts.rowid' : ''}
         WHERE titles_fts MATCH ?${f.where}
@@ -139,7 +138,7 @@ function applyPhrases(rows: PassageRow[], q: ParsedQuery): PassageRow[] {
 function applyTitlePhrases(db: DB, titles: Map<number, number>, q: ParsedQuery): Map<number, number> {
   const phrases = phrasesOf(q);
   if (phrases.length === 0) return titles;
-  const titleOf = db.prepare("SELECT COALESCE(title, '') || ' ' || json_extract(metadata, '$.keywords') FROM documents WHERE id = ?").pluck();
+  const titleOf = stmt(db, "SELECT COALESCE(title, '') || ' ' || json_extract(metadata, '$.keywords') FROM documents WHERE id = ?").pluck();
   return new Map([...titles].filter(([doc]) => containsAll(String(titleOf.get(doc) ?? ''), phrases)));
 }
 
@@ -152,19 +151,16 @@ const containsAll = (text: string, phrases: string[]) => {
 const squash = (s: string) => s.replace(/\s+/g, '');
 
 function buildHit(db: DB, docId: number, best: PassageRow | null, score: number, matched: number, q: ParsedQuery): SearchHit {
-  const doc = db
-    .prepare('SELECT d.id, d.title, d.date, d.url, s.name AS source FROM documents d LEFT JOIN sources s ON s.id = d.source_id WHERE d.id = ?')
+  const doc = stmt(db, 'SELECT d.id, d.title, d.date, d.url, s.name AS source FROM documents d LEFT JOIN sources s ON s.id = d.source_id WHERE d.id = ?')
     .get(docId) as { id: number; title: string | null; date: string | null; url: string | null; source: string | null };
-  const origins = db
-    .prepare(
+  const origins = stmt(db, 
       `SELECT f.rel_path || COALESCE('#' || r.entry, '') FROM renditions r JOIN files f ON f.id = r.file_id
         WHERE r.document_id = ? ORDER BY r.id`,
     )
     .pluck()
     .all(docId) as string[];
   const passageId = best?.id ?? firstPassage(db, docId, q);
-  const p = passageId === undefined ? undefined : (db
-    .prepare(
+  const p = passageId === undefined ? undefined : (stmt(db, 
       `SELECT p.id, p.text, p.start, p.end, p.speaker, p.line, r.kind AS rendition
          FROM passages p JOIN renditions r ON r.id = p.rendition_id WHERE p.id = ?`,
     )
@@ -182,16 +178,14 @@ function buildHit(db: DB, docId: number, best: PassageRow | null, score: number,
 
 /** For a title-only match: the passage that mentions a query term, else the document's first content. */
 function firstPassage(db: DB, docId: number, q: ParsedQuery): number | undefined {
-  const mentioning = db
-    .prepare(
+  const mentioning = stmt(db, 
       `SELECT p.id FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid
         WHERE passages_fts MATCH ? AND p.document_id = ? ORDER BY bm25(passages_fts) LIMIT 1`,
     )
     .pluck()
     .get(matchAny(q), docId) as number | undefined;
   if (mentioning !== undefined) return mentioning;
-  return db
-    .prepare(
+  return stmt(db, 
       `SELECT p.id FROM passages p JOIN renditions r ON r.id = p.rendition_id
         WHERE p.document_id = ? AND p.role = 'content'
         ORDER BY CASE r.kind WHEN 'summary' THEN 0 WHEN 'transcript' THEN 1 ELSE 2 END, r.id, p.seq LIMIT 1`,
@@ -207,14 +201,12 @@ function facets(db: DB, docIds: number[], rows: PassageRow[]): NonNullable<Searc
     return [...m.entries()].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   };
   if (docIds.length === 0) return { source: [], year: [], speaker: [] };
-  const meta = db
-    .prepare(
+  const meta = stmt(db, 
       `SELECT s.name AS source, substr(d.date, 1, 4) AS year FROM documents d LEFT JOIN sources s ON s.id = d.source_id
         WHERE d.id IN (SELECT value FROM json_each(?))`,
     )
     .all(JSON.stringify(docIds)) as { source: string | null; year: string | null }[];
-  const speakers = db
-    .prepare(
+  const speakers = stmt(db, 
       `SELECT DISTINCT document_id, speaker FROM passages WHERE id IN (SELECT value FROM json_each(?)) AND speaker IS NOT NULL`,
     )
     .all(JSON.stringify(rows.map((r) => r.id))) as { speaker: string }[];

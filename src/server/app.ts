@@ -20,6 +20,9 @@ import { sourcePage } from './pages/source.js';
 import { locatePassage } from '../store/read.js';
 import { passageHref } from './pages/parts.js';
 
+// The benchmark (src/bench/run.ts) loads this module and starts the server through it.
+export { startServer } from './server.js';
+
 export interface AppOptions {
   db: DB;
   /** Require this token on every request (Bearer header or the cookie `/?token=` sets). */

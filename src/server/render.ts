@@ -8,7 +8,8 @@ import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 import { trusted, type Html } from './html.js';
 
-const md = new MarkdownIt({ html: true, linkify: true, breaks: false });
+// breaks: one line of a transcript stays one line, as the author saw it in a text viewer.
+const md = new MarkdownIt({ html: true, linkify: true, breaks: true });
 
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -39,12 +40,12 @@ const SANITIZE: sanitizeHtml.IOptions = {
     // Links leave the app without a referrer and cannot reach back through window.opener.
     // Relative links pointed at the author's files (`./transcript.md`), not at pages here: keep the text only.
     a: (tagName, attribs) => {
-      const { href, title } = attribs;
-      const absolute = href !== undefined && /^\s*(https?:\/\/|mailto:)/i.test(href);
-      return {
-        tagName,
-        attribs: absolute ? { href: href!, ...(title ? { title } : {}), rel: 'noopener noreferrer nofollow', target: '_blank' } : title ? { title } : {},
-      };
+      const out: sanitizeHtml.Attributes = {};
+      if (attribs.title) out.title = attribs.title;
+      if (attribs.href !== undefined && /^\s*(https?:\/\/|mailto:)/i.test(attribs.href)) {
+        Object.assign(out, { href: attribs.href, rel: 'noopener noreferrer nofollow', target: '_blank' });
+      }
+      return { tagName, attribs: out };
     },
     img: sanitizeHtml.simpleTransform('img', { loading: 'lazy', referrerpolicy: 'no-referrer' }),
   },

@@ -36,7 +36,7 @@ export const migrations: readonly string[] = [
     title     TEXT,
     date      TEXT,
     url       TEXT,
-    source_id INTEGER REFERENCES sources(id),
+    source_id INTEGER,                   -- sources(id), derived in store/write.ts
     metadata  TEXT NOT NULL DEFAULT '{}'
   );
   CREATE INDEX documents_date ON documents(date);
@@ -44,7 +44,7 @@ export const migrations: readonly string[] = [
 
   CREATE TABLE renditions (
     id           INTEGER PRIMARY KEY,
-    document_id  INTEGER NOT NULL REFERENCES documents(id),
+    document_id  INTEGER NOT NULL,       -- documents(id); kept consistent by store/write.ts
     file_id      INTEGER NOT NULL REFERENCES files(id),
     entry        INTEGER,                -- Nth entry of a multi-entry file, else NULL
     kind         TEXT NOT NULL,

@@ -1,6 +1,7 @@
 /**
  * Reading the library: the shapes the CLI (`stats`, `show`) and the web app share.
  */
+import { stmt } from './statements.js';
 import type { DB } from './db.js';
 import { canonicalUrl, deepLink, youtubeIdFromUrl } from '../formats/media.js';
 import type { DocumentMetadata, PassageRole, RenditionKind } from '../model.js';
@@ -20,9 +21,9 @@ export interface LibraryStats {
 }
 
 export function libraryStats(db: DB): LibraryStats {
-  const one = (sql: string) => db.prepare(sql).pluck().get() as number;
-  const kinds = db.prepare('SELECT kind, count(*) AS n FROM renditions GROUP BY kind ORDER BY kind').all() as { kind: string; n: number }[];
-  const range = db.prepare('SELECT min(date) AS first, max(date) AS last FROM documents').get() as { first: string | null; last: string | null };
+  const one = (sql: string) => stmt(db, sql).pluck().get() as number;
+  const kinds = stmt(db, 'SELECT kind, count(*) AS n FROM renditions GROUP BY kind ORDER BY kind').all() as { kind: string; n: number }[];
+  const range = stmt(db, 'SELECT min(date) AS first, max(date) AS last FROM documents').get() as { first: string | null; last: string | null };
   return {
     documents: one('SELECT count(*) FROM documents'),
     passages: one('SELECT count(*) FROM passages'),
@@ -46,8 +47,7 @@ export interface SourceSummary {
 }
 
 export function listSources(db: DB): SourceSummary[] {
-  return db
-    .prepare(
+  return stmt(db, 
       `SELECT s.name, count(d.id) AS documents, min(d.date) AS firstDate, max(d.date) AS lastDate
          FROM sources s JOIN documents d ON d.source_id = s.id GROUP BY s.id ORDER BY documents DESC, s.name`,
     )
@@ -75,9 +75,8 @@ function toSummary(row: Omit<DocumentSummary, 'kinds'> & { kinds: string | null 
 export function recentDocuments(db: DB, opts: { limit?: number; offset?: number; source?: string } = {}): { total: number; documents: DocumentSummary[] } {
   const where = opts.source ? 'WHERE s.name = ?' : '';
   const params = opts.source ? [opts.source] : [];
-  const total = db.prepare(`SELECT count(*) FROM documents d LEFT JOIN sources s ON s.id = d.source_id ${where}`).pluck().get(...params) as number;
-  const rows = db
-    .prepare(
+  const total = stmt(db, `SELECT count(*) FROM documents d LEFT JOIN sources s ON s.id = d.source_id ${where}`).pluck().get(...params) as number;
+  const rows = stmt(db, 
       `SELECT ${SUMMARY_COLUMNS} FROM documents d LEFT JOIN sources s ON s.id = d.source_id ${where}
         ORDER BY d.date IS NULL, d.date DESC, json_extract(d.metadata, '$.number') DESC, d.id DESC LIMIT ? OFFSET ?`,
     )
@@ -127,14 +126,14 @@ export interface DocumentView {
 /** A document by numeric ID, media URL, YouTube ID or key; undefined when not in the library. */
 export function findDocumentId(db: DB, ref: string): number | undefined {
   const r = ref.trim();
-  if (/^\d+$/.test(r)) return db.prepare('SELECT id FROM documents WHERE id = ?').pluck().get(Number(r)) as number | undefined;
+  if (/^\d+$/.test(r)) return stmt(db, 'SELECT id FROM documents WHERE id = ?').pluck().get(Number(r)) as number | undefined;
   const yt = youtubeIdFromUrl(r) ?? (/^[A-Za-z0-9_-]{11}$/.test(r) ? r : undefined);
   const keys = [r, yt ? `youtube:${yt}` : '', /^https?:/.test(r) ? `url:${canonicalUrl(r)}` : ''].filter(Boolean);
   for (const k of keys) {
-    const id = db.prepare('SELECT id FROM documents WHERE key = ?').pluck().get(k) as number | undefined;
+    const id = stmt(db, 'SELECT id FROM documents WHERE key = ?').pluck().get(k) as number | undefined;
     if (id !== undefined) return id;
   }
-  return db.prepare('SELECT id FROM documents WHERE url = ?').pluck().get(r) as number | undefined;
+  return stmt(db, 'SELECT id FROM documents WHERE url = ?').pluck().get(r) as number | undefined;
 }
 
 export interface DocumentOptions {
@@ -149,19 +148,17 @@ export interface DocumentOptions {
 }
 
 export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): DocumentView | undefined {
-  const d = db
-    .prepare('SELECT d.id, d.key, d.title, d.date, d.url, d.metadata, s.name AS source FROM documents d LEFT JOIN sources s ON s.id = d.source_id WHERE d.id = ?')
+  const d = stmt(db, 'SELECT d.id, d.key, d.title, d.date, d.url, d.metadata, s.name AS source FROM documents d LEFT JOIN sources s ON s.id = d.source_id WHERE d.id = ?')
     .get(id) as { id: number; key: string; title: string | null; date: string | null; url: string | null; metadata: string; source: string | null } | undefined;
   if (!d) return undefined;
-  const rends = db
-    .prepare(
+  const rends = stmt(db, 
       `SELECT r.id, r.kind, r.format, r.title, r.metadata, r.body, f.rel_path || COALESCE('#' || r.entry, '') AS origin,
               (SELECT count(*) FROM passages p WHERE p.rendition_id = r.id) AS passageCount
          FROM renditions r JOIN files f ON f.id = r.file_id WHERE r.document_id = ?
         ORDER BY CASE r.kind WHEN 'summary' THEN 0 WHEN 'transcript' THEN 1 WHEN 'raw-transcript' THEN 2 ELSE 3 END, r.id`,
     )
     .all(id) as { id: number; kind: RenditionKind; format: string; title: string | null; metadata: string; body: string; origin: string; passageCount: number }[];
-  const passagesOf = db.prepare(
+  const passagesOf = stmt(db, 
     `SELECT id, seq, role, text, start, end, speaker, line, depth FROM passages WHERE rendition_id = ? ORDER BY seq LIMIT ? OFFSET ?`,
   );
   const renditions: RenditionView[] = rends.map((r) => {
@@ -176,8 +173,7 @@ export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): Doc
     }
     return view;
   });
-  const speakers = db
-    .prepare("SELECT speaker FROM passages WHERE document_id = ? AND speaker IS NOT NULL GROUP BY speaker ORDER BY min(id)")
+  const speakers = stmt(db, "SELECT speaker FROM passages WHERE document_id = ? AND speaker IS NOT NULL GROUP BY speaker ORDER BY min(id)")
     .pluck()
     .all(id) as string[];
   return {
@@ -188,7 +184,6 @@ export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): Doc
 
 /** Which rendition holds a passage and where it sits in it (for landing on a search hit). */
 export function locatePassage(db: DB, passageId: number): { documentId: number; renditionId: number; seq: number } | undefined {
-  return db
-    .prepare('SELECT document_id AS documentId, rendition_id AS renditionId, seq FROM passages WHERE id = ?')
+  return stmt(db, 'SELECT document_id AS documentId, rendition_id AS renditionId, seq FROM passages WHERE id = ?')
     .get(passageId) as { documentId: number; renditionId: number; seq: number } | undefined;
 }

@@ -5,6 +5,7 @@
  * fully new (the next run redoes what is missing, because a file's hash is recorded in the
  * same transaction as its renditions).
  */
+import { stmt } from './statements.js';
 import type { DB } from './db.js';
 import type { ParsedPassage, RenditionKind, DocumentMetadata } from '../model.js';
 import { indexTerms } from '../text/segment.js';
@@ -58,16 +59,14 @@ export interface ReplaceOutcome {
 }
 
 export function fileState(db: DB, absPath: string): FileState | undefined {
-  return db
-    .prepare('SELECT id, content_hash AS contentHash, status, size, mtime_ms AS mtimeMs FROM files WHERE abs_path = ?')
+  return stmt(db, 'SELECT id, content_hash AS contentHash, status, size, mtime_ms AS mtimeMs FROM files WHERE abs_path = ?')
     .get(absPath) as FileState | undefined;
 }
 
 /** Keys of the documents a file contributes to (for reporting unchanged files). */
 export function documentKeysOfFile(db: DB, fileId: number): string[] {
   return (
-    db
-      .prepare('SELECT DISTINCT d.key FROM renditions r JOIN documents d ON d.id = r.document_id WHERE r.file_id = ?')
+    stmt(db, 'SELECT DISTINCT d.key FROM renditions r JOIN documents d ON d.id = r.document_id WHERE r.file_id = ?')
       .pluck()
       .all(fileId) as string[]
   );
@@ -76,8 +75,7 @@ export function documentKeysOfFile(db: DB, fileId: number): string[] {
 /** The one media key the other files of a folder agree on (for episode folders), if any. */
 export function siblingMediaKey(db: DB, root: string, dirRelPath: string, exceptRelPath: string): string | undefined {
   const prefix = dirRelPath ? `${dirRelPath}/` : '';
-  const keys = db
-    .prepare(
+  const keys = stmt(db, 
       `SELECT DISTINCT d.key FROM files f
          JOIN renditions r ON r.file_id = f.id
          JOIN documents d ON d.id = r.document_id
@@ -96,17 +94,17 @@ function likeEscape(s: string): string {
 
 /** Replace everything `file` contributed with `renditions`, in one transaction. */
 export function replaceFile(db: DB, file: FileRecord, format: string, warnings: unknown[], renditions: PreparedRendition[]): ReplaceOutcome {
-  return db.transaction((): ReplaceOutcome => {
+  return atomically(db, (): ReplaceOutcome => {
     const fileId = upsertFile(db, file, format, 'ok', null, warnings);
     const previous = new Set(
-      (db.prepare('SELECT d.key, r.content_hash AS hash FROM renditions r JOIN documents d ON d.id = r.document_id WHERE r.file_id = ?')
+      (stmt(db, 'SELECT d.key, r.content_hash AS hash FROM renditions r JOIN documents d ON d.id = r.document_id WHERE r.file_id = ?')
         .all(fileId) as { key: string; hash: string }[]).map((r) => `${r.key}\u0000${r.hash}`),
     );
     const touched = removeFileRenditions(db, fileId);
     const outcome: ReplaceOutcome = { added: [], updated: [], unchanged: [] };
     for (const r of renditions) {
-      const existing = db.prepare('SELECT id FROM documents WHERE key = ?').pluck().get(r.key) as number | undefined;
-      const docId = existing ?? (db.prepare('INSERT INTO documents (key) VALUES (?)').run(r.key).lastInsertRowid as number);
+      const existing = stmt(db, 'SELECT id FROM documents WHERE key = ?').pluck().get(r.key) as number | undefined;
+      const docId = existing ?? (stmt(db, 'INSERT INTO documents (key) VALUES (?)').run(r.key).lastInsertRowid as number);
       const list = existing === undefined ? outcome.added : previous.has(`${r.key}\u0000${r.contentHash}`) ? outcome.unchanged : outcome.updated;
       list.push(r.key);
       touched.add(docId);
@@ -114,7 +112,16 @@ export function replaceFile(db: DB, file: FileRecord, format: string, warnings: 
     }
     for (const docId of touched) refreshDocument(db, docId);
     return outcome;
-  })();
+  });
+}
+
+/**
+ * Run `fn` in a transaction, or inside the caller's when one is open (ingest batches files
+ * into one transaction and rolls it back whole if a write throws). Not a savepoint: FTS5
+ * flushes its pending index data at every savepoint, which made ingest several times slower.
+ */
+function atomically<T>(db: DB, fn: () => T): T {
+  return db.inTransaction ? fn() : db.transaction(fn)();
 }
 
 /**
@@ -122,12 +129,11 @@ export function replaceFile(db: DB, file: FileRecord, format: string, warnings: 
  * a file that turned bad must not take good data with it.
  */
 export function recordFailure(db: DB, file: FileRecord, reason: string): void {
-  db.transaction(() => upsertFile(db, file, null, 'failed', reason, []))();
+  atomically(db, () => upsertFile(db, file, null, 'failed', reason, []));
 }
 
 function upsertFile(db: DB, f: FileRecord, format: string | null, status: 'ok' | 'failed', error: string | null, warnings: unknown[]): number {
-  const row = db
-    .prepare(
+  const row = stmt(db, 
       `INSERT INTO files (abs_path, root, rel_path, size, mtime_ms, content_hash, format, status, error, warnings, ingested_at)
        VALUES (@absPath, @root, @relPath, @size, @mtimeMs, @contentHash, @format, @status, @error, @warnings, @now)
        ON CONFLICT(abs_path) DO UPDATE SET
@@ -143,19 +149,18 @@ function upsertFile(db: DB, f: FileRecord, format: string | null, status: 'ok' |
 
 /** Delete a file's renditions and passages (and their index rows); returns the documents touched. */
 function removeFileRenditions(db: DB, fileId: number): Set<number> {
-  const docs = new Set(db.prepare('SELECT DISTINCT document_id FROM renditions WHERE file_id = ?').pluck().all(fileId) as number[]);
+  const docs = new Set(stmt(db, 'SELECT DISTINCT document_id FROM renditions WHERE file_id = ?').pluck().all(fileId) as number[]);
   if (docs.size === 0) return docs;
-  db.prepare(
+  stmt(db, 
     'DELETE FROM passages_fts WHERE rowid IN (SELECT p.id FROM passages p JOIN renditions r ON r.id = p.rendition_id WHERE r.file_id = ?)',
   ).run(fileId);
-  db.prepare('DELETE FROM passages WHERE rendition_id IN (SELECT id FROM renditions WHERE file_id = ?)').run(fileId);
-  db.prepare('DELETE FROM renditions WHERE file_id = ?').run(fileId);
+  stmt(db, 'DELETE FROM passages WHERE rendition_id IN (SELECT id FROM renditions WHERE file_id = ?)').run(fileId);
+  stmt(db, 'DELETE FROM renditions WHERE file_id = ?').run(fileId);
   return docs;
 }
 
 function insertRendition(db: DB, docId: number, fileId: number, r: PreparedRendition): void {
-  const renditionId = db
-    .prepare(
+  const renditionId = stmt(db, 
       `INSERT INTO renditions (document_id, file_id, entry, kind, format, title, date, url, source, source_named, metadata, content_hash, body)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
@@ -163,11 +168,11 @@ function insertRendition(db: DB, docId: number, fileId: number, r: PreparedRendi
       docId, fileId, r.entry ?? null, r.kind, r.format, r.title ?? null, r.date ?? null, r.url ?? null,
       r.source, r.sourceNamed ? 1 : 0, JSON.stringify(r.metadata), r.contentHash, r.body,
     ).lastInsertRowid as number;
-  const insertPassage = db.prepare(
+  const insertPassage = stmt(db, 
     `INSERT INTO passages (rendition_id, document_id, seq, role, text, start, end, speaker, line, depth)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertTerms = db.prepare('INSERT INTO passages_fts (rowid, summary, body) VALUES (?, ?, ?)');
+  const insertTerms = stmt(db, 'INSERT INTO passages_fts (rowid, summary, body) VALUES (?, ?, ?)');
   const isSummary = r.kind === 'summary';
   r.passages.forEach((p, seq) => {
     const id = insertPassage.run(
@@ -196,12 +201,11 @@ interface RenditionRow {
  * removes what it said), refresh its title index row, or delete it when nothing is left.
  */
 export function refreshDocument(db: DB, docId: number): void {
-  const rows = db
-    .prepare('SELECT kind, title, date, url, source, source_named, metadata FROM renditions WHERE document_id = ? ORDER BY id')
+  const rows = stmt(db, 'SELECT kind, title, date, url, source, source_named, metadata FROM renditions WHERE document_id = ? ORDER BY id')
     .all(docId) as RenditionRow[];
-  db.prepare('DELETE FROM titles_fts WHERE rowid = ?').run(docId);
+  stmt(db, 'DELETE FROM titles_fts WHERE rowid = ?').run(docId);
   if (rows.length === 0) {
-    db.prepare('DELETE FROM documents WHERE id = ?').run(docId);
+    stmt(db, 'DELETE FROM documents WHERE id = ?').run(docId);
     return;
   }
   rows.sort((a, b) => (KIND_PRIORITY[a.kind] ?? 9) - (KIND_PRIORITY[b.kind] ?? 9));
@@ -212,21 +216,21 @@ export function refreshDocument(db: DB, docId: number): void {
   for (const r of [...rows].reverse()) Object.assign(metadata, JSON.parse(r.metadata));
   const sourceId = sourceIdFor(db, source);
   const title = first('title') as string | null;
-  db.prepare('UPDATE documents SET title = ?, date = ?, url = ?, source_id = ?, metadata = ? WHERE id = ?').run(
+  stmt(db, 'UPDATE documents SET title = ?, date = ?, url = ?, source_id = ?, metadata = ? WHERE id = ?').run(
     title, first('date'), first('url'), sourceId, JSON.stringify(metadata), docId,
   );
   const keywords = [metadata.category, ...(metadata.keywords ?? []), ...(metadata.hashtags ?? [])].filter(Boolean).join(' ');
-  db.prepare('INSERT INTO titles_fts (rowid, title, keywords) VALUES (?, ?, ?)').run(
+  stmt(db, 'INSERT INTO titles_fts (rowid, title, keywords) VALUES (?, ?, ?)').run(
     docId, indexTerms(title ?? '').join(' '), indexTerms(keywords).join(' '),
   );
 }
 
 function sourceIdFor(db: DB, name: string): number {
-  db.prepare('INSERT INTO sources (name) VALUES (?) ON CONFLICT(name) DO NOTHING').run(name);
-  return db.prepare('SELECT id FROM sources WHERE name = ?').pluck().get(name) as number;
+  stmt(db, 'INSERT INTO sources (name) VALUES (?) ON CONFLICT(name) DO NOTHING').run(name);
+  return stmt(db, 'SELECT id FROM sources WHERE name = ?').pluck().get(name) as number;
 }
 
 /** Drop sources no document points at any more (once per ingest run, not per document). */
 export function pruneSources(db: DB): void {
-  db.prepare('DELETE FROM sources WHERE id NOT IN (SELECT DISTINCT source_id FROM documents WHERE source_id IS NOT NULL)').run();
+  stmt(db, 'DELETE FROM sources WHERE id NOT IN (SELECT DISTINCT source_id FROM documents WHERE source_id IS NOT NULL)').run();
 }

@@ -177,8 +177,17 @@ function runStages(s: string, stages: AlignedStage[]): string {
  * `toSimplified(s).length === s.length` always, and each character stays at its index.
  */
 export function toSimplified(s: string): string {
-  return runStages(s, toSimplifiedStages());
+  if (s.length < 16) return runStages(s, toSimplifiedStages());
+  // Ingest folds each passage twice (boilerplate detection, then segmentation): remember
+  // the last few thousand results rather than thread folded text through every API.
+  const hit = recentSimplified.get(s);
+  if (hit !== undefined) return hit;
+  const out = runStages(s, toSimplifiedStages());
+  if (recentSimplified.size >= 4096) recentSimplified.clear();
+  recentSimplified.set(s, out);
+  return out;
 }
+const recentSimplified = new Map<string, string>();
 
 /**
  * Simplified (or mixed) → Traditional with Taiwan character forms (头发→頭髮, 发展→發展), for

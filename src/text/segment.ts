@@ -231,6 +231,14 @@ export function loadUserDictionary(pathOrText: string): void {
     }
   }
   addEntries(segmenter(), parseDictionary(text, source));
+  loaded.push(pathOrText);
+}
+
+const loaded: string[] = [];
+
+/** Every dictionary (path or text) loaded so far, in order: worker threads load the same. */
+export function loadedDictionaries(): readonly string[] {
+  return loaded;
 }
 
 /** Parses jieba dictionary text; `source` names it in errors. */

@@ -1,16 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ingest } from '../../src/pipeline/ingest.js';
+import { ingest, type IngestReport } from '../../src/pipeline/ingest.js';
 import { libraryStats } from '../../src/store/read.js';
 import { copyFixture, tempLibrary } from '../helpers.js';
 
 describe('ingest', () => {
   const root = copyFixture('library');
   const { db } = tempLibrary();
-  const first = ingest(db, [root]);
+  let first: IngestReport;
+  beforeAll(async () => {
+    first = await ingest(db, [root]);
+  });
 
-  it('joins files describing one media item into one document', () => {
+  it('joins files describing one media item into one document', async () => {
     expect(first.failures).toEqual([]);
     // archive: 3 entries (one also has a subtitle file), podcast folder: transcript + summary, posts: 2
     const stats = libraryStats(db);
@@ -22,36 +25,36 @@ describe('ingest', () => {
     expect(yt).toBe(2);
   });
 
-  it('sets LLM boilerplate aside and reports it', () => {
+  it('sets LLM boilerplate aside and reports it', async () => {
     expect(first.boilerplate).toBeGreaterThanOrEqual(3);
     const flagged = db.prepare("SELECT text FROM passages WHERE role = 'boilerplate'").pluck().all() as string[];
     expect(flagged.some((t) => t.startsWith('好的'))).toBe(true);
     expect(flagged.some((t) => t.includes('希望'))).toBe(true);
   });
 
-  it('uses the source a file names, else the first folder', () => {
+  it('uses the source a file names, else the first folder', async () => {
     const sources = db.prepare('SELECT name FROM sources ORDER BY name').pluck().all();
     expect(sources).toEqual(expect.arrayContaining(['测试播客', 'channel']));
   });
 
-  it('changes nothing when the same files come again', () => {
-    const again = ingest(db, [root]);
+  it('changes nothing when the same files come again', async () => {
+    const again = await ingest(db, [root]);
     expect(again.documents).toEqual({ added: 0, updated: 0, unchanged: 6 });
     expect(again.renditions).toBe(0);
     expect(libraryStats(db).documents).toBe(6);
   });
 
-  it('replaces only what came from a changed file', () => {
+  it('replaces only what came from a changed file', async () => {
     const file = join(root, 'channel', 'posts.md');
     const before = db.prepare('SELECT count(*) FROM passages').pluck().get() as number;
     writeFileSync(file, readFileSync(file, 'utf8').replace('## 2', '## 2\n\n多加一段关于强化学习的话。\n'));
-    const r = ingest(db, [root]);
+    const r = await ingest(db, [root]);
     expect(r.documents.updated).toBe(1);
     expect(r.documents.unchanged).toBe(5);
     expect(db.prepare('SELECT count(*) FROM passages').pluck().get()).toBe(before + 1);
   });
 
-  it('reports bad files with reasons, ingests the rest and loses nothing', () => {
+  it('reports bad files with reasons, ingests the rest and loses nothing', async () => {
     const bad = join(root, 'bad');
     mkdirSync(bad);
     writeFileSync(join(bad, 'binary.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1, 2, 3, 0, 0]));
@@ -60,7 +63,7 @@ describe('ingest', () => {
     writeFileSync(join(bad, 'utf16.md'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('# 十六位编码的笔记\n\n混合专家模型的笔记。\n', 'utf16le')]));
     writeFileSync(join(bad, 'latin1.md'), Buffer.concat([Buffer.from('# Broken bytes\n\nfirst line\n'), Buffer.from([0xe9, 0x74, 0xe9]), Buffer.from('\nreinforcement learning notes\n')]));
     writeFileSync(join(bad, 'truncated.md'), readFileSync(join(root, 'channel', 'archive.md'), 'utf8').split('</details>')[0]!.replace('Ab3dEf9hIj0', 'Tr4ncAted00'));
-    const r = ingest(db, [root]);
+    const r = await ingest(db, [root]);
     const failed = Object.fromEntries(r.failures.map((f) => [f.file, f.reason]));
     expect(Object.keys(failed).sort()).toEqual(['bad/binary.md', 'bad/data.json', 'bad/empty.txt']);
     expect(failed['bad/binary.md']).toMatch(/binary/);
@@ -72,20 +75,20 @@ describe('ingest', () => {
     expect(r.documents.added).toBe(3); // utf16, latin1, truncated
   });
 
-  it('keeps what a file gave when it turns bad', () => {
+  it('keeps what a file gave when it turns bad', async () => {
     const file = join(root, 'subtitle', 'Ab3dEf9hIj0.txt');
     const before = libraryStats(db);
     writeFileSync(file, Buffer.from([0, 1, 2, 3, 0, 0, 0, 0]));
-    const r = ingest(db, [root]);
+    const r = await ingest(db, [root]);
     expect(r.failures.map((f) => f.file)).toContain('subtitle/Ab3dEf9hIj0.txt');
     expect(libraryStats(db).renditions).toBe(before.renditions);
   });
 
-  it('refuses a file with a 50 MB line, naming the line', () => {
+  it('refuses a file with a 50 MB line, naming the line', async () => {
     const file = join(root, 'bad', 'huge.txt');
     writeFileSync(file, 'short first line\n');
     appendFileSync(file, 'x'.repeat(50 * 1024 * 1024));
-    const r = ingest(db, [join(root, 'bad')]);
+    const r = await ingest(db, [join(root, 'bad')]);
     const huge = r.failures.find((f) => f.file === 'huge.txt');
     expect(huge?.line).toBe(2);
     expect(huge?.reason).toMatch(/line is 52\.4 M characters long/);

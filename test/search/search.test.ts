@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ingest } from '../../src/pipeline/ingest.js';
 import { search } from '../../src/search/search.js';
@@ -6,7 +6,7 @@ import { FIXTURES, tempLibrary } from '../helpers.js';
 
 describe('search', () => {
   const { db } = tempLibrary();
-  ingest(db, [join(FIXTURES, 'library')]);
+  beforeAll(() => ingest(db, [join(FIXTURES, 'library')]));
   const titles = (q: string, o = {}) => search(db, q, o).hits.map((h) => h.document.title);
 
   it('finds Simplified text with a Traditional query and back', () => {

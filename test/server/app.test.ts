@@ -24,8 +24,8 @@ let app: Hono;
 const docId = (title: string) => lib.db.prepare('SELECT id FROM documents WHERE title LIKE ?').pluck().get(`%${title}%`) as number;
 const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers: { host: 'localhost:3647', ...headers } });
 
-beforeAll(() => {
-  lib = buildFixtureLibrary();
+beforeAll(async () => {
+  lib = await buildFixtureLibrary();
   app = createApp({ db: lib.db });
 });
 afterAll(() => lib?.cleanup());
@@ -368,8 +368,8 @@ describe('access', () => {
     await expect(startServer({ db: lib.db, host: '0.0.0.0', port: 0 })).rejects.toThrow(/--token/);
     const open = await startServer({ db: lib.db, port: 0 });
     try {
-      expect(open.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-      const res = await fetch(open.url);
+      expect(open.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const res = await fetch(`${open.url}/`);
       expect(res.status).toBe(200);
     } finally {
       await open.close();

@@ -42,7 +42,8 @@ function longTranscript(): string {
   return lines.join('\n') + '\n';
 }
 
-export function buildFixtureLibrary(): FixtureLibrary {
+/** `extra`: more folders to ingest alongside the fixtures (the browser tests add the shipped sample). */
+export async function buildFixtureLibrary(extra: string[] = []): Promise<FixtureLibrary> {
   const dir = mkdtempSync(join(tmpdir(), 'engram-web-'));
   const src = join(dir, 'src');
   cpSync(FIXTURES, src, { recursive: true });
@@ -50,7 +51,7 @@ export function buildFixtureLibrary(): FixtureLibrary {
   mkdirSync(long, { recursive: true });
   writeFileSync(join(long, 'transcript.md'), longTranscript());
   const db = openLibrary(join(dir, 'library'));
-  const report = ingest(db, [src]);
+  const report = await ingest(db, [src, ...extra]);
   if (report.failures.length) throw new Error(`fixture ingest failed: ${JSON.stringify(report.failures)}`);
   return {
     db,

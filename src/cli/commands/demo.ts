@@ -36,7 +36,7 @@ other options are those of \`engram serve\`).`,
     let serving = false;
     try {
       const bar = progressBar(io.err);
-      const report = ingest(db, [SAMPLE_DIR], { onProgress: bar.update });
+      const report = await ingest(db, [SAMPLE_DIR], { onProgress: bar.update });
       bar.done();
       const s = libraryStats(db);
       io.out.write(

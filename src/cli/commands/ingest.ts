@@ -23,7 +23,7 @@ Options:
 Exit code: 0 all files ingested, 1 some files failed (listed with reasons), 2 usage error.`,
   options: { ...libraryOption, format: { type: 'string' }, source: { type: 'string' }, json: { type: 'boolean' } },
   positionals: true,
-  run(values, paths, io) {
+  async run(values, paths, io) {
     if (paths.length === 0) throw new UsageError('ingest needs at least one PATH');
     if (values.format && !parserByName(values.format as string)) {
       throw new UsageError(`unknown format "${values.format}"; known: ${formatNames().join(', ')}`);
@@ -32,7 +32,7 @@ Exit code: 0 all files ingested, 1 some files failed (listed with reasons), 2 us
     const bar = progressBar(io.err);
     let report: IngestReport;
     try {
-      report = ingest(db, paths, { format: values.format as string | undefined, source: values.source as string | undefined, onProgress: bar.update });
+      report = await ingest(db, paths, { format: values.format as string | undefined, source: values.source as string | undefined, onProgress: bar.update });
     } finally {
       bar.done();
       db.close();

@@ -1,5 +1,6 @@
 import type { DB } from '../../store/db.js';
 import { BindRefused, DEFAULT_HOST, DEFAULT_PORT, startServer } from '../../server/server.js';
+import { bindRefusal } from '../../server/auth.js';
 import { libraryOption, UsageError, type Command, type Io } from '../command.js';
 import { openFor } from '../library.js';
 
@@ -37,7 +38,11 @@ export function serveOptions(values: Record<string, string | undefined>, io: Io)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a number from 0 to 65535, not "${rawPort}"`);
   // An empty token is no token (and then only loopback is allowed).
   const token = values.token || io.env.ENGRAM_TOKEN || undefined;
-  return { host: values.host ?? DEFAULT_HOST, port, portGiven: rawPort !== undefined, token };
+  const host = values.host ?? DEFAULT_HOST;
+  // Refuse before opening anything: the reason is the whole answer.
+  const refusal = bindRefusal(host, token);
+  if (refusal) throw new UsageError(refusal);
+  return { host, port, portGiven: rawPort !== undefined, token };
 }
 
 /** Serves until SIGINT/SIGTERM, then closes the server and the library. */
@@ -50,8 +55,14 @@ export async function serveUntilStopped(db: DB, dir: string, opts: ServeOptions,
     if (e instanceof BindRefused) throw new UsageError(e.message);
     throw e;
   }
-  const open = opts.token ? `${server.url}?token=${encodeURIComponent(opts.token)}` : server.url;
-  io.out.write(`\nengram is serving ${dir}\n  open ${open}${opts.token ? '  (once; the browser then keeps a cookie)' : ''}\n  press Ctrl+C to stop\n`);
+  // 0.0.0.0 / :: mean "every address": not something a browser can open, so show this machine's.
+  const everywhere = server.host === '0.0.0.0' || server.host === '::';
+  const base = everywhere ? `http://localhost:${server.port}/` : `${server.url}/`;
+  const open = opts.token ? `${base}?token=${encodeURIComponent(opts.token)}` : base;
+  io.out.write(
+    `\nengram is serving ${dir}${everywhere ? ` on every address of this machine (port ${server.port})` : ''}\n` +
+      `  open ${open}${opts.token ? '  (once; the browser then keeps a cookie)' : ''}\n  press Ctrl+C to stop\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

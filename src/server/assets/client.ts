@@ -37,6 +37,8 @@ export const js = String.raw`
     if (!el) return;
     var details = el.closest('details');
     if (details) details.open = true;
+    var old = d.querySelectorAll('.psg.target');
+    for (var i = 0; i < old.length; i++) if (old[i] !== el) old[i].classList.remove('target');
     el.classList.add('target');
     el.scrollIntoView({ block: 'center', behavior: smooth ? 'smooth' : 'auto' });
   }

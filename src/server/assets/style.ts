@@ -7,7 +7,7 @@ export const css = String.raw`
 :root {
   --bg: #f8f7f4; --surface: #ffffff; --surface-2: #f1efea; --text: #1d2025; --muted: #62666d; --faint: #8d9198;
   --border: #e4e1da; --accent: #2f62c9; --accent-soft: #e8eefb; --mark: #ffe58a; --mark-text: #1d2025;
-  --target: #fff6d6; --target-edge: #e0a800; --shadow: 0 1px 2px rgba(20, 20, 20, .04), 0 2px 12px rgba(20, 20, 20, .04);
+  --target: #edf2fd; --target-edge: #2f62c9; --shadow: 0 1px 2px rgba(20, 20, 20, .04), 0 2px 12px rgba(20, 20, 20, .04);
   --radius: 10px;
   --sans: system-ui, -apple-system, "Segoe UI", "Helvetica Neue", Arial, "PingFang SC", "Hiragino Sans GB",
     "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Micro Hei", sans-serif;
@@ -22,13 +22,13 @@ export const css = String.raw`
   :root:not([data-theme="light"]) {
     --bg: #141619; --surface: #1b1e22; --surface-2: #23272c; --text: #e5e4e0; --muted: #a3a7ad; --faint: #7c8188;
     --border: #2d3137; --accent: #8fb3ff; --accent-soft: #1f2a3f; --mark: #6b5412; --mark-text: #fff4cc;
-    --target: #2a2615; --target-edge: #d9a520; --shadow: none; color-scheme: dark;
+    --target: #1c2638; --target-edge: #8fb3ff; --shadow: none; color-scheme: dark;
   }
 }
 :root[data-theme="dark"] {
   --bg: #141619; --surface: #1b1e22; --surface-2: #23272c; --text: #e5e4e0; --muted: #a3a7ad; --faint: #7c8188;
   --border: #2d3137; --accent: #8fb3ff; --accent-soft: #1f2a3f; --mark: #6b5412; --mark-text: #fff4cc;
-  --target: #2a2615; --target-edge: #d9a520; --shadow: none; color-scheme: dark;
+  --target: #1c2638; --target-edge: #8fb3ff; --shadow: none; color-scheme: dark;
 }
 
 *, *::before, *::after { box-sizing: border-box; }
@@ -140,6 +140,7 @@ a.chip:hover { color: var(--accent); border-color: var(--accent); text-decoratio
 .tabs a[aria-current="page"] { color: var(--text); border-bottom-color: var(--accent); font-weight: 600; }
 .tabs .n { font-size: .75rem; color: var(--faint); margin-left: .3rem; font-weight: 400; }
 .rinfo { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; font-size: .82rem; color: var(--faint); margin-bottom: 1.25rem; }
+.rinfo .origin { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 26rem; }
 .rinfo .views { margin-left: auto; display: inline-flex; gap: .25rem; }
 .rinfo .views a { padding: .05rem .55rem; border-radius: 6px; color: var(--muted); }
 .rinfo .views a[aria-current="true"] { background: var(--surface-2); color: var(--text); }
@@ -148,7 +149,9 @@ a.chip:hover { color: var(--accent); border-color: var(--accent); text-decoratio
 .psg p { margin: 0; white-space: pre-line; overflow-wrap: anywhere; }
 .psg + .psg { margin-top: .6rem; }
 .psg.timed { display: grid; grid-template-columns: 4.2rem minmax(0, 1fr); gap: .1rem 1rem; }
-.psg .ts { font-family: var(--mono); font-size: .8rem; color: var(--faint); padding-top: .3rem; font-variant-numeric: tabular-nums; }
+.psg .ts { font-family: var(--mono); font-size: .8rem; color: var(--faint); padding-top: .2rem; font-variant-numeric: tabular-nums; }
+.psg .ts-inline { font-family: var(--mono); font-size: .78rem; color: var(--accent); background: var(--accent-soft); border-radius: 6px; padding: .05rem .4rem; margin-right: .15rem; vertical-align: .08em; font-variant-numeric: tabular-nums; }
+.psg a.ts-inline:hover { text-decoration: none; filter: brightness(.95); }
 .psg a.ts:hover { color: var(--accent); text-decoration: none; }
 .psg .who { display: block; font-size: .82rem; font-weight: 650; letter-spacing: .02em; line-height: 1.4; margin-top: .25rem; }
 .psg .anchor { position: absolute; left: -1.1rem; top: .4rem; color: var(--faint); opacity: 0; font-size: .85rem; }

@@ -5,14 +5,17 @@
  * `?p=<passageId>` opens the tab and page holding that passage and marks it.
  * Boilerplate passages are set aside in a closed <details>, not shown as content.
  */
+import { createHash } from 'node:crypto';
 import type { DB } from '../../store/db.js';
 import { getDocument, locatePassage, type DocumentView, type PassageView, type RenditionView } from '../../store/read.js';
 import { highlightRanges } from '../../search/highlight.js';
 import { youtubeIdFromUrl } from '../../formats/media.js';
+import { MACHINE_SPEAKER } from '../../formats/diarized-transcript.js';
 import type { Display } from '../display.js';
 import { html, type Child, type Html } from '../html.js';
 import { HttpError } from '../params.js';
 import { renderMarkdown } from '../render.js';
+import { Lru } from '../cache.js';
 import type { Page, PageContext } from './layout.js';
 import { documentHref, kindLabel, pager, plural, qs, richText, sourceHref, timecode, untitled } from './parts.js';
 
@@ -65,7 +68,7 @@ ${current ? renditionBody(doc, current, d, { ...params, page, pages }) : ''}
 
 function header(doc: DocumentView, d: Display): Html {
   const m = doc.metadata;
-  const named = doc.speakers.filter((s) => !/^SPEAKER_\d+$/.test(s));
+  const named = doc.speakers.filter((s) => !MACHINE_SPEAKER.test(s));
   const speakers = named.length ? named.map((s) => d.t(s)).join(', ') : doc.speakers.length ? plural(doc.speakers.length, 'speaker') : '';
   const watch = doc.url ? (youtubeIdFromUrl(doc.url) ? 'Watch on YouTube' : 'Open the original') : '';
   const keywords = Array.isArray(m.keywords) ? m.keywords.filter((k): k is string => typeof k === 'string').slice(0, 12) : [];
@@ -76,7 +79,7 @@ function header(doc: DocumentView, d: Display): Html {
     doc.date ? html`<time datetime="${doc.date}">${doc.date}</time>` : html`<span class="faint">undated</span>`
   }${doc.source ? html`<a href="${sourceHref(doc.source)}">${d.t(doc.source)}</a>` : ''}${
     typeof m.category === 'string' ? html`<span>${d.t(m.category)}</span>` : ''
-  }${speakers ? html`<span title="Speakers">🎙 ${speakers}</span>` : ''}${
+  }${speakers ? html`<span title="Speakers">with ${speakers}</span>` : ''}${
     doc.url ? html`<a class="btn" href="${doc.url}" rel="noopener noreferrer" target="_blank">${watch} ↗</a>` : ''
   }</div>
   ${keywords.length ? html`<div class="chips">${keywords.map((k) => html`<a class="chip" href="/search${qs({ q: k })}">${d.t(k)}</a>`)}</div>` : ''}
@@ -102,11 +105,11 @@ function renditionBody(doc: DocumentView, r: RenditionView, d: Display, o: BodyO
   const base = (extra: Record<string, string | number | undefined>) =>
     `${documentHref(doc.id)}${qs({ rendition: r.id, hl: o.hl.length ? o.hl.join(' ') : undefined, ...extra })}`;
   const info = html`<div class="rinfo">
-  <span title="Where this text came from">${r.origin}</span><span>${r.format}</span>${r.metadata.model ? html`<span>model ${String(r.metadata.model)}</span>` : ''}
+  <span class="origin" title="Where this text came from: ${r.origin}">${r.origin}</span><span>${r.format}</span>${r.metadata.model ? html`<span>model ${String(r.metadata.model)}</span>` : ''}
   <span class="views"><a href="${base({})}" aria-current="${o.view === 'passages' ? 'true' : 'false'}">Passages</a><a href="${base({ view: 'original' })}" aria-current="${o.view === 'original' ? 'true' : 'false'}">Original formatting</a></span>
 </div>`;
   if (o.view === 'original') {
-    return html`${info}<div class="prose">${renderMarkdown(d.t(r.body ?? ''))}</div>`;
+    return html`${info}<div class="prose">${renderedOriginal(r.body ?? '', d)}</div>`;
   }
   const from = (o.page - 1) * PASSAGES_PER_PAGE;
   const passages = r.passages ?? [];
@@ -127,13 +130,29 @@ ${o.pages > 1 ? nav : ''}`;
  * keep as plain text: a short standalone line without closing punctuation reads as one.
  */
 function isLeadLine(text: string): boolean {
-  return text.length <= 40 && !text.includes('\n') && !/[。！？.!?，,；;」”"…）)]$/.test(text);
+  return text.length <= 40 && !/[\n。！？]/.test(text) && !/[.!?，,；;」』”"…）)\]]$/.test(text);
 }
 
 /** `壓縮分支： 把…` — a list item's short label before a colon (bold in the original Markdown). */
 function itemLabel(text: string): string | undefined {
   const m = /^[^\s：:。，,]{1,16}[：:](?!\/\/)\s*/.exec(text);
   return m && m[0].length < text.length ? m[0] : undefined;
+}
+
+/** A passage's time, linked to that moment at the source when the document has a URL. */
+function stamp(p: PassageView, cls: string): Html {
+  const tc = timecode(p.start!);
+  return p.link
+    ? html`<a class="${cls}" href="${p.link}" rel="noopener noreferrer" target="_blank" title="Play from ${tc} at the source">${tc}</a>`
+    : html`<span class="${cls}">${tc}</span>`;
+}
+
+/** Rendering a 300 KB body takes ~100 ms; readers flip between tabs and views, so keep a few. */
+const originals = new Lru<Html>(12);
+
+function renderedOriginal(body: string, d: Display): Html {
+  const key = `${d.script}:${createHash('sha1').update(body).digest('hex')}`;
+  return originals.get(key, () => renderMarkdown(d.t(body)));
 }
 
 /** Runs of boilerplate become one group (shown behind a toggle); other passages stand alone. */
@@ -158,20 +177,19 @@ function passage(p: PassageView, r: RenditionView, doc: DocumentView, d: Display
     cls.push('h');
     const level = Math.min(4, Math.max(2, (p.depth ?? 1) + 1));
     inner = html`${anchor}${level === 2 ? html`<h2>${text}</h2>` : level === 3 ? html`<h3>${text}</h3>` : html`<h4>${text}</h4>`}`;
-  } else if (p.start != null) {
+  } else if (p.start != null && (r.kind === 'transcript' || r.kind === 'raw-transcript')) {
+    // Transcripts: a time column, the speaker over each passage.
     cls.push('timed');
-    const tc = timecode(p.start);
-    const ts = p.link
-      ? html`<a class="ts" href="${p.link}" rel="noopener noreferrer" target="_blank" title="Play from ${tc} at the source">${tc}</a>`
-      : html`<span class="ts">${tc}</span>`;
-    inner = html`${anchor}${ts}<div>${p.speaker ? html`<span class="who ${speakerClass.get(p.speaker) ?? 's0'}">${d.t(p.speaker)}</span>` : ''}<p>${text}</p></div>`;
+    inner = html`${anchor}${stamp(p, 'ts')}<div>${p.speaker ? html`<span class="who ${speakerClass.get(p.speaker) ?? 's0'}">${d.t(p.speaker)}</span>` : ''}<p>${text}</p></div>`;
   } else {
     const item = p.depth != null && p.depth > 0;
     if (item) cls.push('item', `d${Math.min(3, p.depth!)}`);
-    else if (isLeadLine(p.text)) cls.push('leadline');
+    else if (p.start == null && isLeadLine(p.text)) cls.push('leadline');
     const label = item && marks.length === 0 ? itemLabel(p.text) : undefined;
     const body = label ? html`<span class="lead">${d.t(label)}</span>${richText(p.text.slice(label.length), [], d)}` : text;
-    inner = html`${anchor}${p.speaker ? html`<span class="who ${speakerClass.get(p.speaker) ?? 's0'}">${d.t(p.speaker)}</span>` : ''}<p>${body}</p>`;
+    // Elsewhere (a summary quoting a moment) the time is a small link before the text.
+    const time = p.start != null ? html`${stamp(p, 'ts-inline')} ` : '';
+    inner = html`${anchor}${p.speaker ? html`<span class="who ${speakerClass.get(p.speaker) ?? 's0'}">${d.t(p.speaker)}</span>` : ''}<p>${time}${body}</p>`;
   }
   return html`<div class="${cls.filter(Boolean).join(' ')}" id="p${p.id}">${inner}</div>`;
 }

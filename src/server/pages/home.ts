@@ -2,6 +2,7 @@
 import type { DB } from '../../store/db.js';
 import { libraryStats, listSources, recentDocuments } from '../../store/read.js';
 import { html } from '../html.js';
+import { Lru, writeState } from '../cache.js';
 import { searchBox, type Page, type PageContext } from './layout.js';
 import { docItem, plural, qs, sourceHref } from './parts.js';
 
@@ -19,12 +20,27 @@ function years(first: string, last: string | null) {
   return a === b ? html`<span>from <b>${a}</b></span>` : html`<span><b>${a}</b>–<b>${b}</b></span>`;
 }
 
+/** What the home page shows, recomputed only after the library changes (the counts scan every passage). */
+const overviews = new WeakMap<DB, Lru<Overview>>();
+interface Overview {
+  stats: ReturnType<typeof libraryStats>;
+  sources: ReturnType<typeof listSources>;
+  recent: ReturnType<typeof recentDocuments>;
+  examples: string[];
+}
+
+function overview(db: DB): Overview {
+  let cache = overviews.get(db);
+  if (!cache) overviews.set(db, (cache = new Lru<Overview>(1)));
+  return cache.get(writeState(db), () => {
+    const stats = libraryStats(db);
+    return { stats, sources: listSources(db), recent: recentDocuments(db, { limit: RECENT }), examples: stats.documents ? sampleTerms(db) : [] };
+  });
+}
+
 export function homePage(db: DB, ctx: PageContext): Page {
   const d = ctx.display;
-  const stats = libraryStats(db);
-  const sources = listSources(db);
-  const recent = recentDocuments(db, { limit: RECENT });
-  const examples = (stats.documents ? sampleTerms(db) : []).slice(0, 4);
+  const { stats, sources, recent, examples } = overview(db);
 
   if (stats.documents === 0) {
     return {
