@@ -2,8 +2,9 @@
  * `npm run eval`: search quality on the reference corpus, engram vs its peers, side by side.
  * 1. Cross-script agreement: each benchmark query typed in Simplified and in Traditional
  *    should find the same documents (top-10 overlap).
- * 2. Known-item recall: a phrase a person remembers from a passage (a random span of it,
- *    half the time in the other script) should bring back its document (recall@10, MRR).
+ * 2. Known-item recall: a phrase a person remembers from a passage (a run of whole words,
+ *    half the time in the other script; three English words) should bring back its document
+ *    (recall@10, MRR).
  * Peers see the same passages: SQLite FTS5 trigram, and MiniSearch with default settings.
  */
 import Database from 'better-sqlite3';
@@ -16,6 +17,7 @@ import { openLibrary, type DB } from '../store/db.js';
 import { ingest } from '../pipeline/ingest.js';
 import { search } from '../search/search.js';
 import { toSimplified, toTraditional } from '../text/fold.js';
+import { tokenize } from '../text/segment.js';
 import { loadQueries } from './run.js';
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
@@ -72,13 +74,15 @@ function knownItems(db: DB, n: number): { query: string; doc: number }[] {
     const r = rows[Math.floor(rand() * rows.length)]!;
     let q: string;
     if (HAN.test(r.text)) {
-      // a remembered phrase: 6–10 Chinese characters from inside a sentence
-      const spans = r.text.split(/[^\p{Script=Han}A-Za-z0-9]+/u).filter((s) => [...s].length >= 6);
-      if (!spans.length) continue;
-      const span = spans[Math.floor(rand() * spans.length)]!;
-      const len = 6 + Math.floor(rand() * 5);
-      const at = Math.floor(rand() * Math.max(1, span.length - len));
-      q = span.slice(at, at + len);
+      // a remembered phrase: 6–12 Chinese characters of consecutive whole words
+      const toks = tokenize(r.text).filter((t) => HAN.test(r.text.slice(t.start, t.end)));
+      if (!toks.length) continue;
+      let i = Math.floor(rand() * toks.length);
+      const first = toks[i]!;
+      let last = first;
+      while (last.end - first.start < 6 && toks[i + 1]?.start === last.end) last = toks[++i]!;
+      if (last.end - first.start < 6 || last.end - first.start > 12) continue;
+      q = r.text.slice(first.start, last.end);
       q = rand() < 0.5 ? toTraditional(q) : toSimplified(q);
     } else {
       const words = r.text.split(/\s+/).filter((w) => /^[A-Za-z][A-Za-z'-]+$/.test(w));

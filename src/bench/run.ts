@@ -19,6 +19,7 @@ import { ingest } from '../pipeline/ingest.js';
 import { search } from '../search/search.js';
 import { walk } from '../sources/folder.js';
 import { decodeBytes } from '../text/decode.js';
+import { startServer } from '../server/server.js';
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 const corpus = resolve(process.argv[2] ?? join(projectRoot, '..', 'shared', 'corpus'));
@@ -106,13 +107,7 @@ function miniSearchPeer(rows: { id: number; text: string; title: string }[], que
 }
 
 async function httpBench(db: DB, queries: string[]): Promise<string[]> {
-  const serverModule = join(projectRoot, 'dist', 'server', 'app.js');
-  if (!existsSync(serverModule)) return ['| web app | not built | | |'];
-  const mod = (await import(serverModule)) as {
-    startServer?: (o: { db: DB; port: number; host?: string }) => Promise<{ url: string; close(): Promise<void> | void }>;
-  };
-  if (!mod.startServer) return ['| web app | startServer not exported | | |'];
-  const server = await mod.startServer({ db, port: 0, host: '127.0.0.1' });
+  const server = await startServer({ db, port: 0, host: '127.0.0.1' });
   try {
     const fetchTimed = async (path: string) => {
       const t = performance.now();

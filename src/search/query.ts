@@ -17,8 +17,10 @@ export interface ParsedQuery {
 
 export interface QueryGroup {
   terms: string[];
-  /** The phrase as typed, for the literal check; undefined for single words. */
+  /** The phrase, for the literal check; undefined for single words. */
   phrase?: string;
+  /** The user quoted it: an exact request, never relaxed to any-term matching. */
+  quoted?: boolean;
 }
 
 const PHRASE = /"([^"]+)"|“([^”]+)”|「([^」]+)」|『([^』]+)』/g;
@@ -28,15 +30,17 @@ export function parseQuery(input: string, knownTerm?: (t: string) => boolean): P
   const rest = input.replace(PHRASE, (_m, a, b, c, d) => {
     const phrase = String(a ?? b ?? c ?? d).trim();
     const terms = queryTerms(phrase).flatMap((t) => resolveTerm(t, knownTerm));
-    if (terms.length) groups.push({ terms, phrase: terms.length > 1 ? phrase : undefined });
+    if (terms.length) groups.push({ terms, phrase: terms.length > 1 ? phrase : undefined, quoted: true });
     return ' ';
   });
-  for (const t of queryTerms(rest)) {
+  const typed = queryTerms(rest);
+  for (const t of typed) {
     const resolved = resolveTerm(t, knownTerm);
     if (resolved.length === 1) groups.push({ terms: resolved });
     else if (resolved.length > 1) groups.push({ terms: resolved, phrase: t });
   }
-  const terms = [...new Set(groups.flatMap((g) => g.terms))];
+  // Terms the index cannot match (a fragment cut mid-word) still highlight.
+  const terms = [...new Set([...groups.flatMap((g) => g.terms), ...typed])];
   return { terms, groups: dedupeGroups(groups) };
 }
 
@@ -49,9 +53,12 @@ function resolveTerm(term: string, knownTerm?: (t: string) => boolean): string[]
   const pieces = indexTerms(term).filter((p) => p !== term);
   const known = pieces.filter((p) => knownTerm(p));
   if (known.length) return longestCover(term, known);
-  // Last resort: single characters (jieba emits unknown spans character by character).
-  const chars = [...term].filter((c) => /\p{Script=Han}/u.test(c));
-  return chars.length > 1 ? chars : [term];
+  // Single characters, if the index holds them all (jieba emits unknown spans character by
+  // character); otherwise the word is left out of the required terms rather than making the
+  // whole query fail (a fragment like 器人 cut from 机器人).
+  const chars = [...term];
+  if (chars.length > 1 && chars.every((c) => /\p{Script=Han}/u.test(c) && knownTerm(c))) return chars;
+  return [];
 }
 
 /** Keep the longest known pieces that cover the word, in order (not every overlapping sub-word). */

@@ -70,7 +70,7 @@ export function search(db: DB, query: string, opts: SearchOptions = {}): SearchR
   rows = applyPhrases(rows, q);
   const titles = opts.speaker ? new Map<number, number>() : applyTitlePhrases(db, titleHits(db, matchAll(q), filter), q);
   // Any-term fallback, unless the user asked for exact phrases.
-  if (rows.length === 0 && titles.size === 0 && q.terms.length > 1 && phrasesOf(q).length === 0) {
+  if (rows.length === 0 && titles.size === 0 && q.terms.length > 1 && !q.groups.some((g) => g.quoted)) {
     rows = passageHits(db, matchAny(q), filter);
   }
 

@@ -20,8 +20,6 @@ import { sourcePage } from './pages/source.js';
 import { locatePassage } from '../store/read.js';
 import { passageHref } from './pages/parts.js';
 
-// The benchmark (src/bench/run.ts) loads this module and starts the server through it.
-export { startServer } from './server.js';
 
 export interface AppOptions {
   db: DB;

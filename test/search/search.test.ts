@@ -75,6 +75,11 @@ describe('search', () => {
     expect(bySpeaker.total).toBe(1);
   });
 
+  it('does not let a word fragment sink the query', () => {
+    // 疏注 is no word (cut from 稀疏注意力): it is left out of the required terms
+    expect(titles('稀疏注意力 疏注').join()).toMatch(/稀疏注意力机制新突破/);
+  });
+
   it('returns nothing, not an error, for queries with no terms or no match', () => {
     expect(search(db, '   ').hits).toEqual([]);
     expect(search(db, '，。！').hits).toEqual([]);
