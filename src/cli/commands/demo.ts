@@ -47,7 +47,7 @@ other options are those of \`engram serve\`).`,
       );
       const query = (values.query as string | undefined) ?? '稀疏注意力機制';
       const r = search(db, query, { limit: 3 });
-      io.out.write(`Example search: engram search --library ${relative(process.cwd(), dir) || dir} "${query}"\n`);
+      io.out.write(`Example search: npx engram search --library ${relative(process.cwd(), dir) || dir} "${query}"\n`);
       for (const h of r.hits) {
         io.out.write(`  • ${h.document.title ?? '(untitled)'} — ${h.snippet?.text.replace(/\s+/g, ' ').slice(0, 90) ?? ''}\n`);
         if (h.passage?.link ?? h.document.url) io.out.write(`    ${h.passage?.link ?? h.document.url}\n`);
