@@ -1,5 +1,5 @@
 /**
- * Every CLI command looks the same: a name, a one-line summary, its usage text, its options
+ * Every CLI command looks the same: a name, its usage text, its options
  * for node's parseArgs, and a run function returning the exit code
  * (0 all good, 1 some of the work failed, 2 usage error).
  */
@@ -17,7 +17,6 @@ export interface Io {
 
 export interface Command {
   name: string;
-  summary: string;
   usage: string;
   options: Options;
   /** Whether positional arguments are allowed. */

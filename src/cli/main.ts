@@ -4,25 +4,29 @@
  */
 import { parseArgs } from 'node:util';
 import { EXIT, UsageError, type Command, type Io } from './command.js';
-import { ingestCommand } from './commands/ingest.js';
-import { searchCommand } from './commands/search.js';
-import { statsCommand } from './commands/stats.js';
-import { showCommand } from './commands/show.js';
-import { demoCommand } from './commands/demo.js';
-import { serveCommand } from './commands/serve.js';
-
-export const commands: Command[] = [ingestCommand, searchCommand, showCommand, statsCommand, serveCommand, demoCommand];
+/**
+ * Commands load on demand: `engram stats` should not pay for the web server's modules.
+ * The summaries here are what `engram --help` lists.
+ */
+const registry: { name: string; summary: string; load: () => Promise<Command> }[] = [
+  { name: 'ingest', summary: 'add files and folders (recursively) to the library', load: async () => (await import('./commands/ingest.js')).ingestCommand },
+  { name: 'search', summary: 'find passages across every source, in either Chinese script or English', load: async () => (await import('./commands/search.js')).searchCommand },
+  { name: 'show', summary: 'one document: metadata, renditions, passages', load: async () => (await import('./commands/show.js')).showCommand },
+  { name: 'stats', summary: 'what the library holds: documents, passages, renditions, sources', load: async () => (await import('./commands/stats.js')).statsCommand },
+  { name: 'serve', summary: 'read, search and browse the library in the browser', load: async () => (await import('./commands/serve.js')).serveCommand },
+  { name: 'demo', summary: 'build the sample library the project ships, show its stats and an example search, serve it', load: async () => (await import('./commands/demo.js')).demoCommand },
+];
 
 const defaultIo: Io = { out: process.stdout, err: process.stderr, stdin: process.stdin, env: process.env };
 
 function help(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
+  const width = Math.max(...registry.map((c) => c.name.length));
   return `engram — a local, searchable library of your videos, podcasts, posts and notes
 
 Usage: engram COMMAND [options]     (engram COMMAND --help for a command's options)
 
 Commands:
-${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+${registry.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 The library lives in --library DIR, else $ENGRAM_HOME, else the per-user data folder.
 `;
@@ -38,11 +42,12 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     io.out.write('engram 0.1.0\n');
     return EXIT.ok;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = registry.find((c) => c.name === name);
+  if (!entry) {
     io.err.write(`engram: unknown command "${name}"\n\n${help()}`);
     return EXIT.usage;
   }
+  const command = await entry.load();
   try {
     const { values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: command.positionals ?? false, strict: true });
     if (values.help) {

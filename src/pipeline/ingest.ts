@@ -94,10 +94,11 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
   const unchanged = new Set<string>();
   const bytesTotal = files.reduce((n, f) => n + f.size, 0);
   let filesDone = 0;
+  let documentsSeen = 0; // for the progress line: documents read so far (written a folder at a time)
   const progress = (current: string) =>
     opts.onProgress?.({
       filesDone, filesTotal: files.length, bytesDone: report.bytes, bytesTotal,
-      documents: added.size + updated.size + unchanged.size, elapsedMs: performance.now() - t0, current,
+      documents: documentsSeen, elapsedMs: performance.now() - t0, current,
     });
 
   const workers = opts.workers ?? (bytesTotal >= WORKERS_FROM_BYTES ? Math.max(1, Math.min(4, availableParallelism())) : 0);
@@ -134,12 +135,15 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
         filesDone++;
         if (outcome.kind === 'unchanged') {
           const prev = fileState(db, found.absPath);
-          if (prev) documentKeysOfFile(db, prev.id).forEach((k) => unchanged.add(k));
+          const keys = prev ? documentKeysOfFile(db, prev.id) : [];
+          keys.forEach((k) => unchanged.add(k));
+          documentsSeen += keys.length;
         } else if (outcome.kind === 'failed') {
           report.failures.push({ file: found.relPath, line: outcome.line, reason: outcome.reason });
           recordFailure(db, outcome.record, outcome.line ? `line ${outcome.line}: ${outcome.reason}` : outcome.reason);
         } else {
           report.boilerplate += outcome.boilerplate;
+          documentsSeen += outcome.renditions.length;
           parsed.push({ found, record: outcome.record, format: outcome.format, renditions: outcome.renditions, warnings: outcome.warnings });
         }
       }

@@ -19,7 +19,6 @@ export const SAMPLE_LIBRARY = join(projectRoot, '.engram', 'sample');
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'build the sample library the project ships, show its stats and an example search',
   usage: `engram demo [--library DIR] [--query TEXT] [--no-serve] [--port N] [--host ADDR] [--token SECRET]
 
 Ingests ./sample into .engram/sample (or --library DIR), prints stats and a search, then

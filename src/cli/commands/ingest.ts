@@ -6,7 +6,6 @@ import { progressBar } from '../progress.js';
 
 export const ingestCommand: Command = {
   name: 'ingest',
-  summary: 'add files and folders (recursively) to the library',
   usage: `engram ingest PATH... [--library DIR] [--format NAME] [--source NAME] [--json]
 
 Reads every file under each PATH, detects its format by content, and adds its documents.

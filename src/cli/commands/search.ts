@@ -6,7 +6,6 @@ import { openFor } from '../library.js';
 
 export const searchCommand: Command = {
   name: 'search',
-  summary: 'find passages across every source, in either Chinese script or English',
   usage: `engram search QUERY [--limit N] [--source NAME] [--since DATE] [--until DATE] [--speaker NAME] [--json]
 engram search --batch --json < queries.txt
 

@@ -6,7 +6,6 @@ import { openFor } from '../library.js';
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'read, search and browse the library in the browser',
   usage: `engram serve [--library DIR] [--port N] [--host ADDR] [--token SECRET]
 
 Serves the library at http://127.0.0.1:${DEFAULT_PORT}/ until Ctrl+C.

@@ -5,7 +5,6 @@ import { openFor } from '../library.js';
 
 export const showCommand: Command = {
   name: 'show',
-  summary: 'one document: metadata, renditions, passages',
   usage: `engram show ID|URL|VIDEO_ID [--library DIR] [--json] [--boilerplate]
 
 Options:

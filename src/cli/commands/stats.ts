@@ -4,7 +4,6 @@ import { openFor } from '../library.js';
 
 export const statsCommand: Command = {
   name: 'stats',
-  summary: 'what the library holds: documents, passages, renditions, sources',
   usage: `engram stats [--library DIR] [--json]`,
   options: { ...libraryOption, json: { type: 'boolean' } },
   run(values, _p, io) {
