@@ -9,10 +9,10 @@
  * captions (YouTube's auto-generated VTT repeats the previous line at the top of each cue)
  * are de-duplicated. Cues are merged into passages of readable size.
  */
-import type { DocumentMetadata, FormatParser, ParsedDocument, ParseResult, ParseWarning, SourceFile } from '../model.js';
-import { mediaKey, parseTimecode, youtubeIdFromPath, youtubeUrl } from './media.js';
+import type { FormatParser, ParseResult, ParseWarning, SourceFile } from '../model.js';
+import { parseTimecode } from './media.js';
 import { decodeEntities, splitLines } from './notes-text.js';
-import { distinctSpeakers, joinAllSpoken, mergeUtterances, type TimedLine } from './timed-utterances.js';
+import { joinAllSpoken, rawTranscriptDocument, type TimedLine } from './timed-utterances.js';
 
 const TIME = String.raw`(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?`;
 const TIMING = new RegExp(String.raw`^(${TIME})\s*-->\s*(${TIME})(?:[ \t].*)?$`);
@@ -151,18 +151,7 @@ function parseWith(dialect: Dialect) {
     if (timed.length === 0) {
       return { documents: [], warnings: [...warnings, { line: 1, message: `no ${dialect.toUpperCase()} cues with text` }] };
     }
-    const youtubeId = youtubeIdFromPath(file.relPath);
-    const speakers = distinctSpeakers(timed);
-    const metadata: DocumentMetadata = {};
-    if (speakers.length) metadata.speakers = speakers;
-    if (headers.language) metadata.language = headers.language;
-    const doc: ParsedDocument = {
-      key: mediaKey({ youtubeId, relPath: file.relPath }),
-      kind: 'raw-transcript',
-      metadata,
-      passages: mergeUtterances(timed),
-    };
-    if (youtubeId) doc.url = youtubeUrl(youtubeId);
+    const doc = rawTranscriptDocument(file.relPath, timed, headers.language ? { language: headers.language } : {});
     if (title) doc.title = decodeEntities(title);
     return { documents: [doc], warnings };
   };

@@ -4,7 +4,8 @@
  * into `TimedLine`s and merges consecutive lines of one speaker into utterances of readable
  * size here. Shared by diarized transcripts, raw subtitle text, SRT/WebVTT and transcription JSON.
  */
-import type { ParsedPassage, Seconds } from '../model.js';
+import type { DocumentMetadata, ParsedDocument, ParsedPassage, Seconds } from '../model.js';
+import { mediaKey, youtubeIdFromPath, youtubeUrl } from './media.js';
 
 /** One recognized piece of speech, as a format parser read it. */
 export interface TimedLine {
@@ -158,4 +159,21 @@ export function distinctSpeakers(lines: readonly { speaker?: string }[]): string
   const seen = new Set<string>();
   for (const l of lines) if (l.speaker) seen.add(l.speaker);
   return [...seen];
+}
+
+/**
+ * A machine transcript (captions, recognition JSON) as one raw-transcript document: keyed by
+ * the video ID its file is named after, when it is; speakers listed when any are known.
+ */
+export function rawTranscriptDocument(relPath: string, timed: readonly TimedLine[], metadata: DocumentMetadata = {}): ParsedDocument {
+  const youtubeId = youtubeIdFromPath(relPath);
+  const speakers = distinctSpeakers(timed);
+  const doc: ParsedDocument = {
+    key: mediaKey({ youtubeId, relPath }),
+    kind: 'raw-transcript',
+    metadata: speakers.length ? { speakers, ...metadata } : metadata,
+    passages: mergeUtterances(timed),
+  };
+  if (youtubeId) doc.url = youtubeUrl(youtubeId);
+  return doc;
 }

@@ -4,9 +4,8 @@
  * segments: [{id, start, end, text, …}]}`), or a bare array of such segments. Segments are
  * merged into passages of readable size; a speaker label, when present, splits utterances.
  */
-import type { DocumentMetadata, FormatParser, ParsedDocument, ParseResult, ParseWarning, SourceFile } from '../model.js';
-import { mediaKey, youtubeIdFromPath, youtubeUrl } from './media.js';
-import { distinctSpeakers, mergeUtterances, type TimedLine } from './timed-utterances.js';
+import type { DocumentMetadata, FormatParser, ParseResult, ParseWarning, SourceFile } from '../model.js';
+import { rawTranscriptDocument, type TimedLine } from './timed-utterances.js';
 
 /** An error that knows the 1-based line it is about (the pipeline reports it). */
 export class JsonInputError extends Error {
@@ -167,19 +166,10 @@ function parse(file: SourceFile): ParseResult {
     timed.push({ text: whole, line: 1 });
   }
 
-  const youtubeId = youtubeIdFromPath(file.relPath);
   const metadata: DocumentMetadata = {};
-  const speakers = distinctSpeakers(timed);
-  if (speakers.length) metadata.speakers = speakers;
   if (str(root.language)) metadata.language = str(root.language);
   if (num(root.duration) !== undefined) metadata.duration = num(root.duration);
-  const doc: ParsedDocument = {
-    key: mediaKey({ youtubeId, relPath: file.relPath }),
-    kind: 'raw-transcript',
-    metadata,
-    passages: mergeUtterances(timed),
-  };
-  if (youtubeId) doc.url = youtubeUrl(youtubeId);
+  const doc = rawTranscriptDocument(file.relPath, timed, metadata);
   return { documents: [doc], warnings };
 }
 
