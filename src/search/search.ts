@@ -4,13 +4,14 @@
  * passage and a count of the other passages that matched.
  */
 import { stmt } from '../store/statements.js';
+import { MACHINE_SPEAKER } from '../formats/diarized-transcript.js';
 import type { DB } from '../store/db.js';
 import { deepLink } from '../formats/media.js';
 import { parseQuery, matchAll, matchAny, type ParsedQuery } from './query.js';
 import { foldForMatch, highlightRanges, snippet } from './highlight.js';
 
 /** Field weights: a title hit outranks a summary hit, which outranks transcript text. */
-export const WEIGHTS = { title: 3.0, keywords: 1.5, summary: 1.6, body: 1.0 } as const;
+export const WEIGHTS = { title: 3.0, keywords: 1.5, summary: 1.6, body: 1.0, raw: 0.8 } as const;
 
 /** How many passage hits are ranked before grouping (bounds work on very common terms). */
 const CANDIDATES = 3000;
@@ -110,7 +111,7 @@ function filters(opts: SearchOptions): Filter {
 
 function passageHits(db: DB, match: string, f: Filter): PassageRow[] {
   return stmt(db, 
-      `SELECT p.id AS id, p.document_id AS doc, bm25(passages_fts, ${WEIGHTS.summary}, ${WEIGHTS.body}) AS rank, p.text AS text
+      `SELECT p.id AS id, p.document_id AS doc, bm25(passages_fts, ${WEIGHTS.summary}, ${WEIGHTS.body}, ${WEIGHTS.raw}) AS rank, p.text AS text
          FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid ${f.joins}
         WHERE passages_fts MATCH ?${f.where}
         ORDER BY rank LIMIT ${CANDIDATES}`,
@@ -213,6 +214,6 @@ function facets(db: DB, docIds: number[], rows: PassageRow[]): NonNullable<Searc
   return {
     source: count(meta.map((m) => m.source)),
     year: count(meta.map((m) => m.year)).sort((a, b) => b.value.localeCompare(a.value)),
-    speaker: count(speakers.map((s) => s.speaker)).filter((s) => !/^SPEAKER_\d+$/.test(s.value)).slice(0, 20),
+    speaker: count(speakers.map((s) => s.speaker)).filter((s) => !MACHINE_SPEAKER.test(s.value)).slice(0, 20),
   };
 }

@@ -78,10 +78,11 @@ export const migrations: readonly string[] = [
   CREATE INDEX passages_document ON passages(document_id);
   CREATE INDEX passages_speaker ON passages(speaker) WHERE speaker IS NOT NULL;
 
-  -- Ranked text: summary passages and all other content in separate columns so BM25 can
-  -- weigh them differently. Boilerplate is never indexed.
+  -- Ranked text: summaries, cleaned text, and raw machine transcripts in separate columns so
+  -- BM25 can weigh them differently (the same words in a raw transcript rank just below the
+  -- cleaned one). Boilerplate is never indexed.
   CREATE VIRTUAL TABLE passages_fts USING fts5(
-    summary, body,
+    summary, body, raw,
     content = '', contentless_delete = 1,
     tokenize = "unicode61 remove_diacritics 0 tokenchars '.+#'",
     detail = full

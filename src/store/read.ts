@@ -2,6 +2,7 @@
  * Reading the library: the shapes the CLI (`stats`, `show`) and the web app share.
  */
 import { stmt } from './statements.js';
+import { MACHINE_SPEAKER } from '../formats/diarized-transcript.js';
 import type { DB } from './db.js';
 import { canonicalUrl, deepLink, youtubeIdFromUrl } from '../formats/media.js';
 import type { DocumentMetadata, PassageRole, RenditionKind } from '../model.js';
@@ -173,9 +174,12 @@ export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): Doc
     }
     return view;
   });
-  const speakers = stmt(db, "SELECT speaker FROM passages WHERE document_id = ? AND speaker IS NOT NULL GROUP BY speaker ORDER BY min(id)")
+  const allSpeakers = stmt(db, "SELECT speaker FROM passages WHERE document_id = ? AND speaker IS NOT NULL GROUP BY speaker ORDER BY min(id)")
     .pluck()
     .all(id) as string[];
+  // Machine labels (SPEAKER_00) only when no rendition names the speakers.
+  const named = allSpeakers.filter((s) => !MACHINE_SPEAKER.test(s));
+  const speakers = named.length ? named : allSpeakers;
   return {
     id: d.id, key: d.key, title: d.title, date: d.date, source: d.source, url: d.url,
     metadata: JSON.parse(d.metadata), origins: [...new Set(rends.map((r) => r.origin))], speakers, renditions,

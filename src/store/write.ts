@@ -172,13 +172,15 @@ function insertRendition(db: DB, docId: number, fileId: number, r: PreparedRendi
     `INSERT INTO passages (rendition_id, document_id, seq, role, text, start, end, speaker, line, depth)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertTerms = stmt(db, 'INSERT INTO passages_fts (rowid, summary, body) VALUES (?, ?, ?)');
-  const isSummary = r.kind === 'summary';
+  const insertTerms = stmt(db, 'INSERT INTO passages_fts (rowid, summary, body, raw) VALUES (?, ?, ?, ?)');
+  const column = r.kind === 'summary' ? 0 : r.kind === 'raw-transcript' ? 2 : 1;
   r.passages.forEach((p, seq) => {
     const id = insertPassage.run(
       renditionId, docId, seq, p.role, p.text, p.start ?? null, p.end ?? null, p.speaker ?? null, p.line, p.depth ?? null,
     ).lastInsertRowid as number;
-    if (p.role !== 'boilerplate' && p.terms) insertTerms.run(id, isSummary ? p.terms : '', isSummary ? '' : p.terms);
+    if (p.role !== 'boilerplate' && p.terms) {
+      insertTerms.run(id, column === 0 ? p.terms : '', column === 1 ? p.terms : '', column === 2 ? p.terms : '');
+    }
   });
 }
 
