@@ -70,6 +70,8 @@ export interface IngestReport {
   failures: IngestFailure[];
   warnings: IngestFailure[];
   elapsedMs: number;
+  /** Worker threads that parsed (0: parsed inline). */
+  workers: number;
 }
 
 interface ParsedFile {
@@ -87,7 +89,7 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
   const report: IngestReport = {
     files: files.length, bytes: 0, documents: { added: 0, updated: 0, unchanged: 0 },
     renditions: 0, passages: 0, boilerplate: 0,
-    failures: missing.map((m) => ({ file: m.path, reason: m.reason })), warnings: [], elapsedMs: 0,
+    failures: missing.map((m) => ({ file: m.path, reason: m.reason })), warnings: [], elapsedMs: 0, workers: 0,
   };
   const added = new Set<string>();
   const updated = new Set<string>();
@@ -103,6 +105,7 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
 
   const workers = opts.workers ?? (bytesTotal >= WORKERS_FROM_BYTES ? Math.max(1, Math.min(4, availableParallelism())) : 0);
   const pool: ParsePool = workers > 0 ? workerPool(workers, [...loadedDictionaries()]) : inlinePool();
+  report.workers = pool.threads;
   const batch = commitBatches(db);
 
   // Jobs are started READ_AHEAD files ahead of the writer; results are consumed in file order.

@@ -9,12 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { parseFile, type ParseJob, type ParseOutcome } from './parse-file.js';
 
 export interface ParsePool {
+  /** Worker threads parsing (0: inline on the main thread). */
+  readonly threads: number;
   parse(job: ParseJob): Promise<ParseOutcome>;
   close(): Promise<void>;
 }
 
 export function inlinePool(): ParsePool {
   return {
+    threads: 0,
     parse: (job) => Promise.resolve(parseFile(job)),
     close: () => Promise.resolve(),
   };
@@ -55,6 +58,7 @@ export function workerPool(size: number, dictionaries: string[]): ParsePool {
   const dead = new Set<Worker>();
   let next = 0;
   return {
+    threads: size,
     parse(job) {
       const alive = workers.filter((w) => !dead.has(w));
       if (alive.length === 0) return Promise.resolve(parseFile(job));

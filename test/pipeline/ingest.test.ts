@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { ingest, type IngestReport } from '../../src/pipeline/ingest.js';
 import { libraryStats } from '../../src/store/read.js';
-import { copyFixture, tempLibrary } from '../helpers.js';
+import { copyFixture, FIXTURES, tempLibrary } from '../helpers.js';
 
 describe('ingest', () => {
   const root = copyFixture('library');
@@ -92,5 +92,21 @@ describe('ingest', () => {
     const huge = r.failures.find((f) => f.file === 'huge.txt');
     expect(huge?.line).toBe(2);
     expect(huge?.reason).toMatch(/line is 52\.4 M characters long/);
+  });
+});
+
+describe('ingest in worker threads', () => {
+  it('stores exactly what an inline ingest stores', async () => {
+    const inline = tempLibrary();
+    const threaded = tempLibrary();
+    const src = join(FIXTURES, 'library');
+    const a = await ingest(inline.db, [src], { workers: 0 });
+    const b = await ingest(threaded.db, [src], { workers: 2 });
+    expect([a.workers, b.workers]).toEqual([0, 2]);
+    expect(b.documents).toEqual(a.documents);
+    expect(b.passages).toBe(a.passages);
+    const dump = (db: typeof inline.db) =>
+      db.prepare('SELECT d.key, r.kind, p.seq, p.role, p.text, p.start, p.speaker FROM passages p JOIN renditions r ON r.id = p.rendition_id JOIN documents d ON d.id = r.document_id ORDER BY d.key, r.kind, p.seq').all();
+    expect(dump(threaded.db)).toEqual(dump(inline.db));
   });
 });
