@@ -13,6 +13,9 @@ import { foldForMatch, highlightRanges, snippet } from './highlight.js';
 /** Field weights: a title hit outranks a summary hit, which outranks transcript text. */
 export const WEIGHTS = { title: 3.0, keywords: 1.5, summary: 1.6, body: 1.0, raw: 0.8 } as const;
 
+/** Weight of the number of matching passages in a document's score (log-damped). */
+const BREADTH = 0.15;
+
 /** How many passage hits are ranked before grouping (bounds work on very common terms). */
 const CANDIDATES = 3000;
 
@@ -82,6 +85,8 @@ export function search(db: DB, query: string, opts: SearchOptions = {}): SearchR
     if (!d) docs.set(r.doc, { best: r, score: -r.rank, texts: new Set([r.text]) });
     else d.texts.add(r.text);
   }
+  // A document that keeps returning to the subject outranks one that mentions it in passing.
+  for (const d of docs.values()) d.score *= 1 + BREADTH * Math.log(d.texts.size);
   for (const [doc, rank] of titles) {
     const d = docs.get(doc);
     if (d) d.score += -rank * WEIGHTS.title;

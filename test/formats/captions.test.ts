@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixtureReader, sourceFileAt } from '../helpers.js';
 import { srt, vtt } from '../../src/formats/captions.js';
 import { detectFormat } from '../../src/formats/index.js';
-import type { SourceFile } from '../../src/model.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/formats-b/${name}`, import.meta.url), 'utf8');
-const file = (text: string, relPath: string): SourceFile => ({ relPath, absPath: `/x/${relPath}`, text });
+const fixture = fixtureReader('formats-b');
+const file = sourceFileAt('x.txt');
 const srtText = fixture('Pq8_Xr2sT0u.srt');
 const vttText = fixture('panel.vtt');
 

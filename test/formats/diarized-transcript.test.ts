@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixtureReader, sourceFileAt } from '../helpers.js';
 import { diarizedTranscript } from '../../src/formats/diarized-transcript.js';
 import { detectFormat } from '../../src/formats/index.js';
-import type { SourceFile } from '../../src/model.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/formats-b/${name}`, import.meta.url), 'utf8');
-const file = (text: string, relPath = 'podcasts/ep/transcript.md'): SourceFile => ({ relPath, absPath: `/x/${relPath}`, text });
+const fixture = fixtureReader('formats-b');
+const file = sourceFileAt('podcasts/ep/transcript.md');
 const named = fixture('diarized-named.md');
 const raw = fixture('diarized-raw.md');
 

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixtureReader, sourceFileAt } from '../helpers.js';
 import { digestArchive } from '../../src/formats/digest-archive.js';
 import { parseArchiveSummary } from '../../src/formats/archive-summary.js';
-import type { SourceFile } from '../../src/model.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/formats-a/${name}`, import.meta.url), 'utf8');
-const file = (text: string, relPath = 'archive/00-index.md'): SourceFile => ({ relPath, absPath: `/x/${relPath}`, text });
+const fixture = fixtureReader('formats-a');
+const file = sourceFileAt('archive/00-index.md');
 const archive = fixture('archive.md');
 
 describe('digest archive: detection', () => {

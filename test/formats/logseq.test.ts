@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixtureReader, sourceFileAt } from '../helpers.js';
 import { logseq, pageNameFromPath } from '../../src/formats/logseq.js';
-import type { SourceFile } from '../../src/model.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/formats-a/${name}`, import.meta.url), 'utf8');
-const file = (text: string, relPath: string): SourceFile => ({ relPath, absPath: `/x/${relPath}`, text });
+const fixture = fixtureReader('formats-a');
+const file = sourceFileAt('x.txt');
 const moePath = 'logseq/pages/AI___混合专家 MoE.md';
 const moe = fixture(moePath);
 

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixtureReader, sourceFileAt } from '../helpers.js';
 import { markdownFallback } from '../../src/formats/markdown.js';
-import type { SourceFile } from '../../src/model.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/formats-a/${name}`, import.meta.url), 'utf8');
-const file = (text: string, relPath = 'notes/x.md'): SourceFile => ({ relPath, absPath: `/x/${relPath}`, text });
+const fixture = fixtureReader('formats-a');
+const file = sourceFileAt('notes/x.md');
 
 describe('markdown fallback: detection', () => {
   it('claims any non-empty text at 0.1 and nothing else', () => {

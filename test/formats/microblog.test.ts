@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixtureReader, sourceFileAt } from '../helpers.js';
 import { microblog, postEmoticons, postHashtags, postLinks } from '../../src/formats/microblog.js';
-import type { SourceFile } from '../../src/model.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/formats-a/${name}`, import.meta.url), 'utf8');
-const file = (text: string, relPath = 'weibo/2025-02-10.md'): SourceFile => ({ relPath, absPath: `/x/${relPath}`, text });
+const fixture = fixtureReader('formats-a');
+const file = sourceFileAt('weibo/2025-02-10.md');
 const day = fixture('microblog.md');
 
 describe('microblog: detection', () => {

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixtureReader, sourceFileAt } from '../helpers.js';
 import { subtitleText } from '../../src/formats/subtitle-text.js';
 import { detectFormat } from '../../src/formats/index.js';
 import { markdownFallback } from '../../src/formats/markdown.js';
-import type { SourceFile } from '../../src/model.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/formats-b/${name}`, import.meta.url), 'utf8');
-const file = (text: string, relPath: string): SourceFile => ({ relPath, absPath: `/x/${relPath}`, text });
+const fixture = fixtureReader('formats-b');
+const file = sourceFileAt('x.txt');
 const zh = fixture('Ab3dE_fG9hK.txt');
 const en = fixture('english-captions.txt');
 

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixtureReader, sourceFileAt } from '../helpers.js';
 import { jsonErrorOffset, JsonInputError, transcriptionJson } from '../../src/formats/transcription-json.js';
 import { detectFormat } from '../../src/formats/index.js';
-import type { SourceFile } from '../../src/model.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/formats-b/${name}`, import.meta.url), 'utf8');
-const file = (text: string, relPath: string): SourceFile => ({ relPath, absPath: `/x/${relPath}`, text });
+const fixture = fixtureReader('formats-b');
+const file = sourceFileAt('x.txt');
 
 describe('transcription JSON: detection', () => {
   it('an object with "segments" (even after a long verbose_json text), or an array of timed segments', () => {
