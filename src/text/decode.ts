@@ -76,7 +76,8 @@ function decodeUtf8(bytes: Uint8Array): Decoded {
 }
 
 function decodeUtf16(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be'): Decoded {
-  const warnings: DecodeWarning[] = [];
+  // Said once in the report, so nobody wonders why a file's bytes differ from what is shown.
+  const warnings: DecodeWarning[] = [{ line: 1, message: `decoded as ${encoding.toUpperCase()} (the library stores UTF-8)` }];
   let body = bytes;
   if (body.length % 2 === 1) {
     body = body.subarray(0, body.length - 1);

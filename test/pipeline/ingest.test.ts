@@ -71,6 +71,7 @@ describe('ingest', () => {
     expect(failed['bad/data.json']).toMatch(/unknown format/);
     expect(r.warnings.some((w) => w.file === 'bad/latin1.md' && w.line === 4)).toBe(true);
     expect(r.warnings.some((w) => w.file === 'bad/truncated.md')).toBe(true);
+    expect(r.warnings.find((w) => w.file === 'bad/utf16.md')?.reason).toMatch(/UTF-16LE/);
     expect(db.prepare("SELECT count(*) FROM documents WHERE key = 'youtube:Tr4ncAted00'").pluck().get()).toBe(1);
     expect(r.documents.added).toBe(3); // utf16, latin1, truncated
   });
