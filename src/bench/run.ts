@@ -156,11 +156,15 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'engram-bench-'));
   try {
     const db = openLibrary(dir);
+    const { files } = walk([corpus]);
+    // The bound is measured before and after the ingest and averaged, so a noisy moment
+    // does not decide the ratio alone (the first run also warms the page cache for both).
+    const boundBefore = segmentationBound(files.map((f) => f.absPath));
     const rssBefore = process.memoryUsage().rss;
     const report = await ingest(db, [corpus]);
     const peakRss = process.resourceUsage().maxRSS * 1024;
-    const { files } = walk([corpus]);
-    const bound = segmentationBound(files.map((f) => f.absPath));
+    const boundAfter = segmentationBound(files.map((f) => f.absPath));
+    const bound = { ms: (boundBefore.ms + boundAfter.ms) / 2 };
     const docs = report.documents.added + report.documents.updated + report.documents.unchanged;
     const secs = report.elapsedMs / 1000;
 
@@ -176,7 +180,7 @@ async function main(): Promise<void> {
       '',
       '| measure | engram | peer / bound | ratio / target |',
       '|---|---|---|---|',
-      `| ingest (whole corpus) | ${secs.toFixed(1)} s, ${(report.bytes / 1e6 / secs).toFixed(2)} MB/s, ${(docs / secs).toFixed(0)} docs/s | jieba cutForSearch alone: ${(bound.ms / 1000).toFixed(1)} s | ${(report.elapsedMs / bound.ms).toFixed(2)}x the bound (target ≤ 3x) |`,
+      `| ingest (whole corpus) | ${secs.toFixed(1)} s, ${(report.bytes / 1e6 / secs).toFixed(2)} MB/s, ${(docs / secs).toFixed(0)} docs/s | jieba cutForSearch alone: ${(bound.ms / 1000).toFixed(1)} s (${(boundBefore.ms / 1000).toFixed(1)} before, ${(boundAfter.ms / 1000).toFixed(1)} after) | ${(report.elapsedMs / bound.ms).toFixed(2)}x the bound (target ≤ 3x) |`,
       `| ingest peak RSS | ${(peakRss / 1e6).toFixed(0)} MB (process start ${(rssBefore / 1e6).toFixed(0)} MB) | | |`,
       `| documents / passages / failures | ${docs} / ${report.passages} / ${report.failures.length} | | |`,
       `| search latency p50 / p95 (ms) | ${engram.p50.toFixed(2)} / ${engram.p95.toFixed(2)} | | p95 target < 50 ms |`,
