@@ -3,9 +3,9 @@
  *
  * A bad file is reported (file, line, reason) and skipped; the rest goes on; what the library
  * already holds from that file stays. Parsing runs in worker threads for large ingests while
- * this thread writes, in file order, folder by folder, so the files of one episode folder
- * (transcript, raw transcript, summary) can be joined into one document even when only one of
- * them names the media item.
+ * this thread writes, in file order. A file that names no media item is written after the
+ * other files of its folder, so an episode folder's files (transcript, raw transcript,
+ * summary) become one document even when only one of them names the episode.
  */
 import { posix } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -123,11 +123,23 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
     }
   };
 
+  const seen = { added, updated, unchanged };
+  const keyless: ParsedFile[] = [];
+  const write = (pf: ParsedFile) => {
+    batch.begin();
+    try {
+      writeFile(db, pf, report, seen);
+    } catch (e) {
+      // A failed write must not commit half a file: drop the batch (the next run redoes it).
+      batch.rollback();
+      throw e;
+    }
+  };
+
   try {
     let i = 0;
     for (const group of byFolder(files)) {
       batch.begin();
-      const parsed: ParsedFile[] = [];
       for (const found of group) {
         startUpTo(i + READ_AHEAD);
         progress(found.relPath);
@@ -147,16 +159,15 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
         } else {
           report.boilerplate += outcome.boilerplate;
           documentsSeen += outcome.renditions.length;
-          parsed.push({ found, record: outcome.record, format: outcome.format, renditions: outcome.renditions, warnings: outcome.warnings });
+          const pf: ParsedFile = { found, record: outcome.record, format: outcome.format, renditions: outcome.renditions, warnings: outcome.warnings };
+          // A file that names no media item waits for its folder's other files (it may join theirs).
+          if (isKeyless(pf)) keyless.push(pf);
+          else write(pf);
         }
+        batch.maybeCommit();
       }
-      try {
-        writeFolder(db, parsed, report, { added, updated, unchanged });
-      } catch (e) {
-        // A failed write must not commit half a file: drop the batch (the next run redoes it).
-        batch.rollback();
-        throw e;
-      }
+      keyless.forEach(write);
+      keyless.length = 0;
       progress('');
       batch.maybeCommit();
     }
@@ -172,26 +183,23 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
   return report;
 }
 
-/** Write one folder's parsed files; files that name their media item go first, so a keyless sibling can join it. */
-function writeFolder(
-  db: DB, parsed: ParsedFile[], report: IngestReport,
+/** Write one parsed file; a file that names no media item joins the one its folder's other files name. */
+function writeFile(
+  db: DB, pf: ParsedFile, report: IngestReport,
   seen: { added: Set<string>; updated: Set<string>; unchanged: Set<string> },
 ): void {
-  parsed.sort((a, b) => Number(isKeyless(a)) - Number(isKeyless(b)));
-  for (const pf of parsed) {
-    if (isKeyless(pf)) {
-      const dir = posix.dirname(pf.found.relPath);
-      const key = siblingMediaKey(db, pf.found.root, dir === '.' ? '' : dir, pf.found.relPath);
-      if (key) pf.renditions[0]!.key = key;
-    }
-    const out = replaceFile(db, pf.record, pf.format, pf.warnings, pf.renditions);
-    out.added.forEach((k) => seen.added.add(k));
-    out.updated.forEach((k) => seen.updated.add(k));
-    out.unchanged.forEach((k) => seen.unchanged.add(k));
-    report.renditions += pf.renditions.length;
-    report.passages += pf.renditions.reduce((n, r) => n + r.passages.length, 0);
-    for (const w of pf.warnings) report.warnings.push({ file: pf.found.relPath, line: w.line, reason: w.message });
+  if (isKeyless(pf)) {
+    const dir = posix.dirname(pf.found.relPath);
+    const key = siblingMediaKey(db, pf.found.root, dir === '.' ? '' : dir, pf.found.relPath);
+    if (key) pf.renditions[0]!.key = key;
   }
+  const out = replaceFile(db, pf.record, pf.format, pf.warnings, pf.renditions);
+  out.added.forEach((k) => seen.added.add(k));
+  out.updated.forEach((k) => seen.updated.add(k));
+  out.unchanged.forEach((k) => seen.unchanged.add(k));
+  report.renditions += pf.renditions.length;
+  report.passages += pf.renditions.reduce((n, r) => n + r.passages.length, 0);
+  for (const w of pf.warnings) report.warnings.push({ file: pf.found.relPath, line: w.line, reason: w.message });
 }
 
 /** Kinds that belong to a media item; only these join an episode folder's document. */
