@@ -5,7 +5,7 @@
  * `<details>` starts or at the end of the file, and says so in a warning.
  */
 import type { ParseWarning } from '../model.js';
-import { joinWrapped } from './notes-text.js';
+import { joinWrapped } from './text-utils.js';
 
 export interface ArchiveEntry {
   /** 0-based index of the `<details>` line. */

@@ -4,7 +4,7 @@
  * Every part but the title may be missing; the category may also be an English `[Business]`.
  */
 import { isoDate } from './media.js';
-import { cleanText } from './notes-text.js';
+import { cleanText } from './text-utils.js';
 
 export interface ArchiveSummary {
   number?: number;

@@ -11,7 +11,7 @@
  */
 import type { FormatParser, ParseResult, ParseWarning, SourceFile } from '../model.js';
 import { parseTimecode } from './media.js';
-import { decodeEntities, splitLines } from './notes-text.js';
+import { decodeEntities, splitLines } from './text-utils.js';
 import { joinAllSpoken, rawTranscriptDocument, type TimedLine } from './timed-utterances.js';
 
 const TIME = String.raw`(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?`;

@@ -10,7 +10,7 @@
  */
 import type { DocumentMetadata, FormatParser, ParsedDocument, ParseResult, ParseWarning, SourceFile } from '../model.js';
 import { parseTimecode } from './media.js';
-import { splitLines } from './notes-text.js';
+import { splitLines } from './text-utils.js';
 import { headerDocumentFields, parseHeaderField, readPodcastHeader } from './header-fields.js';
 import { distinctSpeakers, joinSpoken, mergeUtterances, type TimedLine } from './timed-utterances.js';
 

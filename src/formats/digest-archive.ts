@@ -10,7 +10,7 @@ import { mediaKey, youtubeIdFromUrl, youtubeUrl } from './media.js';
 import { splitArchiveEntries, type ArchiveEntry } from './archive-entries.js';
 import { parseArchiveSummary, type ArchiveSummary } from './archive-summary.js';
 import { blocksToPassages } from './notes-passages.js';
-import { splitLines } from './notes-text.js';
+import { splitLines } from './text-utils.js';
 
 const MODEL_TAG = /^\s*\[model=([^\]\n]+)\]\s*$/;
 

@@ -4,7 +4,7 @@
  * media identity it names. Transcripts and summaries of one episode read it through the same
  * functions, so they always agree on the episode's key.
  */
-import { decodeEntities } from './notes-text.js';
+import { decodeEntities } from './text-utils.js';
 import { canonicalUrl, isoDate, isYoutubeId, mediaKey, youtubeIdFromPath, youtubeIdFromUrl, youtubeUrl } from './media.js';
 
 export interface HeaderField {

@@ -9,7 +9,7 @@ import { markdownBlocks } from './markdown-blocks.js';
 import { canonicalUrl, isoDate, mediaKey } from './media.js';
 import { blocksToPassages } from './notes-passages.js';
 import { parseOutline, type OutlineBlock, type OutlineProperty } from './notes-outline.js';
-import { cleanText, splitLines } from './notes-text.js';
+import { cleanText, splitLines } from './text-utils.js';
 
 /** Block properties that are Logseq's UI state or internal ids, not information. */
 const DROPPED_BLOCK_PROPERTIES = new Set(['collapsed', 'id', 'heading']);

@@ -7,7 +7,7 @@ import type { FormatParser, ParsedDocument, SourceFile } from '../model.js';
 import { markdownBlocks } from './markdown-blocks.js';
 import { mediaKey, youtubeIdFromUrl, youtubeUrl } from './media.js';
 import { blocksToPassages } from './notes-passages.js';
-import { firstLine, normalizeNewlines, truncate } from './notes-text.js';
+import { firstLine, normalizeNewlines, truncate } from './text-utils.js';
 
 const TITLE_CHARS = 80;
 /** A video linked this early (the header of a note or summary) can be what the file is about. */

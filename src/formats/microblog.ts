@@ -8,7 +8,7 @@ import type { FormatParser, ParsedDocument, ParseWarning, SourceFile } from '../
 import { markdownBlocks } from './markdown-blocks.js';
 import { canonicalUrl, isoDate, mediaKey } from './media.js';
 import { blocksToPassages } from './notes-passages.js';
-import { shortTitle, splitLines } from './notes-text.js';
+import { shortTitle, splitLines } from './text-utils.js';
 
 const DAY_HEADING = /^#\s+(\d{4}-\d{1,2}-\d{1,2})\s*$/;
 /**

@@ -5,7 +5,7 @@
  */
 import type { ParsedPassage } from '../model.js';
 import type { MarkdownBlock } from './markdown-blocks.js';
-import { cleanText } from './notes-text.js';
+import { cleanText } from './text-utils.js';
 
 export interface PassageOptions {
   /** Added to each block's line: the 0-based index of the slice's first line in the file. */

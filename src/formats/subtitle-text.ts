@@ -9,7 +9,7 @@
  */
 import type { FormatParser, ParsedDocument, ParseResult, SourceFile } from '../model.js';
 import { mediaKey, youtubeIdFromPath, youtubeUrl } from './media.js';
-import { splitLines } from './notes-text.js';
+import { splitLines } from './text-utils.js';
 import { mergeUtterances, SUBTITLE_SIZE, type TimedLine } from './timed-utterances.js';
 
 function parse(file: SourceFile): ParseResult {

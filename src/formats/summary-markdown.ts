@@ -15,7 +15,7 @@ import { posix } from 'node:path';
 import type { DocumentMetadata, FormatParser, ParsedDocument, ParsedPassage, ParseResult, SourceFile } from '../model.js';
 import { parseTimecode } from './media.js';
 import { markdownBlocks, type MarkdownBlock } from './markdown-blocks.js';
-import { splitLines } from './notes-text.js';
+import { splitLines } from './text-utils.js';
 import { field, headerDocumentFields, readPodcastHeader, splitNames, type PodcastHeader } from './header-fields.js';
 
 const MODEL_TAG = /^\s*\[model=([^\]\n]+)\]\s*$/;

@@ -1,5 +1,5 @@
 /**
- * Small text utilities shared by the archive, microblog, Logseq and generic Markdown parsers:
+ * Small text utilities shared by the format parsers:
  * line splitting that keeps line numbers stable, display-text cleanup, and short titles.
  */
 import { decodeHTMLStrict } from 'entities';
