@@ -4,7 +4,7 @@
  * Every part but the title may be missing; the category may also be an English `[Business]`.
  */
 import { isoDate } from './media.js';
-import { cleanText } from './text-utils.js';
+import { cleanText, decodeEntities } from './text-utils.js';
 
 export interface ArchiveSummary {
   number?: number;
@@ -19,7 +19,7 @@ export interface ArchiveSummary {
 }
 
 export function parseArchiveSummary(summary: string): ArchiveSummary {
-  let rest = cleanText(summary).replace(/\s+/g, ' ');
+  let rest = cleanText(decodeEntities(summary)).replace(/\s+/g, ' ');
   let number: number | undefined;
   let date: string | undefined;
   let category: string | undefined;

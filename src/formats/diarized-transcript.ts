@@ -10,7 +10,7 @@
  */
 import type { DocumentMetadata, FormatParser, ParsedDocument, ParseResult, ParseWarning, SourceFile } from '../model.js';
 import { parseTimecode } from './media.js';
-import { splitLines } from './text-utils.js';
+import { decodeEntities, splitLines } from './text-utils.js';
 import { headerDocumentFields, parseHeaderField, readPodcastHeader } from './header-fields.js';
 import { distinctSpeakers, joinSpoken, mergeUtterances, type TimedLine } from './timed-utterances.js';
 
@@ -50,7 +50,7 @@ interface RawLine {
 function readBody(lines: string[], from: number, warnings: ParseWarning[]): RawLine[] {
   const out: RawLine[] = [];
   for (let i = from; i < lines.length; i++) {
-    const text = lines[i]!.trim();
+    const text = decodeEntities(lines[i]!.trim()); // exported text may carry &amp; and the like
     if (!text || RULE.test(text)) continue;
     const m = TIMED.exec(text);
     const start = m ? parseTimecode(m[1]!) : undefined;

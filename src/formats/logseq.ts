@@ -9,7 +9,7 @@ import { markdownBlocks } from './markdown-blocks.js';
 import { canonicalUrl, isoDate, mediaKey } from './media.js';
 import { blocksToPassages } from './notes-passages.js';
 import { parseOutline, type OutlineBlock, type OutlineProperty } from './notes-outline.js';
-import { cleanText, splitLines } from './text-utils.js';
+import { cleanText, decodeEntities, splitLines } from './text-utils.js';
 
 /** Block properties that are Logseq's UI state or internal ids, not information. */
 const DROPPED_BLOCK_PROPERTIES = new Set(['collapsed', 'id', 'heading']);
@@ -54,7 +54,7 @@ export const logseq: FormatParser = {
     const doc: ParsedDocument = {
       key: mediaKey({ url, relPath: file.relPath }),
       kind: 'note',
-      title: page.title ? cleanText(page.title) : journal ?? pageNameFromPath(file.relPath),
+      title: page.title ? cleanText(decodeEntities(page.title)) : journal ?? pageNameFromPath(file.relPath),
       metadata: {},
       passages: passages.map(({ text, ...p }) => ({ ...p, text: plainLogseq(text) })),
       body: displayBody(lines, outline.hidden),

@@ -5,7 +5,7 @@
  */
 import type { ParsedPassage } from '../model.js';
 import type { MarkdownBlock } from './markdown-blocks.js';
-import { cleanText } from './text-utils.js';
+import { cleanText, decodeEntities } from './text-utils.js';
 
 export interface PassageOptions {
   /** Added to each block's line: the 0-based index of the slice's first line in the file. */
@@ -18,7 +18,8 @@ export function blocksToPassages(blocks: MarkdownBlock[], opts: PassageOptions =
   const offset = opts.lineOffset ?? 0;
   const out: ParsedPassage[] = [];
   for (const b of blocks) {
-    const raw = b.kind === 'html' ? htmlText(b.text) : b.text;
+    // markdown-it has decoded entities in Markdown text; raw HTML blocks still carry them.
+    const raw = b.kind === 'html' ? decodeEntities(htmlText(b.text)) : b.text;
     if (b.kind === 'hr' || !raw.trim()) continue;
     const text = cleanText(raw);
     if (!text || opts.skip?.(text)) continue;
@@ -30,7 +31,7 @@ export function blocksToPassages(blocks: MarkdownBlock[], opts: PassageOptions =
 }
 
 /**
- * Readable text inside a raw HTML block (tags dropped; entities are decoded by `cleanText`).
+ * Readable text inside a raw HTML block (tags dropped; the caller decodes entities).
  * A link-and-thumbnail block has none and yields no passage; a `<p>` someone pasted keeps its words.
  */
 export function htmlText(html: string): string {

@@ -9,13 +9,13 @@
  */
 import type { FormatParser, ParsedDocument, ParseResult, SourceFile } from '../model.js';
 import { mediaKey, youtubeIdFromPath, youtubeUrl } from './media.js';
-import { splitLines } from './text-utils.js';
+import { decodeEntities, splitLines } from './text-utils.js';
 import { mergeUtterances, SUBTITLE_SIZE, type TimedLine } from './timed-utterances.js';
 
 function parse(file: SourceFile): ParseResult {
   const lines: TimedLine[] = [];
   splitLines(file.text).forEach((text, i) => {
-    if (text.trim()) lines.push({ text: text.trim(), line: i + 1 });
+    if (text.trim()) lines.push({ text: decodeEntities(text.trim()), line: i + 1 });
   });
   if (lines.length === 0) return { documents: [], warnings: [{ line: 1, message: 'empty subtitle file' }] };
   const youtubeId = youtubeIdFromPath(file.relPath);

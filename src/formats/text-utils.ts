@@ -2,8 +2,7 @@
  * Small text utilities shared by the format parsers:
  * line splitting that keeps line numbers stable, display-text cleanup, and short titles.
  */
-import { decodeHTMLStrict } from 'entities';
-import { cleanText as normalizeText } from '../text/normalize.js';
+import { cleanText as normalizeText, decodeEntities } from '../text/normalize.js';
 
 /**
  * The file's lines, with CRLF / lone CR treated as one line break (as markdown-it does) and a
@@ -21,9 +20,7 @@ export function normalizeNewlines(text: string): string {
  * HTML entities (`&amp;`, `&#39;`, `&nbsp;`) in text that did not go through markdown-it.
  * Strict: only entities with their `;`, so a URL's `?a=1&copy=2` is left alone.
  */
-export function decodeEntities(s: string): string {
-  return s.includes('&') ? decodeHTMLStrict(s) : s;
-}
+export { decodeEntities };
 
 // Full-width ASCII letters and digits (ＡＩ, ２０２５) become ASCII so they read and search like
 // ASCII. Full-width punctuation (，。：（）) is kept: it is the normal punctuation of Chinese text.

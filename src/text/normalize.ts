@@ -13,17 +13,24 @@ const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
 const NBSP = /[\u00A0\u202F\u2007]/g;
 
 /**
- * Text for display and storage: HTML entities decoded (`&amp;` `&nbsp;` `&#x4e2d;`), zero-width
- * characters removed, no-break spaces made spaces, CRLF/CR made LF, runs of spaces and tabs
- * collapsed to one space, spaces at line ends and at both ends of the text trimmed, NFC.
+ * HTML entities to characters (`&amp;` `&nbsp;` `&#x4e2d;`). Strict: only `&name;` with its
+ * semicolon, so `?a=1&copy=2` in a URL survives. Parsers call it where their format carries
+ * entities (raw HTML, exported captions), exactly once: Markdown is decoded by markdown-it,
+ * and decoding twice would turn a written `&amp;lt;` into `<`.
+ */
+export function decodeEntities(s: string): string {
+  return s.includes('&') ? decodeHTMLStrict(s) : s;
+}
+
+/**
+ * Text for display and storage: zero-width characters removed, no-break spaces made spaces,
+ * CRLF/CR made LF, runs of spaces and tabs collapsed to one space, spaces at line ends and at
+ * both ends of the text trimmed, NFC. Entities are left alone (see `decodeEntities`).
  * Meant for passage-sized text (titles, paragraphs), not whole Markdown sources: indentation
  * is not preserved.
  */
 export function cleanText(s: string): string {
-  let t = s;
-  // Strict decoding: only `&name;` with its semicolon, so `?a=1&copy=2` in a URL survives.
-  if (t.includes('&')) t = decodeHTMLStrict(t);
-  t = t.replace(/\r\n?/g, '\n');
+  let t = s.replace(/\r\n?/g, '\n');
   t = t.replace(ZERO_WIDTH, '').replace(NBSP, ' ').replace(CONTROLS, '');
   t = t.replace(/[ \t]+/g, ' ').replace(/ ?\n ?/g, '\n');
   t = t.trim();

@@ -96,6 +96,18 @@ describe('ingest', () => {
   });
 });
 
+describe('entities', () => {
+  it('are decoded once: a written &amp;lt; stays &lt;, raw HTML and transcripts are decoded', async () => {
+    const dir = copyFixture('library');
+    writeFileSync(join(dir, 'channel', 'note.md'), '# Escapes\n\nTo show a tag, write &amp;lt;b&amp;gt; in HTML.\n');
+    const { db } = tempLibrary();
+    await ingest(db, [dir]);
+    const text = (like: string) => db.prepare('SELECT text FROM passages WHERE text LIKE ?').pluck().get(like) as string;
+    expect(text('To show a tag%')).toBe('To show a tag, write &lt;b&gt; in HTML.');
+    expect(db.prepare("SELECT title FROM documents WHERE key = 'youtube:Qq1Ww2Ee3Rr'").pluck().get()).toBe('英伟达财报解读 & 数据中心');
+  });
+});
+
 describe('ingest in worker threads', () => {
   it('stores exactly what an inline ingest stores', async () => {
     const inline = tempLibrary();

@@ -1,16 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, foldWidth } from '../../src/text/normalize.js';
+import { cleanText, decodeEntities, foldWidth } from '../../src/text/normalize.js';
+
+describe('decodeEntities', () => {
+  it('decodes HTML entities, strictly', () => {
+    expect(decodeEntities('Q&amp;A &lt;b&gt; &#x4e2d;&#25991; &quot;hi&quot;')).toBe('Q&A <b> 中文 "hi"');
+    // No semicolon, no entity: query strings survive.
+    expect(decodeEntities('https://example.com/?a=1&copy=2&amp=3')).toBe('https://example.com/?a=1&copy=2&amp=3');
+  });
+});
 
 describe('cleanText', () => {
-  it('decodes HTML entities, strictly', () => {
-    expect(cleanText('Q&amp;A &lt;b&gt; &#x4e2d;&#25991; &quot;hi&quot;')).toBe('Q&A <b> 中文 "hi"');
-    // No semicolon, no entity: query strings survive.
-    expect(cleanText('https://example.com/?a=1&copy=2&amp=3')).toBe('https://example.com/?a=1&copy=2&amp=3');
+  it('leaves entities alone: decoding is the parser\'s job, done once', () => {
+    expect(cleanText('a &amp;lt; b')).toBe('a &amp;lt; b');
   });
 
   it('removes zero-width characters and turns no-break spaces into spaces', () => {
     expect(cleanText('稀\u200B疏\u200C注\u200D意\u2060力\uFEFF')).toBe('稀疏注意力');
-    expect(cleanText('a\u00A0b&nbsp;c\u202Fd')).toBe('a b c d');
+    expect(cleanText('a\u00A0b\u00A0c\u202Fd')).toBe('a b c d');
   });
 
   it('normalizes line breaks and collapses runs of spaces and tabs', () => {
