@@ -13,7 +13,7 @@ import type { DB } from '../store/db.js';
 import type { ParseWarning } from '../model.js';
 import { parserByName } from '../formats/index.js';
 import { loadedDictionaries } from '../text/segment.js';
-import { walk, folderSource, type FoundFile } from '../sources/folder.js';
+import { walk, folderSource, isGone, type FoundFile } from '../sources/folder.js';
 import {
   documentKeysOfFile, fileState, pruneSources, recordFailure, replaceFile, siblingMediaKey,
   type FileRecord, type PreparedRendition,
@@ -69,6 +69,8 @@ export interface IngestReport {
   boilerplate: number;
   failures: IngestFailure[];
   warnings: IngestFailure[];
+  /** Entries left out on purpose (a link to a file or folder already found). */
+  skipped: IngestFailure[];
   elapsedMs: number;
   /** Worker threads that parsed (0: parsed inline). */
   workers: number;
@@ -85,11 +87,12 @@ interface ParsedFile {
 export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}): Promise<IngestReport> {
   const t0 = performance.now();
   if (opts.format && !parserByName(opts.format)) throw new Error(`unknown format "${opts.format}"`);
-  const { files, missing } = walk(paths);
+  const { files, failures, skipped } = walk(paths);
   const report: IngestReport = {
     files: files.length, bytes: 0, documents: { added: 0, updated: 0, unchanged: 0 },
     renditions: 0, passages: 0, boilerplate: 0,
-    failures: missing.map((m) => ({ file: m.path, reason: m.reason })), warnings: [], elapsedMs: 0, workers: 0,
+    failures: failures.map((m) => ({ file: m.path, reason: m.reason })), warnings: [],
+    skipped: skipped.map((m) => ({ file: m.path, reason: m.reason })), elapsedMs: 0, workers: 0,
   };
   const added = new Set<string>();
   const updated = new Set<string>();
@@ -155,7 +158,8 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
           documentsSeen += keys.length;
         } else if (outcome.kind === 'failed') {
           report.failures.push({ file: found.relPath, line: outcome.line, reason: outcome.reason });
-          recordFailure(db, outcome.record, outcome.line ? `line ${outcome.line}: ${outcome.reason}` : outcome.reason);
+          // A file removed while the ingest ran leaves no record (what it gave before stays until forgotten).
+          if (!isGone(found.absPath)) recordFailure(db, outcome.record, outcome.line ? `line ${outcome.line}: ${outcome.reason}` : outcome.reason);
         } else {
           report.boilerplate += outcome.boilerplate;
           documentsSeen += outcome.renditions.length;
