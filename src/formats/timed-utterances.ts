@@ -146,8 +146,10 @@ function toPassage(u: Utterance, next: Utterance | undefined): ParsedPassage {
     line: u.lines[0]!.line,
   };
   const start = firstStart(u);
-  const ends = u.lines.map((l) => l.end).filter((e): e is number => e !== undefined);
-  const end = ends.length > 0 ? Math.max(...ends) : firstStart(next);
+  // A loop, not Math.max(...ends): an utterance of zero-size lines can hold any number of them.
+  let latest: Seconds | undefined;
+  for (const l of u.lines) if (l.end !== undefined && (latest === undefined || l.end > latest)) latest = l.end;
+  const end = latest ?? firstStart(next);
   if (start !== undefined) p.start = start;
   if (end !== undefined && (start === undefined || end >= start)) p.end = end;
   if (u.speaker !== undefined) p.speaker = u.speaker;

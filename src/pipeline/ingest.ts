@@ -19,9 +19,9 @@ import {
   type FileRecord, type PreparedRendition,
 } from '../store/write.js';
 import { inlinePool, workerPool, type ParsePool } from './pool.js';
-import type { ParseOutcome } from './parse-file.js';
+import { DEFAULT_LIMITS, type ParseOutcome, type SizeLimits } from './parse-file.js';
 
-export { MAX_LINE_CHARS } from './parse-file.js';
+export { MAX_LINE_CHARS, DEFAULT_LIMITS, type SizeLimits } from './parse-file.js';
 
 /**
  * Files are committed in batches about this long: a batch is atomic, so each file is either
@@ -31,8 +31,9 @@ export { MAX_LINE_CHARS } from './parse-file.js';
 const COMMIT_EVERY_MS = 1000;
 /** Below this much input, starting worker threads costs more than it saves. */
 const WORKERS_FROM_BYTES = 4_000_000;
-/** Files parsed ahead of the writer (bounds memory on huge folders). */
+/** Files parsed ahead of the writer, at most this many and this many bytes (bounds memory on huge folders). */
 const READ_AHEAD = 64;
+const READ_AHEAD_BYTES = 64 * 2 ** 20;
 
 export interface IngestOptions {
   /** Parse every file with this format instead of detecting it. */
@@ -41,6 +42,8 @@ export interface IngestOptions {
   source?: string;
   /** Parser threads: default one per core beyond the writer's when the input is large; 0 parses inline. */
   workers?: number;
+  /** Largest file read per format family (default `DEFAULT_LIMITS`). */
+  limits?: Partial<SizeLimits>;
   onProgress?: (p: IngestProgress) => void;
 }
 
@@ -111,17 +114,21 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
   report.workers = pool.threads;
   const batch = commitBatches(db);
 
-  // Jobs are started READ_AHEAD files ahead of the writer; results are consumed in file order.
+  // Jobs are started ahead of the writer (READ_AHEAD files, READ_AHEAD_BYTES); results are consumed in file order.
+  const limits: SizeLimits = { textBytes: opts.limits?.textBytes ?? DEFAULT_LIMITS.textBytes, jsonBytes: opts.limits?.jsonBytes ?? DEFAULT_LIMITS.jsonBytes };
   const pending: Promise<ParseOutcome>[] = [];
   let started = 0;
-  const startUpTo = (n: number) => {
-    for (; started < Math.min(n, files.length); started++) {
+  let bytesAhead = 0;
+  /** Start jobs from file `next` on, within the read-ahead bounds (file `next` itself always). */
+  const startAhead = (next: number) => {
+    for (; started < files.length && started < next + READ_AHEAD && (started <= next || bytesAhead < READ_AHEAD_BYTES); started++) {
       const f = files[started]!;
+      bytesAhead += f.size;
       const previous = fileState(db, f.absPath);
       pending[started] = pool.parse({
         absPath: f.absPath, root: f.root, relPath: f.relPath, mtimeMs: f.mtimeMs,
         previousHash: previous?.status === 'ok' ? previous.contentHash : undefined,
-        format: opts.format, fallbackSource: opts.source ?? folderSource(f),
+        format: opts.format, fallbackSource: opts.source ?? folderSource(f), limits,
       });
     }
   };
@@ -144,12 +151,13 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
     for (const group of byFolder(files)) {
       batch.begin();
       for (const found of group) {
-        startUpTo(i + READ_AHEAD);
+        startAhead(i);
         progress(found.relPath);
         const outcome = await pending[i]!;
         delete pending[i];
         i++;
         report.bytes += found.size;
+        bytesAhead -= found.size;
         filesDone++;
         if (outcome.kind === 'unchanged') {
           const prev = fileState(db, found.absPath);

@@ -48,13 +48,14 @@ export function prepareDocument(doc: ParsedDocument, ctx: PrepareContext, stats:
     source: doc.source?.trim() || ctx.fallbackSource,
     sourceNamed: Boolean(doc.source?.trim()),
     metadata: doc.metadata,
-    contentHash: hashOf(doc.kind, title ?? '', body, ...passages.map((p) => p.text)),
+    contentHash: hashOf([doc.kind, title ?? '', body, ...passages.map((p) => p.text)]),
     body,
     passages: prepared,
   };
 }
 
-export function hashOf(...parts: (string | Uint8Array)[]): string {
+/** A short content hash of the parts (an iterable, not arguments: a file can have a million passages). */
+export function hashOf(parts: Iterable<string | Uint8Array>): string {
   const h = createHash('sha256');
   for (const p of parts) h.update(p).update('\u0000');
   return h.digest('hex').slice(0, 32);

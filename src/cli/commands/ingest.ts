@@ -1,6 +1,6 @@
 import { formatNames, parserByName } from '../../formats/index.js';
-import { ingest, type IngestReport } from '../../pipeline/ingest.js';
-import { EXIT, libraryOption, UsageError, type Command, type Io } from '../command.js';
+import { DEFAULT_LIMITS, ingest, type IngestReport, type SizeLimits } from '../../pipeline/ingest.js';
+import { EXIT, libraryOption, UsageError, type Command, type Io, type Values } from '../command.js';
 import { openFor } from '../library.js';
 import { progressBar } from '../progress.js';
 
@@ -16,22 +16,28 @@ Options:
   --source NAME   source name for documents whose files do not name one
                   (default: the first folder under PATH)
   --dict FILE     extra dictionary words for Chinese segmentation (jieba format)
+  --max-text-mb N largest text file read, in MB (default ${DEFAULT_LIMITS.textBytes / 2 ** 20}); larger ones are skipped and reported
+  --max-json-mb N largest JSON file read, in MB (default ${DEFAULT_LIMITS.jsonBytes / 2 ** 20})
   --library DIR   library folder (default: $ENGRAM_HOME or the per-user data folder)
   --json          print the report as JSON
 
 Exit code: 0 all files ingested, 1 some files failed (listed with reasons), 2 usage error.`,
-  options: { ...libraryOption, format: { type: 'string' }, source: { type: 'string' }, json: { type: 'boolean' } },
+  options: {
+    ...libraryOption, format: { type: 'string' }, source: { type: 'string' }, json: { type: 'boolean' },
+    'max-text-mb': { type: 'string' }, 'max-json-mb': { type: 'string' },
+  },
   positionals: true,
   async run(values, paths, io) {
     if (paths.length === 0) throw new UsageError('ingest needs at least one PATH');
     if (values.format && !parserByName(values.format as string)) {
       throw new UsageError(`unknown format "${values.format}"; known: ${formatNames().join(', ')}`);
     }
+    const limits = sizeLimits(values);
     const { db } = openFor(values, io, 'write');
     const bar = progressBar(io.err);
     let report: IngestReport;
     try {
-      report = await ingest(db, paths, { format: values.format as string | undefined, source: values.source as string | undefined, onProgress: bar.update });
+      report = await ingest(db, paths, { format: values.format as string | undefined, source: values.source as string | undefined, limits, onProgress: bar.update });
     } finally {
       bar.done();
       db.close();
@@ -41,6 +47,17 @@ Exit code: 0 all files ingested, 1 some files failed (listed with reasons), 2 us
     return report.failures.length ? EXIT.partial : EXIT.ok;
   },
 };
+
+function sizeLimits(values: Values): Partial<SizeLimits> {
+  const mb = (flag: string): number | undefined => {
+    const raw = values[flag] as string | undefined;
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!(n > 0)) throw new UsageError(`--${flag} takes a size in MB greater than 0, not "${raw}"`);
+    return Math.round(n * 2 ** 20);
+  };
+  return { textBytes: mb('max-text-mb'), jsonBytes: mb('max-json-mb') };
+}
 
 function printReport(r: IngestReport, io: Io): void {
   const secs = r.elapsedMs / 1000;
