@@ -12,7 +12,7 @@
 import type { FormatParser, ParseResult, ParseWarning, SourceFile } from '../model.js';
 import { parseTimecode } from './media.js';
 import { decodeEntities, splitLines } from './text-utils.js';
-import { joinAllSpoken, rawTranscriptDocument, type TimedLine } from './timed-utterances.js';
+import { joinAllSpoken, rawTranscriptDocument, repairBackwardTimes, type TimedLine } from './timed-utterances.js';
 
 const TIME = String.raw`(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?`;
 const TIMING = new RegExp(String.raw`^(${TIME})\s*-->\s*(${TIME})(?:[ \t].*)?$`);
@@ -147,6 +147,7 @@ function parseWith(dialect: Dialect) {
   return (file: SourceFile): ParseResult => {
     const warnings: ParseWarning[] = [];
     const { cues, title, headers } = readCues(splitLines(file.text), dialect, warnings);
+    repairBackwardTimes(cues, warnings);
     const timed = toTimedLines(cues);
     if (timed.length === 0) {
       return { documents: [], warnings: [...warnings, { line: 1, message: `no ${dialect.toUpperCase()} cues with text` }] };
