@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { EXIT, UsageError, type Command, type Io } from './command.js';
+import { printableText } from './printable.js';
 /**
  * Commands load on demand: `engram stats` should not pay for the web server's modules.
  * The summaries here are what `engram --help` lists.
@@ -58,10 +59,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   } catch (e) {
     const err = e as Error & { code?: string };
     if (e instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err.write(`engram ${name}: ${err.message}\n\n${command.usage}\n`);
+      io.err.write(`engram ${name}: ${printableText(err.message)}\n\n${command.usage}\n`);
       return EXIT.usage;
     }
-    io.err.write(`engram ${name}: ${err.message}\n`);
+    io.err.write(`engram ${name}: ${printableText(err.message)}\n`);
     return EXIT.partial;
   }
 }

@@ -3,6 +3,7 @@
  * redrawn at most ten times a second.
  */
 import type { IngestProgress } from '../pipeline/ingest.js';
+import { printable } from './printable.js';
 
 export function progressBar(stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }): {
   update(p: IngestProgress): void;
@@ -23,7 +24,7 @@ export function progressBar(stream: NodeJS.WritableStream & { isTTY?: boolean; c
       const line =
         `[${'█'.repeat(fill)}${'░'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ` +
         `${p.filesDone}/${p.filesTotal} files  ${(p.bytesDone / 1e6).toFixed(1)}/${(p.bytesTotal / 1e6).toFixed(1)} MB  ` +
-        `${secs > 0 ? (p.documents / secs).toFixed(0) : 0} docs/s  ${p.current}`;
+        `${secs > 0 ? (p.documents / secs).toFixed(0) : 0} docs/s  ${printable(p.current)}`;
       const cols = stream.columns ?? 100;
       stream.write(`\r\x1b[2K${line.length > cols - 1 ? line.slice(0, cols - 2) + '…' : line}`);
       drawn = true;

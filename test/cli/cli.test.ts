@@ -95,6 +95,21 @@ describe('engram CLI', () => {
     expect(r.out).toMatch(/1 added/);
   });
 
+  it('prints file names with control characters escaped (ingest report, search, show)', () => {
+    const dir = tempDir();
+    const lib2 = tempDir();
+    writeFileSync(join(dir, 'x\x1b[2Jy.md'), '# 终端\n\n转义序列测试的笔记。\n');
+    writeFileSync(join(dir, 'bad\x1b]0;pwned\x07.md'), Buffer.from([0, 1, 2, 3, 0, 0]));
+    const ingest = engram(['ingest', dir, '--library', lib2]);
+    expect(ingest.code).toBe(1);
+    expect(ingest.err).toContain('bad\\x1B]0;pwned\\x07.md: binary');
+    const search = engram(['search', '转义序列', '--library', lib2]);
+    expect(search.out).toContain('x\\x1B[2Jy.md');
+    const show = engram(['show', '1', '--library', lib2]);
+    expect(show.out).toContain('x\\x1B[2Jy.md');
+    for (const r of [ingest, search, show]) expect(r.out + r.err).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+  });
+
   it('survives kill -9 mid-ingest: the library stays consistent and the next run completes it', async () => {
     const corpus = tempDir();
     const N = 400;

@@ -1,8 +1,9 @@
 import { formatNames, parserByName } from '../../formats/index.js';
-import { DEFAULT_LIMITS, ingest, type IngestReport, type SizeLimits } from '../../pipeline/ingest.js';
+import { DEFAULT_LIMITS, ingest, type IngestFailure, type IngestReport, type SizeLimits } from '../../pipeline/ingest.js';
 import { EXIT, libraryOption, UsageError, type Command, type Io, type Values } from '../command.js';
 import { openFor } from '../library.js';
 import { progressBar } from '../progress.js';
+import { printable } from '../printable.js';
 
 export const ingestCommand: Command = {
   name: 'ingest',
@@ -48,6 +49,11 @@ Exit code: 0 all files ingested, 1 some files failed (listed with reasons), 2 us
   },
 };
 
+/** `file:line: reason`, safe for the terminal (names and reasons quote file names). */
+function located(p: IngestFailure): string {
+  return printable(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.reason}`);
+}
+
 function sizeLimits(values: Values): Partial<SizeLimits> {
   const mb = (flag: string): number | undefined => {
     const raw = values[flag] as string | undefined;
@@ -70,11 +76,15 @@ function printReport(r: IngestReport, io: Io): void {
   );
   if (r.warnings.length) {
     io.out.write(`warnings (${r.warnings.length}):\n`);
-    for (const w of r.warnings.slice(0, 20)) io.out.write(`  ${w.file}${w.line ? `:${w.line}` : ''}: ${w.reason}\n`);
+    for (const w of r.warnings.slice(0, 20)) io.out.write(`  ${located(w)}\n`);
     if (r.warnings.length > 20) io.out.write(`  … and ${r.warnings.length - 20} more (use --json for all)\n`);
   }
   if (r.failures.length) {
     io.err.write(`failed (${r.failures.length} files, skipped; the rest was ingested):\n`);
-    for (const f of r.failures) io.err.write(`  ${f.file}${f.line ? `:${f.line}` : ''}: ${f.reason}\n`);
+    for (const f of r.failures) io.err.write(`  ${located(f)}\n`);
+  }
+  if (r.skipped.length) {
+    io.out.write(`skipped (${r.skipped.length}):\n`);
+    for (const s of r.skipped) io.out.write(`  ${located(s)}\n`);
   }
 }

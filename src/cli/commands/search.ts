@@ -3,6 +3,7 @@ import { search, type SearchHit, type SearchOptions } from '../../search/search.
 import { formatTimecode, isoDate } from '../../formats/media.js';
 import { libraryOption, UsageError, type Command, type Io, type Values } from '../command.js';
 import { openFor } from '../library.js';
+import { printable } from '../printable.js';
 
 export const searchCommand: Command = {
   name: 'search',
@@ -84,33 +85,36 @@ export function toJson(h: SearchHit) {
   };
 }
 
+/** A snippet on one line, safe for the terminal. */
+const oneLine = (s: string) => printable(s.replace(/\n+/g, ' '));
+
 function printHits(query: string, hits: SearchHit[], total: number, ms: number, io: Io): void {
   const tty = Boolean(io.out.isTTY);
   const bold = (s: string) => (tty ? `\x1b[1m${s}\x1b[22m` : s);
   const dim = (s: string) => (tty ? `\x1b[2m${s}\x1b[22m` : s);
   const mark = (s: string) => (tty ? `\x1b[1;33m${s}\x1b[0m` : `[${s}]`);
   if (hits.length === 0) {
-    io.out.write(`no results for "${query}"\n`);
+    io.out.write(`no results for "${printable(query)}"\n`);
     return;
   }
-  io.out.write(dim(`${total} document${total === 1 ? '' : 's'} for "${query}" (${ms.toFixed(0)} ms)`) + '\n\n');
+  io.out.write(dim(`${total} document${total === 1 ? '' : 's'} for "${printable(query)}" (${ms.toFixed(0)} ms)`) + '\n\n');
   hits.forEach((h, i) => {
     const d = h.document;
     const p = h.passage;
-    const meta = [d.date, d.source, p?.start != null ? formatTimecode(p.start) : null, p?.speaker].filter(Boolean).join(' · ');
-    io.out.write(`${String(i + 1).padStart(2)}. ${bold(d.title ?? '(untitled)')}  ${dim(`#${d.id}`)}\n    ${dim(meta)}\n`);
+    const meta = [d.date, d.source, p?.start != null ? formatTimecode(p.start) : null, p?.speaker].filter(Boolean).map(printable).join(' · ');
+    io.out.write(`${String(i + 1).padStart(2)}. ${bold(d.title ? printable(d.title) : '(untitled)')}  ${dim(`#${d.id}`)}\n    ${dim(meta)}\n`);
     if (h.snippet) {
       let text = '';
       let at = 0;
       for (const [s, e] of h.snippet.highlights) {
-        text += h.snippet.text.slice(at, s) + mark(h.snippet.text.slice(s, e));
+        text += oneLine(h.snippet.text.slice(at, s)) + mark(oneLine(h.snippet.text.slice(s, e)));
         at = e;
       }
-      text += h.snippet.text.slice(at);
-      io.out.write(`    ${text.replace(/\n+/g, ' ')}\n`);
+      text += oneLine(h.snippet.text.slice(at));
+      io.out.write(`    ${text}\n`);
     }
     const link = p?.link ?? d.url;
     const more = h.more ? `  (+${h.more} more in this document)` : '';
-    io.out.write(`    ${link ? link : dim(d.origins[0] ?? '')}${dim(more)}\n\n`);
+    io.out.write(`    ${link ? printable(link) : dim(printable(d.origins[0]))}${dim(more)}\n\n`);
   });
 }
