@@ -14,5 +14,5 @@ export function openFor(values: Values, io: Io, mode: 'write' | 'read' = 'read')
   const userDict = join(dir, 'dict.txt');
   if (existsSync(userDict)) loadUserDictionary(userDict);
   if (values.dict) loadUserDictionary(values.dict as string);
-  return { db: openLibrary(dir), dir };
+  return { db: openLibrary(dir, { readonly: mode === 'read' }), dir };
 }

@@ -2,6 +2,7 @@ import { formatNames, parserByName } from '../../formats/index.js';
 import { DEFAULT_LIMITS, ingest, type IngestFailure, type IngestReport, type SizeLimits } from '../../pipeline/ingest.js';
 import { EXIT, libraryOption, UsageError, type Command, type Io, type Values } from '../command.js';
 import { openFor } from '../library.js';
+import { closeLibrary } from '../../store/db.js';
 import { progressBar } from '../progress.js';
 import { printable } from '../printable.js';
 
@@ -41,7 +42,7 @@ Exit code: 0 all files ingested, 1 some files failed (listed with reasons), 2 us
       report = await ingest(db, paths, { format: values.format as string | undefined, source: values.source as string | undefined, limits, onProgress: bar.update });
     } finally {
       bar.done();
-      db.close();
+      closeLibrary(db);
     }
     if (values.json) io.out.write(JSON.stringify(report, null, 2) + '\n');
     else printReport(report, io);
