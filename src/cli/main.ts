@@ -3,7 +3,7 @@
  * this file only dispatches, parses options and turns errors into exit codes.
  */
 import { parseArgs } from 'node:util';
-import { EXIT, UsageError, type Command, type Io } from './command.js';
+import { BusyError, EXIT, UsageError, type Command, type Io } from './command.js';
 import { printableText } from './printable.js';
 /**
  * Commands load on demand: `engram stats` should not pay for the web server's modules.
@@ -63,6 +63,6 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       return EXIT.usage;
     }
     io.err.write(`engram ${name}: ${printableText(err.message)}\n`);
-    return EXIT.partial;
+    return e instanceof BusyError ? EXIT.busy : EXIT.partial;
   }
 }

@@ -1,14 +1,13 @@
 import { formatNames, parserByName } from '../../formats/index.js';
 import { DEFAULT_LIMITS, ingest, type IngestFailure, type IngestReport, type SizeLimits } from '../../pipeline/ingest.js';
-import { EXIT, libraryOption, UsageError, type Command, type Io, type Values } from '../command.js';
-import { openFor } from '../library.js';
-import { closeLibrary } from '../../store/db.js';
+import { BusyError, EXIT, libraryOption, UsageError, type Command, type Io, type Values } from '../command.js';
+import { noWaitOption, openForWriting } from '../library.js';
 import { progressBar } from '../progress.js';
 import { printable } from '../printable.js';
 
 export const ingestCommand: Command = {
   name: 'ingest',
-  usage: `engram ingest PATH... [--library DIR] [--format NAME] [--source NAME] [--json]
+  usage: `engram ingest PATH... [--library DIR] [--format NAME] [--source NAME] [--no-wait] [--json]
 
 Reads every file under each PATH, detects its format by content, and adds its documents.
 Files already ingested and unchanged are skipped; changed files replace what they gave before.
@@ -21,11 +20,14 @@ Options:
   --max-text-mb N largest text file read, in MB (default ${DEFAULT_LIMITS.textBytes / 2 ** 20}); larger ones are skipped and reported
   --max-json-mb N largest JSON file read, in MB (default ${DEFAULT_LIMITS.jsonBytes / 2 ** 20})
   --library DIR   library folder (default: $ENGRAM_HOME or the per-user data folder)
+  --no-wait       if another ingest is writing to the library, stop at once (exit 3)
+                  instead of waiting for it
   --json          print the report as JSON
 
-Exit code: 0 all files ingested, 1 some files failed (listed with reasons), 2 usage error.`,
+Exit code: 0 all files ingested, 1 some files failed (listed with reasons), 2 usage error,
+3 library busy (another process is writing it, and --no-wait was given).`,
   options: {
-    ...libraryOption, format: { type: 'string' }, source: { type: 'string' }, json: { type: 'boolean' },
+    ...libraryOption, ...noWaitOption, format: { type: 'string' }, source: { type: 'string' }, json: { type: 'boolean' },
     'max-text-mb': { type: 'string' }, 'max-json-mb': { type: 'string' },
   },
   positionals: true,
@@ -35,14 +37,20 @@ Exit code: 0 all files ingested, 1 some files failed (listed with reasons), 2 us
       throw new UsageError(`unknown format "${values.format}"; known: ${formatNames().join(', ')}`);
     }
     const limits = sizeLimits(values);
-    const { db } = openFor(values, io, 'write');
+    const library = await openForWriting(values, io, 'ingest');
     const bar = progressBar(io.err);
     let report: IngestReport;
     try {
-      report = await ingest(db, paths, { format: values.format as string | undefined, source: values.source as string | undefined, limits, onProgress: bar.update });
+      report = await ingest(library.db, paths, { format: values.format as string | undefined, source: values.source as string | undefined, limits, onProgress: bar.update });
+    } catch (e) {
+      // Only a program that ignores the writer lock can hold the database itself.
+      if ((e as { code?: string }).code === 'SQLITE_BUSY') {
+        throw new BusyError('another program is writing to the library database (not through engram); what was committed is kept: run the ingest again when it is done');
+      }
+      throw e;
     } finally {
       bar.done();
-      closeLibrary(db);
+      library.close();
     }
     if (values.json) io.out.write(JSON.stringify(report, null, 2) + '\n');
     else printReport(report, io);
