@@ -2,7 +2,8 @@
  * Opening a library: one SQLite file in the library directory, foreign keys on, migrations
  * applied. Writers switch it to WAL, so readers (the web server) go on while an ingest writes,
  * and back to a plain rollback journal when they close (`closeLibrary`): a library at rest is
- * one file that anyone allowed to read it can open read-only, with no side files to create.
+ * one database file that anyone allowed to read it can open read-only, with no side files to
+ * create (`writer.lock` next to it is only for writers, see lock.ts).
  * Commands that only read open it read-only.
  */
 import Database from 'better-sqlite3';

@@ -6,7 +6,7 @@
  * writer can say whom it waits for. Readers (search, the web server) never take it.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface WriterLock {
@@ -55,10 +55,12 @@ export async function acquireWriterLock(dir: string, opts: LockOptions = {}): Pr
       await new Promise((r) => setTimeout(r, opts.pollMs ?? 200));
     }
   }
-  writeFileSync(join(dir, 'writer.pid'), `${process.pid} ${opts.command ?? 'engram'}\n`);
+  const note = join(dir, 'writer.pid');
+  writeFileSync(note, `${process.pid} ${opts.command ?? 'engram'}\n`);
   return {
     release() {
       if (!lock.open) return;
+      rmSync(note, { force: true }); // before unlocking: the next holder writes its own
       lock.exec('ROLLBACK');
       lock.close();
     },

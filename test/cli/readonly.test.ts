@@ -43,7 +43,7 @@ describe('a library the user may only read', () => {
     const lib = buildLibrary();
     makeReadOnly(lib);
     const before = readdirSync(lib).sort();
-    expect(before).toEqual(['library.db']);
+    expect(before).toEqual(['library.db', 'writer.lock']); // no WAL or shared-memory files
     const stats = reader(['stats', '--library', lib, '--json']);
     expect(stats.err).toBe('');
     expect(JSON.parse(stats.out).documents).toBe(6);
