@@ -15,10 +15,11 @@ import { parserByName } from '../formats/index.js';
 import { loadedDictionaries } from '../text/segment.js';
 import { walk, folderSource, isGone, type FoundFile } from '../sources/folder.js';
 import {
-  documentKeysOfFile, fileState, pruneSources, recordFailure, replaceFile, siblingMediaKey,
+  documentKeysOfFile, fileState, keyedSiblings, pruneSources, recordFailure, replaceFile,
   type FileRecord, type PreparedRendition,
 } from '../store/write.js';
 import { inlinePool, workerPool, type ParsePool } from './pool.js';
+import { folderJoin } from './folder-join.js';
 import { DEFAULT_LIMITS, type ParseOutcome, type SizeLimits } from './parse-file.js';
 
 export { MAX_LINE_CHARS, DEFAULT_LIMITS, type SizeLimits } from './parse-file.js';
@@ -74,6 +75,8 @@ export interface IngestReport {
   warnings: IngestFailure[];
   /** Entries left out on purpose (a link to a file or folder already found). */
   skipped: IngestFailure[];
+  /** Files that named no media item and joined the one their folder is about, and why. */
+  joinedByFolder: { file: string; document: string; why: string }[];
   elapsedMs: number;
   /** Worker threads that parsed (0: parsed inline). */
   workers: number;
@@ -95,7 +98,7 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
     files: files.length, bytes: 0, documents: { added: 0, updated: 0, unchanged: 0 },
     renditions: 0, passages: 0, boilerplate: 0,
     failures: failures.map((m) => ({ file: m.path, reason: m.reason })), warnings: [],
-    skipped: skipped.map((m) => ({ file: m.path, reason: m.reason })), elapsedMs: 0, workers: 0,
+    skipped: skipped.map((m) => ({ file: m.path, reason: m.reason })), joinedByFolder: [], elapsedMs: 0, workers: 0,
   };
   const added = new Set<string>();
   const updated = new Set<string>();
@@ -195,15 +198,18 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
   return report;
 }
 
-/** Write one parsed file; a file that names no media item joins the one its folder's other files name. */
+/** Write one parsed file; a file that names no media item may join the one its folder is about (folder-join.ts). */
 function writeFile(
   db: DB, pf: ParsedFile, report: IngestReport,
   seen: { added: Set<string>; updated: Set<string>; unchanged: Set<string> },
 ): void {
   if (isKeyless(pf)) {
     const dir = posix.dirname(pf.found.relPath);
-    const key = siblingMediaKey(db, pf.found.root, dir === '.' ? '' : dir, pf.found.relPath);
-    if (key) pf.renditions[0]!.key = key;
+    const join = folderJoin(pf.found.relPath, keyedSiblings(db, pf.found.root, dir === '.' ? '' : dir, pf.found.relPath));
+    if (join) {
+      pf.renditions[0]!.key = join.key;
+      report.joinedByFolder.push({ file: pf.found.relPath, document: join.key, why: join.why });
+    }
   }
   const out = replaceFile(db, pf.record, pf.format, pf.warnings, pf.renditions);
   out.added.forEach((k) => seen.added.add(k));

@@ -72,20 +72,18 @@ export function documentKeysOfFile(db: DB, fileId: number): string[] {
   );
 }
 
-/** The one media key the other files of a folder agree on (for episode folders), if any. */
-export function siblingMediaKey(db: DB, root: string, dirRelPath: string, exceptRelPath: string): string | undefined {
+/** The other files of a folder that name a media item, with its key (for episode folders, see pipeline/folder-join.ts). */
+export function keyedSiblings(db: DB, root: string, dirRelPath: string, exceptRelPath: string): { relPath: string; key: string }[] {
   const prefix = dirRelPath ? `${dirRelPath}/` : '';
-  const keys = stmt(db, 
-      `SELECT DISTINCT d.key FROM files f
+  return stmt(db,
+      `SELECT DISTINCT f.rel_path AS relPath, d.key FROM files f
          JOIN renditions r ON r.file_id = f.id
          JOIN documents d ON d.id = r.document_id
         WHERE f.root = ? AND f.rel_path LIKE ? ESCAPE '\\' AND f.rel_path NOT LIKE ? ESCAPE '\\' AND f.rel_path <> ?
           AND d.key NOT LIKE 'file:%'
-        LIMIT 2`,
+        LIMIT 1000`,
     )
-    .pluck()
-    .all(root, likeEscape(prefix) + '%', likeEscape(prefix) + '%/%', exceptRelPath) as string[];
-  return keys.length === 1 ? keys[0] : undefined;
+    .all(root, likeEscape(prefix) + '%', likeEscape(prefix) + '%/%', exceptRelPath) as { relPath: string; key: string }[];
 }
 
 function likeEscape(s: string): string {

@@ -83,6 +83,11 @@ function printReport(r: IngestReport, io: Io): void {
       `documents: ${docs.added} added, ${docs.updated} updated, ${docs.unchanged} unchanged\n` +
       `renditions written: ${r.renditions}, passages: ${r.passages}, boilerplate blocks set aside: ${r.boilerplate}\n`,
   );
+  if (r.joinedByFolder.length) {
+    io.out.write(`joined by folder (${r.joinedByFolder.length} files that name no media item, joined to the one their folder is about):\n`);
+    for (const j of r.joinedByFolder.slice(0, 20)) io.out.write(`  ${printable(`${j.file} → ${j.document} (${j.why})`)}\n`);
+    if (r.joinedByFolder.length > 20) io.out.write(`  … and ${r.joinedByFolder.length - 20} more (use --json for all)\n`);
+  }
   if (r.warnings.length) {
     io.out.write(`warnings (${r.warnings.length}):\n`);
     for (const w of r.warnings.slice(0, 20)) io.out.write(`  ${located(w)}\n`);
