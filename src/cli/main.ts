@@ -11,6 +11,7 @@ import { printableText } from './printable.js';
  */
 const registry: { name: string; summary: string; load: () => Promise<Command> }[] = [
   { name: 'ingest', summary: 'add files and folders (recursively) to the library', load: async () => (await import('./commands/ingest.js')).ingestCommand },
+  { name: 'forget', summary: 'remove what files under a path gave (folders deleted or moved away)', load: async () => (await import('./commands/forget.js')).forgetCommand },
   { name: 'search', summary: 'find passages across every source, in either Chinese script or English', load: async () => (await import('./commands/search.js')).searchCommand },
   { name: 'show', summary: 'one document: metadata, renditions, passages', load: async () => (await import('./commands/show.js')).showCommand },
   { name: 'stats', summary: 'what the library holds: documents, passages, renditions, sources', load: async () => (await import('./commands/stats.js')).statsCommand },

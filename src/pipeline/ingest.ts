@@ -7,7 +7,7 @@
  * other files of its folder, so an episode folder's files (transcript, raw transcript,
  * summary) become one document even when only one of them names the episode.
  */
-import { posix } from 'node:path';
+import { posix, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { DB } from '../store/db.js';
 import type { ParseWarning } from '../model.js';
@@ -18,6 +18,7 @@ import {
   documentKeysOfFile, fileState, keyedSiblings, pruneSources, recordFailure, replaceFile,
   type FileRecord, type PreparedRendition,
 } from '../store/write.js';
+import { filesUnder, forgetFiles, goneFiles, movedFrom, type Forgotten } from '../store/files.js';
 import { inlinePool, workerPool, type ParsePool } from './pool.js';
 import { folderJoin } from './folder-join.js';
 import { DEFAULT_LIMITS, type ParseOutcome, type SizeLimits } from './parse-file.js';
@@ -45,6 +46,8 @@ export interface IngestOptions {
   workers?: number;
   /** Largest file read per format family (default `DEFAULT_LIMITS`). */
   limits?: Partial<SizeLimits>;
+  /** Forget files recorded under the paths that are gone from disk (deleted, or moved out of reach). */
+  prune?: boolean;
   onProgress?: (p: IngestProgress) => void;
 }
 
@@ -68,7 +71,10 @@ export interface IngestReport {
   files: number;
   bytes: number;
   documents: { added: number; updated: number; unchanged: number };
+  /** Renditions stored with their text. */
   renditions: number;
+  /** Renditions whose identical text the document already held (stored once; the file is one more origin). */
+  shared: number;
   passages: number;
   boilerplate: number;
   failures: IngestFailure[];
@@ -77,6 +83,12 @@ export interface IngestReport {
   skipped: IngestFailure[];
   /** Files that named no media item and joined the one their folder is about, and why. */
   joinedByFolder: { file: string; document: string; why: string }[];
+  /** Files found at a new path whose old path is gone: the old record was replaced (absolute paths). */
+  moved: { from: string; to: string }[];
+  /** With `prune`: files recorded under the paths that are gone, forgotten. */
+  forgotten: Forgotten;
+  /** Without `prune`: how many files recorded under the paths are gone (still in the library). */
+  gone: number;
   elapsedMs: number;
   /** Worker threads that parsed (0: parsed inline). */
   workers: number;
@@ -88,6 +100,8 @@ interface ParsedFile {
   format: string;
   renditions: PreparedRendition[];
   warnings: ParseWarning[];
+  /** No file was recorded at this path before (it may have moved here). */
+  isNew: boolean;
 }
 
 export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}): Promise<IngestReport> {
@@ -96,9 +110,10 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
   const { files, failures, skipped } = walk(paths);
   const report: IngestReport = {
     files: files.length, bytes: 0, documents: { added: 0, updated: 0, unchanged: 0 },
-    renditions: 0, passages: 0, boilerplate: 0,
+    renditions: 0, shared: 0, passages: 0, boilerplate: 0,
     failures: failures.map((m) => ({ file: m.path, reason: m.reason })), warnings: [],
-    skipped: skipped.map((m) => ({ file: m.path, reason: m.reason })), joinedByFolder: [], elapsedMs: 0, workers: 0,
+    skipped: skipped.map((m) => ({ file: m.path, reason: m.reason })), joinedByFolder: [], moved: [],
+    forgotten: { files: [], documentsRemoved: 0, documentsUpdated: 0 }, gone: 0, elapsedMs: 0, workers: 0,
   };
   const added = new Set<string>();
   const updated = new Set<string>();
@@ -174,7 +189,10 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
         } else {
           report.boilerplate += outcome.boilerplate;
           documentsSeen += outcome.renditions.length;
-          const pf: ParsedFile = { found, record: outcome.record, format: outcome.format, renditions: outcome.renditions, warnings: outcome.warnings };
+          const pf: ParsedFile = {
+            found, record: outcome.record, format: outcome.format, renditions: outcome.renditions, warnings: outcome.warnings,
+            isNew: fileState(db, found.absPath) === undefined,
+          };
           // A file that names no media item waits for its folder's other files (it may join theirs).
           if (isKeyless(pf)) keyless.push(pf);
           else write(pf);
@@ -190,6 +208,9 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
     batch.commit();
     await pool.close();
   }
+  const gone = goneFiles(paths.flatMap((p) => filesUnder(db, resolve(p))));
+  if (opts.prune) report.forgotten = forgetFiles(db, gone);
+  else report.gone = gone.length;
   pruneSources(db);
   for (const k of added) { updated.delete(k); unchanged.delete(k); }
   for (const k of updated) unchanged.delete(k);
@@ -215,9 +236,16 @@ function writeFile(
   out.added.forEach((k) => seen.added.add(k));
   out.updated.forEach((k) => seen.updated.add(k));
   out.unchanged.forEach((k) => seen.unchanged.add(k));
-  report.renditions += pf.renditions.length;
-  report.passages += pf.renditions.reduce((n, r) => n + r.passages.length, 0);
+  report.renditions += pf.renditions.length - out.shared;
+  report.shared += out.shared;
+  report.passages += out.passages;
   for (const w of pf.warnings) report.warnings.push({ file: pf.found.relPath, line: w.line, reason: w.message });
+  // A new path with content the library holds from a path that is gone: the file moved here.
+  if (pf.isNew) {
+    const moved = movedFrom(db, pf.record.contentHash, pf.record.absPath);
+    forgetFiles(db, moved);
+    for (const m of moved) report.moved.push({ from: m.absPath, to: pf.record.absPath });
+  }
 }
 
 /** Kinds that belong to a media item; only these join an episode folder's document. */

@@ -96,4 +96,14 @@ export const migrations: readonly string[] = [
   );
   CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, 'row');
   `,
+  /* 2: content identity (store/texts.ts), moved files found by content */ `
+  ALTER TABLE renditions ADD COLUMN text_hash TEXT;        -- identity of the text (its passages)
+  ALTER TABLE renditions ADD COLUMN same_text_as INTEGER;  -- NULL: holds its text; else the rendition (same document) that does
+  CREATE INDEX renditions_text ON renditions(document_id, text_hash);
+  CREATE INDEX renditions_followers ON renditions(same_text_as) WHERE same_text_as IS NOT NULL;
+  CREATE INDEX renditions_content ON renditions(content_hash);
+  CREATE INDEX files_content ON files(content_hash);
+  -- Texts stored before have no identity yet: the next ingest reads every file again.
+  UPDATE files SET content_hash = '' WHERE status = 'ok';
+  `,
 ];

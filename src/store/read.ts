@@ -23,12 +23,13 @@ export interface LibraryStats {
 
 export function libraryStats(db: DB): LibraryStats {
   const one = (sql: string) => stmt(db, sql).pluck().get() as number;
-  const kinds = stmt(db, 'SELECT kind, count(*) AS n FROM renditions GROUP BY kind ORDER BY kind').all() as { kind: string; n: number }[];
+  // A text several files share counts once (store/texts.ts): renditions are the texts held.
+  const kinds = stmt(db, 'SELECT kind, count(*) AS n FROM renditions WHERE same_text_as IS NULL GROUP BY kind ORDER BY kind').all() as { kind: string; n: number }[];
   const range = stmt(db, 'SELECT min(date) AS first, max(date) AS last FROM documents').get() as { first: string | null; last: string | null };
   return {
     documents: one('SELECT count(*) FROM documents'),
     passages: one('SELECT count(*) FROM passages'),
-    renditions: one('SELECT count(*) FROM renditions'),
+    renditions: one('SELECT count(*) FROM renditions WHERE same_text_as IS NULL'),
     sources: one('SELECT count(*) FROM sources'),
     files: one("SELECT count(*) FROM files WHERE status = 'ok'"),
     failedFiles: one("SELECT count(*) FROM files WHERE status = 'failed'"),
@@ -66,7 +67,7 @@ export interface DocumentSummary {
 }
 
 const SUMMARY_COLUMNS = `d.id, d.title, d.date, s.name AS source, d.url, json_extract(d.metadata, '$.number') AS number,
-  (SELECT group_concat(DISTINCT r.kind) FROM renditions r WHERE r.document_id = d.id) AS kinds`;
+  (SELECT group_concat(DISTINCT r.kind) FROM renditions r WHERE r.document_id = d.id AND r.same_text_as IS NULL) AS kinds`;
 
 function toSummary(row: Omit<DocumentSummary, 'kinds'> & { kinds: string | null }): DocumentSummary {
   return { ...row, kinds: (row.kinds?.split(',') ?? []) as RenditionKind[] };
@@ -103,7 +104,10 @@ export interface RenditionView {
   id: number;
   kind: RenditionKind;
   format: string;
+  /** The file (and entry) the text was read from. */
   origin: string;
+  /** Every file holding this very text (`origin` first): copies, and renditions made from one another. */
+  origins: string[];
   title: string | null;
   metadata: DocumentMetadata;
   passageCount: number;
@@ -152,20 +156,24 @@ export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): Doc
   const d = stmt(db, 'SELECT d.id, d.key, d.title, d.date, d.url, d.metadata, s.name AS source FROM documents d LEFT JOIN sources s ON s.id = d.source_id WHERE d.id = ?')
     .get(id) as { id: number; key: string; title: string | null; date: string | null; url: string | null; metadata: string; source: string | null } | undefined;
   if (!d) return undefined;
-  const rends = stmt(db, 
-      `SELECT r.id, r.kind, r.format, r.title, r.metadata, r.body, f.rel_path || COALESCE('#' || r.entry, '') AS origin,
+  const rends = stmt(db,
+      `SELECT r.id, r.kind, r.format, r.title, r.metadata, r.body, r.same_text_as AS sameTextAs,
+              f.rel_path || COALESCE('#' || r.entry, '') AS origin,
               (SELECT count(*) FROM passages p WHERE p.rendition_id = r.id) AS passageCount
          FROM renditions r JOIN files f ON f.id = r.file_id WHERE r.document_id = ?
         ORDER BY CASE r.kind WHEN 'summary' THEN 0 WHEN 'transcript' THEN 1 WHEN 'raw-transcript' THEN 2 ELSE 3 END, r.id`,
     )
-    .all(id) as { id: number; kind: RenditionKind; format: string; title: string | null; metadata: string; body: string; origin: string; passageCount: number }[];
-  const passagesOf = stmt(db, 
+    .all(id) as { id: number; kind: RenditionKind; format: string; title: string | null; metadata: string; body: string; sameTextAs: number | null; origin: string; passageCount: number }[];
+  const passagesOf = stmt(db,
     `SELECT id, seq, role, text, start, end, speaker, line, depth FROM passages WHERE rendition_id = ? ORDER BY seq LIMIT ? OFFSET ?`,
   );
-  const renditions: RenditionView[] = rends.map((r) => {
+  // A text several files share is shown once, under the rendition that holds it, with every origin.
+  const followers = new Map<number, string[]>();
+  for (const r of rends) if (r.sameTextAs !== null) followers.set(r.sameTextAs, [...(followers.get(r.sameTextAs) ?? []), r.origin]);
+  const renditions: RenditionView[] = rends.filter((r) => r.sameTextAs === null).map((r) => {
     const view: RenditionView = {
-      id: r.id, kind: r.kind, format: r.format, origin: r.origin, title: r.title,
-      metadata: JSON.parse(r.metadata), passageCount: r.passageCount,
+      id: r.id, kind: r.kind, format: r.format, origin: r.origin, origins: [...new Set([r.origin, ...(followers.get(r.id) ?? [])])],
+      title: r.title, metadata: JSON.parse(r.metadata), passageCount: r.passageCount,
     };
     if (opts.bodies) view.body = r.body;
     if (opts.passages !== false && (opts.renditionId === undefined || opts.renditionId === r.id)) {

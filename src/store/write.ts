@@ -9,6 +9,7 @@ import { stmt } from './statements.js';
 import type { DB } from './db.js';
 import type { ParsedPassage, RenditionKind, DocumentMetadata } from '../model.js';
 import { indexTerms } from '../text/segment.js';
+import { handOverTexts, storeRendition } from './texts.js';
 
 /** A file's identity and content fingerprint. */
 export interface FileRecord {
@@ -33,7 +34,10 @@ export interface PreparedRendition {
   /** True when the file itself named the source (podcast header), not the folder. */
   sourceNamed: boolean;
   metadata: DocumentMetadata;
+  /** Everything the rendition says (kind, title, body, passages): a file copied elsewhere has the same. */
   contentHash: string;
+  /** Identity of its text alone (the passages): identical texts of one document are stored once (texts.ts). */
+  textHash: string;
   body: string;
   passages: PreparedPassage[];
 }
@@ -54,8 +58,12 @@ export interface FileState {
 export interface ReplaceOutcome {
   added: string[];
   updated: string[];
-  /** Renditions rewritten with exactly the content they had (another part of the file changed). */
+  /** Renditions rewritten with exactly the content they had, or whose text the document already held. */
   unchanged: string[];
+  /** Renditions whose identical text the document already held: stored as one more origin of it. */
+  shared: number;
+  /** Passages written. */
+  passages: number;
 }
 
 export function fileState(db: DB, absPath: string): FileState | undefined {
@@ -95,21 +103,49 @@ export function replaceFile(db: DB, file: FileRecord, format: string, warnings: 
   return atomically(db, (): ReplaceOutcome => {
     const fileId = upsertFile(db, file, format, 'ok', null, warnings);
     const previous = new Set(
-      (stmt(db, 'SELECT d.key, r.content_hash AS hash FROM renditions r JOIN documents d ON d.id = r.document_id WHERE r.file_id = ?')
-        .all(fileId) as { key: string; hash: string }[]).map((r) => `${r.key}\u0000${r.hash}`),
+      (stmt(db, 'SELECT document_id AS doc, content_hash AS hash FROM renditions WHERE file_id = ?')
+        .all(fileId) as { doc: number; hash: string }[]).map((r) => `${r.doc}\u0000${r.hash}`),
     );
     const touched = removeFileRenditions(db, fileId);
-    const outcome: ReplaceOutcome = { added: [], updated: [], unchanged: [] };
+    const outcome: ReplaceOutcome = { added: [], updated: [], unchanged: [], shared: 0, passages: 0 };
     for (const r of renditions) {
-      const existing = stmt(db, 'SELECT id FROM documents WHERE key = ?').pluck().get(r.key) as number | undefined;
+      const existing = documentFor(db, r);
       const docId = existing ?? (stmt(db, 'INSERT INTO documents (key) VALUES (?)').run(r.key).lastInsertRowid as number);
-      const list = existing === undefined ? outcome.added : previous.has(`${r.key}\u0000${r.contentHash}`) ? outcome.unchanged : outcome.updated;
-      list.push(r.key);
+      const stored = storeRendition(db, docId, fileId, r);
+      if (!stored.newText) outcome.shared++;
+      outcome.passages += stored.passages;
+      const same = previous.has(`${docId}\u0000${r.contentHash}`) || !stored.newText;
+      (existing === undefined ? outcome.added : same ? outcome.unchanged : outcome.updated).push(r.key);
       touched.add(docId);
-      insertRendition(db, docId, fileId, r);
     }
     for (const docId of touched) refreshDocument(db, docId);
     return outcome;
+  });
+}
+
+/**
+ * The document a rendition belongs to: the one with its key. A rendition known only by its
+ * file (a `file:` key, which changes when the file moves) joins the document that already
+ * holds the very same content: the same file, copied or moved elsewhere.
+ */
+function documentFor(db: DB, r: PreparedRendition): number | undefined {
+  const byKey = stmt(db, 'SELECT id FROM documents WHERE key = ?').pluck().get(r.key) as number | undefined;
+  if (byKey !== undefined || !r.key.startsWith('file:')) return byKey;
+  return stmt(db, 'SELECT document_id FROM renditions WHERE content_hash = ? ORDER BY id LIMIT 1').pluck().get(r.contentHash) as number | undefined;
+}
+
+/**
+ * Forget a file: what it contributed is removed (texts other files share stay with them),
+ * documents left without renditions are deleted. Returns the documents touched and which of
+ * them are gone.
+ */
+export function forgetFile(db: DB, fileId: number): { touched: number[]; removed: number[] } {
+  return atomically(db, () => {
+    const touched = [...removeFileRenditions(db, fileId)];
+    stmt(db, 'DELETE FROM files WHERE id = ?').run(fileId);
+    for (const docId of touched) refreshDocument(db, docId);
+    const exists = stmt(db, 'SELECT 1 FROM documents WHERE id = ?').pluck();
+    return { touched, removed: touched.filter((d) => exists.get(d) === undefined) };
   });
 }
 
@@ -145,41 +181,20 @@ function upsertFile(db: DB, f: FileRecord, format: string | null, status: 'ok' |
   return row.id;
 }
 
-/** Delete a file's renditions and passages (and their index rows); returns the documents touched. */
+/**
+ * Delete a file's renditions and passages (and their index rows); texts that renditions of
+ * other files share pass to them first. Returns the documents touched.
+ */
 function removeFileRenditions(db: DB, fileId: number): Set<number> {
   const docs = new Set(stmt(db, 'SELECT DISTINCT document_id FROM renditions WHERE file_id = ?').pluck().all(fileId) as number[]);
   if (docs.size === 0) return docs;
-  stmt(db, 
+  handOverTexts(db, fileId);
+  stmt(db,
     'DELETE FROM passages_fts WHERE rowid IN (SELECT p.id FROM passages p JOIN renditions r ON r.id = p.rendition_id WHERE r.file_id = ?)',
   ).run(fileId);
   stmt(db, 'DELETE FROM passages WHERE rendition_id IN (SELECT id FROM renditions WHERE file_id = ?)').run(fileId);
   stmt(db, 'DELETE FROM renditions WHERE file_id = ?').run(fileId);
   return docs;
-}
-
-function insertRendition(db: DB, docId: number, fileId: number, r: PreparedRendition): void {
-  const renditionId = stmt(db, 
-      `INSERT INTO renditions (document_id, file_id, entry, kind, format, title, date, url, source, source_named, metadata, content_hash, body)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      docId, fileId, r.entry ?? null, r.kind, r.format, r.title ?? null, r.date ?? null, r.url ?? null,
-      r.source, r.sourceNamed ? 1 : 0, JSON.stringify(r.metadata), r.contentHash, r.body,
-    ).lastInsertRowid as number;
-  const insertPassage = stmt(db, 
-    `INSERT INTO passages (rendition_id, document_id, seq, role, text, start, end, speaker, line, depth)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertTerms = stmt(db, 'INSERT INTO passages_fts (rowid, summary, body, raw) VALUES (?, ?, ?, ?)');
-  const column = r.kind === 'summary' ? 0 : r.kind === 'raw-transcript' ? 2 : 1;
-  r.passages.forEach((p, seq) => {
-    const id = insertPassage.run(
-      renditionId, docId, seq, p.role, p.text, p.start ?? null, p.end ?? null, p.speaker ?? null, p.line, p.depth ?? null,
-    ).lastInsertRowid as number;
-    if (p.role !== 'boilerplate' && p.terms) {
-      insertTerms.run(id, column === 0 ? p.terms : '', column === 1 ? p.terms : '', column === 2 ? p.terms : '');
-    }
-  });
 }
 
 /** Which rendition's title/date/url a document shows first. */
