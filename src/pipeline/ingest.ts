@@ -187,7 +187,6 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
           // A file removed while the ingest ran leaves no record (what it gave before stays until forgotten).
           if (!isGone(found.absPath)) recordFailure(db, outcome.record, outcome.line ? `line ${outcome.line}: ${outcome.reason}` : outcome.reason);
         } else {
-          report.boilerplate += outcome.boilerplate;
           documentsSeen += outcome.renditions.length;
           const pf: ParsedFile = {
             found, record: outcome.record, format: outcome.format, renditions: outcome.renditions, warnings: outcome.warnings,
@@ -239,6 +238,7 @@ function writeFile(
   report.renditions += pf.renditions.length - out.shared;
   report.shared += out.shared;
   report.passages += out.passages;
+  report.boilerplate += out.boilerplate;
   for (const w of pf.warnings) report.warnings.push({ file: pf.found.relPath, line: w.line, reason: w.message });
   // A new path with content the library holds from a path that is gone: the file moved here.
   if (pf.isNew) {

@@ -42,7 +42,7 @@ export interface ParseJob {
 export type ParseOutcome =
   | { kind: 'unchanged'; record: FileRecord }
   | { kind: 'failed'; record: FileRecord; line?: number; reason: string }
-  | { kind: 'parsed'; record: FileRecord; format: string; renditions: PreparedRendition[]; warnings: ParseWarning[]; boilerplate: number };
+  | { kind: 'parsed'; record: FileRecord; format: string; renditions: PreparedRendition[]; warnings: ParseWarning[] };
 
 export function parseFile(job: ParseJob): ParseOutcome {
   const base = { absPath: job.absPath, root: job.root, relPath: job.relPath, mtimeMs: job.mtimeMs };
@@ -78,10 +78,9 @@ export function parseFile(job: ParseJob): ParseOutcome {
     const why = result.warnings[0];
     return fail(`${parser.name}: no documents found${why ? ` (${why.message})` : ''}`, why?.line);
   }
-  const stats = { boilerplate: 0 };
   const ctx = { format: parser.name, fallbackSource: job.fallbackSource, fileText: decoded.text, singleDocument: result.documents.length === 1 };
-  const renditions = result.documents.map((d) => prepareDocument(d, ctx, stats));
-  return { kind: 'parsed', record, format: parser.name, renditions, warnings: [...decoded.warnings, ...result.warnings], boilerplate: stats.boilerplate };
+  const renditions = result.documents.map((d) => prepareDocument(d, ctx));
+  return { kind: 'parsed', record, format: parser.name, renditions, warnings: [...decoded.warnings, ...result.warnings] };
 }
 
 type Family = 'text' | 'json';

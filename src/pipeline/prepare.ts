@@ -21,16 +21,12 @@ export interface PrepareContext {
   singleDocument: boolean;
 }
 
-export interface PrepareStats {
-  boilerplate: number;
-}
-
-export function prepareDocument(doc: ParsedDocument, ctx: PrepareContext, stats: PrepareStats): PreparedRendition {
+export function prepareDocument(doc: ParsedDocument, ctx: PrepareContext): PreparedRendition {
   const passages = doc.passages
     .map((p) => ({ ...p, text: cleanText(p.text) }))
     .filter((p) => p.text.trim() !== '')
     .flatMap(splitLongPassage);
-  stats.boilerplate += markBoilerplate(passages);
+  markBoilerplate(passages);
   const prepared: PreparedPassage[] = passages.map((p) => ({
     ...p,
     terms: p.role === 'boilerplate' ? '' : indexTerms(p.text).join(' '),

@@ -32,8 +32,9 @@ function column(kind: RenditionKind): 0 | 1 | 2 {
 export interface Stored {
   /** False when the document already held this text (the rendition only adds an origin). */
   newText: boolean;
-  /** Passages written. */
+  /** Passages written, and how many of them are boilerplate. */
   passages: number;
+  boilerplate: number;
 }
 
 /** Store a rendition of document `docId`: with its text, or following the rendition that holds it already. */
@@ -42,7 +43,7 @@ export function storeRendition(db: DB, docId: number, fileId: number, r: Prepare
     .get(docId, r.textHash) as { id: number; kind: RenditionKind } | undefined;
   if (holder && HOLDER_RANK[r.kind] >= HOLDER_RANK[holder.kind]) {
     insertRow(db, docId, fileId, r, holder.id);
-    return { newText: false, passages: 0 };
+    return { newText: false, passages: 0, boilerplate: 0 };
   }
   const id = insertRow(db, docId, fileId, r, null);
   insertPassages(db, id, docId, r);
@@ -51,7 +52,8 @@ export function storeRendition(db: DB, docId: number, fileId: number, r: Prepare
     deletePassages(db, holder.id);
     stmt(db, "UPDATE renditions SET same_text_as = ?, body = '' WHERE id = ? OR same_text_as = ?").run(id, holder.id, holder.id);
   }
-  return { newText: holder === undefined, passages: r.passages.length };
+  const boilerplate = r.passages.reduce((n, p) => n + (p.role === 'boilerplate' ? 1 : 0), 0);
+  return { newText: holder === undefined, passages: r.passages.length, boilerplate };
 }
 
 /**

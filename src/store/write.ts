@@ -62,8 +62,9 @@ export interface ReplaceOutcome {
   unchanged: string[];
   /** Renditions whose identical text the document already held: stored as one more origin of it. */
   shared: number;
-  /** Passages written. */
+  /** Passages written, and how many of them are LLM boilerplate (set aside). */
   passages: number;
+  boilerplate: number;
 }
 
 export function fileState(db: DB, absPath: string): FileState | undefined {
@@ -107,13 +108,14 @@ export function replaceFile(db: DB, file: FileRecord, format: string, warnings: 
         .all(fileId) as { doc: number; hash: string }[]).map((r) => `${r.doc}\u0000${r.hash}`),
     );
     const touched = removeFileRenditions(db, fileId);
-    const outcome: ReplaceOutcome = { added: [], updated: [], unchanged: [], shared: 0, passages: 0 };
+    const outcome: ReplaceOutcome = { added: [], updated: [], unchanged: [], shared: 0, passages: 0, boilerplate: 0 };
     for (const r of renditions) {
       const existing = documentFor(db, r);
       const docId = existing ?? (stmt(db, 'INSERT INTO documents (key) VALUES (?)').run(r.key).lastInsertRowid as number);
       const stored = storeRendition(db, docId, fileId, r);
       if (!stored.newText) outcome.shared++;
       outcome.passages += stored.passages;
+      outcome.boilerplate += stored.boilerplate;
       const same = previous.has(`${docId}\u0000${r.contentHash}`) || !stored.newText;
       (existing === undefined ? outcome.added : same ? outcome.unchanged : outcome.updated).push(r.key);
       touched.add(docId);

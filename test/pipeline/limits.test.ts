@@ -59,7 +59,7 @@ describe('very many passages', () => {
   it('a document of 150,000 passages is prepared (no spreading into one call)', () => {
     const passages = Array.from({ length: 150_000 }, (_, i) => ({ text: `p${i}`, role: 'content' as const, line: i + 1 }));
     const ctx = { format: 'markdown', fallbackSource: 's', fileText: 'x', singleDocument: true };
-    expect(prepareDocument({ key: 'file:x', kind: 'text', metadata: {}, passages }, ctx, { boilerplate: 0 }).passages).toHaveLength(150_000);
+    expect(prepareDocument({ key: 'file:x', kind: 'text', metadata: {}, passages }, ctx).passages).toHaveLength(150_000);
   });
 
   it('an utterance of 150,000 timed lines that take no room (punctuation only) gets its end', () => {
