@@ -35,7 +35,7 @@ const COMMIT_EVERY_MS = 1000;
 const WORKERS_FROM_BYTES = 4_000_000;
 /** Files parsed ahead of the writer, at most this many and this many bytes (bounds memory on huge folders). */
 const READ_AHEAD = 64;
-const READ_AHEAD_BYTES = 64 * 2 ** 20;
+const READ_AHEAD_BYTES = 16 * 2 ** 20;
 
 export interface IngestOptions {
   /** Parse every file with this format instead of detecting it. */

@@ -23,7 +23,7 @@ export interface SizeLimits {
   jsonBytes: number;
 }
 
-export const DEFAULT_LIMITS: SizeLimits = { textBytes: 32 * 2 ** 20, jsonBytes: 128 * 2 ** 20 };
+export const DEFAULT_LIMITS: SizeLimits = { textBytes: 16 * 2 ** 20, jsonBytes: 64 * 2 ** 20 };
 
 export interface ParseJob {
   absPath: string;
