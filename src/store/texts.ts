@@ -10,10 +10,15 @@
  * keeps only what its own file says about the item (title, date, number, source, metadata),
  * so every file stays an origin of the document and still feeds its display fields.
  *
- * The holder is the rendition whose kind search weighs most (a summary over a transcript over
- * a raw transcript), so the text is ranked where it counts most, whatever the ingest order.
- * When the holder's file goes, its best follower takes the text over (the passages are
- * re-pointed, not rewritten).
+ * The holder is chosen by kind, in the order a document takes its title and date from its
+ * renditions (`KIND_PRIORITY`: a cleaned transcript, then a summary, then other text, then a
+ * raw transcript), so the result does not depend on the order files are ingested in; the text
+ * is indexed in the holder's column. (The usual layouts list the archive before its summaries,
+ * so the usual order needs no handover.)
+ * When the holder's file goes, or a better-ranked rendition with the text arrives, the text
+ * changes hands: its passages are re-pointed, not rewritten (and re-indexed only when the new
+ * holder's kind is ranked in another column). Passage line numbers stay those of the file the
+ * text was first read from.
  */
 import { stmt } from './statements.js';
 import type { DB } from './db.js';
@@ -21,8 +26,8 @@ import type { RenditionKind } from '../model.js';
 import type { PreparedRendition } from './write.js';
 import { indexTerms } from '../text/segment.js';
 
-/** Which of several renditions with one text holds it: lower is better. */
-const HOLDER_RANK: Record<RenditionKind, number> = { summary: 0, transcript: 1, post: 2, note: 2, text: 2, 'raw-transcript': 3 };
+/** Which rendition's title and date a document shows first, and which of several with one text holds it: lower first. */
+export const KIND_PRIORITY: Record<RenditionKind, number> = { transcript: 0, summary: 1, post: 2, note: 3, text: 4, 'raw-transcript': 5 };
 
 /** The index column of a kind: summaries, cleaned text, raw machine transcripts (weighted apart). */
 function column(kind: RenditionKind): 0 | 1 | 2 {
@@ -41,19 +46,30 @@ export interface Stored {
 export function storeRendition(db: DB, docId: number, fileId: number, r: PreparedRendition): Stored {
   const holder = stmt(db, 'SELECT id, kind FROM renditions WHERE document_id = ? AND text_hash = ? AND same_text_as IS NULL LIMIT 1')
     .get(docId, r.textHash) as { id: number; kind: RenditionKind } | undefined;
-  if (holder && HOLDER_RANK[r.kind] >= HOLDER_RANK[holder.kind]) {
+  if (holder && KIND_PRIORITY[r.kind] >= KIND_PRIORITY[holder.kind]) {
     insertRow(db, docId, fileId, r, holder.id);
     return { newText: false, passages: 0, boilerplate: 0 };
   }
   const id = insertRow(db, docId, fileId, r, null);
-  insertPassages(db, id, docId, r);
-  if (holder) {
-    // The new rendition ranks higher: it holds the text now; the old holder and its followers follow it.
-    deletePassages(db, holder.id);
-    stmt(db, "UPDATE renditions SET same_text_as = ?, body = '' WHERE id = ? OR same_text_as = ?").run(id, holder.id, holder.id);
+  if (!holder) {
+    insertPassages(db, id, docId, r);
+    return { newText: true, passages: r.passages.length, boilerplate: r.passages.reduce((n, p) => n + (p.role === 'boilerplate' ? 1 : 0), 0) };
   }
-  const boilerplate = r.passages.reduce((n, p) => n + (p.role === 'boilerplate' ? 1 : 0), 0);
-  return { newText: holder === undefined, passages: r.passages.length, boilerplate };
+  // The new rendition ranks higher: it takes the text over. The passages (the same, in the same
+  // order) are re-pointed to it and, if its kind ranks in another column, indexed there with the
+  // terms just prepared; the old holder and its followers follow the new one.
+  const ids = stmt(db, 'SELECT id FROM passages WHERE rendition_id = ? ORDER BY seq').pluck().all(holder.id) as number[];
+  stmt(db, 'UPDATE passages SET rendition_id = ? WHERE rendition_id = ?').run(id, holder.id);
+  if (column(r.kind) !== column(holder.kind)) {
+    ids.forEach((passageId, seq) => {
+      stmt(db, 'DELETE FROM passages_fts WHERE rowid = ?').run(passageId);
+      const p = r.passages[seq];
+      if (p && p.role !== 'boilerplate' && p.terms) insertTerms(db, passageId, column(r.kind), p.terms);
+    });
+  }
+  stmt(db, "UPDATE renditions SET same_text_as = ?, body = '' WHERE id = ?").run(id, holder.id);
+  stmt(db, 'UPDATE renditions SET same_text_as = ? WHERE same_text_as = ?').run(id, holder.id);
+  return { newText: false, passages: 0, boilerplate: 0 };
 }
 
 /**
@@ -70,11 +86,11 @@ export function handOverTexts(db: DB, fileId: number): void {
   const successors = new Map<number, (typeof rows)[number]>();
   for (const row of rows) {
     const best = successors.get(row.holder);
-    if (!best || HOLDER_RANK[row.followerKind] < HOLDER_RANK[best.followerKind]) successors.set(row.holder, row);
+    if (!best || KIND_PRIORITY[row.followerKind] < KIND_PRIORITY[best.followerKind]) successors.set(row.holder, row);
   }
   for (const s of successors.values()) {
     stmt(db, 'UPDATE renditions SET same_text_as = NULL, body = (SELECT body FROM renditions WHERE id = ?) WHERE id = ?').run(s.holder, s.follower);
-    stmt(db, 'UPDATE renditions SET same_text_as = ? WHERE same_text_as = ? AND id <> ?').run(s.follower, s.holder, s.follower);
+    stmt(db, 'UPDATE renditions SET same_text_as = ? WHERE same_text_as = ?').run(s.follower, s.holder);
     stmt(db, 'UPDATE passages SET rendition_id = ? WHERE rendition_id = ?').run(s.follower, s.holder);
     if (column(s.followerKind) !== column(s.holderKind)) reindex(db, s.follower, s.followerKind);
   }
@@ -110,11 +126,6 @@ function insertPassages(db: DB, renditionId: number, docId: number, r: PreparedR
 function insertTerms(db: DB, passageId: number, col: 0 | 1 | 2, terms: string): void {
   stmt(db, 'INSERT INTO passages_fts (rowid, summary, body, raw) VALUES (?, ?, ?, ?)')
     .run(passageId, col === 0 ? terms : '', col === 1 ? terms : '', col === 2 ? terms : '');
-}
-
-function deletePassages(db: DB, renditionId: number): void {
-  stmt(db, 'DELETE FROM passages_fts WHERE rowid IN (SELECT id FROM passages WHERE rendition_id = ?)').run(renditionId);
-  stmt(db, 'DELETE FROM passages WHERE rendition_id = ?').run(renditionId);
 }
 
 /** Index a rendition's passages again under its own kind's column (after a holder of another kind left). */

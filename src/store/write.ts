@@ -9,7 +9,7 @@ import { stmt } from './statements.js';
 import type { DB } from './db.js';
 import type { ParsedPassage, RenditionKind, DocumentMetadata } from '../model.js';
 import { indexTerms } from '../text/segment.js';
-import { handOverTexts, storeRendition } from './texts.js';
+import { handOverTexts, KIND_PRIORITY, storeRendition } from './texts.js';
 
 /** A file's identity and content fingerprint. */
 export interface FileRecord {
@@ -199,8 +199,6 @@ function removeFileRenditions(db: DB, fileId: number): Set<number> {
   return docs;
 }
 
-/** Which rendition's title/date/url a document shows first. */
-const KIND_PRIORITY: Record<string, number> = { transcript: 0, summary: 1, post: 2, note: 3, text: 4, 'raw-transcript': 5 };
 
 interface RenditionRow {
   kind: string;
@@ -225,7 +223,7 @@ export function refreshDocument(db: DB, docId: number): void {
     stmt(db, 'DELETE FROM documents WHERE id = ?').run(docId);
     return;
   }
-  rows.sort((a, b) => (KIND_PRIORITY[a.kind] ?? 9) - (KIND_PRIORITY[b.kind] ?? 9));
+  rows.sort((a, b) => (KIND_PRIORITY[a.kind as RenditionKind] ?? 9) - (KIND_PRIORITY[b.kind as RenditionKind] ?? 9));
   const first = <K extends keyof RenditionRow>(k: K) => rows.find((r) => r[k] != null && r[k] !== '')?.[k] ?? null;
   const named = rows.find((r) => r.source_named);
   const source = named?.source ?? rows[0]!.source;

@@ -61,11 +61,11 @@ describe('identical renditions', () => {
 
     const doc = getDocument(db, count(db, "SELECT id FROM documents WHERE key = 'youtube:Ab3dEf9hIj0'"))!;
     const held = doc.renditions.find((x) => x.origins.includes('channel/summary/Ab3dEf9hIj0.md'))!;
-    // the summary holds the text (it weighs most in search); the archive entry follows it
-    expect(held.kind).toBe('summary');
-    expect(held.origins).toEqual(['channel/summary/Ab3dEf9hIj0.md', 'channel/archive.md#1']);
-    expect(doc.renditions.filter((x) => x.kind === 'transcript')).toEqual([]);
-    // what the archive entry says about the item still counts: its title, number and keywords
+    // the archive entry holds the text (a cleaned transcript comes first, as for the title); the summary file follows
+    expect(held.kind).toBe('transcript');
+    expect(held.origins).toEqual(['channel/archive.md#1', 'channel/summary/Ab3dEf9hIj0.md']);
+    expect(doc.renditions.filter((x) => x.kind === 'summary')).toEqual([]);
+    // what each file says about the item still counts: the archive's title and number, the summary's model
     expect(doc.title).toContain('稀疏注意力机制新突破');
     expect(doc.metadata.number).toBe(3);
 
@@ -80,18 +80,49 @@ describe('identical renditions', () => {
     expect(hits[0]!.more).toBe(0);
   });
 
+  it('keep their text when the rendition holding it changes: the follower takes it over', async () => {
+    const before = indexed(db);
+    const archive = join(root, 'channel', 'archive.md');
+    const text = readFileSync(archive, 'utf8');
+    writeFileSync(archive, text.replace('開源社區很快就復現了這個結果。', '開源社區花了一個月才復現。'));
+    const r = await ingest(db, [root]);
+    expect(r.documents.updated).toBe(1);
+    const doc = getDocument(db, count(db, "SELECT id FROM documents WHERE key = 'youtube:Ab3dEf9hIj0'"))!;
+    const summary = doc.renditions.find((x) => x.origins.includes('channel/summary/Ab3dEf9hIj0.md'))!;
+    expect(summary).toMatchObject({ kind: 'summary', origins: ['channel/summary/Ab3dEf9hIj0.md'] });
+    expect(summary.passageCount).toBeGreaterThan(3);
+    // the summary's text is indexed under its own kind now; the archive's new text beside it
+    expect(search(db, '"很快就復現了"').hits[0]!.passage!.rendition).toBe('summary');
+    expect(search(db, '"花了一個月"').hits[0]!.passage!.rendition).toBe('transcript');
+    expect(indexed(db)).toBeGreaterThan(before);
+    writeFileSync(archive, text);
+    await ingest(db, [root]); // back as it was: the archive entry holds the text again
+    expect(indexed(db)).toBe(before);
+  });
+
+  it('do not depend on the order files come in: a better-placed rendition arriving later takes the text over', async () => {
+    const other = tempLibrary().db;
+    await ingest(other, [join(root, 'channel', 'summary')]);
+    const alone = indexed(other);
+    await ingest(other, [join(root, 'channel', 'archive.md')]);
+    const doc = getDocument(other, count(other, "SELECT id FROM documents WHERE key = 'youtube:Ab3dEf9hIj0'"))!;
+    const held = doc.renditions.find((x) => x.origins.includes('Ab3dEf9hIj0.md'))!;
+    expect(held).toMatchObject({ kind: 'transcript', origins: ['archive.md#1', 'Ab3dEf9hIj0.md'] });
+    expect(search(other, '"很快就復現了"').hits[0]!.passage!.rendition).toBe('transcript');
+    // the archive's other two entries are new text; entry 1 re-used the passages already indexed
+    expect(indexed(other) - alone).toBe(count(other, "SELECT count(*) FROM passages p JOIN renditions r ON r.id = p.rendition_id WHERE r.entry > 1 AND p.role <> 'boilerplate'"));
+  });
+
   it('keep their text when the file holding it goes', async () => {
     const before = indexed(db);
-    rmSync(join(root, 'channel', 'summary'), { recursive: true });
+    rmSync(join(root, 'seeds'), { recursive: true });
     const r = await ingest(db, [root], { prune: true });
-    expect(r.forgotten.files).toEqual([join(root, 'channel', 'summary', 'Ab3dEf9hIj0.md')]);
+    expect(r.forgotten.files).toEqual([join(root, 'seeds', '002_raw.txt')]);
     expect(r.forgotten).toMatchObject({ documentsRemoved: 0, documentsUpdated: 1 });
-    const doc = getDocument(db, count(db, "SELECT id FROM documents WHERE key = 'youtube:Ab3dEf9hIj0'"))!;
-    const text = doc.renditions.find((x) => x.origins.includes('channel/archive.md#1'))!;
-    expect(text).toMatchObject({ kind: 'transcript', origins: ['channel/archive.md#1'] });
-    expect(text.passageCount).toBeGreaterThan(3);
-    expect(indexed(db)).toBe(before); // moved to the archive entry, indexed again under its kind
-    expect(search(db, '稀疏注意力').hits[0]!.passage!.rendition).toBe('transcript');
+    const ep = getDocument(db, count(db, "SELECT id FROM documents WHERE key LIKE 'url:https://example.com/episode/%'"))!;
+    expect(ep.renditions).toMatchObject([{ kind: 'raw-transcript', origins: ['podcast/ep-13/transcript_raw.md'], passageCount: 2 }]);
+    expect(indexed(db)).toBe(before);
+    expect(search(db, '蜂鸟芯片').hits[0]!.document.origins).toEqual(['podcast/ep-13/transcript_raw.md']);
   });
 });
 
