@@ -11,6 +11,8 @@
  *   node dist/bench/load.js --library DIR [--clients 20] [--seconds 20]
  */
 import { fork } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { availableParallelism, loadavg } from 'node:os';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -132,7 +134,10 @@ export async function runClients(url: string, plan: LoadPlan, opts: LoadOptions)
   return [...rows, { ...row('all requests', [...times.values()].flat(), [...errors.values()].flat()), samples: [] }];
 }
 
-export function loadTable(rows: LoadRow[], opts: LoadOptions): string[] {
+/** How long the server's event loop was held up while the clients ran (ms), and the machine's load. */
+export interface RunConditions { p50: number; p99: number; max: number; loadBefore: number; loadAfter: number }
+
+export function loadTable(rows: LoadRow[], opts: LoadOptions, run?: RunConditions): string[] {
   const ms = (x: number) => (Number.isNaN(x) ? 'n/a' : x < 10 ? x.toFixed(1) : x.toFixed(0));
   const lines = [
     `Load: ${opts.clients} clients for ${opts.seconds} s, each sending its next request when the last one answered (latency in ms, wall clock at the client).`,
@@ -144,6 +149,13 @@ export function loadTable(rows: LoadRow[], opts: LoadOptions): string[] {
       return `| ${r.type} | ${share === undefined ? '' : `${share}%`} | ${r.requests} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} |`;
     }),
   ];
+  if (run) {
+    lines.push(
+      '',
+      `Server event loop delay during the run: p50 ${ms(run.p50)} ms, p99 ${ms(run.p99)} ms, max ${ms(run.max)} ms. ` +
+        `Machine load average ${run.loadBefore.toFixed(1)} before, ${run.loadAfter.toFixed(1)} after, on ${availableParallelism()} cores.`,
+    );
+  }
   const samples = rows.flatMap((r) => r.samples.map((s) => `- ${r.type}: ${s}`));
   return samples.length ? [...lines, '', 'Errors seen:', ...samples] : lines;
 }
@@ -158,8 +170,14 @@ export async function loadBench(db: DB, queries: string[], opts: LoadOptions = {
       child.once('message', (m) => res(m as LoadRow[]));
       child.once('exit', (code) => rej(new Error(`load clients exited with code ${code} before reporting`)));
     });
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const loadBefore = loadavg()[0]!;
     child.send({ url: server.url, plan, opts });
-    return loadTable(await result, opts);
+    const rows = await result;
+    delay.disable();
+    const ms = (ns: number) => ns / 1e6;
+    return loadTable(rows, opts, { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max), loadBefore, loadAfter: loadavg()[0]! });
   } finally {
     await server.close();
   }
