@@ -1,15 +1,15 @@
 /**
  * The JSON shape of a search hit, the one `engram search --json`, `/api/search` and the MCP
- * `search` tool all give (the README documents it): the document, its best passage with a
- * deep link, the score, highlight offsets into the passage text, and how many more passages
- * of the document matched.
+ * `search` tool all give (the README documents it): the document, its best passage (with its
+ * id, to read around it, and a deep link to its moment), the score, highlight offsets into the
+ * passage text, and how many more passages of the document matched.
  */
 import type { SearchHit } from './search.js';
 
 export interface HitJson {
   document: SearchHit['document'];
   passage: {
-    text: string; start: number | null; end: number | null; speaker: string | null;
+    id: number; text: string; start: number | null; end: number | null; speaker: string | null;
     rendition: string; link: string | null;
   } | null;
   score: number;
@@ -21,7 +21,7 @@ export function hitJson(h: SearchHit): HitJson {
   const p = h.passage;
   return {
     document: h.document,
-    passage: p && { text: p.text, start: p.start, end: p.end, speaker: p.speaker, rendition: p.rendition, link: p.link },
+    passage: p && { id: p.id, text: p.text, start: p.start, end: p.end, speaker: p.speaker, rendition: p.rendition, link: p.link },
     score: h.score,
     highlights: h.highlights,
     more: h.more,

@@ -12,7 +12,7 @@ import { apiRoutes } from './api.js';
 import { asset } from './assets.js';
 import { loopbackHostGuard, tokenAuth } from './auth.js';
 import { displayFrom, isScript, isTheme, PREF_COOKIES } from './display.js';
-import { HttpError, intParam, queryParam, textParam, type ErrorStatus } from './params.js';
+import { HttpError, intParam, isMachinePath, queryParam, textParam, type ErrorStatus } from './params.js';
 import { documentPage } from './pages/document.js';
 import { errorPage } from './pages/errors.js';
 import { homePage } from './pages/home.js';
@@ -23,6 +23,7 @@ import { locatePassage } from '../store/read.js';
 import { passageHref } from './pages/parts.js';
 import { sameSitePath } from './redirect.js';
 import { inlineSearcher, SearchRefused, type Searcher } from './search-pool.js';
+import { mcpHandler } from '../mcp/http.js';
 
 export interface AppOptions {
   db: DB;
@@ -59,7 +60,7 @@ function securityHeaders(c: Context): void {
   c.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
 }
 
-const isApi = (c: Context) => new URL(c.req.url).pathname.startsWith('/api/') || new URL(c.req.url).pathname === '/api';
+const isApi = (c: Context) => isMachinePath(new URL(c.req.url).pathname);
 
 /**
  * Paths that exist answer other methods with 405 and an `Allow` header (OPTIONS with 204),
@@ -165,6 +166,8 @@ export function createApp(opts: AppOptions): Hono {
   });
 
   app.route('/api', apiRoutes(db, searcher));
+  /** The Model Context Protocol (Streamable HTTP, stateless): the tools `engram mcp` offers. */
+  app.post('/mcp', mcpHandler({ db, searcher }));
   answerOtherMethods(app);
 
   app.notFound((c) => {

@@ -8,6 +8,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { escapeHtml } from './html.js';
+import { isMachinePath } from './params.js';
 
 export const TOKEN_COOKIE = 'engram_token';
 
@@ -98,7 +99,7 @@ export function tokenAuth(token: string): MiddlewareHandler {
 /** JSON for the API, a plain page for browsers. */
 function deny(c: Context, status: 401 | 403, message: string): Response {
   if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="engram"');
-  if (new URL(c.req.url).pathname.startsWith('/api/')) return c.json({ error: { status, message } }, status);
+  if (isMachinePath(new URL(c.req.url).pathname)) return c.json({ error: { status, message } }, status);
   const title = status === 401 ? '401 · token required' : '403 · forbidden';
   return c.html(
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title></head>` +

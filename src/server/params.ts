@@ -13,6 +13,11 @@ export class HttpError extends Error {
   }
 }
 
+/** Paths that machines call (the JSON API, MCP): their errors are JSON, not pages. */
+export function isMachinePath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/') || path === '/mcp';
+}
+
 /** A whole number in [min, max], or the fallback when the parameter is absent or empty. */
 export function intParam(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (raw === undefined || raw === '') return fallback;

@@ -21,7 +21,7 @@ Options:
   --since DATE     only documents dated on/after DATE (YYYY-MM-DD)
   --until DATE     only documents dated on/before DATE
   --speaker NAME   only passages spoken by NAME (substring, case-insensitive)
-  --json           JSON array: {document:{id,title,date,source,url,origins}, passage:{text,start,speaker}, score, highlights}
+  --json           JSON array: {document:{id,title,date,source,url,origins}, passage:{id,text,start,end,speaker,rendition,link}, score, highlights, more}
   --batch          read one query per stdin line; print one JSON line per query ({query, took_ms, results})
 
 A query is at most ${MAX_QUERY_LENGTH} characters (longer ones are refused: exit code 2, or in
