@@ -11,7 +11,8 @@ export const serveCommand: Command = {
   name: 'serve',
   usage: `engram serve [--library DIR] [--port N] [--host ADDR] [--token SECRET | --new-token]
 
-Serves the library at http://127.0.0.1:${DEFAULT_PORT}/ until Ctrl+C.
+Serves the library at http://127.0.0.1:${DEFAULT_PORT}/ until Ctrl+C: the web app, the JSON API
+under /api/, and the Model Context Protocol at /mcp (the tools of \`engram mcp\`).
 
 Options:
   --port N         port to listen on (default ${DEFAULT_PORT}, or the next free one; 0 = any free port)
