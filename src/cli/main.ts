@@ -14,6 +14,7 @@ const registry: { name: string; summary: string; load: () => Promise<Command> }[
   { name: 'show', summary: 'one document: metadata, renditions, passages', load: async () => (await import('./commands/show.js')).showCommand },
   { name: 'stats', summary: 'what the library holds: documents, passages, renditions, sources', load: async () => (await import('./commands/stats.js')).statsCommand },
   { name: 'serve', summary: 'read, search and browse the library in the browser', load: async () => (await import('./commands/serve.js')).serveCommand },
+  { name: 'mcp', summary: 'let an AI assistant search and read the library (Model Context Protocol over stdio)', load: async () => (await import('./commands/mcp.js')).mcpCommand },
   { name: 'demo', summary: 'build the sample library the project ships, show its stats and an example search, serve it', load: async () => (await import('./commands/demo.js')).demoCommand },
 ];
 

@@ -112,6 +112,7 @@ main { max-width: 74rem; margin: 0 auto; padding: 1.75rem 1.25rem 4rem; }
 .sources .name { font-weight: 600; overflow-wrap: anywhere; }
 .sources .range { display: block; font-size: .8rem; color: var(--faint); font-weight: 400; }
 .sources .count { color: var(--muted); font-variant-numeric: tabular-nums; white-space: nowrap; }
+p.more { margin: .6rem 0 0; font-size: .9rem; text-align: right; }
 
 /* Pager */
 .pager { display: flex; flex-wrap: wrap; align-items: center; gap: .35rem; margin: 1.5rem 0; font-size: .9rem; }
@@ -203,6 +204,15 @@ details.aside .psg { font-size: .95rem; }
 .facets li a[aria-current="true"] { background: var(--accent-soft); color: var(--accent); font-weight: 600; }
 .facets .c { color: var(--faint); font-variant-numeric: tabular-nums; }
 .facets .v { overflow-wrap: anywhere; }
+/* Narrow screens: results first; the facets fold behind a one-line control above them. */
+.facets.folded { display: none; }
+@media (max-width: 860px) {
+  .facets.wide { display: none; }
+  .facets.folded { display: block; margin: 0 0 1rem; padding: 0 .9rem; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); }
+  .facets.folded > summary { cursor: pointer; padding: .5rem 0; font-size: .9rem; color: var(--muted); }
+  .facets.folded[open] { padding-bottom: .9rem; }
+  .facets.folded[open] > summary { margin-bottom: .5rem; border-bottom: 1px solid var(--border); }
+}
 .summary-line { color: var(--muted); font-size: .9rem; margin: 0 0 1.25rem; display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
 .results { list-style: none; padding: 0; margin: 0; max-width: 50rem; }
 .results > li { padding: 1rem 1.15rem; margin-bottom: .85rem; }

@@ -16,7 +16,7 @@ export interface Page {
   query?: string;
   /** Home and search show their own large search box instead of the header's. */
   ownSearchBox?: boolean;
-  status?: 200 | 400 | 404 | 500;
+  status?: 200 | 400 | 404 | 405 | 500 | 503;
 }
 
 const SCRIPT_LABELS: [Script, string, string][] = [
