@@ -9,6 +9,7 @@ import type { DB } from '../store/db.js';
 import { deepLink } from '../formats/media.js';
 import { parseQuery, matchAll, matchAny, type ParsedQuery } from './query.js';
 import { foldForMatch, highlightRanges, snippet } from './highlight.js';
+import { queryExpander } from '../lexicon/index.js';
 
 /** Field weights: a title hit outranks a summary hit, which outranks transcript text. */
 export const WEIGHTS = { title: 3.0, keywords: 1.5, summary: 1.6, body: 1.0, raw: 0.8 } as const;
@@ -28,6 +29,8 @@ export interface SearchOptions {
   speaker?: string;
   /** Also count sources, years and speakers over all matching documents (for the web facets). */
   facets?: boolean;
+  /** Expand names and terms through the lexicon (other scripts, languages, romanizations); default true. */
+  expand?: boolean;
 }
 
 export interface SearchHit {
@@ -65,7 +68,7 @@ export function search(db: DB, query: string, opts: SearchOptions = {}): SearchR
   const vocab = stmt(db, 'SELECT 1 FROM passages_vocab WHERE term = ?').pluck();
   const titleVocab = stmt(db, "SELECT 1 FROM titles_fts WHERE titles_fts MATCH ? LIMIT 1").pluck();
   const known = (t: string) => vocab.get(t) !== undefined || titleVocab.get(`"${t.replace(/"/g, '""')}"`) !== undefined;
-  const q = parseQuery(query, known);
+  const q = parseQuery(query, known, opts.expand === false ? undefined : queryExpander(db));
   const empty: SearchResult = { query, terms: q.terms, total: 0, hits: [], tookMs: 0, ...(opts.facets ? { facets: { source: [], year: [], speaker: [] } } : {}) };
   if (q.groups.length === 0) return { ...empty, tookMs: performance.now() - t0 };
 
