@@ -1,33 +1,36 @@
 /**
- * Name evidence from a library's full-text index (see names.ts for how it is used).
+ * Name evidence from a library (see names.ts for how it is used).
  *
- * - Han names with a reading: the index vocabulary (`passages_vocab`) is scanned for terms
- *   that start with a surname of that reading (a range scan per surname character) and are
- *   read, as a name, with the same key.
- * - Documents of a form: passages and titles that hold it, as search would match it (a
- *   multi-word form as a NEAR group, so Xianming Liu finds Liu Xianming).
- * Results are cached per connection for the life of the process, and cleared when the index
- * changes size (a new ingest).
+ * - Documents of a form: passages and titles that hold it. The full-text index finds
+ *   candidates (a multi-word form as a NEAR group, so Xianming Liu finds Liu Xianming);
+ *   a Chinese form is then checked literally in the folded text, because the index often
+ *   cuts names into pieces (钱思远 → 钱 思远) that a NEAR group would also find apart.
+ * - Han names with a reading in given documents: their text is scanned for a surname of
+ *   that reading followed by one or two characters, read as a name (not through the
+ *   index, for the same reason).
+ * Results are cached per connection, and dropped when the library changes (a new ingest).
  */
 import type { DB } from '../store/db.js';
 import { stmt } from '../store/statements.js';
+import { toSimplified, toTraditional } from '../text/fold.js';
+import { foldWidth } from '../text/normalize.js';
 import { nameKey, parseHanName, surnameCharacters } from '../text/romanize.js';
 import { queryTerms } from '../text/segment.js';
 import type { NameEvidence } from './names.js';
 
-/** Documents per form beyond which a form is too common to be evidence of anything. */
-const MAX_DOCUMENTS = 2000;
+/** Passages looked at per form; a form found more often than this is common, not evidence. */
+const MAX_PASSAGES = 2000;
+/** Documents scanned for names. */
+const MAX_SCANNED = 200;
 
-const caches = new WeakMap<DB, { stamp: number; names: Map<string, string[]>; docs: Map<string, Set<number>> }>();
+const HAN = /\p{Script=Han}/u;
+
+interface Cache { stamp: number; docs: Map<string, Set<number>>; names: Map<string, string[]> }
+const caches = new WeakMap<DB, Cache>();
 
 export function libraryNameEvidence(db: DB): NameEvidence {
   const cache = cacheFor(db);
   return {
-    hanNames(key) {
-      let hit = cache.names.get(key);
-      if (!hit) cache.names.set(key, (hit = hanNamesWithKey(db, key)));
-      return hit;
-    },
     documents(forms) {
       const out = new Set<number>();
       for (const f of forms) {
@@ -37,41 +40,66 @@ export function libraryNameEvidence(db: DB): NameEvidence {
       }
       return out;
     },
+    hanNamesIn(documents, key) {
+      const ids = [...documents].sort((a, b) => a - b).slice(0, MAX_SCANNED);
+      const k = `${key}\u0000${ids.join(',')}`;
+      let hit = cache.names.get(k);
+      if (!hit) cache.names.set(k, (hit = namesIn(db, ids, key)));
+      return hit;
+    },
   };
 }
 
-function cacheFor(db: DB) {
-  const stamp = stmt(db, 'SELECT max(id) FROM passages').pluck().get() as number | null ?? 0;
+function cacheFor(db: DB): Cache {
+  const stamp = (stmt(db, 'SELECT max(id) FROM passages').pluck().get() as number | null) ?? 0;
   let c = caches.get(db);
-  if (!c || c.stamp !== stamp) caches.set(db, (c = { stamp, names: new Map(), docs: new Map() }));
+  if (!c || c.stamp !== stamp) caches.set(db, (c = { stamp, docs: new Map(), names: new Map() }));
   return c;
 }
 
-function hanNamesWithKey(db: DB, key: string): string[] {
-  const surname = key.split(' ')[0]!;
-  const scan = stmt(db, 'SELECT term FROM passages_vocab WHERE term >= ? AND term < ?').pluck();
-  const out: string[] = [];
-  for (const s of surnameCharacters(surname)) {
-    const upper = s.slice(0, -1) + String.fromCharCode(s.charCodeAt(s.length - 1) + 1);
-    for (const term of scan.all(s, upper) as string[]) {
-      if (term.length < s.length + 1 || term.length > s.length + 2) continue;
-      const name = parseHanName(term);
-      if (name && nameKey(name) === key) out.push(term);
-    }
-  }
-  return out;
-}
-
 const quote = (t: string) => `"${t.replace(/"/g, '""')}"`;
+const fold = (s: string) => toSimplified(foldWidth(s)).replace(/\s+/g, '');
 
 function documentsOf(db: DB, form: string): Set<number> {
   const terms = queryTerms(form);
   if (terms.length === 0) return new Set();
   const match = terms.length === 1 ? quote(terms[0]!) : `NEAR(${terms.map(quote).join(' ')}, ${terms.length + 2})`;
-  const passages = stmt(db,
-    `SELECT DISTINCT p.document_id FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid
-      WHERE passages_fts MATCH ? LIMIT ${MAX_DOCUMENTS}`,
-  ).pluck().all(match) as number[];
-  const titles = stmt(db, `SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? LIMIT ${MAX_DOCUMENTS}`).pluck().all(match) as number[];
-  return new Set([...passages, ...titles]);
+  const rows = stmt(db,
+    `SELECT p.document_id AS doc, p.text AS text FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid
+      WHERE passages_fts MATCH ? LIMIT ${MAX_PASSAGES}`,
+  ).all(match) as { doc: number; text: string }[];
+  const titles = stmt(db,
+    `SELECT d.id AS doc, COALESCE(d.title, '') AS text FROM titles_fts JOIN documents d ON d.id = titles_fts.rowid
+      WHERE titles_fts MATCH ? LIMIT ${MAX_PASSAGES}`,
+  ).all(match) as { doc: number; text: string }[];
+  const literal = HAN.test(form) ? fold(form) : undefined;
+  const out = new Set<number>();
+  for (const r of [...rows, ...titles]) if (!literal || fold(r.text).includes(literal)) out.add(r.doc);
+  return out;
+}
+
+function namesIn(db: DB, documents: number[], key: string): string[] {
+  const surnames = surnameCharacters(key.split(' ')[0]!);
+  if (surnames.length === 0 || documents.length === 0) return [];
+  const marks = [...new Set(surnames.flatMap((s) => [s[0]!, toTraditional(s)[0]!]))];
+  const rows = stmt(db,
+    `SELECT text FROM passages WHERE document_id IN (SELECT value FROM json_each(?))
+      UNION ALL SELECT COALESCE(title, '') FROM documents WHERE id IN (SELECT value FROM json_each(?))`,
+  ).pluck().all(JSON.stringify(documents), JSON.stringify(documents)) as string[];
+  const found = new Set<string>();
+  for (const text of rows) {
+    if (!marks.some((m) => text.includes(m))) continue;
+    const folded = toSimplified(foldWidth(text));
+    for (const s of surnames) {
+      for (let at = folded.indexOf(s); at !== -1; at = folded.indexOf(s, at + 1)) {
+        for (const len of [1, 2]) {
+          const candidate = folded.slice(at, at + s.length + len);
+          if (candidate.length !== s.length + len || !/^\p{Script=Han}+$/u.test(candidate)) continue;
+          const name = parseHanName(candidate);
+          if (name && nameKey(name) === key) found.add(candidate);
+        }
+      }
+    }
+  }
+  return [...found];
 }

@@ -21,12 +21,12 @@ import { nameKey, parseHanName, parseRomanizedName, romanizations, type PinyinNa
 import { wordTags } from '../text/segment.js';
 import type { LexiconEntry } from './format.js';
 
-/** What the library knows about names: which it writes, and where. */
+/** What the library knows about names: where it writes them. */
 export interface NameEvidence {
-  /** Han names (Simplified) the library writes whose reading has this key ("cao yue"). */
-  hanNames(key: string): string[];
-  /** Documents that contain any of these forms (each a name as typed: 曹越, Cao Yue). */
+  /** Documents that write any of these forms (each a name as typed: 曹越, Cao Yue). */
   documents(forms: string[]): Set<number>;
+  /** Han names (Simplified) with this reading ("cao yue") that these documents write. */
+  hanNamesIn(documents: Set<number>, key: string): string[];
 }
 
 /** Jieba tags of a word that may be a name: a person name, or a word it inferred (unknown). */
@@ -61,16 +61,14 @@ export function romanForms(name: PinyinName): string[] {
 export function bridgeHanName(han: string, name: PinyinName, evidence?: NameEvidence): string[] {
   const forms = romanForms(name);
   if (!evidence) return forms;
-  const others = evidence.hanNames(nameKey(name)).filter((h) => h !== han);
+  const roman = evidence.documents(forms);
+  if (roman.size === 0) return forms;
+  const others = evidence.hanNamesIn(roman, nameKey(name)).filter((h) => h !== han);
   if (others.length === 0) return forms;
   const own = evidence.documents([han]);
   if (own.size === 0) return forms; // the library never writes these characters: sound is all there is
-  const roman = evidence.documents(forms);
-  if (roman.size === 0) return forms;
-  const pairedWithOwn = [...own].some((d) => roman.has(d));
-  if (pairedWithOwn) return forms;
-  const pairedWithOther = [...evidence.documents(others)].some((d) => roman.has(d));
-  return pairedWithOther ? [] : forms;
+  const paired = [...own].some((d) => roman.has(d));
+  return paired ? forms : [];
 }
 
 /**
@@ -80,16 +78,10 @@ export function bridgeHanName(han: string, name: PinyinName, evidence?: NameEvid
 export function bridgeRomanName(names: PinyinName[], evidence?: NameEvidence): { han: string[]; roman: string[] } {
   const roman = [...new Set(names.flatMap(romanForms))];
   if (!evidence) return { han: [], roman };
-  const han: string[] = [];
-  for (const name of names) {
-    const candidates = evidence.hanNames(nameKey(name));
-    if (candidates.length === 0) continue;
-    const romanDocs = evidence.documents(romanForms(name));
-    if (romanDocs.size === 0) continue;
-    for (const h of candidates) {
-      if ([...evidence.documents([h])].some((d) => romanDocs.has(d))) han.push(h);
-    }
-  }
+  const han = names.flatMap((name) => {
+    const docs = evidence.documents(romanForms(name));
+    return docs.size ? evidence.hanNamesIn(docs, nameKey(name)) : [];
+  });
   return { han: [...new Set(han)], roman };
 }
 

@@ -32,6 +32,7 @@ export interface QueryGroup {
  */
 export type Expand = (text: string, tokens: readonly Token[]) => { from: number; to: number; alternatives: string[] }[];
 
+const HAN = /\p{Script=Han}/u;
 const PHRASE = /"([^"]+)"|“([^”]+)”|「([^」]+)」|『([^』]+)』/g;
 
 export function parseQuery(input: string, knownTerm?: (t: string) => boolean, expand?: Expand): ParsedQuery {
@@ -66,15 +67,19 @@ export function parseQuery(input: string, knownTerm?: (t: string) => boolean, ex
 
 /**
  * A span with other forms: its typed terms (all required) or any alternative (a NEAR group).
- * An alternative with a term the index cannot match is dropped: it could never match.
+ * An alternative the index cannot match is dropped: a Latin word it never saw, or Chinese
+ * text less than half of which it holds (部落格 indexed as 部落 格上 keeps 部落).
  */
 function alternativeGroup(typed: string[], alternatives: string[], knownTerm?: (t: string) => boolean): QueryGroup | undefined {
   const own = typed.flatMap((t) => resolveTerm(t, knownTerm));
   const seen = new Set([own.join(' ')]);
   const alts: string[][] = [];
   for (const alt of alternatives) {
-    const pieces = queryTerms(alt).map((t) => resolveTerm(t, knownTerm));
-    if (pieces.length === 0 || pieces.some((p) => p.length === 0)) continue;
+    const words = queryTerms(alt);
+    const pieces = words.map((t) => resolveTerm(t, knownTerm));
+    const lost = words.filter((w, i) => pieces[i]!.length === 0);
+    if (words.length === 0 || lost.some((w) => !HAN.test(w))) continue;
+    if (lost.join('').length * 2 > words.join('').length) continue;
     const terms = pieces.flat();
     const key = terms.join(' ');
     if (seen.has(key)) continue;
