@@ -12,7 +12,7 @@
  */
 import type { DB } from '../store/db.js';
 import { stmt } from '../store/statements.js';
-import { toSimplified, toTraditional } from '../text/fold.js';
+import { toSimplified } from '../text/fold.js';
 import { foldWidth } from '../text/normalize.js';
 import { nameKey, parseHanName, surnameCharacters } from '../text/romanize.js';
 import { queryTerms } from '../text/segment.js';
@@ -81,15 +81,14 @@ function documentsOf(db: DB, form: string): Set<number> {
 function namesIn(db: DB, documents: number[], key: string): string[] {
   const surnames = surnameCharacters(key.split(' ')[0]!);
   if (surnames.length === 0 || documents.length === 0) return [];
-  const marks = [...new Set(surnames.flatMap((s) => [s[0]!, toTraditional(s)[0]!]))];
   const rows = stmt(db,
     `SELECT text FROM passages WHERE document_id IN (SELECT value FROM json_each(?))
       UNION ALL SELECT COALESCE(title, '') FROM documents WHERE id IN (SELECT value FROM json_each(?))`,
   ).pluck().all(JSON.stringify(documents), JSON.stringify(documents)) as string[];
   const found = new Set<string>();
   for (const text of rows) {
-    if (!marks.some((m) => text.includes(m))) continue;
     const folded = toSimplified(foldWidth(text));
+    if (!surnames.some((s) => folded.includes(s))) continue;
     for (const s of surnames) {
       for (let at = folded.indexOf(s); at !== -1; at = folded.indexOf(s, at + 1)) {
         for (const len of [1, 2]) {

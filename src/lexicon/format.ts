@@ -30,6 +30,8 @@ export interface LexiconName {
   alias?: boolean;
   /** Other entries may claim this name too. */
   ambiguous?: boolean;
+  /** The library added this name (LIBRARY/lexicon.txt), as opposed to the shipped lexicon. */
+  library?: boolean;
 }
 
 export interface LexiconEntry {
@@ -86,7 +88,8 @@ function parseEntry(line: string, type: EntityType, origin: LexiconEntry['origin
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '')
-    .map((s) => parseName(s, origin));
+    .map((s) => parseName(s, origin))
+    .map((n) => (origin.library ? { ...n, library: true } : n));
   if (names.length === 0) throw new LexiconFormatError(origin.file, origin.line, `entry "${id}" has no names`);
   return { id, type, canonical: names[0]!.text, names, origin };
 }

@@ -10,24 +10,71 @@
  */
 import { foldWidth } from '../text/normalize.js';
 import { toSimplified, toTraditional } from '../text/fold.js';
-import { queryTerms, type Token } from '../text/segment.js';
+import { tokenize, type Token } from '../text/segment.js';
+import { stem } from '../text/stem.js';
 import { ENTITY_TYPES, type EntityType, type LexiconEntry, type LexiconName } from './format.js';
 
 const HAN_RUN = /[\p{Script=Han}]+(?:[·・•‧][\p{Script=Han}]+)*/gu;
 const MIDDLE_DOT = /[·・•‧]/g;
+const PLAIN_WORDS = /^[\p{L}\p{M}\s-]+$/u;
+
+/** A plain word as segment.ts makes it a term: lowercase, no diacritics, stemmed if ASCII. */
+function plainTerm(word: string): string {
+  const lower = word.toLowerCase();
+  const ascii = /^[\x00-\x7f]*$/.test(lower) ? lower : lower.normalize('NFD').replace(/[\u0300-\u036f]/g, '').normalize('NFC');
+  return /^[a-z]+$/.test(ascii) ? stem(ascii) : ascii;
+}
 
 /** The lookup key of a name (see the module comment). */
 export function formKey(text: string): string {
-  const units: string[] = [];
-  const folded = toSimplified(foldWidth(text));
-  let at = 0;
-  for (const m of folded.matchAll(HAN_RUN)) {
-    units.push(...queryTerms(folded.slice(at, m.index)));
-    units.push(m[0].replace(MIDDLE_DOT, ''));
-    at = m.index + m[0].length;
+  return formKeys([text])[0]!;
+}
+
+/**
+ * Keys of many names at once: their Latin parts are tokenized in a single pass (loading
+ * the shipped lexicon keys thousands of names on every search command).
+ */
+export function formKeys(texts: readonly string[]): string[] {
+  // Each name as units: a finished `term` (a Han run, or a plain word), or a range of
+  // `latin`, the text tokenized in one pass.
+  const units: { term?: string; from?: number; to?: number }[][] = [];
+  let latin = '';
+  for (const text of texts) {
+    const folded = toSimplified(foldWidth(text));
+    const list: (typeof units)[number] = [];
+    const segment = (s: string) => {
+      if (s.trim() === '') return;
+      if (PLAIN_WORDS.test(s)) {
+        // Letters, spaces and hyphens only: the tokenizer's rules reduce to this (a fast path).
+        for (const w of s.split(/[\s-]+/)) if (w) list.push({ term: plainTerm(w) });
+        return;
+      }
+      list.push({ from: latin.length, to: latin.length + s.length });
+      latin += s + '\n';
+    };
+    let at = 0;
+    for (const m of folded.matchAll(HAN_RUN)) {
+      segment(folded.slice(at, m.index));
+      list.push({ term: m[0].replace(MIDDLE_DOT, '') });
+      at = m.index + m[0].length;
+    }
+    segment(folded.slice(at));
+    units.push(list);
   }
-  units.push(...queryTerms(folded.slice(at)));
-  return units.join(' ');
+  const tokens = tokenize(latin);
+  let t = 0;
+  return units.map((list) => {
+    const out: string[] = [];
+    for (const u of list) {
+      if (u.term !== undefined) {
+        out.push(u.term);
+        continue;
+      }
+      while (t < tokens.length && tokens[t]!.start < u.from!) t++;
+      for (; t < tokens.length && tokens[t]!.start < u.to!; t++) out.push(tokens[t]!.term);
+    }
+    return out.join(' ');
+  });
 }
 
 const HAN = /\p{Script=Han}/u;
@@ -91,15 +138,15 @@ export class Lexicon {
         this.byId.set(e.id, e);
       }
     }
-    for (const e of this.byId.values()) {
-      for (const n of e.names) {
-        const key = formKey(n.text);
-        if (key === '') continue;
-        const list = this.byKey.get(key);
-        if (!list) this.byKey.set(key, [e]);
-        else if (!list.includes(e)) list.push(e);
-      }
-    }
+    const all = [...this.byId.values()].flatMap((e) => e.names.map((n) => ({ e, text: n.text })));
+    const keys = formKeys(all.map((x) => x.text));
+    all.forEach(({ e }, i) => {
+      const key = keys[i]!;
+      if (key === '') return;
+      const list = this.byKey.get(key);
+      if (!list) this.byKey.set(key, [e]);
+      else if (!list.includes(e)) list.push(e);
+    });
   }
 
   get size(): number {
@@ -139,6 +186,8 @@ export function lexiconProblems(entries: readonly LexiconEntry[]): string[] {
   const problems: string[] = [];
   const ids = new Map<string, LexiconEntry>();
   const claims = new Map<string, { entry: LexiconEntry; name: LexiconName }[]>();
+  const keys = formKeys(entries.flatMap((e) => e.names.map((n) => n.text)));
+  let k = 0;
   for (const e of entries) {
     const where = `${e.origin.file}:${e.origin.line}`;
     const first = ids.get(e.id);
@@ -146,7 +195,7 @@ export function lexiconProblems(entries: readonly LexiconEntry[]): string[] {
     else ids.set(e.id, e);
     const seen = new Set<string>();
     for (const n of e.names) {
-      const key = formKey(n.text);
+      const key = keys[k++]!;
       if (key === '') {
         problems.push(`${where}: name "${n.text}" has no searchable characters`);
         continue;

@@ -37,17 +37,18 @@ export function libraryEntries(libraryDir: string): LexiconEntry[] {
   return parseLexicon(readFileSync(path, 'utf8'), path, true);
 }
 
-const cache = new Map<string, { mtimeMs: number; lexicon: Lexicon }>();
+const cache = new Map<string, { stamp: string; lexicon: Lexicon }>();
 let shippedOnly: Lexicon | undefined;
 
 /** Shipped and library entries together; the shipped lexicon alone without a library. */
 export function loadLexicon(libraryDir?: string): Lexicon {
   if (!libraryDir) return (shippedOnly ??= new Lexicon(shippedEntries()));
   const path = libraryLexiconPath(libraryDir);
-  const mtimeMs = existsSync(path) ? statSync(path).mtimeMs : -1;
+  const stat = existsSync(path) ? statSync(path) : undefined;
+  const stamp = stat ? `${stat.mtimeMs}:${stat.size}` : '';
   const hit = cache.get(libraryDir);
-  if (hit && hit.mtimeMs === mtimeMs) return hit.lexicon;
-  const lexicon = mtimeMs < 0 ? loadLexicon() : new Lexicon([...shippedEntries(), ...libraryEntries(libraryDir)]);
-  cache.set(libraryDir, { mtimeMs, lexicon });
+  if (hit && hit.stamp === stamp) return hit.lexicon;
+  const lexicon = stat ? new Lexicon([...shippedEntries(), ...libraryEntries(libraryDir)]) : loadLexicon();
+  cache.set(libraryDir, { stamp, lexicon });
   return lexicon;
 }

@@ -9,7 +9,7 @@
  * lexicon carries the useful compounds instead (人工智慧 ⇄ 人工智能).
  */
 import { taiwanPhrasePairs } from '../text/fold.js';
-import { formKey } from './lexicon.js';
+import { formKeys } from './lexicon.js';
 
 /** Taiwan words (folded to Simplified characters) that are ordinary mainland words too. */
 const FALSE_FRIENDS = new Set([
@@ -25,11 +25,12 @@ let variants: Map<string, string[]> | undefined;
 export function regionalVariants(key: string): string[] {
   if (!variants) {
     variants = new Map();
-    for (const [mainland, taiwan] of taiwanPhrasePairs()) {
-      if (FALSE_FRIENDS.has(taiwan)) continue;
-      link(variants, formKey(mainland), taiwan);
-      link(variants, formKey(taiwan), mainland);
-    }
+    const pairs = taiwanPhrasePairs().filter(([, taiwan]) => !FALSE_FRIENDS.has(taiwan));
+    const keys = formKeys(pairs.flat());
+    pairs.forEach(([mainland, taiwan], i) => {
+      link(variants!, keys[2 * i]!, taiwan);
+      link(variants!, keys[2 * i + 1]!, mainland);
+    });
   }
   return variants.get(key) ?? [];
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatEntry, parseLexicon } from '../../src/lexicon/format.js';
-import { entryForms, formKey, Lexicon, lexiconProblems } from '../../src/lexicon/lexicon.js';
+import { entryForms, formKey, formKeys, Lexicon, lexiconProblems } from '../../src/lexicon/lexicon.js';
 import { expandQuery } from '../../src/lexicon/expand.js';
 import { loadLexicon } from '../../src/lexicon/load.js';
 import { tokenize } from '../../src/text/segment.js';
@@ -62,6 +62,12 @@ describe('lexicon lookup', () => {
     const merged = new Lexicon([...parseLexicon(SAMPLE, 'sample.txt'), ...more]);
     expect(merged.lookup('老黄家').map((e) => e.id)).toEqual(['nvidia']);
     expect(merged.get('nvidia')!.type).toBe('organization');
+  });
+
+  it('keys every shipped name exactly as a query of it is tokenized', () => {
+    const names = loadLexicon().entries().flatMap((e) => e.names.map((n) => n.text)).filter((n) => !/\p{Script=Han}/u.test(n));
+    const reference = names.map((n) => tokenize(n).map((t) => t.term).join(' '));
+    expect(formKeys(names)).toEqual(reference);
   });
 
   it('keys text the way queries are tokenized', () => {
