@@ -157,7 +157,14 @@ function groupMatch(g: QueryGroup): string {
   return `(${[own, ...alts].join(' OR ')})`;
 }
 
-/** Any term may match: the fallback when no passage holds every term. */
+/**
+ * Any term may match: the fallback when no passage holds every term. A multi-word
+ * alternative (Cao Yue) counts as one unit, not as its words (a passage saying "yue" alone
+ * is no match for 曹越).
+ */
 export function matchAny(q: ParsedQuery): string {
-  return q.terms.map(quote).join(' OR ');
+  const units = q.groups.flatMap((g) => (g.alternatives ?? []).filter((a) => a.length > 1));
+  const own = new Set(q.groups.flatMap((g) => [...g.terms, ...(g.alternatives ?? []).filter((a) => a.length === 1).flat()]));
+  const inUnits = new Set(units.flat().filter((t) => !own.has(t)));
+  return [...q.terms.filter((t) => !inUnits.has(t)).map(quote), ...units.map((a) => near(a, 2))].join(' OR ');
 }
