@@ -1,9 +1,11 @@
 import { createInterface } from 'node:readline';
-import { search, type SearchHit, type SearchOptions } from '../../search/search.js';
+import { type SearchHit, type SearchOptions, type SearchResult } from '../../search/search.js';
 import { hitJson } from '../../search/hit-json.js';
+import { hybridSearch } from '../../semantic/search.js';
+import { openAIEmbedder, type Embedder } from '../../providers/embeddings.js';
+import { serviceOptions, serviceUsage, settingsFor } from '../services.js';
 import { MAX_QUERY_LENGTH, queryTooLong } from '../../search/limits.js';
 import { formatTimecode, isoDate } from '../../formats/media.js';
-import type { DB } from '../../store/db.js';
 import { EXIT, libraryOption, UsageError, type Command, type Io, type Values } from '../command.js';
 import { openFor } from '../library.js';
 
@@ -25,10 +27,17 @@ Options:
   --batch          read one query per stdin line; print one JSON line per query ({query, took_ms, results})
 
 A query is at most ${MAX_QUERY_LENGTH} characters (longer ones are refused: exit code 2, or in
---batch an {query, error} line and exit code 1 at the end).`,
+--batch an {query, error} line and exit code 1 at the end).
+
+  --no-semantic    BM25 only, even when the library has embedding vectors (see engram embed)
+${serviceUsage('embed')}
+
+Names and terms expand across scripts and languages (engram lexicon). When an embeddings
+endpoint is configured and the library has its vectors, semantic neighbours are fused in.`,
   options: {
     ...libraryOption, limit: { type: 'string' }, source: { type: 'string' }, since: { type: 'string' },
     until: { type: 'string' }, speaker: { type: 'string' }, json: { type: 'boolean' }, batch: { type: 'boolean' },
+    'no-semantic': { type: 'boolean' }, ...serviceOptions('embed'),
   },
   positionals: true,
   async run(values, positionals, io) {
@@ -40,10 +49,13 @@ A query is at most ${MAX_QUERY_LENGTH} characters (longer ones are refused: exit
       const tooLong = queryTooLong(query);
       if (tooLong) throw new UsageError(tooLong);
     }
-    const { db } = openFor(values, io);
+    const { db, dir } = openFor(values, io);
+    const embedder = values['no-semantic'] ? undefined : embedderFor(values, io, dir);
+    const warn = (e: Error) => io.err.write(`engram search: semantic search skipped: ${e.message}\n`);
+    const search: Searcher = (q) => hybridSearch(db, q, opts, embedder, warn);
     try {
-      if (values.batch) return await searchBatch(db, opts, io);
-      const r = search(db, query, opts);
+      if (values.batch) return await searchBatch(search, io);
+      const r = await search(query);
       if (values.json) io.out.write(JSON.stringify(r.hits.map(hitJson), null, 2) + '\n');
       else printHits(query, r.hits, r.total, r.tookMs, io);
       return 0;
@@ -54,7 +66,15 @@ A query is at most ${MAX_QUERY_LENGTH} characters (longer ones are refused: exit
 };
 
 /** One JSON line per stdin line; a query over the limit gets an `error` line and exit code 1. */
-async function searchBatch(db: DB, opts: SearchOptions, io: Io): Promise<number> {
+type Searcher = (query: string) => Promise<SearchResult>;
+
+/** The configured embeddings model, if any (flags, environment, config.json). */
+function embedderFor(values: Values, io: Io, dir: string): Embedder | undefined {
+  const settings = settingsFor('embed', values, io, dir);
+  return settings?.url && settings.model ? openAIEmbedder(settings, { attempts: 2, timeoutMs: 15_000 }) : undefined;
+}
+
+async function searchBatch(search: Searcher, io: Io): Promise<number> {
   let refused = 0;
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
@@ -66,7 +86,7 @@ async function searchBatch(db: DB, opts: SearchOptions, io: Io): Promise<number>
       io.out.write(JSON.stringify({ query: `${query.slice(0, 80)}…`, error: tooLong }) + '\n');
       continue;
     }
-    const r = search(db, query, opts);
+    const r = await search(query);
     io.out.write(JSON.stringify({ query, took_ms: Math.round(r.tookMs * 100) / 100, results: r.hits.map(hitJson) }) + '\n');
   }
   return refused ? EXIT.partial : EXIT.ok;
