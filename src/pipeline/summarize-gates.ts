@@ -57,8 +57,9 @@ export interface GateContext {
 
 export interface GateResult<T> {
   value: T;
+  /** Outcome `fail` rejects the answer: the next attempt, or a failure after the last. */
   record: GateRecord;
-  /** Ask for this on the next attempt (the answer is not good enough). */
+  /** What to ask for on the next attempt when the answer is rejected. */
   retry?: string;
 }
 
@@ -297,12 +298,15 @@ export async function askWithGates<T>(o: AskOptions<T>): Promise<Asked<T>> {
     for (const gate of o.gates) {
       const r = gate(value, { ...o.ctx, final });
       value = r.value;
-      attemptRecords.push({ ...r.record, detail: [`${o.label}${o.attempts > 1 ? `, attempt ${attempt}` : ''}`, r.record.detail].filter(Boolean).join(': ') });
+      // The attempt is named when it matters: a rejected answer, or one kept after retries.
+      const where = attempt > 1 || r.record.outcome === 'fail' ? `${o.label}, attempt ${attempt}` : o.label;
+      attemptRecords.push({ ...r.record, detail: [where, r.record.detail].filter(Boolean).join(': ') });
       if (r.retry) ask.push(r.retry);
     }
     records.push(...attemptRecords);
-    if (ask.length === 0) return { ok: true, value, records };
-    lastProblem = attemptRecords.filter((r) => r.outcome === 'fail').map((r) => r.detail).join('; ');
+    const failed = attemptRecords.filter((r) => r.outcome === 'fail');
+    if (failed.length === 0) return { ok: true, value, records };
+    lastProblem = failed.map((r) => r.detail).join('; ');
   }
   return { ok: false, reason: `${o.label}: failed its gates after ${o.attempts} attempts (${lastProblem})`, records };
 }

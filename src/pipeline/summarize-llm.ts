@@ -68,20 +68,29 @@ export async function llmSummary(input: SummaryInput, o: LlmSummaryOptions): Pro
       ? { ok: true, draft: r.value, records, prompts: [...used].map(promptLabel) }
       : { ok: false, reason: r.reason, records, prompts: [...used].map(promptLabel) };
 
+  // Answers get a share of small context windows (a local model with 4K tokens still works).
+  const summaryMax = Math.min(SUMMARY_MAX_TOKENS, Math.floor(o.llm.contextTokens * 0.35));
+  const notesMax = Math.min(NOTES_MAX_TOKENS, Math.floor(o.llm.contextTokens * 0.25));
   const whole = spanOf(input.passages, 0, input.passages.length);
-  const single = windows(input.passages, budgetFor(o.llm, p.summary, base, SUMMARY_MAX_TOKENS));
+  const singleBudget = budgetFor(o.llm, p.summary, base, summaryMax);
+  const single = singleBudget > 0 ? windows(input.passages, singleBudget) : [];
   if (single.length === 1) {
-    return done(await ask(p.summary, { points: '6 to 10', span: whole, transcript: single[0]!.lines.join('\n') }, SUMMARY_MAX_TOKENS, 'summary'));
+    return done(await ask(p.summary, { points: '6 to 10', span: whole, transcript: single[0]!.lines.join('\n') }, summaryMax, 'summary'));
   }
 
   // Map: notes per window.
-  const parts = windows(input.passages, budgetFor(o.llm, p.map, base, NOTES_MAX_TOKENS));
+  const mapBudget = budgetFor(o.llm, p.map, base, notesMax);
+  const reduceBudget = budgetFor(o.llm, p.reduce, base, summaryMax);
+  if (mapBudget < 200 || reduceBudget < 200) {
+    return { ok: false, reason: `the context window (${o.llm.contextTokens} tokens) is too small for the prompts and their answers`, records, prompts: [] };
+  }
+  const parts = windows(input.passages, mapBudget);
   let notes: string[] = [];
   for (const [i, w] of parts.entries()) {
     const r = await ask(
       p.map,
       { part: String(i + 1), parts: String(parts.length), span: w.span, points: '6', transcript: w.lines.join('\n') },
-      NOTES_MAX_TOKENS,
+      notesMax,
       `part ${i + 1}/${parts.length} (${w.span})`,
     );
     if (!r.ok) return done(r);
@@ -89,16 +98,15 @@ export async function llmSummary(input: SummaryInput, o: LlmSummaryOptions): Pro
   }
 
   // Reduce: in groups while the notes do not fit one call.
-  const reduceBudget = budgetFor(o.llm, p.reduce, base, SUMMARY_MAX_TOKENS);
   for (let level = 1; ; level++) {
     const groups = groupLines(notes, reduceBudget);
     if (groups.length === 1) {
-      return done(await ask(p.reduce, { span: whole, points: '8 to 12', notes: groups[0]!.join('\n') }, SUMMARY_MAX_TOKENS, 'summary from notes'));
+      return done(await ask(p.reduce, { span: whole, points: '8 to 12', notes: groups[0]!.join('\n') }, summaryMax, 'summary from notes'));
     }
     if (level > MAX_LEVELS) return { ok: false, reason: `the notes still need ${groups.length} calls after ${MAX_LEVELS} levels of reduction`, records, prompts: [...used].map(promptLabel) };
     const next: string[] = [];
     for (const [i, g] of groups.entries()) {
-      const r = await ask(p.reduce, { span: whole, points: '6 to 8', notes: g.join('\n') }, SUMMARY_MAX_TOKENS, `notes group ${i + 1}/${groups.length} (level ${level})`);
+      const r = await ask(p.reduce, { span: whole, points: '6 to 8', notes: g.join('\n') }, summaryMax, `notes group ${i + 1}/${groups.length} (level ${level})`);
       if (!r.ok) return done(r);
       if (r.value.overview) next.push(r.value.overview);
       next.push(...notesOf(r.value));

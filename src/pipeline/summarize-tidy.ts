@@ -102,28 +102,34 @@ function timesGate(input: TimedText[]): Gate<Paragraph[]> {
   };
 }
 
-function scriptOf(text: string): 'zh-Hans' | 'zh-Hant' | 'en' {
-  if (languageOf(text) !== 'zh') return 'en';
-  return chineseScript(text)?.script === 'Hant' ? 'zh-Hant' : 'zh-Hans';
-}
-
+/**
+ * The transcript's language, and its script where the input keeps to one (90% of its
+ * script-specific characters): a model's Simplified slips in a Traditional transcript are
+ * converted back; a transcript mixing scripts is left as the model wrote it.
+ */
 function tidyLanguageGate(input: TimedText[]): Gate<Paragraph[]> {
-  const want = scriptOf(input.map((p) => p.text).join(' '));
+  const text = input.map((p) => p.text).join(' ');
+  const lang = languageOf(text);
+  const script = chineseScript(text);
+  const want = script && script.share >= 0.9 ? (script.script === 'Hant' ? 'zh-Hant' : 'zh-Hans') : undefined;
   return (ps, ctx) => {
-    const got = scriptOf(ps.map((p) => p.text).join(' '));
-    if (got === want) return { value: ps, record: { gate: 'language', outcome: 'pass' } };
-    const sameLanguage = (got === 'en') === (want === 'en');
-    if (sameLanguage) {
+    const out = ps.map((p) => p.text).join(' ');
+    const got = languageOf(out);
+    if (lang && got && got !== lang) {
       return {
-        value: ps.map((p) => ({ ...p, text: toScript(p.text, want) })),
-        record: { gate: 'language', outcome: 'fixed', detail: `answered in ${got}; converted to the input's ${want}` },
+        value: ps,
+        record: { gate: 'language', outcome: 'fail', detail: `answered in ${got === 'en' ? 'English' : 'Chinese'}, the transcript is ${lang === 'en' ? 'English' : 'Chinese'}` },
+        retry: 'Keep the transcript in its own language: do not translate.',
       };
     }
-    return {
-      value: ps,
-      record: { gate: 'language', outcome: 'fail', detail: `answered in ${got === 'en' ? 'English' : 'Chinese'}, the input is ${want === 'en' ? 'English' : 'Chinese'}` },
-      retry: ctx.final ? undefined : 'Keep the transcript in its own language: do not translate.',
-    };
+    const outScript = chineseScript(out);
+    if (want && outScript && (outScript.script !== (want === 'zh-Hant' ? 'Hant' : 'Hans') || outScript.share < 1)) {
+      return {
+        value: ps.map((p) => ({ ...p, text: toScript(p.text, want) })),
+        record: { gate: 'language', outcome: 'fixed', detail: `characters of the other script converted to the input's ${want}` },
+      };
+    }
+    return { value: ps, record: { gate: 'language', outcome: 'pass' } };
   };
 }
 
@@ -157,7 +163,7 @@ function fidelityGate(input: TimedText[]): Gate<Paragraph[]> {
     return {
       value: ps,
       record: { gate: 'fidelity', outcome: 'fail', detail },
-      retry: ctx.final ? undefined : 'Keep every sentence the speakers said, in their words: do not summarize, shorten or add text.',
+      retry: 'Keep every sentence the speakers said, in their words: do not summarize, shorten or add text.',
     };
   };
 }
@@ -173,7 +179,10 @@ export async function tidyTranscript(
   const prompt = loadPrompt('tidy', o.libraryDir);
   const base = { title_line: input.title ? ` (“${input.title}”)` : '' };
   const overhead = estimateMessages(renderPrompt(prompt, { ...base, lines: '' })) + RETRY_NOTE_TOKENS;
-  const budget = Math.min(TIDY_WINDOW_TOKENS, inputBudget(o.llm, TIDY_MAX_TOKENS, overhead));
+  // The cleaned text comes back a little longer than its input: windows leave it room.
+  const maxTokens = Math.min(TIDY_MAX_TOKENS, Math.floor(o.llm.contextTokens * 0.45));
+  const budget = Math.min(TIDY_WINDOW_TOKENS, Math.floor(maxTokens / 1.3), inputBudget(o.llm, maxTokens, overhead));
+  if (budget < 100) return { ok: false, reason: `the context window (${o.llm.contextTokens} tokens) is too small to tidy in`, records: [], prompts: [promptLabel(prompt)] };
   const parts = windows(input.passages, budget);
   const records: GateRecord[] = [];
   const paragraphs: Paragraph[] = [];
@@ -184,7 +193,7 @@ export async function tidyTranscript(
     const r = await askWithGates({
       llm: o.llm,
       messages: renderPrompt(prompt, { ...base, lines: w.lines.join('\n') }),
-      maxTokens: TIDY_MAX_TOKENS,
+      maxTokens,
       parse: parseTidy,
       gates: [tidyBoilerplate, timesGate(win), tidyLanguageGate(win), fidelityGate(win)],
       ctx: { lang: 'en', transcripts: { indexes: [], language: undefined }, sourceNumbers: new Set() },

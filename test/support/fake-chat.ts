@@ -80,7 +80,9 @@ async function answer(res: ServerResponse, body: ChatRequestBody, reply: FakeRep
     return void res.end('data: [DONE]\n\n');
   }
   if (reply.delayMs) await sleep(reply.delayMs);
-  const usage = reply.usage === null ? undefined : reply.usage ?? { prompt_tokens: 100, completion_tokens: 20 };
+  // Plausible usage by default: about two characters a token.
+  const promptChars = body.messages.reduce((n, m) => n + m.content.length, 0);
+  const usage = reply.usage === null ? undefined : reply.usage ?? { prompt_tokens: Math.ceil(promptChars / 2), completion_tokens: Math.ceil(reply.content.length / 2) };
   sendJson(res, 200, {
     id: 'chatcmpl-fake',
     object: 'chat.completion',

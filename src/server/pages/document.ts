@@ -18,6 +18,8 @@ import { renderMarkdown } from '../render.js';
 import { Lru } from '../cache.js';
 import type { Page, PageContext } from './layout.js';
 import { documentHref, kindLabel, pager, plural, qs, richText, sourceHref, timecode, untitled } from './parts.js';
+import { documentQuoteChecks, type QuoteCheck } from '../../quotes/library.js';
+import { generatedLabel, provenanceInfo, quoteMarks } from './generated.js';
 
 export const PASSAGES_PER_PAGE = 200;
 
@@ -54,6 +56,11 @@ export function documentPage(db: DB, ctx: PageContext, id: number, params: Docum
   if (renditionId !== undefined && !current) throw new HttpError(404, `document ${id} has no rendition ${renditionId}`);
 
   const pages = current ? Math.max(1, Math.ceil(current.passageCount / PASSAGES_PER_PAGE)) : 1;
+  // A summary's quotes, checked against the transcripts, marked under their passages.
+  const quotes = new Map<number, QuoteCheck[]>();
+  if (current?.kind === 'summary' && params.view === 'passages') {
+    for (const q of documentQuoteChecks(db, id, current.id)[0]?.quotes ?? []) quotes.set(q.summaryPassageId, [...(quotes.get(q.summaryPassageId) ?? []), q]);
+  }
   if (page > pages) throw new HttpError(404, `this rendition has ${pages} page${pages === 1 ? '' : 's'} of passages, not ${page}`);
 
   return {
@@ -61,7 +68,7 @@ export function documentPage(db: DB, ctx: PageContext, id: number, params: Docum
     body: html`<article class="doc">
 ${header(doc, d)}
 ${doc.renditions.length ? tabs(doc, current) : html`<p class="empty">This document has no text.</p>`}
-${current ? renditionBody(doc, current, d, { ...params, page, pages }) : ''}
+${current ? renditionBody(doc, current, d, { ...params, page, pages, quotes }) : ''}
 </article>`,
   };
 }
@@ -91,7 +98,7 @@ function tabs(doc: DocumentView, current: RenditionView | undefined): Html {
   return html`<nav class="tabs" aria-label="Renditions">${doc.renditions.map((r) => {
     const n = (seen.get(r.kind) ?? 0) + 1;
     seen.set(r.kind, n);
-    const label = kindLabel(r.kind) + (n > 1 ? ` ${n}` : '');
+    const label = r.generated ? generatedLabel(r.generated) : kindLabel(r.kind) + (n > 1 ? ` ${n}` : '');
     return html`<a href="${documentHref(doc.id)}${qs({ rendition: r.id })}" aria-current="${r.id === current?.id ? 'page' : 'false'}" title="${r.origin} (${r.format})">${label}<span class="n">${r.passageCount}</span></a>`;
   })}</nav>`;
 }
@@ -99,6 +106,8 @@ function tabs(doc: DocumentView, current: RenditionView | undefined): Html {
 interface BodyOptions extends DocumentParams {
   page: number;
   pages: number;
+  /** Quote checks by summary passage ID. */
+  quotes: Map<number, QuoteCheck[]>;
 }
 
 function renditionBody(doc: DocumentView, r: RenditionView, d: Display, o: BodyOptions): Html {
@@ -107,7 +116,7 @@ function renditionBody(doc: DocumentView, r: RenditionView, d: Display, o: BodyO
   const info = html`<div class="rinfo">
   <span class="origin" title="Where this text came from: ${r.origin}">${r.origin}</span><span>${r.format}</span>${r.metadata.model ? html`<span>model ${String(r.metadata.model)}</span>` : ''}
   <span class="views"><a href="${base({})}" aria-current="${o.view === 'passages' ? 'true' : 'false'}">Passages</a><a href="${base({ view: 'original' })}" aria-current="${o.view === 'original' ? 'true' : 'false'}">Original formatting</a></span>
-</div>`;
+</div>${r.generated ? provenanceInfo(r.generated) : ''}`;
   if (o.view === 'original') {
     return html`${info}<div class="prose">${renderedOriginal(r.body ?? '', d)}</div>`;
   }
@@ -191,5 +200,6 @@ function passage(p: PassageView, r: RenditionView, doc: DocumentView, d: Display
     const time = p.start != null ? html`${stamp(p, 'ts-inline')} ` : '';
     inner = html`${anchor}${p.speaker ? html`<span class="who ${speakerClass.get(p.speaker) ?? 's0'}">${d.t(p.speaker)}</span>` : ''}<p>${time}${body}</p>`;
   }
-  return html`<div class="${cls.filter(Boolean).join(' ')}" id="p${p.id}">${inner}</div>`;
+  const checks = o.quotes.get(p.id);
+  return html`<div class="${cls.filter(Boolean).join(' ')}" id="p${p.id}">${inner}${checks ? quoteMarks(checks, d) : ''}</div>`;
 }
