@@ -19,7 +19,7 @@ import { ingest } from '../pipeline/ingest.js';
 import { search } from '../search/search.js';
 import { toSimplified, toTraditional } from '../text/fold.js';
 import { tokenize } from '../text/segment.js';
-import { loadQueries } from './run.js';
+import { loadQueries, rng } from './run.js';
 import { quoteEval } from './quotes-eval.js';
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
@@ -58,12 +58,6 @@ function peers(db: DB): Searcher[] {
   ms.addAll(rows);
   const mini: Searcher = { name: 'MiniSearch', docs: (q) => topDocs(ms.search(q).slice(0, 200).map((r) => r.id as number)) };
   return [trigram, mini];
-}
-
-/** Deterministic pseudo-random numbers, so every run samples the same passages. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 }
 
 function knownItems(db: DB, n: number): { query: string; doc: number }[] {

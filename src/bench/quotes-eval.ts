@@ -23,6 +23,7 @@ import { documentQuoteChecks, documentTranscripts, type QuoteCheck } from '../qu
 import { languageOf } from '../text/language.js';
 import { formatTimecode } from '../formats/media.js';
 import { fragmentsOf, TranscriptIndex } from '../quotes/locate.js';
+import { percentile, rng } from './run.js';
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 const LABELS = join(projectRoot, 'bench', 'quote-labels.json');
@@ -72,10 +73,6 @@ function collect(db: DB, prefix: string): Row[] {
 
 const pct = (n: number, d: number) => (d ? `${((n / d) * 100).toFixed(1)}%` : '–');
 
-function quantile(sorted: number[], q: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
-}
-
 export function loadLabels(path = LABELS): QuoteLabel[] {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { labels: QuoteLabel[] }).labels : [];
 }
@@ -104,8 +101,8 @@ export function quoteReport(rows: Row[], labels: QuoteLabel[]): string[] {
   const within = (s: number) => pct(drift.filter((d) => d <= s).length, drift.length);
   lines.push(
     '',
-    `|claimed − found| for ${drift.length} verified quotes with a claimed time: median ${quantile(drift, 0.5)} s, p75 ${quantile(drift, 0.75)} s, ` +
-      `p90 ${quantile(drift, 0.9)} s, max ${formatTimecode(drift.at(-1) ?? 0)}; within 10 s ${within(10)}, within 60 s ${within(60)}, over 5 min ${pct(drift.filter((d) => d > 300).length, drift.length)}`,
+    `|claimed − found| for ${drift.length} verified quotes with a claimed time: median ${percentile(drift, 50)} s, p75 ${percentile(drift, 75)} s, ` +
+      `p90 ${percentile(drift, 90)} s, max ${formatTimecode(drift.at(-1) ?? 0)}; within 10 s ${within(10)}, within 60 s ${within(60)}, over 5 min ${pct(drift.filter((d) => d > 300).length, drift.length)}`,
   );
   const truth = new Map(labels.map((l) => [l.id, l.truth]));
   const labelled = rows.filter((r) => truth.has(r.id));
@@ -119,12 +116,6 @@ export function quoteReport(rows: Row[], labels: QuoteLabel[]): string[] {
       `precision of "not found" ${good(notFound, 'absent')}/${notFound.length} (${pct(good(notFound, 'absent'), notFound.length)})`,
   );
   return lines;
-}
-
-/** Deterministic pseudo-random numbers, so every run samples the same quotes. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 }
 
 /** Half verified, half not found (English transcripts: Chinese ones hold translations). */
