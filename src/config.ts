@@ -69,7 +69,8 @@ export function serviceSettings(
   const out: ServiceSettings = {};
   for (const field of FIELDS) {
     const value = sources.flags?.[field] ?? env[`ENGRAM_${service.toUpperCase()}_${field.toUpperCase()}`] ?? file[field];
-    if (typeof value === 'string' && value !== '') out[field] = value;
+    // config.json may hold a number ("context": 32768): settings are strings everywhere else.
+    if ((typeof value === 'string' && value !== '') || typeof value === 'number') out[field] = String(value);
   }
   // ENGRAM_YTDLP and ENGRAM_SMTP_URL are the documented short forms.
   if (service === 'ytdlp' && !out.path && env.ENGRAM_YTDLP) out.path = env.ENGRAM_YTDLP;

@@ -34,7 +34,7 @@ interface PassageRow extends TimedText {
 const TRANSCRIPTS = `SELECT id FROM renditions WHERE document_id = ? AND kind IN ('transcript', 'raw-transcript')
   AND (generated IS NULL OR json_extract(generated, '$.status') = 'ok')
   ORDER BY kind = 'raw-transcript', generated IS NOT NULL, id`;
-const SUMMARIES = `SELECT id, format, generated IS NOT NULL AS generated FROM renditions WHERE document_id = ? AND kind = 'summary'
+const SUMMARIES = `SELECT id, format, generated IS NOT NULL AS generated, content_hash AS hash FROM renditions WHERE document_id = ? AND kind = 'summary'
   AND (generated IS NULL OR json_extract(generated, '$.status') = 'ok') ORDER BY id`;
 const PASSAGES = `SELECT id, text, start, end, speaker FROM passages WHERE rendition_id = ? AND role <> 'boilerplate' ORDER BY seq`;
 
@@ -47,26 +47,37 @@ export function documentTranscripts(db: DB, documentId: number): TimedText[][] {
 /** Transcripts are indexed once per document version (the web app checks on every view). */
 const prepared = new Lru<Transcripts>(16);
 
-function transcriptsFor(db: DB, documentId: number): Transcripts {
-  const version = stmt(db, `SELECT group_concat(content_hash) FROM (${TRANSCRIPTS.replace('SELECT id', 'SELECT content_hash')})`).pluck().get(documentId) as string | null;
-  return prepared.get(`${db.name}:${documentId}:${version ?? ''}`, () => prepareTranscripts(documentTranscripts(db, documentId)));
+/** Which transcripts a document has now: their IDs and content hashes. */
+function transcriptsVersion(db: DB, documentId: number): string {
+  return (stmt(db, `SELECT group_concat(id || '.' || content_hash) FROM (${TRANSCRIPTS.replace('SELECT id', 'SELECT id, content_hash')})`).pluck().get(documentId) as string | null) ?? '';
 }
+
+function transcriptsFor(db: DB, documentId: number, version: string): Transcripts {
+  return prepared.get(`${db.name}:${documentId}:${version}`, () => prepareTranscripts(documentTranscripts(db, documentId)));
+}
+
+/** Checks of one summary, kept while neither it nor the transcripts change (the web app shows them on every view). */
+const checked = new Lru<SummaryQuoteChecks>(64);
 
 /** Check the quotes of every summary of a document (or of one summary rendition). */
 export function documentQuoteChecks(db: DB, documentId: number, renditionId?: number): SummaryQuoteChecks[] {
   const url = stmt(db, 'SELECT url FROM documents WHERE id = ?').pluck().get(documentId) as string | null | undefined;
-  const summaries = (stmt(db, SUMMARIES).all(documentId) as { id: number; format: string; generated: number }[])
+  const summaries = (stmt(db, SUMMARIES).all(documentId) as { id: number; format: string; generated: number; hash: string }[])
     .filter((s) => renditionId === undefined || s.id === renditionId);
   if (summaries.length === 0) return [];
-  const transcripts = transcriptsFor(db, documentId);
-  return summaries.map((s) => {
-    const passages = stmt(db, PASSAGES).all(s.id) as PassageRow[];
-    const decisions = checkQuotes(transcripts, extractQuotes(passages.map((p) => p.text)));
-    return {
-      renditionId: s.id,
-      format: s.format,
-      generated: Boolean(s.generated),
-      quotes: decisions.map((d) => ({ ...d, summaryPassageId: passages[d.summaryPassage]!.id, link: d.start != null ? deepLink(url, d.start) : null })),
-    };
-  });
+  const version = transcriptsVersion(db, documentId);
+  return summaries.map((s) =>
+    checked.get(`${db.name}:${s.id}:${s.hash}:${version}:${url ?? ''}`, () => {
+      const passages = stmt(db, PASSAGES).all(s.id) as PassageRow[];
+      const quotes = extractQuotes(passages.map((p) => p.text));
+      // Most summaries quote nobody: their transcripts need no index.
+      const decisions = quotes.length ? checkQuotes(transcriptsFor(db, documentId, version), quotes) : [];
+      return {
+        renditionId: s.id,
+        format: s.format,
+        generated: Boolean(s.generated),
+        quotes: decisions.map((d) => ({ ...d, summaryPassageId: passages[d.summaryPassage]!.id, link: d.start != null ? deepLink(url, d.start) : null })),
+      };
+    }),
+  );
 }

@@ -67,19 +67,33 @@ const KEEP = /[\p{L}\p{N}]/u;
  */
 export function matchKey(text: string): { key: string; offsets: number[] } {
   const folded = toSimplified(foldWidth(text)).toLowerCase();
-  let key = '';
+  const keep: string[] = [];
   const offsets: number[] = [];
   for (let i = 0; i < folded.length; i++) {
-    let ch = folded[i]!;
     const c = folded.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < folded.length) ch = folded.slice(i, i + 2);
-    if (KEEP.test(ch)) {
-      key += ch;
-      for (let k = 0; k < ch.length; k++) offsets.push(i + k);
+    // Fast paths for ASCII and CJK ideographs; everything else asks the Unicode classes.
+    if (c < 128) {
+      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+        keep.push(folded[i]!);
+        offsets.push(i);
+      }
+      continue;
     }
-    i += ch.length - 1;
+    if (c >= 0x4e00 && c <= 0x9fff) {
+      keep.push(folded[i]!);
+      offsets.push(i);
+      continue;
+    }
+    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < folded.length;
+    const ch = pair ? folded.slice(i, i + 2) : folded[i]!;
+    if (KEEP.test(ch)) {
+      keep.push(ch);
+      offsets.push(i);
+      if (pair) offsets.push(i + 1);
+    }
+    if (pair) i++;
   }
-  return { key, offsets };
+  return { key: keep.join(''), offsets };
 }
 
 const HAN = /\p{Script=Han}/u;
@@ -89,6 +103,20 @@ const HAN_ALL = /\p{Script=Han}/gu;
 export function speechSeconds(text: string): number {
   const han = text.match(HAN_ALL)?.length ?? 0;
   return han / 4.5 + (text.length - han) / 14;
+}
+
+/** Where each n-gram occurs: `positions[start(g) … start(g) + count(g))`. */
+interface Postings {
+  positions: Int32Array;
+  start: Map<number, number>;
+  count: Map<number, number>;
+}
+
+/** An n-gram (q ≤ 3 UTF-16 units) as one number: 16 bits a unit, exact below 2^53. */
+function gramCode(s: string, at: number, q: number): number {
+  let code = 0;
+  for (let k = 0; k < q; k++) code = code * 65536 + s.charCodeAt(at + k);
+  return code;
 }
 
 /** Character n-gram size: 2 where Han characters dominate (each carries a word's meaning), else 3. */
@@ -109,7 +137,7 @@ export class TranscriptIndex {
   private readonly passageStart: Int32Array;
   /** Start of the next timed passage after each passage. */
   private readonly nextStart: (number | undefined)[];
-  private readonly postings = new Map<number, Map<string, number[]>>();
+  private readonly postings = new Map<number, Postings>();
 
   constructor(readonly passages: readonly TimedText[]) {
     const keys = passages.map((p) => matchKey(p.text));
@@ -136,18 +164,38 @@ export class TranscriptIndex {
     }
   }
 
-  /** Positions of every n-gram of size `q`, built on first use. */
-  private gramsOf(q: number): Map<string, number[]> {
+  /**
+   * Positions of every n-gram of size `q`, built on first use: one array of positions grouped
+   * by n-gram, and where each n-gram's group starts (n-grams keyed by their code units as one
+   * number). Two passes instead of an array per n-gram: a long transcript has 100,000 of them.
+   */
+  private gramsOf(q: number): Postings {
     let m = this.postings.get(q);
     if (!m) {
-      m = new Map();
       const k = this.key;
-      for (let i = 0; i + q <= k.length; i++) {
-        const g = k.slice(i, i + q);
-        const list = m.get(g);
-        if (list) list.push(i);
-        else m.set(g, [i]);
+      const n = Math.max(0, k.length - q + 1);
+      const codes = new Float64Array(n);
+      const count = new Map<number, number>();
+      for (let i = 0; i < n; i++) {
+        const g = gramCode(k, i, q);
+        codes[i] = g;
+        count.set(g, (count.get(g) ?? 0) + 1);
       }
+      const start = new Map<number, number>();
+      let at = 0;
+      for (const [g, c] of count) {
+        start.set(g, at);
+        at += c;
+      }
+      const positions = new Int32Array(n);
+      const fill = new Map(start);
+      for (let i = 0; i < n; i++) {
+        const g = codes[i]!;
+        const f = fill.get(g)!;
+        positions[f] = i;
+        fill.set(g, f + 1);
+      }
+      m = { positions, start, count };
       this.postings.set(q, m);
     }
     return m;
@@ -202,30 +250,41 @@ export class TranscriptIndex {
     const q = gramSize(frag);
     const grams = this.gramsOf(q);
     const band = Math.max(8, Math.floor(frag.length / 4));
-    const votes = new Map<number, number>();
+    // Votes per diagonal band, shifted by one fragment so diagonals before the start count too.
+    const shift = frag.length;
+    const votes = new Int32Array(Math.ceil((this.key.length + shift) / band) + 2);
+    const maxPostings = Math.min(MAX_POSTINGS, Math.max(64, this.key.length / 100));
     let usable = 0;
     for (let j = 0; j + q <= frag.length; j++) {
-      const list = grams.get(frag.slice(j, j + q));
-      if (!list || list.length > MAX_POSTINGS) continue;
+      const code = gramCode(frag, j, q);
+      const c = grams.count.get(code);
+      if (c === undefined || c > maxPostings) continue;
       usable++;
-      for (const p of list) {
-        const d = Math.floor((p - j) / band);
-        votes.set(d, (votes.get(d) ?? 0) + 1);
-      }
+      const from = grams.start.get(code)!;
+      for (let x = from; x < from + c; x++) votes[Math.floor((grams.positions[x]! - j + shift) / band)]!++;
     }
     if (usable === 0) return undefined;
     // Neighbouring diagonal bands share a candidate (drops and insertions shift the diagonal).
-    const scored = [...votes].map(([d, v]) => [d, v + (votes.get(d - 1) ?? 0) + (votes.get(d + 1) ?? 0)] as const);
-    scored.sort((a, b) => b[1] - a[1]);
+    // Only places holding a quarter of the fragment's n-grams are worth considering.
     const grams_ = frag.length - q + 1;
+    const floor = grams_ * 0.25;
+    const scored: (readonly [number, number])[] = [];
+    for (let b = 0; b < votes.length; b++) {
+      if (votes[b] === 0) continue;
+      const v = votes[b]! + (votes[b - 1] ?? 0) + (votes[b + 1] ?? 0);
+      if (v >= floor) scored.push([b - shift / band, v] as const);
+    }
+    scored.sort((a, b) => b[1] - a[1]);
     let best: { at: number; end: number; similarity: number; dist: number } | undefined;
     const tried = new Set<number>();
+    const top = scored[0]?.[1] ?? 0;
     for (const [d, v] of scored) {
-      if (tried.size >= CANDIDATES || v < grams_ * 0.25) break;
+      // Candidates with half the best votes or fewer are not worth an alignment.
+      if (tried.size >= CANDIDATES || v < grams_ * 0.25 || v <= top * 0.5) break;
       if (tried.has(d) || tried.has(d - 1) || tried.has(d + 1)) continue;
       tried.add(d);
-      const from = Math.max(0, d * band - band - Math.floor(frag.length * 0.1));
-      const to = Math.min(this.key.length, d * band + frag.length * 1.6 + 2 * band);
+      const from = Math.max(0, Math.floor(d * band - band - frag.length * 0.1));
+      const to = Math.min(this.key.length, Math.ceil(d * band + frag.length * 1.6 + 2 * band));
       const hit = align(frag, this.key, from, Math.floor(to));
       const t = this.timeAt(hit.at);
       const dist = near !== undefined && t !== undefined ? Math.abs(t - near) : 0;
