@@ -109,4 +109,13 @@ export const migrations: readonly string[] = [
     DELETE FROM passage_vectors WHERE passage_id = old.id;
   END;
   `,
+  /* 3: renditions engram generates (cleaned transcript, summary, extractive summary) */ `
+  -- JSON provenance (store/generated.ts): task, status ('ok' or 'failed' with its reason),
+  -- model, prompt versions, tokens, date, language, the transcript it was made from, gate
+  -- results. NULL for renditions read from files. Generated renditions belong to their
+  -- document, not to a file: they hang on one reserved files row ('engram:generated') that
+  -- no ingest touches, so they survive re-ingest of the document's files.
+  ALTER TABLE renditions ADD COLUMN generated TEXT;
+  CREATE INDEX renditions_generated ON renditions(document_id, format) WHERE generated IS NOT NULL;
+  `,
 ];

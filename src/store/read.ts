@@ -6,6 +6,7 @@ import { MACHINE_SPEAKER } from '../formats/diarized-transcript.js';
 import type { DB } from './db.js';
 import { canonicalUrl, deepLink, youtubeIdFromUrl } from '../formats/media.js';
 import type { DocumentMetadata, PassageRole, RenditionKind } from '../model.js';
+import { GENERATED_FILE, parseProvenance, type Provenance } from './generated.js';
 
 export interface LibraryStats {
   documents: number;
@@ -30,7 +31,7 @@ export function libraryStats(db: DB): LibraryStats {
     passages: one('SELECT count(*) FROM passages'),
     renditions: one('SELECT count(*) FROM renditions'),
     sources: one('SELECT count(*) FROM sources'),
-    files: one("SELECT count(*) FROM files WHERE status = 'ok'"),
+    files: one(`SELECT count(*) FROM files WHERE status = 'ok' AND abs_path <> '${GENERATED_FILE}'`),
     failedFiles: one("SELECT count(*) FROM files WHERE status = 'failed'"),
     boilerplatePassages: one("SELECT count(*) FROM passages WHERE role = 'boilerplate'"),
     speakers: one("SELECT count(DISTINCT speaker) FROM passages WHERE speaker IS NOT NULL AND speaker NOT GLOB 'SPEAKER_[0-9]*'"),
@@ -114,6 +115,8 @@ export interface RenditionView {
   /** With a window: whether the text goes on after it. */
   bodyMore?: boolean;
   passages?: PassageView[];
+  /** Set when engram generated this rendition (a summary, a cleaned transcript): what made it. */
+  generated?: Provenance;
 }
 
 export interface DocumentView {
@@ -181,14 +184,14 @@ export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): Doc
   if (window) Object.assign(params, { from: window.offset + 1, limit: window.limit, after: window.offset + window.limit + 1 });
   const rends = stmt(db, 
       `SELECT r.id, r.kind, r.format, r.title, r.metadata, ${bodyColumns}, octet_length(r.body) AS bodyBytes,
-              f.rel_path || COALESCE('#' || r.entry, '') AS origin,
+              f.rel_path || COALESCE('#' || r.entry, '') AS origin, r.generated,
               (SELECT count(*) FROM passages p WHERE p.rendition_id = r.id) AS passageCount
          FROM renditions r JOIN files f ON f.id = r.file_id WHERE r.document_id = @id
-        ORDER BY CASE r.kind WHEN 'summary' THEN 0 WHEN 'transcript' THEN 1 WHEN 'raw-transcript' THEN 2 ELSE 3 END, r.id`,
+        ORDER BY json_extract(r.generated, '$.status') = 'failed', CASE r.kind WHEN 'summary' THEN 0 WHEN 'transcript' THEN 1 WHEN 'raw-transcript' THEN 2 ELSE 3 END, r.id`,
     )
     .all(params) as {
       id: number; kind: RenditionKind; format: string; title: string | null; metadata: string; origin: string; passageCount: number;
-      body: string | null; bodyMore: number | null; bodyBytes: number;
+      body: string | null; bodyMore: number | null; bodyBytes: number; generated: string | null;
     }[];
   const passagesOf = stmt(db, 
     `SELECT id, seq, role, text, start, end, speaker, line, depth FROM passages WHERE rendition_id = ? ORDER BY seq LIMIT ? OFFSET ?`,
@@ -200,6 +203,8 @@ export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): Doc
     };
     if (r.body !== null) view.body = r.body;
     if (r.bodyMore !== null) view.bodyMore = r.bodyMore === 1;
+    const generated = parseProvenance(r.generated);
+    if (generated) view.generated = generated;
     if (opts.passages !== false && (opts.renditionId === undefined || opts.renditionId === r.id)) {
       const rows = passagesOf.all(r.id, opts.passageLimit ?? -1, opts.passageOffset ?? 0) as Omit<PassageView, 'link'>[];
       view.passages = rows.map((p) => ({ ...p, link: p.start != null ? deepLink(d.url, p.start) : null }));
@@ -214,7 +219,7 @@ export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): Doc
   const speakers = named.length ? named : allSpeakers;
   return {
     id: d.id, key: d.key, title: d.title, date: d.date, source: d.source, url: d.url,
-    metadata: JSON.parse(d.metadata), origins: [...new Set(rends.map((r) => r.origin))], speakers, renditions,
+    metadata: JSON.parse(d.metadata), origins: [...new Set(rends.filter((r) => !r.generated).map((r) => r.origin))], speakers, renditions,
   };
 }
 

@@ -154,6 +154,16 @@ a.chip:hover { color: var(--accent); border-color: var(--accent); text-decoratio
 .psg .ts-inline { font-family: var(--mono); font-size: .78rem; color: var(--accent); background: var(--accent-soft); border-radius: 6px; padding: .05rem .4rem; margin-right: .15rem; vertical-align: .08em; font-variant-numeric: tabular-nums; }
 .psg a.ts-inline:hover { text-decoration: none; filter: brightness(.95); }
 .psg a.ts:hover { color: var(--accent); text-decoration: none; }
+.qchecks { list-style: none; margin: .35rem 0 0; padding: 0; font-size: .8rem; color: var(--muted); }
+.qchecks li { display: flex; flex-wrap: wrap; align-items: baseline; gap: .1rem .35rem; margin: .15rem 0; }
+.qchecks .sign { font-weight: 700; width: 1rem; }
+.qchecks .ok .sign { color: #2e8b57; } .qchecks .tr .sign { color: var(--accent); } .qchecks .no .sign { color: #c0392b; }
+.qchecks .no .q { text-decoration: line-through; text-decoration-color: rgba(192, 57, 43, .5); }
+.qchecks .q { flex-basis: 100%; padding-left: 1.35rem; color: var(--faint); }
+.provenance { font-size: .8rem; color: var(--muted); background: var(--surface-2); border-radius: var(--radius); padding: .5rem .8rem; margin: -.5rem 0 1.25rem; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
+.provenance .reason { flex-basis: 100%; margin: .25rem 0 0; color: #c0392b; font-weight: 600; }
+.provenance .gates { flex-basis: 100%; margin: .25rem 0 0; padding-left: 1.1rem; }
+.provenance .gates .flagged { color: #b7791f; }
 .psg .who { display: block; font-size: .82rem; font-weight: 650; letter-spacing: .02em; line-height: 1.4; margin-top: .25rem; }
 .psg .anchor { position: absolute; left: -1.1rem; top: .4rem; color: var(--faint); opacity: 0; font-size: .85rem; }
 .psg:hover .anchor, .psg .anchor:focus { opacity: 1; text-decoration: none; }

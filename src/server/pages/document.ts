@@ -20,6 +20,8 @@ import { Lru, writeState } from '../cache.js';
 import { MAX_BODY_BYTES, megabytes, ORIGINAL_PAGE_CHARS, PASSAGES_PER_PAGE } from '../paging.js';
 import type { Page, PageContext } from './layout.js';
 import { documentHref, kindLabel, pager, plural, qs, richText, sourceHref, timecode, untitled } from './parts.js';
+import { documentQuoteChecks, type QuoteCheck } from '../../quotes/library.js';
+import { generatedLabel, provenanceInfo, quoteMarks } from './generated.js';
 
 export interface DocumentParams {
   rendition?: number;
@@ -56,13 +58,18 @@ export function documentPage(db: DB, ctx: PageContext, id: number, params: Docum
   const original = params.view === 'original' && current ? originalPages(db, current) : undefined;
   const pages = original ?? (current ? Math.max(1, Math.ceil(current.passageCount / PASSAGES_PER_PAGE)) : 1);
   if (page > pages) throw new HttpError(404, `this rendition has ${pages} page${pages === 1 ? '' : 's'} of ${original === undefined ? 'passages' : 'original text'}, not ${page}`);
+  // A summary's quotes, checked against the transcripts, marked under their passages.
+  const quotes = new Map<number, QuoteCheck[]>();
+  if (current?.kind === 'summary' && params.view === 'passages') {
+    for (const q of documentQuoteChecks(db, id, current.id)[0]?.quotes ?? []) quotes.set(q.summaryPassageId, [...(quotes.get(q.summaryPassageId) ?? []), q]);
+  }
 
   return {
     title: `${untitled(doc.title, d)} · engram`,
     body: html`<article class="doc">
 ${header(doc, d)}
 ${doc.renditions.length ? tabs(doc, current) : html`<p class="empty">This document has no text.</p>`}
-${current ? renditionBody(db, doc, current, d, { ...params, page, pages }) : ''}
+${current ? renditionBody(db, doc, current, d, { ...params, page, pages, quotes }) : ''}
 </article>`,
   };
 }
@@ -92,7 +99,7 @@ function tabs(doc: DocumentView, current: RenditionView | undefined): Html {
   return html`<nav class="tabs" aria-label="Renditions">${doc.renditions.map((r) => {
     const n = (seen.get(r.kind) ?? 0) + 1;
     seen.set(r.kind, n);
-    const label = kindLabel(r.kind) + (n > 1 ? ` ${n}` : '');
+    const label = r.generated ? generatedLabel(r.generated) : kindLabel(r.kind) + (n > 1 ? ` ${n}` : '');
     return html`<a href="${documentHref(doc.id)}${qs({ rendition: r.id })}" aria-current="${r.id === current?.id ? 'page' : 'false'}" title="${r.origin} (${r.format})">${label}<span class="n">${r.passageCount}</span></a>`;
   })}</nav>`;
 }
@@ -100,6 +107,8 @@ function tabs(doc: DocumentView, current: RenditionView | undefined): Html {
 interface BodyOptions extends DocumentParams {
   page: number;
   pages: number;
+  /** Quote checks by summary passage ID. */
+  quotes: Map<number, QuoteCheck[]>;
 }
 
 function renditionBody(db: DB, doc: DocumentView, r: RenditionView, d: Display, o: BodyOptions): Html {
@@ -108,7 +117,7 @@ function renditionBody(db: DB, doc: DocumentView, r: RenditionView, d: Display, 
   const info = html`<div class="rinfo">
   <span class="origin" title="Where this text came from: ${r.origin}">${r.origin}</span><span>${r.format}</span>${r.metadata.model ? html`<span>model ${String(r.metadata.model)}</span>` : ''}
   <span class="views"><a href="${base({})}" aria-current="${o.view === 'passages' ? 'true' : 'false'}">Passages</a><a href="${base({ view: 'original' })}" aria-current="${o.view === 'original' ? 'true' : 'false'}">Original formatting</a></span>
-</div>`;
+</div>${r.generated ? provenanceInfo(r.generated) : ''}`;
   if (o.view === 'original') {
     if (r.bodyBytes > MAX_BODY_BYTES) {
       return html`${info}<p class="empty">This text is ${megabytes(r.bodyBytes)}: too large to show in its original formatting. Read it as <a href="${base({})}">passages</a>, ${PASSAGES_PER_PAGE} a page.</p>`;
@@ -233,5 +242,6 @@ function passage(p: PassageView, r: RenditionView, doc: DocumentView, d: Display
     const time = p.start != null ? html`${stamp(p, 'ts-inline')} ` : '';
     inner = html`${anchor}${p.speaker ? html`<span class="who ${speakerClass.get(p.speaker) ?? 's0'}">${d.t(p.speaker)}</span>` : ''}<p>${time}${body}</p>`;
   }
-  return html`<div class="${cls.filter(Boolean).join(' ')}" id="p${p.id}">${inner}</div>`;
+  const checks = o.quotes.get(p.id);
+  return html`<div class="${cls.filter(Boolean).join(' ')}" id="p${p.id}">${inner}${checks ? quoteMarks(checks, d) : ''}</div>`;
 }
