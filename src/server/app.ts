@@ -7,6 +7,7 @@ import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { DB } from '../store/db.js';
 import { apiRoutes } from './api.js';
+import { feedRoutes } from './feeds.js';
 import { asset } from './assets.js';
 import { loopbackHostGuard, tokenAuth } from './auth.js';
 import { displayFrom, isScript, isTheme, PREF_COOKIES } from './display.js';
@@ -140,6 +141,7 @@ export function createApp(opts: AppOptions): Hono {
   });
 
   app.route('/api', apiRoutes(db));
+  app.route('/', feedRoutes(db));
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;
