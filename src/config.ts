@@ -5,7 +5,7 @@
  * back to its offline methods.
  *
  * config.json looks like:
- *   { "llm": { "url": "http://127.0.0.1:11434/v1", "model": "qwen2.5" },
+ *   { "llm": { "url": "http://127.0.0.1:11434/v1", "model": "qwen2.5", "context": "32768" },
  *     "asr": { "url": "…", "model": "whisper-1", "key": "…" },
  *     "embed": { … }, "smtp": { "url": "smtp://user:pass@host:587" },
  *     "ytdlp": { "path": "/usr/local/bin/yt-dlp" } }
@@ -23,11 +23,13 @@ export interface ServiceSettings {
   key?: string;
   /** Executable path (yt-dlp). */
   path?: string;
+  /** Context window in tokens (chat model), when the model's default guess is wrong. */
+  context?: string;
 }
 
 export type LibraryConfig = Partial<Record<Service, ServiceSettings>> & Record<string, unknown>;
 
-const FIELDS = ['url', 'model', 'key', 'path'] as const;
+const FIELDS = ['url', 'model', 'key', 'path', 'context'] as const;
 
 export function configPath(libraryDir: string): string {
   return join(libraryDir, 'config.json');
@@ -77,5 +79,5 @@ export function serviceSettings(
 /** A settings summary safe to print: the key is never shown. */
 export function describeSettings(s: ServiceSettings | undefined): string {
   if (!s) return 'not configured';
-  return [s.url, s.model && `model ${s.model}`, s.path, s.key && 'key set'].filter(Boolean).join(', ');
+  return [s.url, s.model && `model ${s.model}`, s.context && `context ${s.context} tokens`, s.path, s.key && 'key set'].filter(Boolean).join(', ');
 }

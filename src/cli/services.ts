@@ -1,6 +1,6 @@
 /**
  * Command-line side of service settings: every command that talks to a service takes the
- * same flags (`--llm-url`, `--llm-model`, `--llm-key`; likewise `asr`, `embed`; `--smtp-url`;
+ * same flags (`--llm-url`, `--llm-model`, `--llm-key`, `--llm-context`; likewise `asr`, `embed`; `--smtp-url`;
  * `--ytdlp`), which win over the environment and the library's config file (src/config.ts).
  */
 import { readLibraryConfig, serviceSettings, type Service, type ServiceSettings } from '../config.js';
@@ -8,7 +8,7 @@ import type { Io, Options, Values } from './command.js';
 
 const FLAG_FIELDS: Record<Service, (keyof ServiceSettings)[]> = {
   asr: ['url', 'model', 'key'],
-  llm: ['url', 'model', 'key'],
+  llm: ['url', 'model', 'key', 'context'],
   embed: ['url', 'model', 'key'],
   smtp: ['url'],
   ytdlp: ['path'],
