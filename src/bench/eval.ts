@@ -5,6 +5,7 @@
  * 2. Known-item recall: a phrase a person remembers from a passage (a run of whole words,
  *    half the time in the other script; three English words) should bring back its document
  *    (recall@10, MRR).
+ * 3. Quote verification on the Teahose summaries (quotes-eval.ts).
  * Peers see the same passages: SQLite FTS5 trigram, and MiniSearch with default settings.
  */
 import Database from 'better-sqlite3';
@@ -19,6 +20,7 @@ import { search } from '../search/search.js';
 import { toSimplified, toTraditional } from '../text/fold.js';
 import { tokenize } from '../text/segment.js';
 import { loadQueries } from './run.js';
+import { quoteEval } from './quotes-eval.js';
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 const corpus = resolve(process.argv[2] ?? join(projectRoot, '..', 'shared', 'corpus'));
@@ -145,6 +147,7 @@ async function main(): Promise<void> {
       );
     }
     console.log(lines.join('\n'));
+    console.log(['', ...quoteEval(db)].join('\n'));
     db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -96,4 +96,13 @@ export const migrations: readonly string[] = [
   );
   CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, 'row');
   `,
+  /* 2: renditions engram generates (cleaned transcript, summary, extractive summary) */ `
+  -- JSON provenance (store/generated.ts): task, status ('ok' or 'failed' with its reason),
+  -- model, prompt versions, tokens, date, language, the transcript it was made from, gate
+  -- results. NULL for renditions read from files. Generated renditions belong to their
+  -- document, not to a file: they hang on one reserved files row ('engram:generated') that
+  -- no ingest touches, so they survive re-ingest of the document's files.
+  ALTER TABLE renditions ADD COLUMN generated TEXT;
+  CREATE INDEX renditions_generated ON renditions(document_id, format) WHERE generated IS NOT NULL;
+  `,
 ];

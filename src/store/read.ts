@@ -6,6 +6,7 @@ import { MACHINE_SPEAKER } from '../formats/diarized-transcript.js';
 import type { DB } from './db.js';
 import { canonicalUrl, deepLink, youtubeIdFromUrl } from '../formats/media.js';
 import type { DocumentMetadata, PassageRole, RenditionKind } from '../model.js';
+import { GENERATED_FILE, parseProvenance, type Provenance } from './generated.js';
 
 export interface LibraryStats {
   documents: number;
@@ -30,7 +31,7 @@ export function libraryStats(db: DB): LibraryStats {
     passages: one('SELECT count(*) FROM passages'),
     renditions: one('SELECT count(*) FROM renditions'),
     sources: one('SELECT count(*) FROM sources'),
-    files: one("SELECT count(*) FROM files WHERE status = 'ok'"),
+    files: one(`SELECT count(*) FROM files WHERE status = 'ok' AND abs_path <> '${GENERATED_FILE}'`),
     failedFiles: one("SELECT count(*) FROM files WHERE status = 'failed'"),
     boilerplatePassages: one("SELECT count(*) FROM passages WHERE role = 'boilerplate'"),
     speakers: one("SELECT count(DISTINCT speaker) FROM passages WHERE speaker IS NOT NULL AND speaker NOT GLOB 'SPEAKER_[0-9]*'"),
@@ -109,6 +110,8 @@ export interface RenditionView {
   passageCount: number;
   body?: string;
   passages?: PassageView[];
+  /** Set when engram generated this rendition (a summary, a cleaned transcript): what made it. */
+  generated?: Provenance;
 }
 
 export interface DocumentView {
@@ -153,12 +156,12 @@ export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): Doc
     .get(id) as { id: number; key: string; title: string | null; date: string | null; url: string | null; metadata: string; source: string | null } | undefined;
   if (!d) return undefined;
   const rends = stmt(db, 
-      `SELECT r.id, r.kind, r.format, r.title, r.metadata, r.body, f.rel_path || COALESCE('#' || r.entry, '') AS origin,
+      `SELECT r.id, r.kind, r.format, r.title, r.metadata, r.body, f.rel_path || COALESCE('#' || r.entry, '') AS origin, r.generated,
               (SELECT count(*) FROM passages p WHERE p.rendition_id = r.id) AS passageCount
          FROM renditions r JOIN files f ON f.id = r.file_id WHERE r.document_id = ?
-        ORDER BY CASE r.kind WHEN 'summary' THEN 0 WHEN 'transcript' THEN 1 WHEN 'raw-transcript' THEN 2 ELSE 3 END, r.id`,
+        ORDER BY json_extract(r.generated, '$.status') = 'failed', CASE r.kind WHEN 'summary' THEN 0 WHEN 'transcript' THEN 1 WHEN 'raw-transcript' THEN 2 ELSE 3 END, r.id`,
     )
-    .all(id) as { id: number; kind: RenditionKind; format: string; title: string | null; metadata: string; body: string; origin: string; passageCount: number }[];
+    .all(id) as { id: number; kind: RenditionKind; format: string; title: string | null; metadata: string; body: string; origin: string; generated: string | null; passageCount: number }[];
   const passagesOf = stmt(db, 
     `SELECT id, seq, role, text, start, end, speaker, line, depth FROM passages WHERE rendition_id = ? ORDER BY seq LIMIT ? OFFSET ?`,
   );
@@ -167,6 +170,8 @@ export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): Doc
       id: r.id, kind: r.kind, format: r.format, origin: r.origin, title: r.title,
       metadata: JSON.parse(r.metadata), passageCount: r.passageCount,
     };
+    const generated = parseProvenance(r.generated);
+    if (generated) view.generated = generated;
     if (opts.bodies) view.body = r.body;
     if (opts.passages !== false && (opts.renditionId === undefined || opts.renditionId === r.id)) {
       const rows = passagesOf.all(r.id, opts.passageLimit ?? -1, opts.passageOffset ?? 0) as Omit<PassageView, 'link'>[];
@@ -182,7 +187,7 @@ export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): Doc
   const speakers = named.length ? named : allSpeakers;
   return {
     id: d.id, key: d.key, title: d.title, date: d.date, source: d.source, url: d.url,
-    metadata: JSON.parse(d.metadata), origins: [...new Set(rends.map((r) => r.origin))], speakers, renditions,
+    metadata: JSON.parse(d.metadata), origins: [...new Set(rends.filter((r) => !r.generated).map((r) => r.origin))], speakers, renditions,
   };
 }
 
