@@ -14,6 +14,7 @@ const registry: { name: string; summary: string; load: () => Promise<Command> }[
   { name: 'show', summary: 'one document: metadata, renditions, passages', load: async () => (await import('./commands/show.js')).showCommand },
   { name: 'quotes', summary: 'check the quotes of a document\'s summaries against its transcripts', load: async () => (await import('./commands/quotes.js')).quotesCommand },
   { name: 'stats', summary: 'what the library holds: documents, passages, renditions, sources', load: async () => (await import('./commands/stats.js')).statsCommand },
+  { name: 'ask', summary: 'answer a question from the library, with checked citations to the passages', load: async () => (await import('./commands/ask.js')).askCommand },
   { name: 'digest', summary: 'the documents of a period as an archive page, a feed, a web page or an email', load: async () => (await import('./commands/digest.js')).digestCommand },
   { name: 'serve', summary: 'read, search and browse the library in the browser', load: async () => (await import('./commands/serve.js')).serveCommand },
   { name: 'demo', summary: 'build the sample library the project ships, show its stats and an example search, serve it', load: async () => (await import('./commands/demo.js')).demoCommand },

@@ -8,6 +8,8 @@ import { getCookie, setCookie } from 'hono/cookie';
 import type { DB } from '../store/db.js';
 import { apiRoutes } from './api.js';
 import { feedRoutes } from './feeds.js';
+import { askPageFor, askRoutes, libraryLlm } from './ask.js';
+import type { Llm } from '../providers/llm.js';
 import { asset } from './assets.js';
 import { loopbackHostGuard, tokenAuth } from './auth.js';
 import { displayFrom, isScript, isTheme, PREF_COOKIES } from './display.js';
@@ -31,6 +33,8 @@ export interface AppOptions {
    * stops DNS-rebinding pages from reading a library served on 127.0.0.1.
    */
   loopbackOnly?: boolean;
+  /** The chat model for /ask: null for none (offline answers); default: the library's settings. */
+  llm?: Llm | null;
 }
 
 export const CSP = [
@@ -87,6 +91,10 @@ export function createApp(opts: AppOptions): Hono {
   };
 
   app.get('/', (c) => page(c, homePage(db, context(c))));
+
+  const llm = opts.llm === undefined ? libraryLlm(db) : opts.llm ?? undefined;
+  app.get('/ask', async (c) => page(c, await askPageFor(db, llm, context(c), c)));
+  app.route('/', askRoutes(db, llm));
 
   app.get('/search', (c) =>
     page(c, searchPage(db, context(c), {
