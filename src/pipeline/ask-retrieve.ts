@@ -3,7 +3,8 @@
  *
  * 1. The question's content words (text/keywords.ts) are searched with the search engine,
  *    together and one by one (a question rarely has every word in one passage; the per-word
- *    searches also give each word's document frequency).
+ *    searches also give each word's document frequency); documents where a speaker the
+ *    question names speaks are candidates too (speakers are not in the full-text index).
  * 2. Each word weighs its inverse document frequency: "DeepSeek" in a library about DeepSeek
  *    says little, a rare name says a lot; a word the library never saw weighs most.
  * 3. The candidate documents' passages are scored by **relevance**: the weighted share of the
@@ -16,7 +17,8 @@ import { stmt } from '../store/statements.js';
 import type { DB } from '../store/db.js';
 import { search, type SearchOptions } from '../search/search.js';
 import { deepLink } from '../formats/media.js';
-import { contentTerms, coverage, termLookup } from '../text/keywords.js';
+import { contentTerms, coverage, foldedLookup, termLookup, type TermLookup } from '../text/keywords.js';
+import { foldForMatch } from '../search/highlight.js';
 
 /** A passage must hold this share of the question's (weighted) words to be used. */
 export const RELEVANCE_THRESHOLD = 0.5;
@@ -78,19 +80,25 @@ export function retrieve(db: DB, question: string, opts: RetrieveOptions = {}): 
     for (const h of r.hits) add(h.document.id);
     return { term, weight: Math.log(1 + libraryDocs / (r.total + 0.5)) };
   });
+  // Speakers are not in the full-text index: "what did Maya Chen say…" finds her episodes here.
+  for (const docId of speakerDocuments(db, words, filters.source)) add(docId);
   const weightOf = new Map(terms.map((t) => [t.term, t.weight]));
   const weight = (t: string) => weightOf.get(t)!;
-  // The title counts a quarter: a passage must say something itself, the title only helps.
-  const relevance = (title: string, text: string) => {
-    const own = coverage(words, termLookup(text), weight);
-    return own + TITLE_SHARE * (coverage(words, termLookup(`${title}\n${text}`), weight) - own);
+  // What a passage says includes who says it ("what did Karpathy say…"). The title counts a
+  // quarter: a passage must say something itself, the title only helps.
+  const relevance = (title: TermLookup, own: TermLookup) => {
+    const mine = coverage(words, own, weight);
+    const titled = coverage(words, { has: (t) => own.has(t) || title.has(t) }, weight);
+    return mine + TITLE_SHARE * (titled - mine);
   };
 
   // Score every candidate document's passages; keep the documents whose best passage is best.
   const scored = [...candidates.values()].map((c) => {
     const doc = documentRow(db, c.docId);
-    const passages = documentPassages(db, c.docId)
-      .map((p) => ({ p, relevance: relevance(doc.title ?? '', p.text) }))
+    const rows = documentPassages(db, c.docId);
+    const title = termLookup(doc.title ?? '');
+    const passages = foldEach(rows.map((p) => `${p.speaker ?? ''}\n${p.text}`))
+      .map((folded, i) => ({ p: rows[i]!, relevance: relevance(title, foldedLookup(folded)) }))
       .filter((x) => x.relevance > 0)
       .sort((a, b) => b.relevance - a.relevance || a.p.seq - b.p.seq);
     return { c, doc, passages, best: passages[0]?.relevance ?? 0 };
@@ -116,6 +124,21 @@ export function retrieve(db: DB, question: string, opts: RetrieveOptions = {}): 
   return { terms, passages: out, best };
 }
 
+/** Documents where a speaker named by one of the words speaks (a few per speaker). */
+function speakerDocuments(db: DB, words: string[], source?: string): number[] {
+  const speakers = stmt(db, 'SELECT DISTINCT speaker FROM passages WHERE speaker IS NOT NULL').pluck().all() as string[];
+  const named = speakers.filter((s) => {
+    const lookup = termLookup(s);
+    return words.some((w) => lookup.has(w));
+  });
+  return named.slice(0, 10).flatMap((speaker) =>
+    stmt(db,
+      `SELECT DISTINCT p.document_id FROM passages p JOIN documents d ON d.id = p.document_id
+        WHERE p.speaker = ? ${source ? 'AND d.source_id IN (SELECT id FROM sources WHERE name = ? COLLATE NOCASE)' : ''} LIMIT 3`,
+    ).pluck().all(...(source ? [speaker, source] : [speaker])) as number[],
+  );
+}
+
 interface PassageRow { id: number; seq: number; rank: number; text: string; start: number | null; end: number | null; speaker: string | null; kind: string }
 
 function documentRow(db: DB, id: number): RetrievedPassage['document'] {
@@ -135,6 +158,18 @@ function documentPassages(db: DB, id: number): PassageRow[] {
       WHERE p.document_id = ? AND p.role = 'content'
         AND NOT (r.kind = 'raw-transcript' AND EXISTS (SELECT 1 FROM renditions t WHERE t.document_id = r.document_id AND t.kind = 'transcript'))`,
   ).all(id) as PassageRow[];
+}
+
+/** Many texts folded in one call (folding keeps offsets, so the joined result slices back). */
+function foldEach(texts: string[]): string[] {
+  const folded = foldForMatch(texts.join('\n'));
+  const out: string[] = [];
+  let at = 0;
+  for (const t of texts) {
+    out.push(folded.slice(at, at + t.length));
+    at += t.length + 1;
+  }
+  return out;
 }
 
 /** At most `max` characters, ending at a sentence end when one is near. */

@@ -35,7 +35,7 @@ export const markdownRenderer: DigestRenderer = {
 export function archiveEntry(e: DigestEntry, number: number, digest: Digest, ctx: RenderContext): string {
   const headline = [
     e.category ? `【${e.category}】` : /^\s*[[【]/.test(e.title) ? '【】' : '', // a bracket opening the title is not a category
-    [e.title, ...e.keywords].map((s) => oneLine(s).replace(/\|/g, '｜')).join(' | '), // `|` separates keywords
+    [e.title, ...e.keywords].map((s) => oneLine(s).replace(/\|/g, '\\|')).join(' | '), // `|` separates keywords
   ].join('');
   const lines = [
     '<details>',

@@ -22,6 +22,7 @@ under until up upon us ve very via was we were what whats when where whether whi
 will with within without would yes yet you your yours yourself yourselves
 librari library passag passage passages mention mentioned mentions talk talked talks discuss discussed explain
 explained describe described someone anyone anything something kind way ways get got make made use used many lot lots
+mean means meant
 `.split(/\s+/).filter(Boolean);
 // Query terms are stemmed (segment.ts): "according" arrives as "accord".
 const ENGLISH = new Set([...ENGLISH_WORDS, ...ENGLISH_WORDS.map(stem)]);
@@ -89,7 +90,14 @@ export interface TermLookup {
 }
 
 export function termLookup(text: string): TermLookup {
-  const folded = foldForMatch(text);
+  return foldedLookup(foldForMatch(text));
+}
+
+/**
+ * The same for text already folded with `foldForMatch` (which keeps offsets: fold many
+ * passages joined in one call, then slice — one call per passage costs several times more).
+ */
+export function foldedLookup(folded: string): TermLookup {
   let words: Set<string> | undefined;
   return {
     has(term) {

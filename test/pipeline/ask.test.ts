@@ -57,6 +57,12 @@ describe('retrieval', () => {
     expect(r.passages.map((p) => p.n)).toEqual(r.passages.map((_, i) => i + 1));
   });
 
+  it('counts who speaks a passage as part of what it says', () => {
+    const r = retrieve(db, 'What did Maya Chen predict?');
+    expect(r.best).toBeGreaterThanOrEqual(RELEVANCE_THRESHOLD);
+    expect(r.passages.some((p) => p.speaker === 'Maya Chen' && p.text.includes('My prediction is that by 2027'))).toBe(true);
+  });
+
   it('finds nothing relevant for what the library does not hold', () => {
     expect(retrieve(db, '量子计算机的纠错码进展如何？').best).toBeLessThan(RELEVANCE_THRESHOLD);
     expect(retrieve(db, 'What did Yann LeCun say about JEPA world models?').best).toBeLessThan(RELEVANCE_THRESHOLD);

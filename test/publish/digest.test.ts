@@ -84,13 +84,13 @@ describe('md digest', () => {
     const docs = parsePages(files);
     expect(docs.map((d) => d.title)).toEqual([
       'Title with </summary></details> and <script>x</script>',
-      '[Bracketed] start ｜ not a keyword',
+      '[Bracketed] start | not a keyword',
       '*emphasis* and `code` and [a](http://x)',
       '【在标题里】的括号',
     ]);
     expect(docs.map((d) => d.date)).toEqual(['2025-04-02', '2025-04-02', undefined, '2025-04-02']);
     expect(docs.map((d) => d.metadata.number)).toEqual([4, 3, 2, 1]);
-    expect(docs[0]!.metadata).toMatchObject({ category: '人工智能', keywords: ['k1', 'a｜b'] });
+    expect(docs[0]!.metadata).toMatchObject({ category: '人工智能', keywords: ['k1', 'a|b'] });
     expect(docs.map((d) => d.url && youtubeIdFromUrl(d.url))).toEqual(['vid00000001', 'vid00000002', undefined, undefined]);
     // The summary came through as passages (the repeated title and the link are not passages).
     expect(docs[1]!.passages.map((p) => p.text)).toEqual(['[model=fake,0]', '# not a heading', '1. not a list', '</details>', '---', 'a ]]> b c']); // the parser drops control bytes
