@@ -12,6 +12,7 @@ const registry: { name: string; summary: string; load: () => Promise<Command> }[
   { name: 'ingest', summary: 'add files and folders (recursively) to the library', load: async () => (await import('./commands/ingest.js')).ingestCommand },
   { name: 'search', summary: 'find passages across every source, in either Chinese script or English', load: async () => (await import('./commands/search.js')).searchCommand },
   { name: 'show', summary: 'one document: metadata, renditions, passages', load: async () => (await import('./commands/show.js')).showCommand },
+  { name: 'summarize', summary: 'summaries (and cleaned transcripts) with checked quotes; extractive ones offline', load: async () => (await import('./commands/summarize.js')).summarizeCommand },
   { name: 'quotes', summary: 'check the quotes of a document\'s summaries against its transcripts', load: async () => (await import('./commands/quotes.js')).quotesCommand },
   { name: 'stats', summary: 'what the library holds: documents, passages, renditions, sources', load: async () => (await import('./commands/stats.js')).statsCommand },
   { name: 'ask', summary: 'answer a question from the library, with checked citations to the passages', load: async () => (await import('./commands/ask.js')).askCommand },

@@ -7,6 +7,7 @@
  * A quoted span counts as a quote when a time follows it, when it is labelled as a quote, or
  * when it is sentence-long; short quoted terms ("age of scaling") are words, not quotes.
  */
+import { parseTimecode } from '../formats/media.js';
 
 export interface ExtractedQuote {
   /** The quoted words as written (no quotation marks). */
@@ -42,13 +43,6 @@ const PRONOUN = /^(?:He|She|They|It|We|I|You|This|That|The|As|And|But|His|Her)$/
 
 const HAN = /\p{Script=Han}/gu;
 const WORD = /[\p{L}\p{N}]+/gu;
-
-/** Seconds of `HH:MM:SS` or `MM:SS`. */
-export function parseClock(s: string): number | undefined {
-  const parts = s.split(':').map(Number);
-  if (parts.some((n) => !Number.isFinite(n))) return undefined;
-  return parts.reduce((acc, n) => acc * 60 + n, 0);
-}
 
 /** Sentence-long: eight words, or fifteen Han characters. */
 function sentenceLong(s: string): boolean {
@@ -91,7 +85,7 @@ export function extractQuotes(passages: readonly string[]): ExtractedQuote[] {
       if (!clock && !labelled && !sentenceLong(quote)) continue;
       const q: ExtractedQuote = { quote, passage: index };
       if (speaker) q.speaker = speaker;
-      const t = clock ? parseClock(clock) : undefined;
+      const t = clock ? parseTimecode(clock) : undefined;
       if (t !== undefined) q.claimedStart = t;
       out.push(q);
     }
