@@ -5,7 +5,8 @@
  * 1. Retrieval (ask-retrieve.ts) picks the passages; when none is relevant enough the answer
  *    is "not in the library" — no model is asked to make something up.
  * 2. Without a chat model configured, the answer is those passages grouped by document.
- * 3. With one, the model answers from the numbered passages (prompts/ask.md) in the
+ * 3. With one, the model answers from the numbered passages (prompts/ask.md, which a library
+ *    can override with LIBRARY/prompts/ask.md) in the
  *    question's language. The answer streams through gates, sentence by sentence:
  *    - held until its language is known: the wrong Chinese script is converted (OpenCC), the
  *      wrong language is asked for again once, then given up for the offline answer;
@@ -16,9 +17,9 @@
  *    A model that fails (429 after retries, timeout, stalled stream, malformed output) leaves
  *    what was already checked and sent, or, when nothing was, the offline answer — with a note.
  */
-import { readFileSync } from 'node:fs';
 import type { DB } from '../store/db.js';
-import { LlmError, estimateTokens, inputBudget, type ChatMessage, type Llm } from '../providers/llm.js';
+import { LlmError, estimateMessages, estimateTokens, inputBudget, type Llm } from '../providers/llm.js';
+import { loadPrompt, promptLabel, renderPrompt, type Prompt } from '../providers/prompts.js';
 import { chineseScript, checkLanguage, languageOf, toScript, LANG_NAMES, type SummaryLang } from '../text/language.js';
 import { questionLanguage } from '../text/keywords.js';
 import { formatTimecode } from '../formats/media.js';
@@ -40,8 +41,9 @@ export interface AskResult {
   status: 'answered' | 'not-in-library';
   /** `llm`: the model's checked answer; `offline`: the best passages (no model, or it failed). */
   mode: 'llm' | 'offline';
-  /** The model that answered, when one did. */
+  /** The model that answered, when one did, and the prompt it was given (`ask@1`). */
   model?: string;
+  prompt?: string;
   /** Language the answer was asked for: `zh-Hans`, `zh-Hant` or `en`. */
   language: SummaryLang;
   /** What happened on the way, for people: fallbacks taken, the answer cut off. */
@@ -58,6 +60,8 @@ export interface AskOptions extends RetrieveOptions {
   signal?: AbortSignal;
   /** Sentences the model may write. Default 8. */
   maxSentences?: number;
+  /** The library's folder: its `prompts/ask.md`, if any, overrides the shipped prompt. */
+  libraryDir?: string;
 }
 
 /** Tokens the model may answer with. */
@@ -69,7 +73,6 @@ const NOT_IN_LIBRARY = /^\W*NOT[_ ]IN[_ ]LIBRARY\b/i;
 /** A sentence that ended: final punctuation, then perhaps citation markers. */
 const COMPLETE = /[。！？.!?]["”」』)）]?(?:\s*(?:\[\^?[\d,，、\s]+\]|【[\d,，、\s]+】))*\s*$/;
 
-const PROMPT = readFileSync(new URL('../../prompts/ask.md', import.meta.url), 'utf8');
 
 /** The language an answer should be in: the question's, Chinese in the question's script. */
 export function answerLanguage(question: string): SummaryLang {
@@ -123,14 +126,16 @@ function toCitation(p: RetrievedPassage, n = p.n): Citation {
 }
 
 async function askModel(llm: Llm, base: Base, all: RetrievedPassage[], opts: AskOptions): Promise<AskResult> {
-  const system = PROMPT.replace('{{language}}', LANG_NAMES[base.language]).replace('{{sentences}}', String(opts.maxSentences ?? 8));
-  const passages = fitting(llm, system, base.question, all);
+  const prompt = loadPrompt('ask', opts.libraryDir);
+  const vars = { language: LANG_NAMES[base.language], sentences: String(opts.maxSentences ?? 8), question: base.question };
+  const passages = fitting(llm, prompt, vars, all);
   const notes: string[] = [];
+  const label = promptLabel(prompt);
   for (let attempt = 1; ; attempt++) {
     const gate = new AnswerGate(base.language, passages, opts.onText);
     const abort = new AbortController();
     gate.onWrongLanguage = () => abort.abort();
-    const messages: ChatMessage[] = [{ role: 'system', content: system }, { role: 'user', content: userMessage(base.question, passages) }];
+    const messages = renderPrompt(prompt, { ...vars, passages: passages.map(passageBlock).join('\n\n') });
     if (attempt > 1) messages.push({ role: 'user', content: `Answer in ${LANG_NAMES[base.language]} only.` });
     let failure: string | undefined;
     let model: string | undefined;
@@ -159,31 +164,27 @@ async function askModel(llm: Llm, base: Base, all: RetrievedPassage[], opts: Ask
     if (gate.cutOff) notes.push('the answer was cut off; its unfinished sentence was left out');
     const dropped = gate.checker.dropped;
     if (gate.notInLibrary && !gate.text) {
-      return finish(opts, { ...base, dropped, answer: say(base.language, 'notInLibrary'), citations: [], status: 'not-in-library', mode: 'llm', model, notes });
+      return finish(opts, { ...base, dropped, answer: say(base.language, 'notInLibrary'), citations: [], status: 'not-in-library', mode: 'llm', model, prompt: label, notes });
     }
     if (!gate.text.trim()) {
       if (!failure) notes.push('nothing in the model’s answer survived the citation checks');
       return finish(opts, { ...offline(base, passages, 'modelFailed', notes), dropped });
     }
-    return { ...base, dropped, answer: gate.text.trim(), citations: gate.citations, status: 'answered', mode: 'llm', model, notes };
+    return { ...base, dropped, answer: gate.text.trim(), citations: gate.citations, status: 'answered', mode: 'llm', model, prompt: label, notes };
   }
 }
 
-/** The passages that fit the model's context next to the instructions and the answer. */
-function fitting(llm: Llm, system: string, question: string, passages: RetrievedPassage[]): RetrievedPassage[] {
-  let budget = inputBudget(llm, ANSWER_TOKENS, estimateTokens(system) + estimateTokens(question) + 32);
+/** The passages that fit the model's context next to the instructions, the question and the answer. */
+function fitting(llm: Llm, prompt: Prompt, vars: Record<string, string>, passages: RetrievedPassage[]): RetrievedPassage[] {
+  let budget = inputBudget(llm, ANSWER_TOKENS, estimateMessages(renderPrompt(prompt, { ...vars, passages: '' })) + 16);
   const out: RetrievedPassage[] = [];
   for (const p of passages) {
-    const cost = estimateTokens(passageBlock(p)) + 4;
+    const cost = estimateTokens(passageBlock(p)) + 2;
     if (cost > budget) break; // numbers stay contiguous: stop at the first that does not fit
     budget -= cost;
     out.push(p);
   }
   return out.length ? out : passages.slice(0, 1);
-}
-
-function userMessage(question: string, passages: RetrievedPassage[]): string {
-  return `Question: ${question}\n\nPassages:\n\n${passages.map(passageBlock).join('\n\n')}`;
 }
 
 function passageBlock(p: RetrievedPassage): string {

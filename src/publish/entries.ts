@@ -3,13 +3,15 @@
  * each with what every format shows — title, date, link, thumbnail and a short summary.
  *
  * The summary is the document's stored summary rendition when it has one (an ingested
- * `summary.md`, or one `engram summarize` wrote), else an extractive one: the opening content
- * passages of its best rendition. Both are whole passages up to a character budget, so a
- * digest never cuts a sentence in the middle.
+ * `summary.md`, or one `engram summarize` wrote), else an extractive one made here from its
+ * best text (the key passages, as `engram summarize` makes offline). Both are whole passages
+ * up to a character budget, so a digest never cuts a sentence in the middle.
  */
 import { stmt } from '../store/statements.js';
 import type { DB } from '../store/db.js';
 import { youtubeIdFromUrl } from '../formats/media.js';
+import { summaryInput } from '../pipeline/summarize-input.js';
+import { keyPassages } from '../pipeline/summarize-extractive.js';
 
 export interface DigestEntry {
   /** Document ID in the library. */
@@ -30,7 +32,7 @@ export interface DigestEntry {
   keywords: string[];
   /** Paragraphs of the summary, in order. */
   summary: string[];
-  /** Where the summary came from: a stored summary rendition, or the document's opening passages. */
+  /** Where the summary came from: a stored summary rendition, or key passages of its text. */
   summaryKind: 'stored' | 'extractive';
 }
 
@@ -44,8 +46,11 @@ export interface Selection {
   limit?: number;
 }
 
-/** Characters of summary per entry: whole passages up to this (always at least one). */
-export const SUMMARY_BUDGET = { stored: 1200, extractive: 480 } as const;
+/** Characters of summary per entry: whole passages up to this (always at least one), 6 at most. */
+export const SUMMARY_BUDGET = { stored: 700, extractive: 600 } as const;
+const MAX_PARAGRAPHS = 6;
+/** Key passages an extractive summary picks from a long text. */
+const EXTRACTIVE_PASSAGES = 3;
 
 interface Row {
   id: number; title: string | null; date: string | null; url: string | null; source: string | null; metadata: string;
@@ -70,8 +75,8 @@ export function selectEntries(db: DB, sel: Selection = {}): DigestEntry[] {
 function toEntry(db: DB, r: Row): DigestEntry {
   const meta = JSON.parse(r.metadata) as { number?: unknown; category?: unknown; keywords?: unknown };
   const videoId = r.url ? youtubeIdFromUrl(r.url) ?? null : null;
-  const stored = summaryPassages(db, r.id, 'stored');
-  const summary = stored.length ? stored : summaryPassages(db, r.id, 'extractive');
+  const stored = storedSummary(db, r.id);
+  const summary = stored.length ? stored : extractiveSummary(db, r.id);
   return {
     id: r.id,
     title: r.title?.trim() || '(untitled)',
@@ -88,30 +93,41 @@ function toEntry(db: DB, r: Row): DigestEntry {
   };
 }
 
-/**
- * Content passages of the newest summary rendition ('stored'), or of the best other rendition
- * (cleaned transcript, then posts, notes, text, raw transcript: 'extractive'), up to the budget.
- */
-function summaryPassages(db: DB, docId: number, kind: 'stored' | 'extractive'): string[] {
+/** Content passages of the document's newest summary rendition (ingested or generated), within the budget. */
+function storedSummary(db: DB, docId: number): string[] {
   const rendition = stmt(db,
     `SELECT r.id FROM renditions r
-      WHERE r.document_id = ? AND ${kind === 'stored' ? "r.kind = 'summary'" : "r.kind <> 'summary'"}
+      WHERE r.document_id = ? AND r.kind = 'summary'
         AND EXISTS (SELECT 1 FROM passages p WHERE p.rendition_id = r.id AND p.role = 'content')
-      ORDER BY CASE r.kind WHEN 'transcript' THEN 0 WHEN 'post' THEN 1 WHEN 'note' THEN 2 WHEN 'text' THEN 3 ELSE 4 END, r.id DESC
-      LIMIT 1`,
+      ORDER BY r.id DESC LIMIT 1`,
   ).pluck().get(docId) as number | undefined;
   if (rendition === undefined) return [];
   const texts = stmt(db, "SELECT text FROM passages WHERE rendition_id = ? AND role = 'content' ORDER BY seq LIMIT 40")
     .pluck().all(rendition) as string[];
-  return takeWithin(texts.map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean), SUMMARY_BUDGET[kind]);
+  return takeWithin(texts.map(oneLine).filter(Boolean), SUMMARY_BUDGET.stored);
 }
+
+/**
+ * An extractive summary of the document's best text (summarize-input.ts picks it): the text
+ * itself when it is short, else its key passages (summarize-extractive.ts: TextRank and MMR),
+ * in time order, within the budget.
+ */
+function extractiveSummary(db: DB, docId: number): string[] {
+  const input = summaryInput(db, docId);
+  if (!input) return [];
+  const texts = input.passages.map((p) => oneLine(p.text)).filter(Boolean);
+  const short = texts.reduce((n, t) => n + t.length, 0) <= SUMMARY_BUDGET.extractive;
+  return takeWithin(short ? texts : keyPassages(input.passages, EXTRACTIVE_PASSAGES).map((k) => oneLine(k.text)), SUMMARY_BUDGET.extractive);
+}
+
+const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** Whole paragraphs while they fit the budget (the first always). */
 function takeWithin(paragraphs: string[], budget: number): string[] {
   const out: string[] = [];
   let used = 0;
   for (const p of paragraphs) {
-    if (out.length && used + p.length > budget) break;
+    if (out.length && (used + p.length > budget || out.length === MAX_PARAGRAPHS)) break;
     out.push(p);
     used += p.length;
   }

@@ -33,11 +33,12 @@ export function libraryLlm(db: DB): Llm | undefined {
   }
 }
 
-function askParams(c: Context): { question?: string; opts: AskOptions } {
+function askParams(c: Context, db: DB): { question?: string; opts: AskOptions } {
   const q = c.req.query('q');
   return {
     question: textParam(q, 'q', 500),
     opts: {
+      libraryDir: dirname(db.name),
       source: textParam(c.req.query('source'), 'source'),
       since: dateParam(c.req.query('since'), 'since', 'since'),
       until: dateParam(c.req.query('until'), 'until', 'until'),
@@ -47,7 +48,7 @@ function askParams(c: Context): { question?: string; opts: AskOptions } {
 
 /** The ask page, answered on the server when a question is given (the no-JavaScript path). */
 export async function askPageFor(db: DB, llm: Llm | undefined, ctx: PageContext, c: Context): Promise<Page> {
-  const { question, opts } = askParams(c);
+  const { question, opts } = askParams(c, db);
   const result = question ? await ask(db, question, { ...opts, llm, signal: c.req.raw.signal }) : undefined;
   return askPage(db, ctx, { q: question, source: opts.source }, result);
 }
@@ -56,7 +57,7 @@ export function askRoutes(db: DB, llm: Llm | undefined): Hono {
   const routes = new Hono();
 
   const required = (c: Context) => {
-    const p = askParams(c);
+    const p = askParams(c, db);
     if (!p.question) throw new HttpError(400, 'ask needs a question: ?q=…');
     return p as { question: string; opts: AskOptions };
   };

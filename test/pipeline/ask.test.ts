@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { FIXTURES, tempLibrary } from '../helpers.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { FIXTURES, tempDir, tempLibrary } from '../helpers.js';
 import { ingest } from '../../src/pipeline/ingest.js';
 import { ask, answerLanguage, type AskResult } from '../../src/pipeline/ask.js';
 import { retrieve, RELEVANCE_THRESHOLD } from '../../src/pipeline/ask-retrieve.js';
@@ -115,6 +116,18 @@ describe('ask with a chat model: the gates', () => {
     expect(r.citations).toHaveLength(1);
     expect(r.citations[0]).toMatchObject({ n: 1, passage: { start: 75, link: expect.stringContaining('#t=75') } });
     expect(chat.bodies.at(-1)!.messages[0]!.content).toContain('Simplified Chinese');
+  });
+
+  it('a library can override the prompt (LIBRARY/prompts/ask.md); the answer names the prompt used', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'prompts'));
+    writeFileSync(join(dir, 'prompts', 'ask.md'), '---\nversion: 7\n---\n## system\nHOUSE RULES in {{language}}, {{sentences}} sentences.\n## user\n{{question}}\n\n{{passages}}\n');
+    requestsBefore = chat.bodies.length;
+    replies((req) => ({ content: `能力密度大约每一百天翻一番[${density(req)}]。` }));
+    const r = await ask(db, DENSING, { llm, libraryDir: dir });
+    expect(r.prompt).toBe('ask@7 (library)');
+    expect(chat.bodies.at(-1)!.messages[0]!.content).toBe('HOUSE RULES in Simplified Chinese (简体中文), 8 sentences.');
+    expect((await askWith(DENSING, (req) => ({ content: `能力密度大约每一百天翻一番[${density(req)}]。` }))).prompt).toBe('ask@1');
   });
 
   it('an invented citation number is dropped, and so is the sentence that had only it', async () => {

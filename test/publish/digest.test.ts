@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { simpleParser } from 'mailparser';
-import { FIXTURES, tempLibrary } from '../helpers.js';
+import { writeFileSync } from 'node:fs';
+import { FIXTURES, tempDir, tempLibrary } from '../helpers.js';
 import { ingest } from '../../src/pipeline/ingest.js';
 import { selectEntries, type DigestEntry } from '../../src/publish/entries.js';
 import { renderDigest, type Digest } from '../../src/publish/digest.js';
@@ -64,6 +65,22 @@ describe('digest selection', async () => {
     expect(podcast).toHaveLength(1);
     expect(podcast[0]!.summaryKind).toBe('stored');
     expect(podcast[0]!.summary[0]).toContain('能力密度');
+  });
+
+  it('without a stored summary, a long text gets its key passages, not its opening', async () => {
+    const { db: db2 } = tempLibrary();
+    const dir = tempDir();
+    const topic = ['稀疏注意力让长上下文的推理成本下降', '稀疏注意力只看一部分历史 token 所以推理更便宜', '长上下文推理的成本主要来自注意力计算', '注意力计算变稀疏以后推理速度提升三倍', '稀疏注意力和 MoE 一起用推理成本更低'];
+    const lines = ['# 稀疏注意力的一小时', '', '**Podcast:** 长谈', '**Date:** 2025-04-05', '', '---', ''];
+    lines.push('[00:00:01] 主持人: 哈喽哈喽，欢迎欢迎，今天天气不错，先喝口茶，大家最近过得怎么样，周末去哪里玩了。');
+    for (let i = 0; i < 60; i++) lines.push(`[00:${String(1 + Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}] ${i % 2 ? '嘉宾' : '主持人'}: ${topic[i % topic.length]}，这是第${i + 1}段。`);
+    writeFileSync(join(dir, 'transcript.md'), lines.join('\n') + '\n');
+    await ingest(db2, [dir]);
+    const [e] = selectEntries(db2);
+    expect(e!.summaryKind).toBe('extractive');
+    expect(e!.summary.length).toBeGreaterThan(0);
+    expect(e!.summary.join('')).not.toContain('哈喽');
+    expect(e!.summary.join('')).toMatch(/稀疏注意力|推理/);
   });
 
   it('selects a period: inclusive dates, undated documents left out', () => {

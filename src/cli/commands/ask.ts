@@ -47,7 +47,7 @@ Exit code: 0 answered (or not in the library), 2 usage error.`,
       }
       const json = Boolean(values.json);
       const result = await ask(db, question, {
-        source: values.source as string | undefined, since, until, llm,
+        source: values.source as string | undefined, since, until, llm, libraryDir: dir,
         onText: json ? undefined : (text) => io.out.write(text),
       });
       if (json) io.out.write(JSON.stringify(result, null, 2) + '\n');
