@@ -100,16 +100,21 @@ export function retrieve(db: DB, question: string, opts: RetrieveOptions = {}): 
     const passages = foldEach(rows.map((p) => `${p.speaker ?? ''}\n${p.text}`))
       .map((folded, i) => ({ p: rows[i]!, relevance: relevance(title, foldedLookup(folded)) }))
       .filter((x) => x.relevance > 0)
-      .sort((a, b) => b.relevance - a.relevance || a.p.seq - b.p.seq);
+      // Equally relevant: the passage with a time first (its citation can open the moment).
+      .sort((a, b) => b.relevance - a.relevance || Number(b.p.start != null) - Number(a.p.start != null) || a.p.seq - b.p.seq);
     return { c, doc, passages, best: passages[0]?.relevance ?? 0 };
   });
   scored.sort((a, b) => b.best - a.best || a.c.order - b.c.order);
   const best = scored[0]?.best ?? 0;
 
   const out: RetrievedPassage[] = [];
+  const seen = new Set<string>();
   let budget = opts.budgetChars ?? 8000;
   for (const s of scored.slice(0, opts.documents ?? 6)) {
-    const chosen = s.passages.filter((x) => x.relevance >= RELEVANCE_THRESHOLD).slice(0, opts.perDocument ?? 3);
+    // The same words in several renditions (an archive entry and its summary file) count once.
+    const chosen = s.passages
+      .filter((x) => x.relevance >= RELEVANCE_THRESHOLD && !seen.has(sameText(x.p.text)) && seen.add(sameText(x.p.text)))
+      .slice(0, opts.perDocument ?? 3);
     chosen.sort((a, b) => a.p.rank - b.p.rank || a.p.seq - b.p.seq); // read in document order
     for (const { p, relevance: r } of chosen) {
       const text = cut(p.text, MAX_PASSAGE_CHARS);
@@ -160,6 +165,9 @@ function documentPassages(db: DB, id: number): PassageRow[] {
   ).all(id) as PassageRow[];
 }
 
+/** A passage's text for spotting repeats: folded, without spaces and punctuation. */
+const sameText = (text: string) => foldForMatch(text).replace(/[^\p{L}\p{N}]/gu, '');
+
 /** Many texts folded in one call (folding keeps offsets, so the joined result slices back). */
 function foldEach(texts: string[]): string[] {
   const folded = foldForMatch(texts.join('\n'));
@@ -173,7 +181,7 @@ function foldEach(texts: string[]): string[] {
 }
 
 /** At most `max` characters, ending at a sentence end when one is near. */
-export function cut(text: string, max: number): string {
+function cut(text: string, max: number): string {
   if (text.length <= max) return text;
   const head = text.slice(0, max);
   const end = Math.max(...['。', '！', '？', '. ', '! ', '? '].map((p) => head.lastIndexOf(p)));

@@ -24,7 +24,8 @@ import { chineseScript, checkLanguage, languageOf, toScript, LANG_NAMES, type Su
 import { questionLanguage } from '../text/keywords.js';
 import { formatTimecode } from '../formats/media.js';
 import { isBoilerplateText } from '../text/boilerplate.js';
-import { cut, retrieve, RELEVANCE_THRESHOLD, type RetrievedPassage, type RetrieveOptions } from './ask-retrieve.js';
+import { highlightRanges, snippet } from '../search/highlight.js';
+import { retrieve, RELEVANCE_THRESHOLD, type RetrievedPassage, type RetrieveOptions } from './ask-retrieve.js';
 import { AnswerChecker, SentenceSplitter, WIDE_END, type Dropped } from './ask-check.js';
 
 export interface Citation {
@@ -64,6 +65,8 @@ export interface AskOptions extends RetrieveOptions {
   libraryDir?: string;
 }
 
+/** Characters of each passage the offline answer shows, around the first match. */
+const EXCERPT_CHARS = 280;
 /** Tokens the model may answer with. */
 const ANSWER_TOKENS = 1024;
 /** Characters seen before the language is judged (and anything is sent on). */
@@ -88,8 +91,9 @@ export async function ask(db: DB, question: string, opts: AskOptions = {}): Prom
   if (r.passages.length === 0 || r.best < RELEVANCE_THRESHOLD) {
     return finish(opts, { ...base, answer: say(language, 'notInLibrary'), citations: [], status: 'not-in-library', mode: opts.llm ? 'llm' : 'offline', notes: [] });
   }
-  if (!opts.llm) return finish(opts, offline(base, r.passages, 'noModel', []));
-  return askModel(opts.llm, base, r.passages, opts);
+  const terms = r.terms.map((t) => t.term);
+  if (!opts.llm) return finish(opts, offline(base, r.passages, terms, 'noModel', []));
+  return askModel(opts.llm, base, r.passages, terms, opts);
 }
 
 type Base = Pick<AskResult, 'question' | 'language' | 'dropped'>;
@@ -100,8 +104,8 @@ function finish(opts: AskOptions, result: AskResult): AskResult {
   return result;
 }
 
-/** The best passages grouped by document, numbered, as the answer. */
-function offline(base: Base, passages: RetrievedPassage[], why: 'noModel' | 'modelFailed', notes: string[]): AskResult {
+/** The best passages grouped by document, numbered, as the answer (each shown around its first match). */
+function offline(base: Base, passages: RetrievedPassage[], terms: string[], why: 'noModel' | 'modelFailed', notes: string[]): AskResult {
   const lines = [say(base.language, why), ''];
   let doc: number | undefined;
   for (const p of passages) {
@@ -112,7 +116,8 @@ function offline(base: Base, passages: RetrievedPassage[], why: 'noModel' | 'mod
       lines.push(`**${p.document.title ?? '(untitled)'}**${meta ? ` — ${meta}` : ''}`);
     }
     const at = [p.start != null ? formatTimecode(p.start) : null, p.speaker].filter(Boolean).join(' ');
-    lines.push(`[${p.n}] ${at ? `(${at}) ` : ''}${cut(p.text.replace(/\s+/g, ' '), 280)}`);
+    const text = p.text.replace(/\s+/g, ' ');
+    lines.push(`[${p.n}] ${at ? `(${at}) ` : ''}${snippet(text, highlightRanges(text, terms), EXCERPT_CHARS).text}`);
   }
   return { ...base, answer: lines.join('\n'), citations: passages.map((p) => toCitation(p)), status: 'answered', mode: 'offline', notes };
 }
@@ -125,7 +130,7 @@ function toCitation(p: RetrievedPassage, n = p.n): Citation {
   };
 }
 
-async function askModel(llm: Llm, base: Base, all: RetrievedPassage[], opts: AskOptions): Promise<AskResult> {
+async function askModel(llm: Llm, base: Base, all: RetrievedPassage[], terms: string[], opts: AskOptions): Promise<AskResult> {
   const prompt = loadPrompt('ask', opts.libraryDir);
   const vars = { language: LANG_NAMES[base.language], sentences: String(opts.maxSentences ?? 8), question: base.question };
   const passages = fitting(llm, prompt, vars, all);
@@ -158,7 +163,7 @@ async function askModel(llm: Llm, base: Base, all: RetrievedPassage[], opts: Ask
     if (gate.wrongLanguage) {
       notes.push(`the model answered in ${gate.wrongLanguage}, not ${LANG_NAMES[base.language]}`);
       if (attempt < 2) continue;
-      return finish(opts, offline(base, passages, 'modelFailed', notes));
+      return finish(opts, offline(base, passages, terms, 'modelFailed', notes));
     }
     if (failure) notes.push(gate.text ? `the model stopped mid-answer: ${failure}` : `the model could not answer: ${failure}`);
     if (gate.cutOff) notes.push('the answer was cut off; its unfinished sentence was left out');
@@ -168,7 +173,7 @@ async function askModel(llm: Llm, base: Base, all: RetrievedPassage[], opts: Ask
     }
     if (!gate.text.trim()) {
       if (!failure) notes.push('nothing in the model’s answer survived the citation checks');
-      return finish(opts, { ...offline(base, passages, 'modelFailed', notes), dropped });
+      return finish(opts, { ...offline(base, passages, terms, 'modelFailed', notes), dropped });
     }
     return { ...base, dropped, answer: gate.text.trim(), citations: gate.citations, status: 'answered', mode: 'llm', model, prompt: label, notes };
   }

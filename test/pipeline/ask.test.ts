@@ -64,6 +64,13 @@ describe('retrieval', () => {
     expect(r.passages.some((p) => p.speaker === 'Maya Chen' && p.text.includes('My prediction is that by 2027'))).toBe(true);
   });
 
+  it('gives words that several renditions repeat once, from the one with a time', () => {
+    const r = retrieve(db, 'How does sparse attention cut the cost of long context?');
+    const same = r.passages.filter((p) => p.text.startsWith('Sparse attention is the big one.'));
+    expect(same).toHaveLength(1);
+    expect(same[0]).toMatchObject({ rendition: 'transcript', start: 190 });
+  });
+
   it('finds nothing relevant for what the library does not hold', () => {
     expect(retrieve(db, '量子计算机的纠错码进展如何？').best).toBeLessThan(RELEVANCE_THRESHOLD);
     expect(retrieve(db, 'What did Yann LeCun say about JEPA world models?').best).toBeLessThan(RELEVANCE_THRESHOLD);
