@@ -76,7 +76,6 @@ const NOT_IN_LIBRARY = /^\W*NOT[_ ]IN[_ ]LIBRARY\b/i;
 /** A sentence that ended: final punctuation, then perhaps citation markers. */
 const COMPLETE = /[。！？.!?]["”」』)）]?(?:\s*(?:\[\^?[\d,，、\s]+\]|【[\d,，、\s]+】))*\s*$/;
 
-
 /** The language an answer should be in: the question's, Chinese in the question's script. */
 export function answerLanguage(question: string): SummaryLang {
   const lang = questionLanguage(question) ?? languageOf(question) ?? 'en';
