@@ -9,6 +9,9 @@ import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { DB } from '../store/db.js';
 import { apiRoutes } from './api.js';
+import { feedRoutes } from './feeds.js';
+import { askPageFor, askRoutes, libraryLlm } from './ask.js';
+import type { Llm } from '../providers/llm.js';
 import { asset } from './assets.js';
 import { loopbackHostGuard, tokenAuth } from './auth.js';
 import { displayFrom, isScript, isTheme, PREF_COOKIES } from './display.js';
@@ -36,6 +39,8 @@ export interface AppOptions {
   loopbackOnly?: boolean;
   /** Where searches run (default: on the calling thread). */
   searcher?: Searcher;
+  /** The chat model for /ask: null for none (offline answers); default: the library's settings. */
+  llm?: Llm | null;
 }
 
 export const CSP = [
@@ -111,6 +116,10 @@ export function createApp(opts: AppOptions): Hono {
 
   app.get('/', (c) => page(c, homePage(db, context(c))));
 
+  const llm = opts.llm === undefined ? libraryLlm(db) : opts.llm ?? undefined;
+  app.get('/ask', async (c) => page(c, await askPageFor(db, llm, context(c), c)));
+  app.route('/', askRoutes(db, llm));
+
   app.get('/search', async (c) =>
     page(c, await searchPage(db, searcher, context(c), {
       q: queryParam(c.req.query('q')),
@@ -166,6 +175,7 @@ export function createApp(opts: AppOptions): Hono {
   });
 
   app.route('/api', apiRoutes(db, searcher));
+  app.route('/', feedRoutes(db));
   /** The Model Context Protocol (Streamable HTTP, stateless): the tools `engram mcp` offers. */
   app.post('/mcp', mcpHandler({ db, searcher }));
   answerOtherMethods(app);

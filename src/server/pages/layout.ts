@@ -44,6 +44,7 @@ function controls(ctx: PageContext): Html {
   const { script, theme } = ctx.display;
   const nextTheme = THEME_ORDER[(THEME_ORDER.indexOf(theme) + 1) % THEME_ORDER.length]!;
   return html`<div class="controls" data-controls>
+  <a class="theme" href="/ask" title="Ask the library a question">Ask</a>
   <nav class="seg" aria-label="Display script">${SCRIPT_LABELS.map(
     ([value, label, title]) =>
       html`<a href="${prefHref('script', value, ctx.here)}" data-pref="script" data-value="${value}" title="${title}" lang="zh" aria-current="${script === value ? 'true' : 'false'}">${label}</a>`,
