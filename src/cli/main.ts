@@ -13,6 +13,9 @@ const registry: { name: string; summary: string; load: () => Promise<Command> }[
   { name: 'search', summary: 'find passages across every source, in either Chinese script or English', load: async () => (await import('./commands/search.js')).searchCommand },
   { name: 'show', summary: 'one document: metadata, renditions, passages', load: async () => (await import('./commands/show.js')).showCommand },
   { name: 'stats', summary: 'what the library holds: documents, passages, renditions, sources', load: async () => (await import('./commands/stats.js')).statsCommand },
+  { name: 'source', summary: 'follow YouTube channels, podcast feeds, Xiaoyuzhou shows and folders (add, list, remove, import, export)', load: async () => (await import('./commands/source.js')).sourceCommand },
+  { name: 'update', summary: 'fetch new items of followed sources: transcripts, subtitles, or audio for recognition', load: async () => (await import('./commands/update.js')).updateCommand },
+  { name: 'jobs', summary: 'items of followed sources waiting or failed; retry them', load: async () => (await import('./commands/jobs.js')).jobsCommand },
   { name: 'serve', summary: 'read, search and browse the library in the browser', load: async () => (await import('./commands/serve.js')).serveCommand },
   { name: 'demo', summary: 'build the sample library the project ships, show its stats and an example search, serve it', load: async () => (await import('./commands/demo.js')).demoCommand },
 ];

@@ -33,3 +33,26 @@ export function progressBar(stream: NodeJS.WritableStream & { isTTY?: boolean; c
     },
   };
 }
+
+/**
+ * A one-line status for jobs whose total is not known in bytes (`engram update`): drawn on a
+ * TTY only, at most ten times a second.
+ */
+export function statusLine(stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }): { update(text: string): void; done(): void } {
+  if (!stream.isTTY) return { update() {}, done() {} };
+  let last = 0;
+  let drawn = false;
+  return {
+    update(text) {
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
+      const cols = stream.columns ?? 100;
+      stream.write(`\r\x1b[2K${text.length > cols - 1 ? text.slice(0, cols - 2) + '…' : text}`);
+      drawn = true;
+    },
+    done() {
+      if (drawn) stream.write('\r\x1b[2K');
+    },
+  };
+}

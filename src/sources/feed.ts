@@ -11,6 +11,7 @@ import { parseFeed } from 'feedsmith';
 import { XMLValidator } from 'fast-xml-parser';
 import { redact } from '../providers/http.js';
 import { isoDate } from '../formats/media.js';
+import { decodeEntities } from '../formats/text-utils.js';
 import { downloadFile, getText, httpFailure } from './download.js';
 import { rankTranscripts, readChapters, readTranscript, transcriptFormat } from './transcripts.js';
 import { FollowError, type Chapter, type Discovery, type Fetched, type Item, type Source, type SourceContext } from './source.js';
@@ -190,6 +191,12 @@ export async function discoverFeed(url: string, ctx: SourceContext): Promise<Dis
       feedUrl = res.url;
     }
     if (res.status === 304) return { items: [], unchanged: true, notes, state: { ...ctx.state, feedUrl } };
+    const linked = moves < 3 ? feedLinkInPage(res.text, res.url) : undefined;
+    if (linked) {
+      notes.push(`found the feed ${redact(linked)} in the page`);
+      feedUrl = linked;
+      continue;
+    }
     const parsed = parseFeedText(res.text, res.url);
     if (parsed.newFeedUrl && parsed.newFeedUrl !== feedUrl && moves < 3) {
       notes.push(`the publisher moved the feed to ${redact(parsed.newFeedUrl)} (itunes:new-feed-url)`);
@@ -199,6 +206,18 @@ export async function discoverFeed(url: string, ctx: SourceContext): Promise<Dis
     const state = { ...ctx.state, feedUrl, title: parsed.title ?? ctx.state.title, etag: res.headers.get('etag') ?? undefined, lastModified: res.headers.get('last-modified') ?? undefined };
     return { items: parsed.items, title: parsed.title, state: clean(state), notes, parsed };
   }
+}
+
+/** A web page's advertised feed (`<link rel="alternate" type="application/rss+xml">`), for pages given as feed URLs. */
+export function feedLinkInPage(text: string, base: string): string | undefined {
+  if (!/^\s*<(!doctype html|html)/i.test(text)) return undefined;
+  for (const m of text.matchAll(/<link\b[^>]*>/gi)) {
+    const tag = m[0];
+    if (!/rel=["']?alternate/i.test(tag) || !/type=["']?application\/(rss|atom)\+xml/i.test(tag)) continue;
+    const href = /href=["']([^"']+)["']/i.exec(tag)?.[1];
+    if (href) return new URL(decodeEntities(href), base).toString();
+  }
+  return undefined;
 }
 
 /** A file name for an item's media: stable per item, safe on every file system. */

@@ -132,3 +132,11 @@ export class FollowError extends Error {
     this.name = 'FollowError';
   }
 }
+
+/** Thrown by a fetch that finds the item is not to be fetched after all (went live, members-only). */
+export class SkipItem extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'SkipItem';
+  }
+}

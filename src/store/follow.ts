@@ -192,7 +192,7 @@ export function failJob(db: DB, job: Job, kind: FailureKind, message: string, op
   }
   const attempts = job.attempts + (kind === 'blocked' ? 0 : 1);
   const permanent = kind === 'permanent' || (kind === 'transient' && attempts >= opts.maxAttempts);
-  const base = kind === 'blocked' ? Math.max(opts.baseDelayMs * 60, 1) : opts.baseDelayMs;
+  const base = kind === 'blocked' ? opts.baseDelayMs * 6 : opts.baseDelayMs;
   const backoff = base * 2 ** Math.min(attempts, 10) * (0.5 + Math.random() / 2);
   const delay = Math.max(backoff, (opts.retryAfterS ?? 0) * 1000);
   const state: JobState = permanent ? 'failed' : job.state === 'waiting' ? 'discovered' : job.state;
