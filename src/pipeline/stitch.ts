@@ -7,8 +7,10 @@
  * middle of the overlap by time.
  *
  * Diarized chunks label speakers per chunk (`A`, `B`): labels heard saying the same overlap
- * words are the same speaker, so labels are carried across chunks through the overlap; a label
- * never heard there becomes a new speaker rather than a guess.
+ * words are the same speaker, so labels are carried across chunks through the overlap. When two
+ * neighbouring chunks have the same number of speakers and all but one are linked that way, the
+ * last one is the remaining speaker of the chunk before (a two-person show where only one spoke
+ * in the overlap). Any other label becomes a new speaker rather than a guess.
  */
 import type { RecognizedSegment } from '../providers/asr.js';
 import type { TimedLine } from '../formats/timed-utterances.js';
@@ -78,7 +80,9 @@ const LEADING_PUNCT = /^[\s,.;:!?，。、；：！？…—-]+/u;
 export function stitch(chunks: ChunkRecognition[]): TimedLine[] {
   let out: Seg[] = [];
   const sameSpeaker = new Map<string, string>(); // local label -> label of an earlier chunk
+  const labels = chunks.map((ch, c) => new Set(ch.segments.filter((x) => x.speaker !== undefined).map((x) => `${c}:${x.speaker}`)));
   chunks.forEach((chunk, c) => {
+
     const next: Seg[] = chunk.segments
       .filter((s) => s.text.trim())
       .map((s) => {
@@ -114,6 +118,7 @@ export function stitch(chunks: ChunkRecognition[]): TimedLine[] {
       const rest = head[lastB.seg]!;
       rest.text = rest.text.slice(lastB.to).replace(LEADING_PUNCT, '');
       out.push(...next.slice(lastB.seg).filter((s) => s.text));
+      linkRemaining(labels[c - 1]!, labels[c]!, sameSpeaker);
     } else {
       const cut = (seamStart + seamEnd) / 2;
       out = out.filter((s, i) => i < tailFrom || s.start < cut);
@@ -121,6 +126,15 @@ export function stitch(chunks: ChunkRecognition[]): TimedLine[] {
     }
   });
   return toLines(out, sameSpeaker);
+}
+
+/** The one unlinked label of a chunk is the one unlinked speaker of the chunk before, when the counts agree. */
+function linkRemaining(before: Set<string>, here: Set<string>, sameSpeaker: Map<string, string>): void {
+  if (before.size !== here.size || here.size < 2) return;
+  const unlinked = [...here].filter((l) => !sameSpeaker.has(l));
+  const targets = new Set([...here].map((l) => sameSpeaker.get(l)).filter(Boolean));
+  const free = [...before].filter((l) => !targets.has(l));
+  if (unlinked.length === 1 && free.length === 1) sameSpeaker.set(unlinked[0]!, free[0]!);
 }
 
 /** Machine labels (`A`, `1`, `speaker_0`, `SPEAKER_01`) become `SPEAKER_NN`, consistent across chunks; names stay. */

@@ -54,7 +54,7 @@ export function recognitionPrompt(lang: string | undefined, names: string[] = []
 
 export async function transcribeAudio(path: string, recognizer: Recognizer, opts: TranscribeOptions = {}): Promise<Transcript> {
   const duration = await probeDuration(path);
-  const maxSeconds = Math.max(10, Math.floor((opts.maxChunkBytes ?? DEFAULT_MAX_CHUNK_BYTES) / PCM_BYTES_PER_SECOND));
+  const maxSeconds = Math.max(2, Math.floor((opts.maxChunkBytes ?? DEFAULT_MAX_CHUNK_BYTES) / PCM_BYTES_PER_SECOND));
   const overlapSeconds = opts.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS;
   const silences = duration > maxSeconds ? await detectSilences(path) : [];
   const spans = planChunks(duration, silences, { maxSeconds, overlapSeconds });
@@ -67,7 +67,7 @@ export async function transcribeAudio(path: string, recognizer: Recognizer, opts
   const warnings: string[] = [];
   let detected: string | undefined;
   for (const [i, span] of spans.entries()) {
-    const cached = join(cacheDir, `${i}-${span.start.toFixed(3)}-${span.end.toFixed(3)}.json`);
+    const cached = join(cacheDir, `${recognizer.model.replace(/[^\w.-]+/g, '_')}-${i}-${span.start.toFixed(3)}-${span.end.toFixed(3)}.json`);
     let rec: Recognition;
     if (existsSync(cached)) rec = JSON.parse(readFileSync(cached, 'utf8')) as Recognition;
     else {

@@ -153,7 +153,7 @@ export function renderTranscriptFile(h: TranscriptHeader, t: Transcript): string
   out += field('Speakers', speakers.join(', '));
   out += field('Chapters', t.chapters?.map((c) => `${formatTimecode(c.start)} ${c.title}`).join(' · '));
   out += field('Language', t.language);
-  out += field('Transcript', t.origin);
+  out += field('Transcribed by', t.origin);
   out += '\n---\n\n';
   // The format needs a time on its first line; untimed text continues the line before it.
   let timed = false;
