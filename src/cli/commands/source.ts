@@ -216,7 +216,7 @@ function exportOpml(values: Values, io: Io): Promise<number> {
       const xmlUrl = s.kind === 'youtube' ? youtubeFeedUrl(s.url) ?? s.url : (s.state.feedUrl as string | undefined) ?? s.url;
       return { text: s.name, title: s.name, type: 'rss', xmlUrl, ...(xmlUrl !== s.url ? { htmlUrl: s.url } : {}) };
     });
-    io.out.write(generateOpml({ head: { title: 'engram followed sources', dateCreated: new Date() }, body: { outlines } }) as string);
+    io.out.write(generateOpml({ head: { title: 'engram followed sources', dateCreated: new Date() }, body: { outlines } }) as string + '\n');
     return EXIT.ok;
   });
 }
