@@ -18,11 +18,13 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { DB } from '../store/db.js';
 import {
-  advanceJob, failJob, knownItemKeys, listFollowed, recordDiscovery, recordItems, runnableJobs,
+  advanceJob, failJob, knownItemKeys, listFollowed, recordDiscovery, recordItems, runnableJobs, sourceFilesDir, sourceMediaDir,
   type FollowedSource, type Job,
 } from '../store/follow.js';
+
+export { sourceFilesDir, sourceMediaDir };
 import { ingest, type IngestReport } from './ingest.js';
-import { folderNameFor, sourceFor } from '../sources/index.js';
+import { sourceFor } from '../sources/index.js';
 import { HostPacer } from '../sources/pacer.js';
 import { loadChapters, RECOGNIZER_HINT } from '../sources/feed.js';
 import { headerFor, renderTranscriptFile } from '../sources/transcripts.js';
@@ -112,19 +114,6 @@ export interface UpdateReport {
 }
 
 const DEFAULTS = { downloads: 2, recognitions: 1, hostDelayMs: 1000, maxAttempts: 5, retryBaseMs: 5 * 60_000, maxAudioBytes: 2_000_000_000 };
-
-export function sourceFilesDir(libraryDir: string, name: string): string {
-  return join(libraryDir, 'sources', folderNameFor(name));
-}
-
-export function sourceMediaDir(libraryDir: string, name: string): string {
-  return join(libraryDir, 'media', folderNameFor(name));
-}
-
-/** Where a followed source's documents come from: its transcript folder, or the folder itself. */
-export function documentsRoot(libraryDir: string, s: FollowedSource): string {
-  return s.kind === 'folder' ? s.url : sourceFilesDir(libraryDir, s.name);
-}
 
 class Semaphore {
   private active = 0;

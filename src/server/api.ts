@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import type { DB } from '../store/db.js';
 import { findDocumentId, getDocument, libraryStats, listSources, recentDocuments } from '../store/read.js';
 import { search } from '../search/search.js';
+import { followedStatus } from '../store/follow.js';
 import { toJson } from '../cli/commands/search.js';
 import { dateParam, HttpError, intParam, textParam } from './params.js';
 
@@ -14,7 +15,7 @@ export function apiRoutes(db: DB): Hono {
 
   api.get('/stats', (c) => c.json(libraryStats(db)));
 
-  api.get('/sources', (c) => c.json({ sources: listSources(db) }));
+  api.get('/sources', (c) => c.json({ sources: listSources(db), followed: followedStatus(db) }));
 
   api.get('/sources/:name', (c) => {
     const name = c.req.param('name');

@@ -60,9 +60,3 @@ export function sourceFor(kind: SourceKind, url: string): Source {
     case 'folder': return folderSource(url);
   }
 }
-
-/** A source name as a folder name: readable, safe on every file system, never empty. */
-export function folderNameFor(name: string): string {
-  const safe = name.normalize('NFC').replace(/[\u0000-\u001f<>:"/\\|?*]+/g, '-').replace(/^[.\s-]+|[.\s]+$/g, '').slice(0, 80);
-  return safe || 'source';
-}

@@ -4,6 +4,7 @@
  * stopped: a job is redone from the last state it reached, and the files each step writes
  * are named after the item, so redoing a step replaces its file instead of adding another.
  */
+import { dirname, join } from 'node:path';
 import { stmt } from './statements.js';
 import type { DB } from './db.js';
 import type { FailureKind, Item, SourceKind, SourceState } from '../sources/source.js';
@@ -235,4 +236,50 @@ export function sourceCounts(db: DB, source: FollowedSource, filesRoot: string):
     failed: byState.failed ?? 0,
     ingested: byState.ingested ?? 0,
   };
+}
+
+/** A source name as a folder name: readable, safe on every file system, never empty. */
+export function folderNameFor(name: string): string {
+  const safe = name.normalize('NFC').replace(/[\u0000-\u001f<>:"/\\|?*]+/g, '-').replace(/^[.\s-]+|[.\s]+$/g, '').slice(0, 80);
+  return safe || 'source';
+}
+
+/** Where a followed source's transcripts are written: `LIBRARY/sources/NAME/`. */
+export function sourceFilesDir(libraryDir: string, name: string): string {
+  return join(libraryDir, 'sources', folderNameFor(name));
+}
+
+/** Where its downloads wait for recognition: `LIBRARY/media/NAME/`. */
+export function sourceMediaDir(libraryDir: string, name: string): string {
+  return join(libraryDir, 'media', folderNameFor(name));
+}
+
+/** Where a followed source's documents come from: its transcript folder, or the folder itself. */
+export function documentsRoot(libraryDir: string, s: FollowedSource): string {
+  return s.kind === 'folder' ? s.url : sourceFilesDir(libraryDir, s.name);
+}
+
+export interface FollowedStatus extends SourceCounts {
+  name: string;
+  kind: SourceKind;
+  url: string;
+  /** Last discovery that succeeded (ISO). */
+  lastUpdate: string | null;
+  /** Last discovery failure, if the latest one failed. */
+  error: string | null;
+  /** Items that failed, newest first (at most 10), with the reason. */
+  failures: { job: number; title: string | null; error: string | null; permanent: boolean }[];
+}
+
+/** Each followed source's status, for `source list`, `engram serve` and /api/sources. */
+export function followedStatus(db: DB, libraryDir = dirname(db.name)): FollowedStatus[] {
+  return listFollowed(db).map((s) => {
+    const c = sourceCounts(db, s, documentsRoot(libraryDir, s));
+    const failures = (stmt(db,
+      `SELECT id AS job, title, error, state = 'failed' AS permanent FROM jobs
+        WHERE source_id = ? AND (state = 'failed' OR (error IS NOT NULL AND error_kind IN ('transient', 'blocked')))
+        ORDER BY updated_at DESC LIMIT 10`,
+    ).all(s.id) as { job: number; title: string | null; error: string | null; permanent: number }[]).map((f) => ({ ...f, permanent: Boolean(f.permanent) }));
+    return { name: s.name, kind: s.kind, url: s.url, lastUpdate: s.checkedAt, error: s.error, ...c, failures };
+  });
 }

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { generateOpml, parseOpml } from 'feedsmith';
-import { addSource, findSourceByUrl, getSource, listFollowed, removeSource, sourceCounts, type FollowedSource } from '../../store/follow.js';
+import { addSource, findSourceByUrl, followedStatus, getSource, listFollowed, removeSource, sourceMediaDir } from '../../store/follow.js';
 import { detectSource, sourceFor } from '../../sources/index.js';
 import { HostPacer } from '../../sources/pacer.js';
 import { FollowError } from '../../sources/source.js';
-import { documentsRoot, sourceMediaDir } from '../../pipeline/update.js';
 import { ingest } from '../../pipeline/ingest.js';
 import { EXIT, libraryOption, UsageError, type Command, type Io, type Values } from '../command.js';
 import { openFor } from '../library.js';
@@ -112,27 +111,6 @@ async function add(values: Values, rest: string[], io: Io): Promise<number> {
     }
     io.out.write(`following "${name}" (${detected.kind} ${detected.url})${warning ? '' : `: ${listed} items listed`}; run \`engram update\` to fetch them\n`);
     return EXIT.ok;
-  });
-}
-
-interface SourceRow {
-  name: string;
-  kind: string;
-  url: string;
-  lastUpdate: string | null;
-  documents: number;
-  pending: number;
-  waiting: number;
-  skipped: number;
-  failed: number;
-  error: string | null;
-}
-
-/** One read for `source list`, `engram serve` and /api/sources: each followed source's status. */
-export function followedStatus(db: DB, libraryDir: string): SourceRow[] {
-  return listFollowed(db).map((s: FollowedSource) => {
-    const c = sourceCounts(db, s, documentsRoot(libraryDir, s));
-    return { name: s.name, kind: s.kind, url: s.url, lastUpdate: s.checkedAt, documents: c.documents, pending: c.pending, waiting: c.waiting, skipped: c.skipped, failed: c.failed, error: s.error };
   });
 }
 

@@ -5,6 +5,7 @@ import { html } from '../html.js';
 import { Lru, writeState } from '../cache.js';
 import { searchBox, type Page, type PageContext } from './layout.js';
 import { docItem, plural, qs, sourceHref } from './parts.js';
+import { followedBlock } from './follow-status.js';
 
 const RECENT = 15;
 
@@ -47,7 +48,7 @@ export function homePage(db: DB, ctx: PageContext): Page {
       title: 'engram',
       ownSearchBox: true,
       body: html`<section class="hero"><h1>Your library is empty</h1>
-<p>Add videos, podcasts, summaries, posts and notes with <code>engram ingest PATH</code>, then reload this page.</p></section>`,
+<p>Add videos, podcasts, summaries, posts and notes with <code>engram ingest PATH</code>, or follow channels and feeds with <code>engram source add URL</code> and <code>engram update</code>, then reload this page.</p></section>${followedBlock(db, d)}`,
     };
   }
 
@@ -76,6 +77,7 @@ export function homePage(db: DB, ctx: PageContext): Page {
     <ul class="sources card">${sources.map(
       (s) => html`<li><a href="${sourceHref(s.name)}"><span class="name">${d.t(s.name)}<span class="range">${range(s.firstDate, s.lastDate)}</span></span><span class="count">${plural(s.documents, 'doc')}</span></a></li>`,
     )}</ul>
+    ${followedBlock(db, d)}
   </aside>
 </div>`,
   };
