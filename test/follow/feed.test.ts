@@ -306,3 +306,18 @@ describe('retries across runs', () => {
     expect(Number(/bytes=(\d+)-/.exec(String(ranged[0]!.headers.range))![1])).toBeGreaterThan(0);
   });
 });
+
+describe('transcript files', () => {
+  it('name their people as participants, and a one-line transcript is still a transcript', async () => {
+    const { renderTranscriptFile } = await import('../../src/sources/transcripts.js');
+    const { detectFormat } = await import('../../src/formats/index.js');
+    const text = renderTranscriptFile({ title: 'Short', show: 'S', url: 'https://ex.com/s/1', date: '2025-03-01' }, { lines: [{ text: 'only **one** line', line: 1, start: 2 }], origin: 'publisher (text/vtt)', speakers: ['Ada', 'Bo'] });
+    const file = { relPath: 'x.md', absPath: '/x.md', text };
+    const parser = detectFormat(file)!;
+    expect(parser.name).toBe('diarized-transcript');
+    const doc = parser.parse(file).documents[0]!;
+    expect(doc).toMatchObject({ key: 'url:https://ex.com/s/1', title: 'Short', date: '2025-03-01', source: 'S', metadata: { participants: ['Ada', 'Bo'] } });
+    expect(doc.passages[0]!.text).toContain('one');
+    expect(doc.passages[0]!.start).toBe(2);
+  });
+});
