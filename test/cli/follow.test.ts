@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { Readable, Writable } from 'node:stream';
+import { main } from '../../src/cli/main.js';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,8 +13,20 @@ import { FIXTURES, tempDir } from '../helpers.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'engram.js');
 
-/** Runs engram in a child process, asynchronously: the feed server and recognizer live in this process. */
-function engram(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
+/** Runs engram's CLI in this process (as the binary does, with pipes for output). */
+async function engram(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const sink = (add: (s: string) => void) => new Writable({ write(chunk, _enc, done) { add(String(chunk)); done(); } });
+  const code = await main(args, {
+    out: sink((s) => { out += s; }), err: sink((s) => { err += s; }), stdin: Readable.from([]),
+    env: { ...process.env, ENGRAM_HOME: '', ENGRAM_ASR_URL: '', ...env },
+  });
+  return { code, out, err };
+}
+
+/** The real binary in a child process, for the kill test. */
+function engramProcess(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ENGRAM_HOME: '', ENGRAM_ASR_URL: '', ...env } });
     let out = '';
@@ -121,7 +135,7 @@ describe('engram source / update / jobs', async () => {
   it('has --help on the new commands and refuses a second concurrent update', async () => {
     for (const c of ['source', 'update', 'jobs']) expect((await engram([c, '--help'])).out).toContain(`engram ${c}`);
     expect((await engram(['update', '--every', '5s', '--library', lib])).code).toBe(2);
-    writeFileSync(join(lib, 'update.lock'), String(process.pid));
+    writeFileSync(join(lib, 'update.lock'), String(process.ppid)); // a live process
     const busy = (await engram(['update', '--library', lib]));
     expect(busy.code).toBe(2);
     expect(busy.err).toMatch(/another update is running/);
@@ -177,7 +191,7 @@ describe('engram update under kill -9', async () => {
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(N);
     expect(existsSync(join(lib, 'update.lock'))).toBe(true); // left behind by the killed run: taken over
-    const again = (await engram(['update', '--library', lib, '--json', '--host-delay-ms', '0'], { ENGRAM_ASR_URL: asr.url }));
+    const again = (await engramProcess(['update', '--library', lib, '--json', '--host-delay-ms', '0'], { ENGRAM_ASR_URL: asr.url }));
     expect(again.code).toBe(0);
     const report = JSON.parse(again.out);
     expect(report.failed).toEqual([]);
