@@ -246,10 +246,11 @@ export async function update(db: DB, libraryDir: string, opts: UpdateOptions = {
   // 2. Jobs, concurrently within the limits.
   const byId = new Map(selected.map((s) => [s.id, s]));
   const now = Date.now();
-  const jobs = runnableJobs(db, selected.map((s) => s.id), now).filter((j) => j.state !== 'waiting' || opts.recognizer || byId.get(j.sourceId)!.kind === 'youtube');
+  // Waiting jobs are retried when what they wait for may be there now: a recognizer, or yt-dlp.
+  const jobs = runnableJobs(db, selected.map((s) => s.id), now).filter((j) => j.state !== 'waiting' || opts.recognizer || /yt-dlp/.test(j.error ?? ''));
   for (const j of runnableJobs(db, selected.map((s) => s.id), Number.MAX_SAFE_INTEGER)) {
     if (j.nextAt > now) report.deferred.push(itemReport(j, { reason: j.error ?? undefined, retryAfter: new Date(j.nextAt).toISOString() }));
-    else if (j.state === 'waiting' && !jobs.includes(j)) report.waiting.push(itemReport(j, { reason: j.error ?? undefined, hint: RECOGNIZER_HINT }));
+    else if (j.state === 'waiting' && !jobs.some((x) => x.id === j.id)) report.waiting.push(itemReport(j, { reason: j.error ?? undefined, hint: RECOGNIZER_HINT }));
   }
   const downloads = new Semaphore(o.downloads);
   const recognitions = new Semaphore(o.recognitions);
