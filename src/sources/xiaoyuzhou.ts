@@ -25,6 +25,8 @@ export interface PageData {
   episodes: Item[];
   /** An RSS feed the page names. */
   rss?: string;
+  /** The show's ID (an episode page names the show it belongs to). */
+  showId?: string;
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -80,6 +82,7 @@ function episodeOf(o: Obj, show: string | undefined): Item | undefined {
 export function readPage(html: string): PageData {
   const episodes = new Map<string, Item>();
   let show: string | undefined;
+  let showId: string | undefined;
   let rss = /<link\b[^>]*type=["']application\/rss\+xml["'][^>]*>/i.exec(html)?.[0].match(/href=["']([^"']+)["']/)?.[1];
   const walk = (v: Json, depth: number, parentShow?: string): void => {
     if (depth > 40) return;
@@ -90,6 +93,8 @@ export function readPage(html: string): PageData {
     const title = str(v.title) ?? str(v.name);
     const isShow = title && (hasEpisodes || str(v.pid) !== undefined && str(v.eid) === undefined || v['@type'] === 'PodcastSeries');
     if (isShow && !show) show = decodeEntities(title);
+    const pid = str(v.pid) ?? /\/podcast\/([0-9a-f]{24})/i.exec(str(v.url) ?? '')?.[1];
+    if (pid && ID.test(pid) && !showId) showId = pid;
     const here = isShow ? decodeEntities(title) : parentShow;
     const ep = episodeOf(v, here);
     if (ep && !episodes.has(ep.key)) episodes.set(ep.key, ep);
@@ -102,19 +107,30 @@ export function readPage(html: string): PageData {
   if (!show) show = /<meta\b[^>]*property=["']og:site_name["'][^>]*content=["']([^"']+)/i.exec(html)?.[1];
   const list = [...episodes.values()].map((e) => (e.show || !show ? e : { ...e, show }));
   list.sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
-  return { show, episodes: list, rss: rss ? decodeEntities(rss) : undefined };
+  return { show, episodes: list, rss: rss ? decodeEntities(rss) : undefined, showId };
 }
 
 const norm = (s: string | undefined) => (s ?? '').replace(/\s+/g, '').toLowerCase();
 
-async function discover(pageUrl: string, ctx: SourceContext): Promise<Discovery> {
-  let html: string;
+async function readUrl(url: string, ctx: SourceContext): Promise<PageData> {
   try {
-    html = (await getText(pageUrl, ctx)).text;
+    return readPage((await getText(url, ctx)).text);
   } catch (e) {
     throw httpFailure(e, 'Xiaoyuzhou page');
   }
-  const page = readPage(html);
+}
+
+async function discover(givenUrl: string, ctx: SourceContext): Promise<Discovery> {
+  // An episode page stands for its show: follow the show (found once, then remembered).
+  const notes: string[] = [];
+  let pageUrl = (ctx.state.showUrl as string | undefined) ?? givenUrl;
+  let page = await readUrl(pageUrl, ctx);
+  if (/\/episode\//.test(pageUrl) && page.showId) {
+    pageUrl = new URL(`/podcast/${page.showId}`, pageUrl).toString();
+    notes.push(`following the show${page.show ? ` ${page.show}` : ''} of this episode (${pageUrl})`);
+    page = await readUrl(pageUrl, ctx);
+  }
+  const showState = pageUrl !== givenUrl ? { showUrl: pageUrl } : {};
   const rss = page.rss ?? (ctx.state.feedUrl as string | undefined);
   if (rss) {
     try {
@@ -126,7 +142,7 @@ async function discover(pageUrl: string, ctx: SourceContext): Promise<Discovery>
         const match = byAudio.get(it.enclosure?.url) ?? byTitle.get(norm(it.title));
         return match ? { ...it, url: match.url, key: it.key } : it;
       });
-      return { ...feed, items, title: page.show ?? feed.title };
+      return { ...feed, items, title: page.show ?? feed.title, notes: [...notes, ...(feed.notes ?? [])], state: { ...feed.state, ...showState } };
     } catch (e) {
       if (page.episodes.length === 0) throw e;
       // The page itself still lists the recent episodes.
@@ -135,7 +151,7 @@ async function discover(pageUrl: string, ctx: SourceContext): Promise<Discovery>
   if (page.episodes.length === 0) {
     throw new FollowError(`${pageUrl}: no episodes found in the page's data (the page layout may have changed)`, 'transient', 'report it to engram with the page URL');
   }
-  return { items: page.episodes, title: page.show, state: { ...ctx.state, title: page.show ?? ctx.state.title } };
+  return { items: page.episodes, title: page.show, notes, state: { ...ctx.state, ...showState, title: page.show ?? ctx.state.title } };
 }
 
 export function xiaoyuzhouSource(url: string): Source {

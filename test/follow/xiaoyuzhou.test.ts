@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readPage } from '../../src/sources/xiaoyuzhou.js';
 import { detectSource } from '../../src/sources/index.js';
 import { update } from '../../src/pipeline/update.js';
-import { addSource } from '../../src/store/follow.js';
+import { addSource, getSource } from '../../src/store/follow.js';
 import { ingest } from '../../src/pipeline/ingest.js';
 import { startLocalServer, type LocalServer } from '../support/local-server.js';
 import { rss, pubDate } from '../support/feeds.js';
@@ -29,6 +29,7 @@ describe('Xiaoyuzhou pages (fixtures written after the site\'s Next.js structure
     const p = readPage(page('xyz-episode.html'));
     expect(p.episodes).toHaveLength(1);
     expect(p.episodes[0]).toMatchObject({ key: '67a1b2c3d4e5f60718293a4c', show: '科技早知道', date: '2025-02-20' });
+    expect(p.showId).toBe('5e5c52c9418a84a04625e6cc');
     const ldOnly = readPage(page('xyz-episode.html').replace(/<script id="__NEXT_DATA__"[\s\S]*?<\/script>/, ''));
     expect(ldOnly.episodes[0]).toMatchObject({ key: '67a1b2c3d4e5f60718293a4c', title: '端侧模型元年', show: '科技早知道' });
   });
@@ -49,7 +50,8 @@ describe('following a Xiaoyuzhou show', () => {
     server = await startLocalServer((req, res) => {
       const base = server.url;
       const send = (type: string, body: string) => { res.writeHead(200, { 'content-type': type }); res.end(body); };
-      if (req.url === '/podcast') return send('text/html', page('xyz-podcast.html', base));
+      if (req.url === '/podcast' || req.url === '/podcast/5e5c52c9418a84a04625e6cc') return send('text/html', page('xyz-podcast.html', base));
+      if (req.url === '/episode/67a1b2c3d4e5f60718293a4c') return send('text/html', page('xyz-episode.html', base));
       if (req.url === '/with-rss') return send('text/html', page('xyz-with-rss.html', base));
       if (req.url === '/xyz-feed.xml') {
         return send('application/rss+xml', rss({ title: '有 RSS 的节目', items: [
@@ -67,6 +69,14 @@ describe('following a Xiaoyuzhou show', () => {
     const r = await update(lib.db, lib.dir, { hostDelayMs: 0, names: ['科技早知道'] });
     expect(r.sources[0]).toMatchObject({ discovered: 2 });
     expect(r.waiting.map((w) => w.url).sort()).toEqual(['https://www.xiaoyuzhoufm.com/episode/67a1b2c3d4e5f60718293a4b', 'https://www.xiaoyuzhoufm.com/episode/67a1b2c3d4e5f60718293a4c']);
+  });
+
+  it('follows the show of an episode page', async () => {
+    addSource(lib.db, { name: 'via episode', kind: 'xiaoyuzhou', url: `${server.url}/episode/67a1b2c3d4e5f60718293a4c` });
+    const r = await update(lib.db, lib.dir, { hostDelayMs: 0, names: ['via episode'] });
+    expect(r.sources[0]!.discovered).toBe(2);
+    expect(r.sources[0]!.notes[0]).toMatch(/following the show 科技早知道/);
+    expect(getSource(lib.db, 'via episode')!.state.showUrl).toBe(`${server.url}/podcast/5e5c52c9418a84a04625e6cc`);
   });
 
   it('reads the show\'s RSS when it has one, keeping Xiaoyuzhou episode pages as canonical URLs', async () => {
