@@ -167,6 +167,7 @@ function alive(pid: number): boolean {
 }
 
 function printReport(r: UpdateReport, io: Io): void {
+  if (r.sources.length === 0) io.out.write('no followed sources: add one with `engram source add URL` (a YouTube channel, a podcast feed, a Xiaoyuzhou show or a folder)\n');
   const line = (i: ItemReport) => `  ${i.source}: ${i.title ?? i.url ?? `job ${i.job}`}${i.date ? ` (${i.date})` : ''}`;
   for (const s of r.sources) {
     const state = s.error ? `error: ${s.error}` : s.unchanged ? 'unchanged' : `${s.discovered} new`;
