@@ -133,6 +133,9 @@ async function world(): Promise<World> {
   return w;
 }
 
+/** Backoff with retryBaseMs 1 is a few ms (base × 2^attempts, jittered): wait it out. */
+const pastBackoff = () => new Promise((r) => setTimeout(r, 40));
+
 const titles = (items: { title: string | null }[]) => items.map((i) => i.title).sort();
 
 describe('following a podcast feed', () => {
@@ -279,7 +282,9 @@ describe('retries across runs', () => {
     expect(r1.failed[0]!.retryAfter).toBeDefined();
     expect(r1.waiting.map((i) => i.title)).toEqual(['Recognized episode']);
     expect(r1.waiting[0]!.hint).toMatch(/ENGRAM_ASR_URL/);
+    await pastBackoff();
     await update(lib.db, lib.dir, { ...FAST, maxAttempts: 3 });
+    await pastBackoff();
     const r3 = await update(lib.db, lib.dir, { ...FAST, maxAttempts: 3 });
     expect(r3.failed[0]!.permanent).toBe(true);
     w.broken.clear();
@@ -299,6 +304,7 @@ describe('retries across runs', () => {
     expect(r1.failed[0]!.reason).toMatch(/interrupted|ended early/);
     const part = readdirSync(join(lib.dir, 'media', 'cut')).find((f) => f.endsWith('.part'));
     expect(part).toBeDefined();
+    await pastBackoff();
     const r2 = await update(lib.db, lib.dir, { ...FAST, recognizer: rec });
     expect(r2.added).toHaveLength(1);
     const ranged = w.server.requests.filter((q) => q.url === '/a/ep5.wav' && q.headers.range);

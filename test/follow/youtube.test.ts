@@ -130,7 +130,10 @@ describe('when YouTube or yt-dlp says no', () => {
     expect(bot.reason).toMatch(/confirm you're not a bot/);
     expect(bot.hint).toMatch(/--cookies FILE/);
     expect(bot.permanent).toBe(false);
-    for (let i = 0; i < 3; i++) await update(lib.db, lib.dir, { ...FAST, ytdlp: { path: FAKE } });
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 40)); // past the backoff (a few ms with retryBaseMs 1)
+      await update(lib.db, lib.dir, { ...FAST, ytdlp: { path: FAKE } });
+    }
     const job = listJobs(lib.db, {}).find((j) => j.itemKey === 'BotCheck001')!;
     expect(job.state).toBe('ingested');
     expect(job.attempts).toBe(0);
