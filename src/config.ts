@@ -8,7 +8,7 @@
  *   { "llm": { "url": "http://127.0.0.1:11434/v1", "model": "qwen2.5", "context": "32768" },
  *     "asr": { "url": "…", "model": "whisper-1", "key": "…" },
  *     "embed": { … }, "smtp": { "url": "smtp://user:pass@host:587" },
- *     "ytdlp": { "path": "/usr/local/bin/yt-dlp" } }
+ *     "ytdlp": { "path": "/usr/local/bin/yt-dlp", "cookies": "/home/me/youtube-cookies.txt" } }
  */
 import { existsSync, readFileSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,11 +25,13 @@ export interface ServiceSettings {
   path?: string;
   /** Context window in tokens (chat model), when the model's default guess is wrong. */
   context?: string;
+  /** A cookies file in Netscape format (yt-dlp `--cookies`). */
+  cookies?: string;
 }
 
 export type LibraryConfig = Partial<Record<Service, ServiceSettings>> & Record<string, unknown>;
 
-const FIELDS = ['url', 'model', 'key', 'path', 'context'] as const;
+const FIELDS = ['url', 'model', 'key', 'path', 'context', 'cookies'] as const;
 
 export function configPath(libraryDir: string): string {
   return join(libraryDir, 'config.json');

@@ -12,6 +12,7 @@ import { source as findSource, sources, stats } from './overview.js';
 import { dateParam, flagParam, HttpError, intParam, queryParam, textParam } from './params.js';
 import { qs } from './pages/parts.js';
 import { API_BODY_CHARS, MAX_API_BODY_CHARS, MAX_API_PASSAGES, MAX_BODY_BYTES, megabytes, PASSAGES_PER_PAGE } from './paging.js';
+import { followedStatus } from '../store/follow.js';
 
 export function apiRoutes(db: DB, searcher: Searcher): Hono {
   const api = new Hono();
@@ -22,7 +23,7 @@ export function apiRoutes(db: DB, searcher: Searcher): Hono {
     const limit = intParam(c.req.query('limit'), 'limit', 100, 1, 1000);
     const offset = intParam(c.req.query('offset'), 'offset', 0, 0, 10_000_000);
     const all = sources(db);
-    return c.json({ total: all.length, sources: all.slice(offset, offset + limit) });
+    return c.json({ total: all.length, sources: all.slice(offset, offset + limit), followed: followedStatus(db) });
   });
 
   api.get('/sources/:name', (c) => {

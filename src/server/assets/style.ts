@@ -113,6 +113,7 @@ main { max-width: 74rem; margin: 0 auto; padding: 1.75rem 1.25rem 4rem; }
 .sources .range { display: block; font-size: .8rem; color: var(--faint); font-weight: 400; }
 .sources .count { color: var(--muted); font-variant-numeric: tabular-nums; white-space: nowrap; }
 p.more { margin: .6rem 0 0; font-size: .9rem; text-align: right; }
+.follow-failures { margin: 0 1rem .6rem; padding-left: 1rem; font-size: .8rem; color: var(--muted); }
 
 /* Pager */
 .pager { display: flex; flex-wrap: wrap; align-items: center; gap: .35rem; margin: 1.5rem 0; font-size: .9rem; }

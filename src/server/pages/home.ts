@@ -6,6 +6,7 @@ import { untilChanged } from '../cache.js';
 import { sources as allSources, stats as libraryStats } from '../overview.js';
 import { searchBox, type Page, type PageContext } from './layout.js';
 import { docItem, plural, qs, sourceList } from './parts.js';
+import { followedBlock } from './follow-status.js';
 
 const RECENT = 15;
 /** The largest sources; the rest are one click away on /sources (a library can have thousands). */
@@ -29,7 +30,7 @@ export function homePage(db: DB, ctx: PageContext): Page {
       title: 'engram',
       ownSearchBox: true,
       body: html`<section class="hero"><h1>Your library is empty</h1>
-<p>Add videos, podcasts, summaries, posts and notes with <code>engram ingest PATH</code>, then reload this page.</p></section>`,
+<p>Add videos, podcasts, summaries, posts and notes with <code>engram ingest PATH</code>, or follow channels and feeds with <code>engram source add URL</code> and <code>engram update</code>, then reload this page.</p></section>${followedBlock(db, d)}`,
     };
   }
 
@@ -57,6 +58,7 @@ export function homePage(db: DB, ctx: PageContext): Page {
     <h2 class="section-title" id="srcs">Sources</h2>
     ${sourceList(sources.slice(0, HOME_SOURCES), d)}
     ${sources.length > HOME_SOURCES ? html`<p class="more"><a href="/sources">All ${plural(sources.length, 'source')} →</a></p>` : ''}
+    ${followedBlock(db, d)}
   </aside>
 </div>`,
   };

@@ -9,6 +9,7 @@ import { HttpError } from '../params.js';
 import { source as findSource, sources as allSources } from '../overview.js';
 import type { Page, PageContext } from './layout.js';
 import { docItem, pager, plural, qs, sourceHref, sourceList } from './parts.js';
+import { followedStatusOf } from './follow-status.js';
 
 export const SOURCE_PAGE_SIZE = 50;
 export const SOURCES_PAGE_SIZE = 100;
@@ -52,6 +53,7 @@ export function sourcePage(db: DB, ctx: PageContext, name: string, page: number)
   <div class="meta"><span>${plural(source.documents, 'document')}</span>${
     source.firstDate ? html`<span>${source.firstDate}${source.lastDate && source.lastDate !== source.firstDate ? ` – ${source.lastDate}` : ''}</span>` : ''
   }<a href="/search${qs({ source: name })}">Search in this source</a></div>
+  ${followedStatusOf(db, name, d)}
 </div>
 <div class="doc">
   <ul class="doclist">${documents.map((doc) => docItem(d, doc, { showSource: false }))}</ul>
