@@ -96,7 +96,68 @@ export const migrations: readonly string[] = [
   );
   CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, 'row');
   `,
-  /* 2: content identity (store/texts.ts), moved files found by content */ `
+  /* 2: passage embeddings for optional semantic search (semantic/vectors.ts) */ `
+  -- One vector per passage and model: float32 little-endian, unit length. A passage that is
+  -- deleted (its file re-ingested) loses its vectors with it, so none is ever stale.
+  CREATE TABLE passage_vectors (
+    passage_id INTEGER NOT NULL,
+    model      TEXT NOT NULL,
+    vector     BLOB NOT NULL,
+    PRIMARY KEY (passage_id, model)
+  ) WITHOUT ROWID;
+  CREATE TRIGGER passage_vectors_gone AFTER DELETE ON passages BEGIN
+    DELETE FROM passage_vectors WHERE passage_id = old.id;
+  END;
+  `,
+  /* 3: renditions engram generates (cleaned transcript, summary, extractive summary) */ `
+  -- JSON provenance (store/generated.ts): task, status ('ok' or 'failed' with its reason),
+  -- model, prompt versions, tokens, date, language, the transcript it was made from, gate
+  -- results. NULL for renditions read from files. Generated renditions belong to their
+  -- document, not to a file: they hang on one reserved files row ('engram:generated') that
+  -- no ingest touches, so they survive re-ingest of the document's files.
+  ALTER TABLE renditions ADD COLUMN generated TEXT;
+  CREATE INDEX renditions_generated ON renditions(document_id, format) WHERE generated IS NOT NULL;
+  `,
+  /* 4: followed sources (engram follow) and their job queue */ `
+  -- A source the user follows: a YouTube channel or playlist, a podcast feed, a Xiaoyuzhou
+  -- show, or a local folder. Documents keep naming their show in sources(name); this table is
+  -- what \`engram update\` polls.
+  CREATE TABLE followed_sources (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    kind       TEXT NOT NULL CHECK (kind IN ('youtube', 'feed', 'xiaoyuzhou', 'folder')),
+    url        TEXT NOT NULL,           -- as the user gave it (URL, or the folder's absolute path)
+    state      TEXT NOT NULL DEFAULT '{}', -- the source's own memory: moved feed URL, ETag, Last-Modified
+    options    TEXT NOT NULL DEFAULT '{}', -- per-source settings (keep audio, language)
+    added_at   TEXT NOT NULL,
+    checked_at TEXT,                    -- last discovery that succeeded
+    error      TEXT                     -- last discovery failure, cleared by the next success
+  );
+
+  -- One media item of a followed source on its way into the library:
+  -- discovered -> fetched (audio on disk) -> transcribed (transcript file written) -> ingested;
+  -- or waiting (needs a recognizer or yt-dlp), skipped (live, upcoming, members-only), failed.
+  CREATE TABLE jobs (
+    id          INTEGER PRIMARY KEY,
+    source_id   INTEGER NOT NULL REFERENCES followed_sources(id) ON DELETE CASCADE,
+    item_key    TEXT NOT NULL,          -- the item's identity in its source: feed guid, video ID
+    title       TEXT,
+    url         TEXT,
+    date        TEXT,
+    item        TEXT NOT NULL,          -- the item as discovered (JSON)
+    state       TEXT NOT NULL CHECK (state IN ('discovered', 'fetched', 'transcribed', 'ingested', 'waiting', 'skipped', 'failed')),
+    artifact    TEXT,                   -- the file the next step reads (audio, transcript), library-relative
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    next_at     INTEGER NOT NULL DEFAULT 0, -- not before (ms since epoch): backoff after a transient failure
+    error       TEXT,
+    error_kind  TEXT,                   -- transient | blocked | permanent | waiting | skipped
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    UNIQUE (source_id, item_key)
+  );
+  CREATE INDEX jobs_state ON jobs(state, next_at);
+  `,
+  /* 5: content identity (store/texts.ts), moved files found by content */ `
   ALTER TABLE renditions ADD COLUMN text_hash TEXT;        -- identity of the text (its passages)
   ALTER TABLE renditions ADD COLUMN same_text_as INTEGER;  -- NULL: holds its text; else the rendition (same document) that does
   CREATE INDEX renditions_text ON renditions(document_id, text_hash);
@@ -104,6 +165,6 @@ export const migrations: readonly string[] = [
   CREATE INDEX renditions_content ON renditions(content_hash);
   CREATE INDEX files_content ON files(content_hash);
   -- Texts stored before have no identity yet: the next ingest reads every file again.
-  UPDATE files SET content_hash = '' WHERE status = 'ok';
+  UPDATE files SET content_hash = '' WHERE status = 'ok' AND abs_path <> 'engram:generated';
   `,
 ];

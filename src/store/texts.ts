@@ -96,7 +96,17 @@ export function handOverTexts(db: DB, fileId: number): void {
   }
 }
 
-function insertRow(db: DB, docId: number, fileId: number, r: PreparedRendition, sameTextAs: number | null): number {
+/**
+ * A rendition whose text is never shared: engram's generated renditions (store/generated.ts),
+ * which come and go on their own, so no file's rendition may follow them (no `text_hash`).
+ */
+export function insertUnsharedRendition(db: DB, docId: number, fileId: number, r: PreparedRendition): number {
+  const id = insertRow(db, docId, fileId, { ...r, textHash: null }, null);
+  insertPassages(db, id, docId, r);
+  return id;
+}
+
+function insertRow(db: DB, docId: number, fileId: number, r: Omit<PreparedRendition, 'textHash'> & { textHash: string | null }, sameTextAs: number | null): number {
   return stmt(db,
       `INSERT INTO renditions (document_id, file_id, entry, kind, format, title, date, url, source, source_named, metadata,
                                content_hash, text_hash, same_text_as, body)

@@ -216,10 +216,15 @@ interface RenditionRow {
  * removes what it said), refresh its title index row, or delete it when nothing is left.
  */
 export function refreshDocument(db: DB, docId: number): void {
-  const rows = stmt(db, 'SELECT kind, title, date, url, source, source_named, metadata FROM renditions WHERE document_id = ? ORDER BY id')
+  // Renditions engram generated (store/generated.ts) say nothing about the document itself.
+  const rows = stmt(db, 'SELECT kind, title, date, url, source, source_named, metadata FROM renditions WHERE document_id = ? AND generated IS NULL ORDER BY id')
     .all(docId) as RenditionRow[];
   stmt(db, 'DELETE FROM titles_fts WHERE rowid = ?').run(docId);
   if (rows.length === 0) {
+    // Nothing from a file is left: what engram generated from those files goes too.
+    stmt(db, 'DELETE FROM passages_fts WHERE rowid IN (SELECT id FROM passages WHERE document_id = ?)').run(docId);
+    stmt(db, 'DELETE FROM passages WHERE document_id = ?').run(docId);
+    stmt(db, 'DELETE FROM renditions WHERE document_id = ?').run(docId);
     stmt(db, 'DELETE FROM documents WHERE id = ?').run(docId);
     return;
   }

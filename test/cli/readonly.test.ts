@@ -82,6 +82,9 @@ describe('a library the user may only read', () => {
       const res = await fetch(`${url}/api/stats`);
       expect(res.status).toBe(200);
       expect((await res.json()).documents).toBe(6);
+      const found = await fetch(`${url}/api/search?q=${encodeURIComponent('稀疏注意力')}`);
+      expect(found.status).toBe(200);
+      expect((await found.json()).total).toBeGreaterThan(0);
     } finally {
       child.kill('SIGTERM');
     }

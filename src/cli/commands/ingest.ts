@@ -46,9 +46,9 @@ Exit code: 0 all files ingested, 1 some files failed (listed with reasons), 2 us
     try {
       report = await ingest(library.db, paths, { format: values.format as string | undefined, source: values.source as string | undefined, limits, prune: Boolean(values.prune), onProgress: bar.update });
     } catch (e) {
-      // Only a program that ignores the writer lock can hold the database itself.
+      // Only a writer that does not take the writer lock (engram update, another program) can hold the database this long.
       if ((e as { code?: string }).code === 'SQLITE_BUSY') {
-        throw new BusyError('another program is writing to the library database (not through engram); what was committed is kept: run the ingest again when it is done');
+        throw new BusyError('the library database stayed locked by another writer (engram update, or another program) for over 5 s; what was committed is kept: run the ingest again when it is done');
       }
       throw e;
     } finally {
