@@ -2,7 +2,7 @@
  * The files a library knows, by where they were: finding the ones that are gone (deleted or
  * moved away) and forgetting what they contributed.
  */
-import { sep } from 'node:path';
+import { isAbsolute, sep } from 'node:path';
 import { stmt } from './statements.js';
 import type { DB } from './db.js';
 import { forgetFile } from './write.js';
@@ -29,9 +29,12 @@ export function allFiles(db: DB): KnownFile[] {
   return stmt(db, 'SELECT id, abs_path AS absPath, rel_path AS relPath FROM files ORDER BY abs_path').all() as KnownFile[];
 }
 
-/** The files that are gone from disk (missing, not merely unreadable). */
+/**
+ * The files that are gone from disk (missing, not merely unreadable). Rows that are not paths
+ * (the reserved row generated renditions hang on, store/generated.ts) are never gone.
+ */
 export function goneFiles(files: KnownFile[]): KnownFile[] {
-  return files.filter((f) => isGone(f.absPath));
+  return files.filter((f) => isAbsolute(f.absPath) && isGone(f.absPath));
 }
 
 /**

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { ingest } from '../../src/pipeline/ingest.js';
 import { getDocument, libraryStats } from '../../src/store/read.js';
 import { search } from '../../src/search/search.js';
-import { filesUnder, forgetFiles } from '../../src/store/files.js';
+import { allFiles, filesUnder, forgetFiles, goneFiles } from '../../src/store/files.js';
+import { saveGenerated } from '../../src/store/generated.js';
 import type { DB } from '../../src/store/db.js';
 import { copyFixture, tempDir, tempLibrary } from '../helpers.js';
 
@@ -168,5 +169,22 @@ describe('a folder copied or moved', () => {
     const origins = db.prepare('SELECT rel_path FROM files ORDER BY rel_path').pluck().all();
     expect(origins).toContain('media/shows/ep-12/summary.md');
     expect(origins).not.toContain('media/podcast/ep-12/summary.md');
+  });
+});
+
+describe('forgetting what is gone', () => {
+  it('never takes renditions engram generated (their reserved row is not a path)', async () => {
+    const root = copyFixture('library');
+    const { db } = tempLibrary();
+    await ingest(db, [root]);
+    const doc = count(db, "SELECT id FROM documents WHERE key = 'youtube:Ab3dEf9hIj0'");
+    saveGenerated(db, {
+      documentId: doc, kind: 'summary', task: 'extractive', body: '稀疏注意力的要点。',
+      passages: [{ text: '稀疏注意力的要点。', role: 'content', line: 1 }],
+      provenance: { task: 'extractive', status: 'ok', method: 'extractive', date: '2026-01-01T00:00:00Z', lang: 'zh-Hans', input: { renditionId: 1, hash: 'x' }, gates: [] },
+    });
+    const forgotten = forgetFiles(db, goneFiles(allFiles(db)));
+    expect(forgotten.files).toEqual([]);
+    expect(getDocument(db, doc)!.renditions.some((r) => r.generated)).toBe(true);
   });
 });
