@@ -21,7 +21,7 @@ Options:
   --dict FILE     extra dictionary words for Chinese segmentation (jieba format)
   --max-text-mb N largest text file read, in MB (default ${DEFAULT_LIMITS.textBytes / 2 ** 20}); larger ones are skipped and reported
   --max-json-mb N largest JSON file read, in MB (default ${DEFAULT_LIMITS.jsonBytes / 2 ** 20})
-  --prune         forget what files recorded under PATH that are gone gave (see engram forget)
+  --prune         forget files ingested before under PATH that are gone (see engram forget)
   --library DIR   library folder (default: $ENGRAM_HOME or the per-user data folder)
   --no-wait       if another ingest is writing to the library, stop at once (exit 3)
                   instead of waiting for it
