@@ -20,6 +20,7 @@ import {
 } from '../store/write.js';
 import { inlinePool, workerPool, type ParsePool } from './pool.js';
 import type { ParseOutcome } from './parse-file.js';
+import { defaultTermsContext, runTermsStageForKeys, type TermsContext, type TermsReport } from './terms.js';
 
 export { MAX_LINE_CHARS } from './parse-file.js';
 
@@ -42,6 +43,8 @@ export interface IngestOptions {
   /** Parser threads: default one per core beyond the writer's when the input is large; 0 parses inline. */
   workers?: number;
   onProgress?: (p: IngestProgress) => void;
+  /** Correction and entity linking after the files are written (default on; see terms.ts). */
+  terms?: boolean | TermsContext;
 }
 
 export interface IngestProgress {
@@ -72,6 +75,8 @@ export interface IngestReport {
   elapsedMs: number;
   /** Worker threads that parsed (0: parsed inline). */
   workers: number;
+  /** What the terms stage did (absent when turned off). */
+  terms?: TermsReport;
 }
 
 interface ParsedFile {
@@ -176,6 +181,9 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
     await pool.close();
   }
   pruneSources(db);
+  if (opts.terms !== false) {
+    report.terms = runTermsStageForKeys(db, [...added, ...updated], typeof opts.terms === 'object' ? opts.terms : await defaultTermsContext(db));
+  }
   for (const k of added) { updated.delete(k); unchanged.delete(k); }
   for (const k of updated) unchanged.delete(k);
   report.documents = { added: added.size, updated: updated.size, unchanged: unchanged.size };

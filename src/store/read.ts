@@ -6,6 +6,7 @@ import { MACHINE_SPEAKER } from '../formats/diarized-transcript.js';
 import type { DB } from './db.js';
 import { canonicalUrl, deepLink, youtubeIdFromUrl } from '../formats/media.js';
 import type { DocumentMetadata, PassageRole, RenditionKind } from '../model.js';
+import { documentEntities, relatedDocuments, speakerNames } from '../entities/read.js';
 
 export interface LibraryStats {
   documents: number;
@@ -92,7 +93,10 @@ export interface PassageView {
   text: string;
   start: number | null;
   end: number | null;
+  /** The speaker as the person they are (unified across files; machine labels named where another rendition names them). */
   speaker: string | null;
+  /** The label as the file wrote it, when it differs from `speaker`. */
+  speakerLabel?: string;
   line: number | null;
   depth: number | null;
   /** Link to this moment at the source (YouTube `&t=`, podcast `#t=`), when the document has a URL and the passage a time. */
@@ -121,6 +125,10 @@ export interface DocumentView {
   metadata: DocumentMetadata;
   origins: string[];
   speakers: string[];
+  /** Entities the document mentions, most mentioned first. */
+  entities: { name: string; slug: string; type: string; count: number }[];
+  /** The same media item covered by another source. */
+  related: { id: number; title: string | null; date: string | null; source: string | null; reason: string }[];
   renditions: RenditionView[];
 }
 
@@ -162,6 +170,7 @@ export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): Doc
   const passagesOf = stmt(db, 
     `SELECT id, seq, role, text, start, end, speaker, line, depth FROM passages WHERE rendition_id = ? ORDER BY seq LIMIT ? OFFSET ?`,
   );
+  const names = speakerNames(db, id);
   const renditions: RenditionView[] = rends.map((r) => {
     const view: RenditionView = {
       id: r.id, kind: r.kind, format: r.format, origin: r.origin, title: r.title,
@@ -170,19 +179,24 @@ export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): Doc
     if (opts.bodies) view.body = r.body;
     if (opts.passages !== false && (opts.renditionId === undefined || opts.renditionId === r.id)) {
       const rows = passagesOf.all(r.id, opts.passageLimit ?? -1, opts.passageOffset ?? 0) as Omit<PassageView, 'link'>[];
-      view.passages = rows.map((p) => ({ ...p, link: p.start != null ? deepLink(d.url, p.start) : null }));
+      view.passages = rows.map((p) => {
+        const person = p.speaker ? names.get(p.speaker) : undefined;
+        const who = person && person.name !== p.speaker ? { speaker: person.name, speakerLabel: p.speaker! } : {};
+        return { ...p, ...who, link: p.start != null ? deepLink(d.url, p.start) : null };
+      });
     }
     return view;
   });
   const allSpeakers = stmt(db, "SELECT speaker FROM passages WHERE document_id = ? AND speaker IS NOT NULL GROUP BY speaker ORDER BY min(id)")
     .pluck()
     .all(id) as string[];
-  // Machine labels (SPEAKER_00) only when no rendition names the speakers.
+  // Machine labels (SPEAKER_00) only when no rendition names the speakers; one name per person.
   const named = allSpeakers.filter((s) => !MACHINE_SPEAKER.test(s));
-  const speakers = named.length ? named : allSpeakers;
+  const speakers = [...new Set((named.length ? named : allSpeakers).map((s) => names.get(s)?.name ?? s))];
   return {
     id: d.id, key: d.key, title: d.title, date: d.date, source: d.source, url: d.url,
-    metadata: JSON.parse(d.metadata), origins: [...new Set(rends.map((r) => r.origin))], speakers, renditions,
+    metadata: JSON.parse(d.metadata), origins: [...new Set(rends.map((r) => r.origin))], speakers,
+    entities: documentEntities(db, id), related: relatedDocuments(db, id), renditions,
   };
 }
 
