@@ -13,6 +13,7 @@ const registry: { name: string; summary: string; load: () => Promise<Command> }[
   { name: 'search', summary: 'find passages across every source, in either Chinese script or English', load: async () => (await import('./commands/search.js')).searchCommand },
   { name: 'show', summary: 'one document: metadata, renditions, passages', load: async () => (await import('./commands/show.js')).showCommand },
   { name: 'stats', summary: 'what the library holds: documents, passages, renditions, sources', load: async () => (await import('./commands/stats.js')).statsCommand },
+  { name: 'export', summary: 'write Logseq or Obsidian pages for documents and entities, linked for graph and backlinks', load: async () => (await import('./commands/export.js')).exportCommand },
   { name: 'serve', summary: 'read, search and browse the library in the browser', load: async () => (await import('./commands/serve.js')).serveCommand },
   { name: 'demo', summary: 'build the sample library the project ships, show its stats and an example search, serve it', load: async () => (await import('./commands/demo.js')).demoCommand },
 ];

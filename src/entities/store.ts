@@ -5,6 +5,7 @@
 import { stmt } from '../store/statements.js';
 import type { DB } from '../store/db.js';
 import { keyKind, nameKeys, slugFor, type EntityType } from './names.js';
+import { hasHan } from '../terms/pinyin.js';
 
 export interface EntityRef {
   name: string;
@@ -39,13 +40,17 @@ export function resolveEntity(db: DB, ref: EntityRef): number {
     }
   }
   if (id === undefined) {
+    const name = ref.lexiconId ? ref.name : discoveredName(forms);
     id = stmt(db, 'INSERT INTO entities (slug, name, type, lexicon_id, aliases) VALUES (?, ?, ?, ?, ?)')
-      .run(uniqueSlug(db, ref.name), ref.name, ref.type, ref.lexiconId ?? null, JSON.stringify(forms)).lastInsertRowid as number;
+      .run(uniqueSlug(db, ref.name), name, ref.type, ref.lexiconId ?? null, JSON.stringify(forms)).lastInsertRowid as number;
   } else {
-    const row = stmt(db, 'SELECT aliases, lexicon_id AS lexiconId FROM entities WHERE id = ?').get(id) as { aliases: string; lexiconId: string | null };
+    const row = stmt(db, 'SELECT name, aliases, lexicon_id AS lexiconId FROM entities WHERE id = ?').get(id) as { name: string; aliases: string; lexiconId: string | null };
     const aliases: string[] = JSON.parse(row.aliases);
     const merged = [...new Set([...aliases, ...forms])];
-    if (merged.length !== aliases.length) stmt(db, 'UPDATE entities SET aliases = ? WHERE id = ?').run(JSON.stringify(merged), id);
+    if (merged.length !== aliases.length) {
+      stmt(db, 'UPDATE entities SET aliases = ? WHERE id = ?').run(JSON.stringify(merged), id);
+      if (!row.lexiconId && discoveredName(merged) !== row.name) stmt(db, 'UPDATE entities SET name = ? WHERE id = ?').run(discoveredName(merged), id);
+    }
     // A lexicon entry names the entity and its kind (a summary may have listed it first).
     if (ref.lexiconId && !row.lexiconId) {
       stmt(db, 'UPDATE entities SET lexicon_id = ?, name = ?, type = ? WHERE id = ?').run(ref.lexiconId, ref.name, ref.type, id);
@@ -54,6 +59,14 @@ export function resolveEntity(db: DB, ref: EntityRef): number {
   const addKey = stmt(db, 'INSERT INTO entity_keys (key, entity_id) VALUES (?, ?) ON CONFLICT(key) DO NOTHING');
   for (const k of keys) addKey.run(k, id);
   return id;
+}
+
+/**
+ * The name of an entity no lexicon entry names: its first Han form when it has one (the
+ * library is read in Chinese first: 刘知远 rather than Liu Zhiyuan), else the first form.
+ */
+function discoveredName(forms: string[]): string {
+  return forms.find((f) => hasHan(f)) ?? forms[0]!;
 }
 
 function uniqueSlug(db: DB, name: string): string {
