@@ -1,0 +1,72 @@
+/**
+ * The terms stage's lexicon-backed parts: the corrector and the term mention finder, built
+ * from a list of lexicon entries (shipped and the library's own).
+ */
+import { createHash } from 'node:crypto';
+import { stmt } from '../store/statements.js';
+import type { DB } from '../store/db.js';
+import type { TermsContext } from '../pipeline/terms.js';
+import { resolveEntity, type Mention } from '../entities/store.js';
+import { TermIndex, type Found, type TermEntry } from './term-index.js';
+import { findCorrections, type Candidate } from './correct.js';
+import { loadDocText, storeCorrections } from './store.js';
+
+/** Bump when the corrector's rules change: every document is corrected again. */
+const RULES_VERSION = 1;
+
+export function lexiconTermsContext(entries: readonly TermEntry[], opts: { correct?: boolean } = {}): TermsContext {
+  const index = new TermIndex(entries);
+  // The corrector and the mention finder read the same passages: find once per text.
+  const found = new Map<string, Found[]>();
+  const find = (text: string) => {
+    let f = found.get(text);
+    if (!f) {
+      if (found.size > 20_000) found.clear();
+      found.set(text, (f = index.find(text)));
+    }
+    return f;
+  };
+  const entityIds = new Map<string, number>();
+  const entityOf = (db: DB, e: TermEntry): number => {
+    let id = entityIds.get(e.id);
+    if (id === undefined) {
+      id = resolveEntity(db, { name: e.canonical, type: e.type, aliases: e.names.map((n) => n.text), lexiconId: e.id });
+      entityIds.set(e.id, id);
+    }
+    return id;
+  };
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([RULES_VERSION, opts.correct !== false, entries.map((e) => [e.id, e.type, e.names.map((n) => n.text)])]))
+    .digest('hex')
+    .slice(0, 16);
+  return {
+    fingerprint,
+    correct: opts.correct === false ? undefined : (db, documentId) => {
+      const doc = loadDocText(db, documentId);
+      if (!doc) return 0;
+      const candidates = findCorrections(doc, index, find);
+      return storeCorrections(db, documentId, doc, candidates, (c: Candidate) => entityOf(db, c.entry));
+    },
+    terms: {
+      mentions(db, documentId) {
+        const out: Mention[] = [];
+        const title = stmt(db, 'SELECT title FROM documents WHERE id = ?').pluck().get(documentId) as string | null;
+        for (const f of find(title ?? '')) {
+          out.push({ entityId: entityOf(db, f.entry), passageId: null, start: null, end: null, surface: (title ?? '').slice(f.start, f.end), via: 'term' });
+        }
+        const passages = stmt(db, "SELECT id, text FROM passages WHERE document_id = ? AND role <> 'boilerplate'").all(documentId) as { id: number; text: string }[];
+        for (const p of passages) {
+          for (const f of find(p.text)) {
+            out.push({ entityId: entityOf(db, f.entry), passageId: p.id, start: f.start, end: f.end, surface: p.text.slice(f.start, f.end), via: 'term' });
+          }
+        }
+        // A corrected span mentions the term it was corrected to.
+        const fixed = stmt(db, 'SELECT passage_id AS p, offset, length, original, entity_id AS e FROM corrections WHERE document_id = ? AND entity_id IS NOT NULL')
+          .all(documentId) as { p: number; offset: number; length: number; original: string; e: number }[];
+        for (const c of fixed) out.push({ entityId: c.e, passageId: c.p, start: c.offset, end: c.offset + c.length, surface: c.original, via: 'term' });
+        found.clear();
+        return out;
+      },
+    },
+  };
+}

@@ -1,0 +1,319 @@
+/**
+ * The lexicon's names indexed for two jobs over a document's text:
+ * - `find`: where its names occur as written (any script: 英伟达, 英偉達, NVIDIA), for entity
+ *   mentions and as evidence for a correction;
+ * - `soundAlikes`: spans that sound like a name without being one (面臂智能 → 面壁智能,
+ *   Dipsick → DeepSeek), the correction candidates.
+ *
+ * It reads entries by shape (id, type, names), so it takes the lexicon's entries as they are.
+ */
+import { foldWidth } from '../text/normalize.js';
+import { toSimplified } from '../text/fold.js';
+import type { EntityType } from '../entities/names.js';
+import { syllableOf } from './pinyin.js';
+import { compareSyllables, latinLetters, mergeSyllable, metaphoneKeys, soundsLikeLatin, spellingSimilarity, type SoundLevel } from './phonetic.js';
+import { hanFrequency } from './words.js';
+import { stem } from '../text/stem.js';
+
+export interface TermName {
+  text: string;
+  /** An abbreviation, nickname or former name. */
+  alias?: boolean;
+  /** Other entries may claim this name too (推理: reasoning and inference). */
+  ambiguous?: boolean;
+}
+
+export interface TermEntry {
+  id: string;
+  type: EntityType;
+  canonical: string;
+  names: readonly TermName[];
+}
+
+interface HanName { entry: TermEntry; text: string; folded: string; syllables: string[] }
+interface LatinName { entry: TermEntry; text: string; words: string[]; letters: string; stems: Set<string> }
+
+export interface Found {
+  entry: TermEntry;
+  /** UTF-16 offsets in the text searched. */
+  start: number;
+  end: number;
+}
+
+export interface SoundAlike {
+  entry: TermEntry;
+  /** The name it sounds like, as the lexicon writes it. */
+  name: string;
+  start: number;
+  end: number;
+  level: SoundLevel | 'latin';
+  /** For Latin spans: 1 − edit distance / length of the spellings. */
+  similarity: number;
+  script: 'han' | 'latin';
+}
+
+const HAN = /\p{Script=Han}/u;
+const HAN_CHAR = /^\p{Script=Han}$/u;
+
+/** Han by code unit (CJK unified ideographs, extension A, compatibility ideographs): the hot loops' test. */
+function isHan(code: number): boolean {
+  return (code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf) || (code >= 0xf900 && code <= 0xfaff);
+}
+
+/** Merged syllable of each BMP code unit, computed once ('' for non-Han). */
+const mergedOfCode: (string | undefined)[] = new Array(0x10000);
+function mergedAt(text: string, i: number): string {
+  const c = text.charCodeAt(i);
+  if (!isHan(c)) return '';
+  let m = mergedOfCode[c];
+  if (m === undefined) mergedOfCode[c] = m = mergeSyllable(syllableOf(text[i]!) || '?');
+  return m === '?' ? '' : m;
+}
+const MIDDLE_DOT = /[·・•‧]/g;
+/** A word of a non-Han script (letters and digits), with inner apostrophes and dots. */
+const NON_HAN = '[[\\p{L}\\p{N}]--[\\p{Script=Han}]]';
+const LATIN_WORD = new RegExp(`${NON_HAN}+(?:[.'’]${NON_HAN}+)*`, 'gv');
+/** A Han name this short is only found where it is not part of a more frequent word. */
+const SHORT_HAN = 2;
+/** Latin names need this many letters to be matched by sound. */
+const MIN_LATIN_LETTERS = 4;
+/** Spelling similarity a Latin span needs: keys equal, or one sound apart. */
+const MIN_SPELLING = { exact: 0.5, near: 0.7 } as const;
+
+/** Simplified, half-width, lowercase; same length as the input (offsets carry over). */
+export function foldText(text: string): string {
+  const f = toSimplified(foldWidth(text)).toLowerCase();
+  return f.length === text.length ? f : [...text].map((c) => {
+    const x = toSimplified(foldWidth(c)).toLowerCase();
+    return x.length === c.length ? x : c;
+  }).join('');
+}
+
+export class TermIndex {
+  /** Han names by their first two folded characters. */
+  private readonly hanByPrefix = new Map<string, HanName[]>();
+  /** 1 for code units some Han name starts with. */
+  private readonly hanFirst = new Uint8Array(0x10000);
+  /** Han names by their merged syllables (phonetic.ts), joined by '|'. */
+  private readonly hanBySound = new Map<string, HanName[]>();
+  /** Every prefix of those keys: a window whose sound no name starts with stops growing. */
+  private readonly hanSoundPrefixes = new Set<string>();
+  private maxHanSyllables = 0;
+  /** Latin names by their first word. */
+  private readonly latinByFirst = new Map<string, LatinName[]>();
+  /** Latin names by Double Metaphone key and by each key with one sound deleted. */
+  private readonly latinBySound = new Map<string, LatinName[]>();
+  /** Every name, folded: a span that is itself a name is never "corrected" into another. */
+  private readonly names = new Set<string>();
+  private maxLatinWords = 1;
+  readonly entries: readonly TermEntry[];
+
+  constructor(entries: readonly TermEntry[]) {
+    this.entries = entries;
+    for (const entry of entries) {
+      for (const n of entry.names) {
+        const folded = foldText(n.text.trim()).replace(MIDDLE_DOT, '');
+        if (!folded) continue;
+        if (HAN.test(folded)) {
+          this.names.add(folded);
+          if (![...folded].every((c) => HAN_CHAR.test(c)) || folded.length < 2) continue;
+          const name: HanName = { entry, text: n.text, folded, syllables: [...folded].map((c) => syllableOf(c)) };
+          if (name.syllables.some((s) => !s)) continue;
+          push(this.hanByPrefix, folded.slice(0, 2), name);
+          this.hanFirst[folded.charCodeAt(0)] = 1;
+          if (n.ambiguous) continue;
+          const sound = name.syllables.map(mergeSyllable);
+          push(this.hanBySound, sound.join('|'), name);
+          for (let k = 1; k < sound.length; k++) this.hanSoundPrefixes.add(sound.slice(0, k).join('|'));
+          this.maxHanSyllables = Math.max(this.maxHanSyllables, name.syllables.length);
+        } else {
+          const words = [...folded.matchAll(LATIN_WORD)].map((m) => latinLetters(m[0])).filter(Boolean);
+          if (!words.length) continue;
+          const name: LatinName = { entry, text: n.text, words, letters: words.join(''), stems: new Set(words.map(stem)) };
+          this.names.add(name.letters);
+          this.names.add(words.map(stem).join(''));
+          push(this.latinByFirst, words[0]!, name);
+          this.maxLatinWords = Math.max(this.maxLatinWords, words.length);
+          if (n.ambiguous || name.letters.replace(/[0-9]/g, '').length < MIN_LATIN_LETTERS) continue;
+          for (const k of soundKeys(name.letters)) push(this.latinBySound, k, name);
+        }
+      }
+    }
+  }
+
+  /** Whether some run of these words (stemmed or not) is itself a name: "Kimi Data" holds Kimi. */
+  private containsName(words: string[]): boolean {
+    for (let a = 0; a < words.length; a++) {
+      let plain = '';
+      let stemmed = '';
+      for (let b = a; b < words.length; b++) {
+        plain += words[b];
+        stemmed += stem(words[b]!);
+        if (this.names.has(plain) || this.names.has(stemmed)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether `span` (as written) is itself one of the lexicon's names. */
+  isName(span: string): boolean {
+    const f = foldText(span).replace(MIDDLE_DOT, '');
+    return this.names.has(f) || this.names.has(latinLetters(f));
+  }
+
+  /** The lexicon's names where they occur in `text`: longest match first, whole words only. */
+  find(text: string): Found[] {
+    const folded = foldText(text);
+    const out: Found[] = [];
+    let covered = 0;
+    for (let i = 0; i < folded.length - 1; i++) {
+      if (i < covered || this.hanFirst[folded.charCodeAt(i)] !== 1) continue;
+      const list = this.hanByPrefix.get(folded.slice(i, i + 2));
+      if (!list) continue;
+      let best: HanName | undefined;
+      for (const n of list) {
+        if (folded.startsWith(n.folded, i) && (!best || n.folded.length > best.folded.length) && wholeHanWord(folded, i, n.folded)) best = n;
+      }
+      if (best) {
+        const len = best.folded.length;
+        out.push({ entry: best.entry, start: i, end: i + len });
+        covered = i + len;
+      }
+    }
+    const words = [...folded.matchAll(LATIN_WORD)].map((m) => ({ w: latinLetters(m[0]), start: m.index, end: m.index + m[0].length }));
+    for (let k = 0; k < words.length; k++) {
+      const list = this.latinByFirst.get(words[k]!.w);
+      if (!list) continue;
+      let best: LatinName | undefined;
+      for (const n of list) {
+        if (n.words.every((w, j) => words[k + j]?.w === w && (j === 0 || onlySpaceBetween(folded, words[k + j - 1]!.end, words[k + j]!.start))) && (!best || n.words.length > best.words.length)) best = n;
+      }
+      if (best) {
+        out.push({ entry: best.entry, start: words[k]!.start, end: words[k + best.words.length - 1]!.end });
+        k += best.words.length - 1;
+      }
+    }
+    return out.sort((a, b) => a.start - b.start);
+  }
+
+  /** Spans of `text` that sound like a lexicon name without being one. */
+  soundAlikes(text: string): SoundAlike[] {
+    const folded = foldText(text);
+    const out: SoundAlike[] = [];
+    // Chinese: every start position in runs of Han characters, names looked up by sound.
+    const merged: string[] = new Array(folded.length);
+    for (let i = 0; i < folded.length; i++) merged[i] = mergedAt(folded, i);
+    for (let i = 0; i < folded.length; i++) {
+      if (!merged[i]) continue;
+      let key = merged[i]!;
+      if (!this.hanSoundPrefixes.has(key)) continue;
+      for (let len = 2; len <= this.maxHanSyllables && merged[i + len - 1]; len++) {
+        key += '|' + merged[i + len - 1];
+        const list = this.hanBySound.get(key);
+        if (!list && !this.hanSoundPrefixes.has(key)) break;
+        if (!list) continue;
+        const heard = folded.slice(i, i + len);
+        if (this.names.has(heard)) continue;
+        const span = [...heard].map((c) => syllableOf(c));
+        for (const n of list) {
+          const level = compareSyllables(span, n.syllables);
+          if (level && level !== 'near') out.push({ entry: n.entry, name: n.text, start: i, end: i + len, level, similarity: 1, script: 'han' });
+        }
+      }
+    }
+    // English inside Chinese: runs of one or more Latin words, in passages that are Chinese
+    // (English text is not matched by sound: "cloud" there is a cloud).
+    if (!mostlyChinese(folded)) return out;
+    const words = [...folded.matchAll(LATIN_WORD)].map((m) => ({ w: latinLetters(m[0]), start: m.index, end: m.index + m[0].length }));
+    for (let k = 0; k < words.length; k++) {
+      for (let len = 1; len <= this.maxLatinWords + 1 && k + len <= words.length; len++) {
+        if (len > 1 && !onlySpaceBetween(folded, words[k + len - 2]!.end, words[k + len - 1]!.start)) break;
+        const span = words.slice(k, k + len).map((w) => w.w);
+        const letters = span.join('');
+        if (letters.replace(/[0-9]/g, '').length < 3 || this.containsName(span)) continue;
+        const seen = new Set<LatinName>();
+        for (const key of soundKeys(letters)) {
+          for (const n of this.latinBySound.get(key) ?? []) {
+            if (seen.has(n)) continue;
+            seen.add(n);
+            // A part of the name, not a garble of it ("for Science" of "AI for Science").
+            if (span.every((w) => n.stems.has(stem(w)))) continue;
+            const similarity = spellingSimilarity(letters, n.letters);
+            const sound = soundsLikeLatin(letters, n.letters);
+            const needed = n.letters.length <= 5 ? MIN_SPELLING.near : sound === 'exact' ? MIN_SPELLING.exact : MIN_SPELLING.near;
+            if (!sound || similarity < needed || !sameSkeleton(letters, n.letters)) continue;
+            out.push({ entry: n.entry, name: n.text, start: words[k]!.start, end: words[k + len - 1]!.end, level: 'latin', similarity, script: 'latin' });
+          }
+        }
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * Names with a version number (GPT-5.1, Gemini 3): the letters around the digits must be as
+ * many and differ in one letter at most (GBT5.1 is GPT-5.1; GPD4 is not GPT-4o).
+ */
+function sameSkeleton(heard: string, name: string): boolean {
+  if (!/[0-9]/.test(name)) return true;
+  const a = heard.replace(/[0-9]/g, '');
+  const b = name.replace(/[0-9]/g, '');
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff++;
+  return diff <= 1;
+}
+
+/** More Han characters than Latin letters. */
+function mostlyChinese(text: string): boolean {
+  let han = 0;
+  let latin = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isHan(c)) han++;
+    else if (c >= 97 && c <= 122) latin++;
+  }
+  return han > latin;
+}
+
+function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
+  const list = map.get(k);
+  if (list) list.push(v);
+  else map.set(k, [v]);
+}
+
+const soundKeyCache = new Map<string, string[]>();
+
+/** Double Metaphone keys and their one-deletion variants (symmetric-delete lookup). */
+function soundKeys(letters: string): string[] {
+  const cached = soundKeyCache.get(letters);
+  if (cached) return cached;
+  if (soundKeyCache.size > 50_000) soundKeyCache.clear();
+  const keys = new Set<string>();
+  for (const k of metaphoneKeys(letters)) {
+    keys.add(k);
+    if (k.length >= 4) for (let i = 0; i < k.length; i++) keys.add(k.slice(0, i) + k.slice(i + 1));
+  }
+  const list = [...keys];
+  soundKeyCache.set(letters, list);
+  return list;
+}
+
+function onlySpaceBetween(text: string, from: number, to: number): boolean {
+  return /^[\s\-_]*$/.test(text.slice(from, to));
+}
+
+/**
+ * A short Han name counts only where it is not part of a more frequent word around it
+ * (天工 is not in 每天工作: 每天 and 工作 are far more frequent words). With `atLeast`, any
+ * span is checked, against words at least that frequent (因为大 is cut out of 大家).
+ */
+export function wholeHanWord(folded: string, at: number, name: string, atLeast = 1): boolean {
+  if (name.length > SHORT_HAN && atLeast === 1) return true;
+  const own = Math.max(hanFrequency(name), atLeast);
+  const before = at > 0 && HAN_CHAR.test(folded[at - 1]!) ? hanFrequency(folded.slice(at - 1, at + 1)) : 0;
+  const end = at + name.length;
+  const after = end < folded.length && HAN_CHAR.test(folded[end]!) ? hanFrequency(folded.slice(end - 1, end + 1)) : 0;
+  return before <= own && after <= own;
+}
