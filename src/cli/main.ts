@@ -14,6 +14,8 @@ const registry: { name: string; summary: string; load: () => Promise<Command> }[
   { name: 'show', summary: 'one document: metadata, renditions, passages', load: async () => (await import('./commands/show.js')).showCommand },
   { name: 'stats', summary: 'what the library holds: documents, passages, renditions, sources', load: async () => (await import('./commands/stats.js')).statsCommand },
   { name: 'export', summary: 'write Logseq or Obsidian pages for documents and entities, linked for graph and backlinks', load: async () => (await import('./commands/export.js')).exportCommand },
+  { name: 'embed', summary: 'compute embedding vectors for semantic search (an OpenAI-compatible endpoint)', load: async () => (await import('./commands/embed.js')).embedCommand },
+  { name: 'lexicon', summary: 'names and terms searches expand across scripts and languages: add, remove, list, expand', load: async () => (await import('./commands/lexicon.js')).lexiconCommand },
   { name: 'serve', summary: 'read, search and browse the library in the browser', load: async () => (await import('./commands/serve.js')).serveCommand },
   { name: 'demo', summary: 'build the sample library the project ships, show its stats and an example search, serve it', load: async () => (await import('./commands/demo.js')).demoCommand },
 ];

@@ -9,6 +9,8 @@ import type { DB } from '../store/db.js';
 import { deepLink } from '../formats/media.js';
 import { parseQuery, matchAll, matchAny, type ParsedQuery } from './query.js';
 import { foldForMatch, highlightRanges, snippet } from './highlight.js';
+import { queryExpander } from '../lexicon/index.js';
+import { reciprocalRankFusion } from '../semantic/fuse.js';
 
 /** Field weights: a title hit outranks a summary hit, which outranks transcript text. */
 export const WEIGHTS = { title: 3.0, keywords: 1.5, summary: 1.6, body: 1.0, raw: 0.8 } as const;
@@ -28,6 +30,10 @@ export interface SearchOptions {
   speaker?: string;
   /** Also count sources, years and speakers over all matching documents (for the web facets). */
   facets?: boolean;
+  /** Expand names and terms through the lexicon (other scripts, languages, romanizations); default true. */
+  expand?: boolean;
+  /** Passages nearest to the query's embedding, best first (semantic/search.ts): fused by reciprocal rank. */
+  semantic?: { id: number; similarity: number }[];
 }
 
 export interface SearchHit {
@@ -65,14 +71,15 @@ export function search(db: DB, query: string, opts: SearchOptions = {}): SearchR
   const vocab = stmt(db, 'SELECT 1 FROM passages_vocab WHERE term = ?').pluck();
   const titleVocab = stmt(db, "SELECT 1 FROM titles_fts WHERE titles_fts MATCH ? LIMIT 1").pluck();
   const known = (t: string) => vocab.get(t) !== undefined || titleVocab.get(`"${t.replace(/"/g, '""')}"`) !== undefined;
-  const q = parseQuery(query, known);
+  const q = parseQuery(query, known, opts.expand === false ? undefined : queryExpander(db));
   const empty: SearchResult = { query, terms: q.terms, total: 0, hits: [], tookMs: 0, ...(opts.facets ? { facets: { source: [], year: [], speaker: [] } } : {}) };
-  if (q.groups.length === 0) return { ...empty, tookMs: performance.now() - t0 };
+  const lexical = q.groups.length > 0;
+  if (!lexical && !opts.semantic?.length) return { ...empty, tookMs: performance.now() - t0 };
 
   const filter = filters(opts);
-  let rows = passageHits(db, matchAll(q), filter);
+  let rows = lexical ? passageHits(db, matchAll(q), filter) : [];
   rows = applyPhrases(rows, q);
-  const titles = opts.speaker ? new Map<number, number>() : applyTitlePhrases(db, titleHits(db, matchAll(q), filter), q);
+  const titles = opts.speaker || !lexical ? new Map<number, number>() : applyTitlePhrases(db, titleHits(db, matchAll(q), filter), q);
   // Any-term fallback, unless the user asked for exact phrases.
   if (rows.length === 0 && titles.size === 0 && q.terms.length > 1 && !q.groups.some((g) => g.quoted)) {
     rows = passageHits(db, matchAny(q), filter);
@@ -92,7 +99,13 @@ export function search(db: DB, query: string, opts: SearchOptions = {}): SearchR
     if (d) d.score += -rank * WEIGHTS.title;
     else docs.set(doc, { best: null, score: -rank * WEIGHTS.title, texts: new Set() });
   }
-  const ranked = [...docs.entries()].sort((a, b) => b[1].score - a[1].score);
+  let ranked = [...docs.entries()].sort((a, b) => b[1].score - a[1].score);
+  if (opts.semantic?.length) {
+    const near = semanticRows(db, opts.semantic, filter);
+    for (const r of near) if (!docs.has(r.doc)) docs.set(r.doc, { best: r, score: 0, texts: new Set([r.text]) });
+    const fused = reciprocalRankFusion([ranked.map(([id]) => id), [...new Set(near.map((r) => r.doc))]]);
+    ranked = fused.map(([id, score]) => [id, { ...docs.get(id)!, score }]);
+  }
   const page = ranked.slice(offset, offset + limit);
   const hits = page.map(([docId, d]) => buildHit(db, docId, d.best, d.score, d.texts.size, q));
   const result: SearchResult = { query, terms: q.terms, total: ranked.length, hits, tookMs: 0 };
@@ -122,6 +135,16 @@ function passageHits(db: DB, match: string, f: Filter): PassageRow[] {
         ORDER BY rank LIMIT ${CANDIDATES}`,
     )
     .all(match, ...f.params) as PassageRow[];
+}
+
+/** The semantic neighbours that pass the filters, in their order, as passage rows. */
+function semanticRows(db: DB, near: { id: number; similarity: number }[], f: Filter): PassageRow[] {
+  const rows = stmt(db,
+    `SELECT p.id AS id, p.document_id AS doc, 0 AS rank, p.text AS text FROM passages p ${f.joins}
+      WHERE p.id IN (SELECT value FROM json_each(?))${f.where}`,
+  ).all(JSON.stringify(near.map((n) => n.id)), ...f.params) as PassageRow[];
+  const order = new Map(near.map((n, i) => [n.id, i]));
+  return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
 }
 
 function titleHits(db: DB, match: string, f: Filter): Map<number, number> {

@@ -95,7 +95,21 @@ export const migrations: readonly string[] = [
     tokenize = "unicode61 remove_diacritics 0 tokenchars '.+#'"
   );
   CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, 'row');
-  `,  /* 2: terms and entities — corrections of recognition errors, entities and their mentions,
+  `,
+  /* 2: passage embeddings for optional semantic search (semantic/vectors.ts) */ `
+  -- One vector per passage and model: float32 little-endian, unit length. A passage that is
+  -- deleted (its file re-ingested) loses its vectors with it, so none is ever stale.
+  CREATE TABLE passage_vectors (
+    passage_id INTEGER NOT NULL,
+    model      TEXT NOT NULL,
+    vector     BLOB NOT NULL,
+    PRIMARY KEY (passage_id, model)
+  ) WITHOUT ROWID;
+  CREATE TRIGGER passage_vectors_gone AFTER DELETE ON passages BEGIN
+    DELETE FROM passage_vectors WHERE passage_id = old.id;
+  END;
+  `,
+  /* 3: terms and entities — corrections of recognition errors, entities and their mentions,
      unified speakers, related documents (src/terms/, src/entities/) */ `
   -- One person, organization, product/model or concept, across scripts, languages and spellings.
   CREATE TABLE entities (

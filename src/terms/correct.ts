@@ -145,7 +145,7 @@ function judge(a: SoundAlike, p: DocPassage, r: DocRendition, evidence: Map<stri
     if (insideLongerWord(text, a.start, a.end)) return undefined;
     if (!wholeHanWord(text, a.start, folded, COMMON_HAN_FREQ)) return undefined;
     // A frequent word that sounds the same may be what was said (常试: 尝试 before 常识).
-    if (homophoneWord(folded, foldText(a.name))) return undefined;
+    if (homophoneWord(folded, foldText(a.name), a.entry.type === 'concept')) return undefined;
     if (a.end - a.start <= 2) {
       if ([...folded].some((c) => GRAMMATICAL.has(c))) return undefined;
       // Two characters say little: only identical pinyin (算例/算力), never merged sounds (公制/工资).

@@ -63,10 +63,11 @@ let homophones: Map<string, { word: string; freq: number }[]> | undefined;
 const soundOf = (word: string) => [...word].map((c) => mergeSyllable(syllableOf(c))).join('|');
 
 /**
- * A frequent dictionary word of two or three characters that sounds like `span` and is more
- * frequent than `term`: what the speaker may just as well have said.
+ * A frequent dictionary word of two or three characters that sounds like `span`: what the
+ * speaker may just as well have said. For a name, only a word more frequent than the name
+ * counts; for an ordinary term (`strict`), any frequent word does (新喜: 信息 or 欣喜?).
  */
-export function homophoneWord(span: string, term: string): string | undefined {
+export function homophoneWord(span: string, term: string, strict = false): string | undefined {
   if (span.length < 2 || span.length > 3) return undefined;
   if (!homophones) {
     hanFrequency('');
@@ -77,6 +78,6 @@ export function homophoneWord(span: string, term: string): string | undefined {
       homophones.set(k, [...(homophones.get(k) ?? []), { word, freq }]);
     }
   }
-  const own = hanFrequency(term);
+  const own = strict ? 0 : hanFrequency(term);
   return homophones.get(soundOf(span))?.find((w) => w.word !== term && w.word !== span && w.freq > own)?.word;
 }

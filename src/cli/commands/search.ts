@@ -1,5 +1,8 @@
 import { createInterface } from 'node:readline';
-import { search, type SearchHit, type SearchOptions } from '../../search/search.js';
+import { type SearchHit, type SearchOptions } from '../../search/search.js';
+import { hybridSearch } from '../../semantic/search.js';
+import { openAIEmbedder, type Embedder } from '../../providers/embeddings.js';
+import { serviceOptions, serviceUsage, settingsFor } from '../services.js';
 import { formatTimecode, isoDate } from '../../formats/media.js';
 import { libraryOption, UsageError, type Command, type Io, type Values } from '../command.js';
 import { openFor } from '../library.js';
@@ -19,29 +22,38 @@ Options:
   --until DATE     only documents dated on/before DATE
   --speaker NAME   only passages spoken by NAME (substring, case-insensitive)
   --json           JSON array: {document:{id,title,date,source,url,origins}, passage:{text,start,speaker}, score, highlights}
-  --batch          read one query per stdin line; print one JSON line per query ({query, took_ms, results})`,
+  --batch          read one query per stdin line; print one JSON line per query ({query, took_ms, results})
+  --no-semantic    BM25 only, even when the library has embedding vectors (see engram embed)
+${serviceUsage('embed')}
+
+Names and terms expand across scripts and languages (engram lexicon). When an embeddings
+endpoint is configured and the library has its vectors, semantic neighbours are fused in.`,
   options: {
     ...libraryOption, limit: { type: 'string' }, source: { type: 'string' }, since: { type: 'string' },
     until: { type: 'string' }, speaker: { type: 'string' }, json: { type: 'boolean' }, batch: { type: 'boolean' },
+    'no-semantic': { type: 'boolean' }, ...serviceOptions('embed'),
   },
   positionals: true,
   async run(values, positionals, io) {
     const opts = searchOptions(values);
-    const { db } = openFor(values, io);
+    const { db, dir } = openFor(values, io);
+    const embedder = values['no-semantic'] ? undefined : embedderFor(values, io, dir);
+    const warn = (e: Error) => io.err.write(`engram search: semantic search skipped: ${e.message}\n`);
+    const search = (q: string) => hybridSearch(db, q, opts, embedder, warn);
     try {
       if (values.batch) {
         const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
         for await (const line of lines) {
           const query = line.trim();
           if (!query) continue;
-          const r = search(db, query, opts);
+          const r = await search(query);
           io.out.write(JSON.stringify({ query, took_ms: Math.round(r.tookMs * 100) / 100, results: r.hits.map(toJson) }) + '\n');
         }
         return 0;
       }
       const query = positionals.join(' ').trim();
       if (!query) throw new UsageError('search needs a QUERY (or --batch)');
-      const r = search(db, query, opts);
+      const r = await search(query);
       if (values.json) io.out.write(JSON.stringify(r.hits.map(toJson), null, 2) + '\n');
       else printHits(query, r.hits, r.total, r.tookMs, io);
       return 0;
@@ -50,6 +62,12 @@ Options:
     }
   },
 };
+
+/** The configured embeddings model, if any (flags, environment, config.json). */
+function embedderFor(values: Values, io: Io, dir: string): Embedder | undefined {
+  const settings = settingsFor('embed', values, io, dir);
+  return settings?.url && settings.model ? openAIEmbedder(settings, { attempts: 2, timeoutMs: 15_000 }) : undefined;
+}
 
 function searchOptions(v: Values): SearchOptions {
   const limit = v.limit === undefined ? 10 : Number(v.limit);
