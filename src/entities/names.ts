@@ -14,7 +14,8 @@
  */
 import { foldWidth } from '../text/normalize.js';
 import { toSimplified } from '../text/fold.js';
-import { hasHan, nameSyllables, syllableOf } from '../terms/pinyin.js';
+import { hasHan, syllableOf } from '../terms/pinyin.js';
+import { nameKey as personKey, parseHanName, parseRomanizedName } from '../text/romanize.js';
 
 export type EntityType = 'person' | 'organization' | 'product' | 'concept';
 export const ENTITY_TYPES: readonly EntityType[] = ['person', 'organization', 'product', 'concept'];
@@ -30,18 +31,28 @@ export function foldName(name: string): string {
     .trim();
 }
 
-/** Every key a name has: per-character reading, and the surname reading when it differs. */
-export function nameKeys(name: string): string[] {
+/**
+ * Every key a name has: its reading with script, case and spacing gone; for a person, also
+ * the name's surname/given-name key from text/romanize.ts, so every way English writes a
+ * Chinese name meets its characters (习近平, Xi Jinping, Jinping Xi, Hsi Chin-ping).
+ */
+export function nameKeys(name: string, kind: 'person' | 'thing' = 'thing'): string[] {
   const folded = foldName(name);
+  const keys = new Set<string>();
   if (!hasHan(folded)) {
     const k = latinKey(folded);
-    return k ? [k] : [];
+    if (k) keys.add(k);
+    if (kind === 'person') {
+      const words = folded.split(/[\s\-.·]+/).filter(Boolean);
+      if (words.length >= 2) for (const n of parseRomanizedName(words)) keys.add(`~${personKey(n)}`);
+    }
+    return [...keys];
   }
-  const perChar = [...folded].map((ch) => syllableOf(ch) || latinKey(ch)).join('');
-  const keys = new Set([perChar]);
-  const han = nameSyllables(folded);
-  // The surname reading applies to a name that is all Han (a person's name).
-  if ([...folded].every((ch) => hasHan(ch))) keys.add(han.join(''));
+  keys.add([...folded].map((ch) => syllableOf(ch) || latinKey(ch)).join(''));
+  if (kind === 'person') {
+    const n = parseHanName(folded.replace(/[·・•‧\s]/g, ''));
+    if (n) keys.add(`~${personKey(n)}`);
+  }
   return [...keys].filter(Boolean);
 }
 

@@ -59,7 +59,7 @@ export function findEntity(db: DB, ref: string): number | undefined {
   // The better-known one when a name is both a person's and a thing's (理想 / 李想).
   const candidates = new Set<number>();
   for (const kind of ['person', 'thing'] as const) {
-    for (const k of nameKeys(r)) {
+    for (const k of nameKeys(r, kind)) {
       const id = byKey.get(`${kind}:${k}`) as number | undefined;
       if (id !== undefined) candidates.add(id);
     }

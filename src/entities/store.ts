@@ -29,7 +29,7 @@ export interface Mention {
 export function resolveEntity(db: DB, ref: EntityRef): number {
   const forms = [...new Set([ref.name, ...(ref.aliases ?? [])].map((f) => f.trim()).filter(Boolean))];
   const kind = keyKind(ref.type);
-  const keys = [...new Set(forms.flatMap((f) => nameKeys(f)).map((k) => `${kind}:${k}`))];
+  const keys = [...new Set(forms.flatMap((f) => nameKeys(f, kind)).map((k) => `${kind}:${k}`))];
   let id: number | undefined;
   if (ref.lexiconId) id = stmt(db, 'SELECT id FROM entities WHERE lexicon_id = ?').pluck().get(ref.lexiconId) as number | undefined;
   if (id === undefined) {

@@ -68,7 +68,8 @@ export function runTermsStageForKeys(db: DB, keys: Iterable<string>, ctx: TermsC
   return runTermsStage(db, ids, ctx);
 }
 
-/** What the stage runs with in a library: the lexicon's matcher and corrector. */
-export async function defaultTermsContext(_db: DB): Promise<TermsContext> {
-  return {};
+/** What the stage runs with in a library: its lexicon (shipped and its own entries). */
+export async function defaultTermsContext(db: DB): Promise<TermsContext> {
+  const [{ lexiconFor }, { lexiconTermsContext }] = await Promise.all([import('../lexicon/index.js'), import('../terms/context.js')]);
+  return lexiconTermsContext(lexiconFor(db).entries());
 }

@@ -2,8 +2,7 @@
  * Toneless pinyin per Han character, fast enough for whole transcripts: each character's
  * reading is looked up once (pinyin-pro, its most common reading) and kept in a table.
  * Syllables are compared character by character on both sides (a lexicon term and a span of
- * text), so a polyphonic character reads the same way in both; names additionally get their
- * surname reading (单 shan) as a second key.
+ * text), so a polyphonic character reads the same way in both.
  */
 import { pinyin } from 'pinyin-pro';
 
@@ -34,13 +33,6 @@ export function syllables(text: string): string[] {
     if (s) out.push(s);
   }
   return out;
-}
-
-/** A name's reading with surnames read as surnames (单田芳 → shan tian fang). */
-export function nameSyllables(text: string): string[] {
-  const han = [...text].filter((ch) => HAN.test(ch)).join('');
-  if (!han) return [];
-  return pinyin(han, { toneType: 'none', type: 'array', surname: 'head', v: true }).map((s) => s.toLowerCase());
 }
 
 export function hasHan(text: string): boolean {

@@ -13,7 +13,6 @@ import type { EntityType } from '../entities/names.js';
 import { syllableOf } from './pinyin.js';
 import { compareSyllables, latinLetters, mergeSyllable, metaphoneKeys, soundsLikeLatin, spellingSimilarity, type SoundLevel } from './phonetic.js';
 import { hanFrequency } from './words.js';
-import { stem } from '../text/stem.js';
 
 export interface TermName {
   text: string;
@@ -129,9 +128,9 @@ export class TermIndex {
         } else {
           const words = [...folded.matchAll(LATIN_WORD)].map((m) => latinLetters(m[0])).filter(Boolean);
           if (!words.length) continue;
-          const name: LatinName = { entry, text: n.text, words, letters: words.join(''), stems: new Set(words.map(stem)) };
+          const name: LatinName = { entry, text: n.text, words, letters: words.join(''), stems: new Set(words.map(singular)) };
           this.names.add(name.letters);
-          this.names.add(words.map(stem).join(''));
+          this.names.add(words.map(singular).join(''));
           push(this.latinByFirst, words[0]!, name);
           this.maxLatinWords = Math.max(this.maxLatinWords, words.length);
           if (n.ambiguous || name.letters.replace(/[0-9]/g, '').length < MIN_LATIN_LETTERS) continue;
@@ -141,15 +140,33 @@ export class TermIndex {
     }
   }
 
-  /** Whether some run of these words (stemmed or not) is itself a name: "Kimi Data" holds Kimi. */
-  private containsName(words: string[]): boolean {
+  /**
+   * Whether a shorter run of these words is itself a name that is not spelled inside the
+   * candidate (`Chad GPT` may be ChatGPT, but `AI Anthropic` holds two names already).
+   */
+  private holdsOtherName(words: string[], candidate: string): boolean {
     for (let a = 0; a < words.length; a++) {
       let plain = '';
-      let stemmed = '';
+      let one = '';
       for (let b = a; b < words.length; b++) {
+        if (b - a + 1 === words.length) break;
         plain += words[b];
-        stemmed += stem(words[b]!);
-        if (this.names.has(plain) || this.names.has(stemmed)) return true;
+        one += singular(words[b]!);
+        const named = this.names.has(plain) ? plain : this.names.has(one) ? one : undefined;
+        if (named !== undefined && !candidate.includes(named)) return true;
+        if (named !== undefined && named === candidate) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a shorter run of these words is a name. */
+  private holdsName(words: string[]): boolean {
+    for (let a = 0; a < words.length; a++) {
+      let plain = '';
+      for (let b = a; b < words.length && b - a + 1 < words.length; b++) {
+        plain += singular(words[b]!);
+        if (this.names.has(plain)) return true;
       }
     }
     return false;
@@ -230,16 +247,19 @@ export class TermIndex {
         if (len > 1 && !onlySpaceBetween(folded, words[k + len - 2]!.end, words[k + len - 1]!.start)) break;
         const span = words.slice(k, k + len).map((w) => w.w);
         const letters = span.join('');
-        if (letters.replace(/[0-9]/g, '').length < 3 || this.containsName(span)) continue;
+        if (letters.replace(/[0-9]/g, '').length < 3 || this.names.has(letters) || this.names.has(span.map(singular).join(''))) continue;
         const seen = new Set<LatinName>();
         for (const key of soundKeys(letters)) {
           for (const n of this.latinBySound.get(key) ?? []) {
             if (seen.has(n)) continue;
             seen.add(n);
-            // A part of the name, not a garble of it ("for Science" of "AI for Science").
-            if (span.every((w) => n.stems.has(stem(w)))) continue;
+            // A part of the name, not a garble of it ("for Science" of "AI for Science"), or a
+            // name written right beside another word ("AI Anthropic", "Context window to").
+            if (span.every((w) => n.stems.has(singular(w))) || this.holdsOtherName(span, n.letters)) continue;
             const similarity = spellingSimilarity(letters, n.letters);
             const sound = soundsLikeLatin(letters, n.letters);
+            // With a name written right in it ("Agentic Kit"), the rest must sound exactly alike.
+            if (sound === 'near' && this.holdsName(span)) continue;
             const needed = n.letters.length <= 5 ? MIN_SPELLING.near : sound === 'exact' ? MIN_SPELLING.exact : MIN_SPELLING.near;
             if (!sound || similarity < needed || !sameSkeleton(letters, n.letters)) continue;
             out.push({ entry: n.entry, name: n.text, start: words[k]!.start, end: words[k + len - 1]!.end, level: 'latin', similarity, script: 'latin' });
@@ -265,7 +285,12 @@ function sameSkeleton(heard: string, name: string): boolean {
   return diff <= 1;
 }
 
-/** More Han characters than Latin letters. */
+/** A plural's singular (agents → agent); names are compared without plural -s only. */
+function singular(word: string): string {
+  return word.length > 3 && word.endsWith('s') && !/(ss|us|is)$/.test(word) ? word.slice(0, -1) : word;
+}
+
+/** More Han characters than Latin words (a Chinese sentence with English names in it). */
 function mostlyChinese(text: string): boolean {
   let han = 0;
   let latin = 0;
@@ -274,7 +299,7 @@ function mostlyChinese(text: string): boolean {
     if (isHan(c)) han++;
     else if (c >= 97 && c <= 122) latin++;
   }
-  return han > latin;
+  return han > latin / 4;
 }
 
 function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
