@@ -4,6 +4,8 @@
  */
 import { Hono } from 'hono';
 import type { DB } from '../store/db.js';
+import { findEntity, getEntity, listEntities } from '../entities/read.js';
+import type { EntityType } from '../entities/names.js';
 import { findDocumentId, getDocument, libraryStats, listSources, recentDocuments } from '../store/read.js';
 import { search } from '../search/search.js';
 import { toJson } from '../cli/commands/search.js';
@@ -45,6 +47,14 @@ export function apiRoutes(db: DB): Hono {
     return c.json(doc);
   });
 
+  api.get('/entities', (c) => c.json({ entities: listEntities(db, { type: (c.req.query('type') || undefined) as EntityType | undefined, limit: 500 }) }));
+  api.get('/entities/:ref', (c) => {
+    const id = findEntity(db, c.req.param('ref'));
+    const e = id === undefined ? undefined : getEntity(db, id);
+    if (!e) throw new HttpError(404, `no entity "${c.req.param('ref')}" in the library`);
+    return c.json(e);
+  });
+
   api.get('/search', (c) => {
     const q = textParam(c.req.query('q'), 'q');
     if (!q) throw new HttpError(400, 'search needs a query: /api/search?q=WORDS');
@@ -55,6 +65,7 @@ export function apiRoutes(db: DB): Hono {
       offset: intParam(c.req.query('offset'), 'offset', 0, 0, 10_000),
       source: textParam(c.req.query('source'), 'source'),
       speaker: textParam(c.req.query('speaker'), 'speaker'),
+      entity: textParam(c.req.query('entity'), 'entity'),
       since: dateParam(c.req.query('since') ?? year, 'since', 'since'),
       until: dateParam(c.req.query('until') ?? year, 'until', 'until'),
       facets: c.req.query('facets') !== '0',

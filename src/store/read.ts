@@ -101,6 +101,19 @@ export interface PassageView {
   depth: number | null;
   /** Link to this moment at the source (YouTube `&t=`, podcast `#t=`), when the document has a URL and the passage a time. */
   link: string | null;
+  /** Recognition errors corrected in this passage; `text` keeps what was heard. */
+  corrections?: PassageCorrection[];
+}
+
+export interface PassageCorrection {
+  id: string;
+  /** UTF-16 span of `original` in the passage text. */
+  offset: number;
+  length: number;
+  original: string;
+  corrected: string;
+  confidence: number;
+  reason: string;
 }
 
 export interface RenditionView {
@@ -179,10 +192,12 @@ export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): Doc
     if (opts.bodies) view.body = r.body;
     if (opts.passages !== false && (opts.renditionId === undefined || opts.renditionId === r.id)) {
       const rows = passagesOf.all(r.id, opts.passageLimit ?? -1, opts.passageOffset ?? 0) as Omit<PassageView, 'link'>[];
+      const fixes = correctionsOf(db, rows.map((p) => p.id));
       view.passages = rows.map((p) => {
         const person = p.speaker ? names.get(p.speaker) : undefined;
         const who = person && person.name !== p.speaker ? { speaker: person.name, speakerLabel: p.speaker! } : {};
-        return { ...p, ...who, link: p.start != null ? deepLink(d.url, p.start) : null };
+        const fixed = fixes.get(p.id);
+        return { ...p, ...who, link: p.start != null ? deepLink(d.url, p.start) : null, ...(fixed ? { corrections: fixed } : {}) };
       });
     }
     return view;
@@ -198,6 +213,17 @@ export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): Doc
     metadata: JSON.parse(d.metadata), origins: [...new Set(rends.map((r) => r.origin))], speakers,
     entities: documentEntities(db, id), related: relatedDocuments(db, id), renditions,
   };
+}
+
+function correctionsOf(db: DB, passageIds: number[]): Map<number, PassageCorrection[]> {
+  const out = new Map<number, PassageCorrection[]>();
+  if (passageIds.length === 0) return out;
+  const rows = stmt(db,
+    `SELECT passage_id AS p, id, offset, length, original, corrected, confidence, reason FROM corrections
+      WHERE passage_id IN (SELECT value FROM json_each(?)) ORDER BY passage_id, offset`,
+  ).all(JSON.stringify(passageIds)) as (PassageCorrection & { p: number })[];
+  for (const { p, ...c } of rows) out.set(p, [...(out.get(p) ?? []), c]);
+  return out;
 }
 
 /** Which rendition holds a passage and where it sits in it (for landing on a search hit). */

@@ -126,7 +126,7 @@ export class TermIndex {
           for (let k = 1; k < sound.length; k++) this.hanSoundPrefixes.add(sound.slice(0, k).join('|'));
           this.maxHanSyllables = Math.max(this.maxHanSyllables, name.syllables.length);
         } else {
-          const words = [...folded.matchAll(LATIN_WORD)].map((m) => latinLetters(m[0])).filter(Boolean);
+          const words = [...folded.matchAll(LATIN_WORD)].map((m) => latinLetters(m[0].replace(/['’]s$/i, ''))).filter(Boolean);
           if (!words.length) continue;
           const name: LatinName = { entry, text: n.text, words, letters: words.join(''), stems: new Set(words.map(singular)) };
           this.names.add(name.letters);
@@ -197,7 +197,7 @@ export class TermIndex {
         covered = i + len;
       }
     }
-    const words = [...folded.matchAll(LATIN_WORD)].map((m) => ({ w: latinLetters(m[0]), start: m.index, end: m.index + m[0].length }));
+    const words = [...folded.matchAll(LATIN_WORD)].map((m) => ({ w: latinLetters(m[0].replace(/['’]s$/i, '')), start: m.index, end: m.index + m[0].length }));
     for (let k = 0; k < words.length; k++) {
       const list = this.latinByFirst.get(words[k]!.w);
       if (!list) continue;
@@ -241,7 +241,7 @@ export class TermIndex {
     // English inside Chinese: runs of one or more Latin words, in passages that are Chinese
     // (English text is not matched by sound: "cloud" there is a cloud).
     if (!mostlyChinese(folded)) return out;
-    const words = [...folded.matchAll(LATIN_WORD)].map((m) => ({ w: latinLetters(m[0]), start: m.index, end: m.index + m[0].length }));
+    const words = [...folded.matchAll(LATIN_WORD)].map((m) => ({ w: latinLetters(m[0].replace(/['’]s$/i, '')), start: m.index, end: m.index + m[0].length }));
     for (let k = 0; k < words.length; k++) {
       for (let len = 1; len <= this.maxLatinWords + 1 && k + len <= words.length; len++) {
         if (len > 1 && !onlySpaceBetween(folded, words[k + len - 2]!.end, words[k + len - 1]!.start)) break;

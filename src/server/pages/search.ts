@@ -21,6 +21,8 @@ export interface SearchParams {
   source?: string;
   year?: string;
   speaker?: string;
+  /** An entity's slug: only documents that mention it. */
+  entity?: string;
   page: number;
 }
 
@@ -28,7 +30,7 @@ export function searchPage(db: DB, ctx: PageContext, p: SearchParams): Page {
   const d = ctx.display;
   if (p.year !== undefined && !/^\d{4}$/.test(p.year)) throw new HttpError(400, `"year" must be a year like 2025, not "${p.year}"`);
   if (p.page > MAX_PAGE) throw new HttpError(400, `"page" goes up to ${MAX_PAGE}`);
-  const filters = { source: p.source, year: p.year, speaker: p.speaker };
+  const filters = { source: p.source, year: p.year, speaker: p.speaker, entity: p.entity };
   const box = searchBox(p.q, { autofocus: !p.q, hidden: filters });
   const chips = activeFilters(p, d);
   if (!p.q) {
@@ -44,13 +46,14 @@ export function searchPage(db: DB, ctx: PageContext, p: SearchParams): Page {
     offset: (p.page - 1) * RESULTS_PER_PAGE,
     source: p.source,
     speaker: p.speaker,
+    entity: p.entity,
     since: p.year ? `${p.year}-01-01` : undefined,
     until: p.year ? `${p.year}-12-31` : undefined,
     facets: true,
   });
   const pages = Math.min(MAX_PAGE, Math.max(1, Math.ceil(r.total / RESULTS_PER_PAGE)));
   const href = (extra: Partial<SearchParams>) => `/search${qs({ q: p.q, ...filters, ...extra, page: extra.page && extra.page > 1 ? extra.page : undefined })}`;
-  const facets = r.facets ?? { source: [], year: [], speaker: [] };
+  const facets = r.facets ?? { source: [], year: [], speaker: [], entity: [] };
   return {
     title: `${p.q} · search · engram`,
     ownSearchBox: true,
@@ -63,6 +66,7 @@ export function searchPage(db: DB, ctx: PageContext, p: SearchParams): Page {
     ${facetList('Source', 'source', facets.source, p, href, d)}
     ${facetList('Year', 'year', facets.year, p, href, d)}
     ${facetList('Speaker', 'speaker', facets.speaker, p, href, d)}
+    ${facetList('Mentions', 'entity', facets.entity, p, href, d)}
   </aside>
   <section aria-label="Results">
     ${r.hits.length
@@ -75,19 +79,19 @@ export function searchPage(db: DB, ctx: PageContext, p: SearchParams): Page {
 }
 
 function activeFilters(p: SearchParams, d: Display): Html | '' {
-  const active = (['source', 'year', 'speaker'] as const).filter((k) => p[k]);
+  const active = (['source', 'year', 'speaker', 'entity'] as const).filter((k) => p[k]);
   if (!active.length) return '';
   return html`<span class="chips">${active.map((k) => {
-    const rest = { q: p.q, source: p.source, year: p.year, speaker: p.speaker, [k]: undefined };
+    const rest = { q: p.q, source: p.source, year: p.year, speaker: p.speaker, entity: p.entity, [k]: undefined };
     return html`<a class="chip" href="/search${qs(rest)}" title="Remove this filter">${k}: ${k === 'year' ? p[k]! : d.t(p[k]!)} ✕</a>`;
   })}</span>`;
 }
 
-function facetList(title: string, key: 'source' | 'year' | 'speaker', values: Facet[], p: SearchParams, href: (x: Partial<SearchParams>) => string, d: Display): Html | '' {
+function facetList(title: string, key: 'source' | 'year' | 'speaker' | 'entity', values: Facet[], p: SearchParams, href: (x: Partial<SearchParams>) => string, d: Display): Html | '' {
   if (values.length === 0) return '';
   return html`<section><h3>${title}</h3><ul>${values.slice(0, 12).map((f) => {
     const on = p[key] === f.value;
-    return html`<li><a href="${href({ [key]: on ? undefined : f.value, page: 1 })}" aria-current="${on ? 'true' : 'false'}"><span class="v">${key === 'year' ? f.value : d.t(f.value)}</span><span class="c">${f.count}</span></a></li>`;
+    return html`<li><a href="${href({ [key]: on ? undefined : f.value, page: 1 })}" aria-current="${on ? 'true' : 'false'}"><span class="v">${key === 'year' ? f.value : d.t(f.label ?? f.value)}</span><span class="c">${f.count}</span></a></li>`;
   })}</ul></section>`;
 }
 
