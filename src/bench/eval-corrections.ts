@@ -108,3 +108,26 @@ export function scoreCorrections(db: DB, labelsPath: string): CorrectionScore {
   score.missed = labels.filter((l) => l.heard !== l.said && !fixed.has(l));
   return score;
 }
+
+/** The evaluation as a table, with the entity counts of the library it ran on. */
+export function correctionReport(db: DB, labelsPath: string, label = 'offline (lexicon + document evidence)'): string {
+  const s = scoreCorrections(db, labelsPath);
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const entities = db.prepare(
+    `SELECT e.type, count(DISTINCT e.id) AS n FROM entities e WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.id) GROUP BY e.type ORDER BY e.type`,
+  ).all() as { type: string; n: number }[];
+  const total = db.prepare('SELECT count(*) FROM corrections').pluck().get() as number;
+  const lines = [
+    `Corrections — ${s.errors} labelled recognition errors and ${s.lookAlikes} correct look-alikes in ${s.files} corpus files (bench/corrections.jsonl)`,
+    '',
+    '| corrector | precision | recall | false-correction rate | right / wrong / look-alikes changed | unjudged (outside read regions) |',
+    '|---|---|---|---|---|---|',
+    `| ${label} | ${pct(s.precision)} | ${pct(s.recall)} | ${pct(s.falseCorrectionRate)} | ${s.right} / ${s.wrong} / ${s.falseCorrections} | ${s.unjudged} |`,
+    '',
+    `Library: ${total} corrections; entities mentioned: ${entities.map((e) => `${e.n} ${e.type}`).join(', ')}.`,
+  ];
+  if (process.env.ENGRAM_EVAL_VERBOSE) {
+    for (const d of s.details) if (d.verdict !== 'right') lines.push(`  ${d.verdict}: ${d.correction.origin}:${d.correction.line} ${d.correction.original} → ${d.correction.corrected} (${d.correction.reason})`);
+  }
+  return lines.join('\n');
+}

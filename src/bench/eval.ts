@@ -19,6 +19,7 @@ import { search } from '../search/search.js';
 import { toSimplified, toTraditional } from '../text/fold.js';
 import { tokenize } from '../text/segment.js';
 import { loadQueries } from './run.js';
+import { correctionReport } from './eval-corrections.js';
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 const corpus = resolve(process.argv[2] ?? join(projectRoot, '..', 'shared', 'corpus'));
@@ -145,6 +146,7 @@ async function main(): Promise<void> {
       );
     }
     console.log(lines.join('\n'));
+    console.log('\n' + correctionReport(db, join(projectRoot, 'bench', 'corrections.jsonl')));
     db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
