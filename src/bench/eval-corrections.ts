@@ -72,10 +72,10 @@ function gives(c: CorrectionRow, l: Label): boolean {
   return h.includes(o) && s.includes(k) && o !== k;
 }
 
-export function scoreCorrections(db: DB, labelsPath: string): CorrectionScore {
+export function scoreCorrections(db: DB, labelsPath: string, keep: (c: CorrectionRow) => boolean = () => true): CorrectionScore {
   const { labels, regions } = loadLabels(labelsPath);
   const files = new Set([...labels.map((l) => l.file), ...regions.map((r) => r.file)]);
-  const corrections = listCorrections(db).filter((c) => files.has(c.origin));
+  const corrections = listCorrections(db).filter((c) => files.has(c.origin) && keep(c));
   const score: CorrectionScore = {
     errors: labels.filter((l) => l.heard !== l.said).length, lookAlikes: labels.filter((l) => l.heard === l.said).length,
     files: files.size, corrections: corrections.length, right: 0, wrong: 0, falseCorrections: 0, unjudged: 0,
@@ -110,9 +110,13 @@ export function scoreCorrections(db: DB, labelsPath: string): CorrectionScore {
 }
 
 /** The evaluation as a table, with the entity counts of the library it ran on. */
-export function correctionReport(db: DB, labelsPath: string, label = 'offline (lexicon + document evidence)'): string {
-  const s = scoreCorrections(db, labelsPath);
+export function correctionReport(db: DB, labelsPath: string): string {
+  const byLlm = (c: CorrectionRow) => c.reason.startsWith('LLM:');
+  const s = scoreCorrections(db, labelsPath, (c) => !byLlm(c));
+  const withLlm = listCorrections(db).some(byLlm) ? scoreCorrections(db, labelsPath) : undefined;
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const row = (label: string, x: CorrectionScore) =>
+    `| ${label} | ${pct(x.precision)} | ${pct(x.recall)} | ${pct(x.falseCorrectionRate)} | ${x.right} / ${x.wrong} / ${x.falseCorrections} | ${x.unjudged} |`;
   const entities = db.prepare(
     `SELECT e.type, count(DISTINCT e.id) AS n FROM entities e WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.id) GROUP BY e.type ORDER BY e.type`,
   ).all() as { type: string; n: number }[];
@@ -122,12 +126,13 @@ export function correctionReport(db: DB, labelsPath: string, label = 'offline (l
     '',
     '| corrector | precision | recall | false-correction rate | right / wrong / look-alikes changed | unjudged (outside read regions) |',
     '|---|---|---|---|---|---|',
-    `| ${label} | ${pct(s.precision)} | ${pct(s.recall)} | ${pct(s.falseCorrectionRate)} | ${s.right} / ${s.wrong} / ${s.falseCorrections} | ${s.unjudged} |`,
+    row('offline (lexicon + document evidence)', s),
+    withLlm ? row('with the LLM pass', withLlm) : '| with the LLM pass | (no LLM configured: set ENGRAM_LLM_URL and ENGRAM_LLM_MODEL) | | | | |',
     '',
     `Library: ${total} corrections; entities mentioned: ${entities.map((e) => `${e.n} ${e.type}`).join(', ')}.`,
   ];
   if (process.env.ENGRAM_EVAL_VERBOSE) {
-    for (const d of s.details) if (d.verdict !== 'right') lines.push(`  ${d.verdict}: ${d.correction.origin}:${d.correction.line} ${d.correction.original} → ${d.correction.corrected} (${d.correction.reason})`);
+    for (const d of (withLlm ?? s).details) if (d.verdict !== 'right') lines.push(`  ${d.verdict}: ${d.correction.origin}:${d.correction.line} ${d.correction.original} → ${d.correction.corrected} (${d.correction.reason})`);
   }
   return lines.join('\n');
 }

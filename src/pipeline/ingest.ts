@@ -182,7 +182,7 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
   }
   pruneSources(db);
   if (opts.terms !== false) {
-    report.terms = runTermsStageForKeys(db, [...added, ...updated], typeof opts.terms === 'object' ? opts.terms : await defaultTermsContext(db));
+    report.terms = await runTermsStageForKeys(db, [...added, ...updated], typeof opts.terms === 'object' ? opts.terms : await defaultTermsContext(db));
   }
   for (const k of added) { updated.delete(k); unchanged.delete(k); }
   for (const k of updated) unchanged.delete(k);

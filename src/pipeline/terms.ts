@@ -6,6 +6,7 @@
  *
  * When what the stage depends on changes (the lexicon), every document is redone.
  */
+import { dirname } from 'node:path';
 import { stmt } from '../store/statements.js';
 import type { DB } from '../store/db.js';
 import { linkDocument } from '../entities/link.js';
@@ -20,6 +21,8 @@ export interface TermsReport {
   mentions: number;
   speakers: number;
   related: number;
+  /** The LLM pass, when an LLM is configured: spans asked about, names chosen, answers ignored. */
+  llm?: { asked: number; chosen: number; ignored: number };
   elapsedMs: number;
 }
 
@@ -30,11 +33,13 @@ export interface TermsContext {
   correct?: (db: DB, documentId: number) => number;
   /** Fingerprint of what the stage depends on: a change redoes every document. */
   fingerprint?: string;
+  /** The optional LLM pass over the documents just processed (terms/llm-pass.ts). */
+  llm?: (db: DB, documentIds: number[]) => Promise<NonNullable<TermsReport['llm']>>;
 }
 
-export function runTermsStage(db: DB, documentIds: Iterable<number>, ctx: TermsContext = {}): TermsReport {
+export function runTermsStage(db: DB, documentIds: Iterable<number>, ctx: TermsContext = {}): TermsReport & { processed: number[] } {
   const t0 = performance.now();
-  const report: TermsReport = { documents: 0, corrections: 0, mentions: 0, speakers: 0, related: 0, elapsedMs: 0 };
+  const report: TermsReport & { processed: number[] } = { documents: 0, corrections: 0, mentions: 0, speakers: 0, related: 0, elapsedMs: 0, processed: [] };
   const fingerprint = ctx.fingerprint ?? '';
   const previous = stmt(db, "SELECT v FROM terms_state WHERE k = 'fingerprint'").pluck().get() as string | undefined;
   const ids = previous === fingerprint
@@ -45,6 +50,7 @@ export function runTermsStage(db: DB, documentIds: Iterable<number>, ctx: TermsC
     for (const id of ids) {
       if (stmt(db, 'SELECT 1 FROM documents WHERE id = ?').pluck().get(id) === undefined) continue;
       report.documents++;
+      report.processed.push(id);
       if (ctx.correct) report.corrections += ctx.correct(db, id);
       report.mentions += linkDocument(db, id, ctx.terms);
     }
@@ -57,19 +63,29 @@ export function runTermsStage(db: DB, documentIds: Iterable<number>, ctx: TermsC
   return report;
 }
 
-/** The stage over the documents an ingest added or changed, given by key. */
-export function runTermsStageForKeys(db: DB, keys: Iterable<string>, ctx: TermsContext = {}): TermsReport {
+/** The stage over the documents an ingest added or changed (by key), then the LLM pass if any. */
+export async function runTermsStageForKeys(db: DB, keys: Iterable<string>, ctx: TermsContext = {}): Promise<TermsReport> {
   const byKey = stmt(db, 'SELECT id FROM documents WHERE key = ?').pluck();
   const ids: number[] = [];
   for (const k of keys) {
     const id = byKey.get(k) as number | undefined;
     if (id !== undefined) ids.push(id);
   }
-  return runTermsStage(db, ids, ctx);
+  const { processed, ...report } = runTermsStage(db, ids, ctx);
+  if (ctx.llm && processed.length) {
+    const t0 = performance.now();
+    report.llm = await ctx.llm(db, processed);
+    report.elapsedMs += performance.now() - t0;
+  }
+  return report;
 }
 
 /** What the stage runs with in a library: its lexicon (shipped and its own entries). */
 export async function defaultTermsContext(db: DB): Promise<TermsContext> {
-  const [{ lexiconFor }, { lexiconTermsContext }] = await Promise.all([import('../lexicon/index.js'), import('../terms/context.js')]);
-  return lexiconTermsContext(lexiconFor(db).entries());
+  const [{ lexiconFor }, { lexiconTermsContext }, { openAiChat }, { readLibraryConfig, serviceSettings }] = await Promise.all([
+    import('../lexicon/index.js'), import('../terms/context.js'), import('../terms/llm-pass.js'), import('../config.js'),
+  ]);
+  const dir = db.memory || !db.name ? undefined : dirname(db.name);
+  const llm = serviceSettings('llm', { config: dir ? readLibraryConfig(dir) : {} });
+  return lexiconTermsContext(lexiconFor(db).entries(), { chat: llm?.url && llm.model ? openAiChat(llm) : undefined });
 }

@@ -10,11 +10,12 @@ import { resolveEntity, type Mention } from '../entities/store.js';
 import { TermIndex, type Found, type TermEntry } from './term-index.js';
 import { findCorrections, type Candidate } from './correct.js';
 import { loadDocText, storeCorrections } from './store.js';
+import { llmPass, type Chat } from './llm-pass.js';
 
 /** Bump when the corrector's rules change: every document is corrected again. */
 const RULES_VERSION = 1;
 
-export function lexiconTermsContext(entries: readonly TermEntry[], opts: { correct?: boolean } = {}): TermsContext {
+export function lexiconTermsContext(entries: readonly TermEntry[], opts: { correct?: boolean; chat?: Chat } = {}): TermsContext {
   const index = new TermIndex(entries);
   // The corrector and the mention finder read the same passages: find once per text.
   const found = new Map<string, Found[]>();
@@ -39,8 +40,10 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
     .update(JSON.stringify([RULES_VERSION, opts.correct !== false, entries.map((e) => [e.id, e.type, e.names.map((n) => n.text)])]))
     .digest('hex')
     .slice(0, 16);
+  const chat = opts.chat;
   return {
     fingerprint,
+    llm: chat && opts.correct !== false ? (db, ids) => llmPass(db, ids, index, find, chat, (c) => entityOf(db, c.entry)) : undefined,
     correct: opts.correct === false ? undefined : (db, documentId) => {
       const doc = loadDocText(db, documentId);
       if (!doc) return 0;
@@ -56,7 +59,11 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
         }
         const passages = stmt(db, "SELECT id, text FROM passages WHERE document_id = ? AND role <> 'boilerplate'").all(documentId) as { id: number; text: string }[];
         for (const p of passages) {
+          // One mention per entity and passage (its first occurrence): entity pages count passages.
+          const seen = new Set<string>();
           for (const f of find(p.text)) {
+            if (seen.has(f.entry.id)) continue;
+            seen.add(f.entry.id);
             out.push({ entityId: entityOf(db, f.entry), passageId: p.id, start: f.start, end: f.end, surface: p.text.slice(f.start, f.end), via: 'term' });
           }
         }

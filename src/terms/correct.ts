@@ -64,7 +64,24 @@ function evidenceOf(doc: DocText, find: (text: string) => Found[]): Map<string, 
   return seen;
 }
 
-export function findCorrections(doc: DocText, index: TermIndex, find: (text: string) => Found[] = (t) => index.find(t)): Candidate[] {
+/**
+ * A span the offline rules would not correct but a reader of the sentence might: an everyday
+ * word, a homophone, no evidence, two equally alike names. Only an LLM pass (llm-pass.ts) may
+ * act on it, and only by choosing one of `options`.
+ */
+export interface Held {
+  passageId: number;
+  renditionId: number;
+  offset: number;
+  length: number;
+  original: string;
+  /** The lexicon names it sounds like. */
+  options: { name: string; entry: TermEntry }[];
+  /** The passage text around the span. */
+  context: string;
+}
+
+export function findCorrections(doc: DocText, index: TermIndex, find: (text: string) => Found[] = (t) => index.find(t), held?: Held[]): Candidate[] {
   const evidence = evidenceOf(doc, find);
   const out: Candidate[] = [];
   for (const r of doc.renditions) {
@@ -72,9 +89,19 @@ export function findCorrections(doc: DocText, index: TermIndex, find: (text: str
     for (const p of r.passages) {
       if (p.role === 'boilerplate') continue;
       const chosen: Candidate[] = [];
-      const alikes = unambiguous(index.soundAlikes(p.text))
-        .map((a) => judge(a, p, r, evidence))
-        .filter((c): c is Candidate => c !== undefined)
+      const hold = (list: SoundAlike[]) => held?.push({
+        passageId: p.id, renditionId: r.id, offset: list[0]!.start, length: list[0]!.end - list[0]!.start, original: p.text.slice(list[0]!.start, list[0]!.end),
+        options: list.map((a) => ({ name: a.name, entry: a.entry })), context: p.text.slice(Math.max(0, list[0]!.start - 60), list[0]!.end + 60),
+      });
+      const { single, ambiguous } = bySpan(index.soundAlikes(p.text));
+      ambiguous.forEach(hold);
+      const alikes = single
+        .map((a) => {
+          const verdict = judge(a, p, r, evidence);
+          if (verdict === 'held') hold([a]);
+          return verdict;
+        })
+        .filter((c): c is Candidate => typeof c === 'object')
         .sort((a, b) => b.confidence - a.confidence || b.length - a.length);
       for (const c of alikes) {
         if (chosen.some((o) => c.offset < o.offset + o.length && o.offset < c.offset + c.length)) continue;
@@ -96,19 +123,22 @@ const soundScore = (a: SoundAlike) => (a.level === 'latin' ? 0.55 + 0.4 * a.simi
  * The best-sounding name of each span, when there is exactly one: where two names sound as
  * alike (Mata: Meta or math?), evidence for one of them does not tell which was said.
  */
-function unambiguous(alikes: SoundAlike[]): SoundAlike[] {
-  const bySpan = new Map<string, SoundAlike[]>();
+function bySpan(alikes: SoundAlike[]): { single: SoundAlike[]; ambiguous: SoundAlike[][] } {
+  const spans = new Map<string, SoundAlike[]>();
   for (const a of alikes) {
     const k = `${a.start}:${a.end}`;
-    bySpan.set(k, [...(bySpan.get(k) ?? []), a]);
+    spans.set(k, [...(spans.get(k) ?? []), a]);
   }
-  const out: SoundAlike[] = [];
-  for (const list of bySpan.values()) {
+  const single: SoundAlike[] = [];
+  const ambiguous: SoundAlike[][] = [];
+  for (const list of spans.values()) {
     const best = Math.max(...list.map(soundScore));
     const top = list.filter((a) => soundScore(a) >= best - 0.02);
-    if (new Set(top.map((a) => a.entry.id)).size === 1) out.push(top[0]!);
+    const ids = new Set(top.map((a) => a.entry.id));
+    if (ids.size === 1) single.push(top[0]!);
+    else ambiguous.push([...new Map(top.map((a) => [a.entry.id, a])).values()]);
   }
-  return out;
+  return { single, ambiguous };
 }
 
 /**
@@ -135,37 +165,42 @@ function unknownNeighbour(text: string, start: number, end: number): boolean {
   return [before, after].some((w) => w !== undefined && w.length > 2 && !isCommonEnglish(w));
 }
 
-function judge(a: SoundAlike, p: DocPassage, r: DocRendition, evidence: Map<string, Set<number>>): Candidate | undefined {
+/**
+ * A candidate, or why not: `undefined` never (a span cut from a word, a grammatical
+ * two-character span), `'held'` not on sound and evidence alone (an LLM may choose it).
+ */
+function judge(a: SoundAlike, p: DocPassage, r: DocRendition, evidence: Map<string, Set<number>>): Candidate | 'held' | undefined {
   const original = p.text.slice(a.start, a.end);
   const folded = foldText(original);
   let caution = 1;
   if (a.script === 'han') {
-    if (hanFrequency(folded) >= COMMON_HAN_FREQ) return undefined;
+    const common = hanFrequency(folded) >= COMMON_HAN_FREQ;
     const text = foldText(p.text);
     if (insideLongerWord(text, a.start, a.end)) return undefined;
-    if (!wholeHanWord(text, a.start, folded, COMMON_HAN_FREQ)) return undefined;
+    if (!common && !wholeHanWord(text, a.start, folded, COMMON_HAN_FREQ)) return undefined;
+    if (a.end - a.start <= 2 && [...folded].some((c) => GRAMMATICAL.has(c))) return undefined;
+    if (common) return 'held';
     // A frequent word that sounds the same may be what was said (常试: 尝试 before 常识).
-    if (homophoneWord(folded, foldText(a.name), a.entry.type === 'concept')) return undefined;
+    if (homophoneWord(folded, foldText(a.name), a.entry.type === 'concept')) return 'held';
     if (a.end - a.start <= 2) {
-      if ([...folded].some((c) => GRAMMATICAL.has(c))) return undefined;
       // Two characters say little: only identical pinyin (算例/算力), never merged sounds (公制/工资).
-      if (a.level !== 'exact') return undefined;
+      if (a.level !== 'exact') return 'held';
       caution *= SHORT_TERM;
     }
   } else {
     const words = folded.split(/[^a-z0-9]+/).filter(Boolean);
-    if (words.length === 1 && isCommonEnglish(words[0]!)) return undefined;
+    if (words.length === 1 && isCommonEnglish(words[0]!)) return 'held';
     if (words.every((w) => englishRank(w) <= COMMON_ENGLISH_RANK)) caution *= COMMON_PHRASE;
     if (a.name.replace(/[^A-Za-z]/g, '').length <= 5) caution *= SHORT_TERM;
     // Next to another unknown word, the span may be half of a longer garbled name ("Agentique Keat").
     if (unknownNeighbour(p.text, a.start, a.end)) caution *= COMMON_PHRASE;
   }
   const where = evidence.get(a.entry.id);
-  if (!where || where.size === 0) return undefined;
+  if (!where || where.size === 0) return 'held';
   const elsewhere = [...where].some((w) => w !== r.id);
   const sound = soundScore(a);
   const confidence = Math.round(sound * (elsewhere ? EVIDENCE.document : EVIDENCE.transcript) * caution * 1000) / 1000;
-  if (confidence < MIN_CONFIDENCE) return undefined;
+  if (confidence < MIN_CONFIDENCE) return 'held';
   const corrected = a.script === 'han' && toSimplified(original) !== original ? toTraditional(a.name) : a.name;
   const how = a.script === 'han'
     ? `sounds like ${a.name} (${syllables(a.name).join(' ')}; ${a.level === 'exact' ? 'same pinyin' : a.level === 'merged' ? 'commonly confused sounds' : 'one syllable off'})`
