@@ -12,7 +12,7 @@
  * Spans never overlap. The caller (search/query.ts) turns each alternative into index terms.
  */
 import type { Token } from '../text/segment.js';
-import type { PinyinName } from '../text/romanize.js';
+import { nameKey, type PinyinName } from '../text/romanize.js';
 import type { LexiconEntry } from './format.js';
 import { spanKey, type Lexicon } from './lexicon.js';
 import { bridgeHanName, bridgeRomanName, hanPersonName, personRomanizations, romanPersonNames, type NameEvidence } from './names.js';
@@ -85,8 +85,10 @@ function expandSpan(text: string, tokens: readonly Token[], from: number, to: nu
     const words = span.map((t) => text.slice(t.start, t.end));
     const names = romanPersonNames(words);
     if (names.length) {
+      const people = [...new Set(names.flatMap((n) => ctx.lexicon.personsWithNameKey(nameKey(n))))];
+      const known = people.flatMap((e) => [...e.names.map((n) => n.text), ...personRomanizations(e)]);
       const { han, roman } = bridgeRomanName(names, ctx.evidence);
-      return make([...han, ...roman], [], names);
+      return make([...known, ...han, ...roman], people, names);
     }
   }
   return undefined;

@@ -12,6 +12,7 @@ import { foldWidth } from '../text/normalize.js';
 import { toSimplified, toTraditional } from '../text/fold.js';
 import { tokenize, type Token } from '../text/segment.js';
 import { stem } from '../text/stem.js';
+import { nameKey, parseHanName } from '../text/romanize.js';
 import { ENTITY_TYPES, type EntityType, type LexiconEntry, type LexiconName } from './format.js';
 
 const HAN_RUN = /[\p{Script=Han}]+(?:[·・•‧][\p{Script=Han}]+)*/gu;
@@ -122,6 +123,7 @@ export function entryForms(e: LexiconEntry): EntryForms {
 export class Lexicon {
   private readonly byId = new Map<string, LexiconEntry>();
   private readonly byKey = new Map<string, LexiconEntry[]>();
+  private byNameKey: Map<string, LexiconEntry[]> | undefined;
 
   /**
    * Entries in priority order. A later entry with an id already seen adds its names to the
@@ -168,6 +170,28 @@ export class Lexicon {
 
   lookupKey(key: string): LexiconEntry[] {
     return this.byKey.get(key) ?? [];
+  }
+
+  /**
+   * People whose Chinese name reads with this key ("liang wenfeng"), so a romanization in
+   * any order or spelling (Wenfeng Liang, Liang Wen-feng) finds 梁文锋. Built on first use.
+   */
+  personsWithNameKey(key: string): LexiconEntry[] {
+    if (!this.byNameKey) {
+      this.byNameKey = new Map();
+      for (const e of this.byId.values()) {
+        if (e.type !== 'person') continue;
+        for (const n of e.names) {
+          const name = n.script === 'han' ? parseHanName(n.text) : undefined;
+          if (!name) continue;
+          const k = nameKey(name);
+          const list = this.byNameKey.get(k) ?? [];
+          if (!list.includes(e)) list.push(e);
+          this.byNameKey.set(k, list);
+        }
+      }
+    }
+    return this.byNameKey.get(key) ?? [];
   }
 
   /** Counts by type, for reports. */

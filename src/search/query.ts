@@ -49,11 +49,13 @@ export function parseQuery(input: string, knownTerm?: (t: string) => boolean, ex
   for (let i = 0, s = 0; i < tokens.length; ) {
     const span = spans[s];
     if (span && span.from === i) {
-      const group = alternativeGroup(typed.slice(span.from, span.to), span.alternatives, knownTerm);
-      if (group) groups.push(group);
-      i = span.to;
       s++;
-      continue;
+      const group = alternativeGroup(typed.slice(span.from, span.to), span.alternatives, knownTerm);
+      if (group) {
+        groups.push(group);
+        i = span.to;
+        continue;
+      }
     }
     const t = typed[i++]!;
     const resolved = resolveTerm(t, knownTerm);
@@ -66,8 +68,8 @@ export function parseQuery(input: string, knownTerm?: (t: string) => boolean, ex
 }
 
 /**
- * A span with other forms: its typed terms (all required) or any alternative (a NEAR group).
- * An alternative the index cannot match is dropped: a Latin word it never saw, or Chinese
+ * A span with other forms: its typed terms (all required) or any alternative (a NEAR group);
+ * undefined when no alternative is left. An alternative the index cannot match is dropped: a Latin word it never saw, or Chinese
  * text less than half of which it holds (部落格 indexed as 部落 格上 keeps 部落).
  */
 function alternativeGroup(typed: string[], alternatives: string[], knownTerm?: (t: string) => boolean): QueryGroup | undefined {
@@ -87,10 +89,12 @@ function alternativeGroup(typed: string[], alternatives: string[], knownTerm?: (
     alts.push(terms);
   }
   // Typed terms the index has never seen (輝達 in a library that only writes 英伟达): the
-  // first alternative stands in for them.
-  const terms = own.length ? own : alts.shift();
-  if (!terms) return undefined;
-  return alts.length ? { terms, alternatives: alts } : { terms };
+  // first alternative stands in for them. No alternative left: the words go on as typed.
+  if (own.length === 0) {
+    const [first, ...others] = alts;
+    return first && (others.length ? { terms: first, alternatives: others } : { terms: first });
+  }
+  return alts.length ? { terms: own, alternatives: alts } : undefined;
 }
 
 /**

@@ -103,6 +103,13 @@ describe('query expansion', () => {
     expect(expand('智慧')).toEqual([]);
   });
 
+  it('finds a lexicon person from a romanization in any order or spelling', () => {
+    const shipped = loadLexicon();
+    const x = expandQuery('Wenfeng Liang', tokenize('Wenfeng Liang'), { lexicon: shipped })[0]!;
+    expect(x.entries.map((e) => e.id)).toEqual(['liang-wenfeng']);
+    expect(x.alternatives).toContain('梁文锋');
+  });
+
   it('ships a lexicon that knows the domain', () => {
     const shipped = loadLexicon();
     expect(shipped.lookup('輝達').map((e) => e.id)).toEqual(['nvidia']);
