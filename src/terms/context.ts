@@ -57,8 +57,13 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
         for (const f of find(title ?? '')) {
           out.push({ entityId: entityOf(db, f.entry), passageId: null, start: null, end: null, surface: (title ?? '').slice(f.start, f.end), via: 'term' });
         }
-        const passages = stmt(db, "SELECT id, text FROM passages WHERE document_id = ? AND role <> 'boilerplate'").all(documentId) as { id: number; text: string }[];
+        const passages = stmt(db,
+          "SELECT p.id, p.text, r.kind FROM passages p JOIN renditions r ON r.id = p.rendition_id WHERE p.document_id = ? AND p.role <> 'boilerplate'",
+        ).all(documentId) as { id: number; text: string; kind: string }[];
+        // A raw transcript repeats the cleaned one of the same document: its mentions would count twice.
+        const cleaned = passages.some((p) => p.kind === 'transcript');
         for (const p of passages) {
+          if (cleaned && p.kind === 'raw-transcript') continue;
           // One mention per entity and passage (its first occurrence): entity pages count passages.
           const seen = new Set<string>();
           for (const f of find(p.text)) {

@@ -63,9 +63,17 @@ export function latinLetters(s: string): string {
   return s.toLowerCase().normalize('NFD').replace(/[^a-z0-9]/g, '');
 }
 
+const metaphones = new Map<string, string[]>();
+
+/** Double Metaphone keys of the letters (digits ignored); remembered, as spans repeat. */
 export function metaphoneKeys(letters: string): string[] {
-  const alpha = letters.replace(/[0-9]/g, '');
-  return alpha ? [...new Set(doubleMetaphone(alpha))] : [];
+  let keys = metaphones.get(letters);
+  if (!keys) {
+    if (metaphones.size > 100_000) metaphones.clear();
+    const alpha = letters.replace(/[0-9]/g, '');
+    metaphones.set(letters, (keys = alpha ? [...new Set(doubleMetaphone(alpha))] : []));
+  }
+  return keys;
 }
 
 /** Levenshtein distance (small strings). */

@@ -29,7 +29,7 @@ export interface TermEntry {
   names: readonly TermName[];
 }
 
-interface HanName { entry: TermEntry; text: string; folded: string; syllables: string[] }
+interface HanName { entry: TermEntry; text: string; folded: string; syllables: string[]; sounds: number[] }
 interface LatinName { entry: TermEntry; text: string; words: string[]; letters: string; stems: Set<string> }
 
 export interface Found {
@@ -59,15 +59,27 @@ function isHan(code: number): boolean {
   return (code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf) || (code >= 0xf900 && code <= 0xfaff);
 }
 
-/** Merged syllable of each BMP code unit, computed once ('' for non-Han). */
-const mergedOfCode: (string | undefined)[] = new Array(0x10000);
-function mergedAt(text: string, i: number): string {
+/** Merged syllables (phonetic.ts) as small numbers, so sound keys are arithmetic, not strings. */
+const soundIds = new Map<string, number>();
+const soundIdOf = (merged: string) => {
+  let id = soundIds.get(merged);
+  if (id === undefined) soundIds.set(merged, (id = soundIds.size + 1));
+  return id;
+};
+/** Sound id of each BMP code unit, computed once (0: not Han; -1: not computed yet). */
+const soundOfCode = new Int16Array(0x10000).fill(-1);
+function soundAt(text: string, i: number): number {
   const c = text.charCodeAt(i);
-  if (!isHan(c)) return '';
-  let m = mergedOfCode[c];
-  if (m === undefined) mergedOfCode[c] = m = mergeSyllable(syllableOf(text[i]!) || '?');
-  return m === '?' ? '' : m;
+  let id = soundOfCode[c]!;
+  if (id === -1) {
+    const syl = isHan(c) ? syllableOf(text[i]!) : '';
+    soundOfCode[c] = id = syl ? soundIdOf(mergeSyllable(syl)) : 0;
+  }
+  return id;
 }
+/** Syllables a sound key holds (1024 sounds a syllable: five syllables stay below 2^53). */
+const KEY_SYLLABLES = 5;
+const keyOf = (ids: readonly number[]) => ids.slice(0, KEY_SYLLABLES).reduce((k, id) => k * 1024 + id, 0);
 const MIDDLE_DOT = /[·・•‧]/g;
 /** A word of a non-Han script (letters and digits), with inner apostrophes and dots. */
 const NON_HAN = '[[\\p{L}\\p{N}]--[\\p{Script=Han}]]';
@@ -93,11 +105,10 @@ export class TermIndex {
   private readonly hanByPrefix = new Map<string, HanName[]>();
   /** 1 for code units some Han name starts with. */
   private readonly hanFirst = new Uint8Array(0x10000);
-  /** Han names by their merged syllables (phonetic.ts), joined by '|'. */
-  private readonly hanBySound = new Map<string, HanName[]>();
+  /** Han names by the sound key of their (first five) merged syllables. */
+  private readonly hanBySound = new Map<number, HanName[]>();
   /** Every prefix of those keys: a window whose sound no name starts with stops growing. */
-  private readonly hanSoundPrefixes = new Set<string>();
-  private maxHanSyllables = 0;
+  private readonly hanSoundPrefixes = new Set<number>();
   /** Latin names by their first word. */
   private readonly latinByFirst = new Map<string, LatinName[]>();
   /** Latin names by Double Metaphone key and by each key with one sound deleted. */
@@ -116,15 +127,14 @@ export class TermIndex {
         if (HAN.test(folded)) {
           this.names.add(folded);
           if (![...folded].every((c) => HAN_CHAR.test(c)) || folded.length < 2) continue;
-          const name: HanName = { entry, text: n.text, folded, syllables: [...folded].map((c) => syllableOf(c)) };
+          const syllables = [...folded].map((c) => syllableOf(c));
+          const name: HanName = { entry, text: n.text, folded, syllables, sounds: syllables.map((x) => (x ? soundIdOf(mergeSyllable(x)) : 0)) };
           if (name.syllables.some((s) => !s)) continue;
           push(this.hanByPrefix, folded.slice(0, 2), name);
           this.hanFirst[folded.charCodeAt(0)] = 1;
           if (n.ambiguous) continue;
-          const sound = name.syllables.map(mergeSyllable);
-          push(this.hanBySound, sound.join('|'), name);
-          for (let k = 1; k < sound.length; k++) this.hanSoundPrefixes.add(sound.slice(0, k).join('|'));
-          this.maxHanSyllables = Math.max(this.maxHanSyllables, name.syllables.length);
+          push(this.hanBySound, keyOf(name.sounds), name);
+          for (let k = 1; k < Math.min(name.sounds.length, KEY_SYLLABLES); k++) this.hanSoundPrefixes.add(keyOf(name.sounds.slice(0, k)));
         } else {
           const words = [...folded.matchAll(LATIN_WORD)].map((m) => latinLetters(m[0].replace(/['’]s$/i, ''))).filter(Boolean);
           if (!words.length) continue;
@@ -218,23 +228,24 @@ export class TermIndex {
     const folded = foldText(text);
     const out: SoundAlike[] = [];
     // Chinese: every start position in runs of Han characters, names looked up by sound.
-    const merged: string[] = new Array(folded.length);
-    for (let i = 0; i < folded.length; i++) merged[i] = mergedAt(folded, i);
+    const sounds = new Array<number>(folded.length);
+    for (let i = 0; i < folded.length; i++) sounds[i] = soundAt(folded, i);
     for (let i = 0; i < folded.length; i++) {
-      if (!merged[i]) continue;
-      let key = merged[i]!;
-      if (!this.hanSoundPrefixes.has(key)) continue;
-      for (let len = 2; len <= this.maxHanSyllables && merged[i + len - 1]; len++) {
-        key += '|' + merged[i + len - 1];
+      let key = sounds[i]!;
+      if (!key || !this.hanSoundPrefixes.has(key)) continue;
+      for (let len = 2; len <= KEY_SYLLABLES && sounds[i + len - 1]; len++) {
+        key = key * 1024 + sounds[i + len - 1]!;
         const list = this.hanBySound.get(key);
         if (!list && !this.hanSoundPrefixes.has(key)) break;
         if (!list) continue;
-        const heard = folded.slice(i, i + len);
-        if (this.names.has(heard)) continue;
-        const span = [...heard].map((c) => syllableOf(c));
         for (const n of list) {
-          const level = compareSyllables(span, n.syllables);
-          if (level && level !== 'near') out.push({ entry: n.entry, name: n.text, start: i, end: i + len, level, similarity: 1, script: 'han' });
+          const size = n.sounds.length;
+          // Names longer than a key: the rest of their sounds must follow too.
+          if (size !== len && !(len === KEY_SYLLABLES && size > len && n.sounds.every((x, k) => k < len || sounds[i + k] === x))) continue;
+          const heard = folded.slice(i, i + size);
+          if (this.names.has(heard)) continue;
+          const level = compareSyllables([...heard].map((c) => syllableOf(c)), n.syllables);
+          if (level && level !== 'near') out.push({ entry: n.entry, name: n.text, start: i, end: i + size, level, similarity: 1, script: 'han' });
         }
       }
     }
