@@ -21,6 +21,8 @@ import { englishRank, hanFrequency, homophoneWord, isCommonEnglish, COMMON_ENGLI
 export const MIN_CONFIDENCE = 0.7;
 /** Renditions that carry machine recognition (or text written from it). */
 export const CORRECTED_KINDS = new Set(['raw-transcript', 'transcript', 'summary']);
+/** Formats whose transcripts an LLM already tidied: evidence for the others, not corrected themselves. */
+const TIDIED_FORMATS = new Set(['digest-archive']);
 
 const SOUND = { exact: 0.95, merged: 0.85, near: 0.72 } as const;
 const EVIDENCE = { document: 1, transcript: 0.9 } as const;
@@ -28,7 +30,7 @@ const COMMON_PHRASE = 0.85;
 const SHORT_TERM = 0.9;
 
 export interface DocPassage { id: number; text: string; role: string; line: number | null; start: number | null }
-export interface DocRendition { id: number; kind: string; origin: string; passages: DocPassage[] }
+export interface DocRendition { id: number; kind: string; format?: string; origin: string; passages: DocPassage[] }
 export interface DocText {
   /** Title, keywords, participants… of the document and its renditions. */
   metadataText: string;
@@ -85,7 +87,7 @@ export function findCorrections(doc: DocText, index: TermIndex, find: (text: str
   const evidence = evidenceOf(doc, find);
   const out: Candidate[] = [];
   for (const r of doc.renditions) {
-    if (!CORRECTED_KINDS.has(r.kind)) continue;
+    if (!CORRECTED_KINDS.has(r.kind) || TIDIED_FORMATS.has(r.format ?? '')) continue;
     for (const p of r.passages) {
       if (p.role === 'boilerplate') continue;
       const chosen: Candidate[] = [];

@@ -32,11 +32,17 @@ export function loadDocText(db: DB, documentId: number): (DocText & { key: strin
   const d = stmt(db, 'SELECT key, title, metadata FROM documents WHERE id = ?').get(documentId) as { key: string; title: string | null; metadata: string } | undefined;
   if (!d) return undefined;
   const rends = stmt(db,
-    `SELECT r.id, r.kind, r.title, r.body, f.rel_path || COALESCE('#' || r.entry, '') AS origin
+    `SELECT r.id, r.kind, r.format, r.title, r.body, f.rel_path || COALESCE('#' || r.entry, '') AS origin
        FROM renditions r JOIN files f ON f.id = r.file_id WHERE r.document_id = ? ORDER BY r.id`,
-  ).all(documentId) as { id: number; kind: string; title: string | null; body: string; origin: string }[];
+  ).all(documentId) as { id: number; kind: string; format: string; title: string | null; body: string; origin: string }[];
   const passages = stmt(db, 'SELECT id, rendition_id AS r, text, role, line, start FROM passages WHERE document_id = ? ORDER BY rendition_id, seq')
     .all(documentId) as { id: number; r: number; text: string; role: string; line: number | null; start: number | null }[];
+  const byRendition = new Map<number, typeof passages>();
+  for (const p of passages) {
+    const list = byRendition.get(p.r);
+    if (list) list.push(p);
+    else byRendition.set(p.r, [p]);
+  }
   const meta = JSON.parse(d.metadata) as Record<string, unknown>;
   const metadataText = [d.title, ...rends.map((r) => r.title), meta.category, ...(asList(meta.keywords)), ...asList(meta.participants), ...asList(meta.speakers), ...asList(meta.hashtags)]
     .filter((x): x is string => typeof x === 'string' && x !== '').join('\n');
@@ -44,7 +50,7 @@ export function loadDocText(db: DB, documentId: number): (DocText & { key: strin
     key: d.key,
     metadataText,
     bodies: new Map(rends.map((r) => [r.id, r.body])),
-    renditions: rends.map((r) => ({ id: r.id, kind: r.kind, origin: r.origin, passages: passages.filter((p) => p.r === r.id) })),
+    renditions: rends.map((r) => ({ id: r.id, kind: r.kind, format: r.format, origin: r.origin, passages: byRendition.get(r.id) ?? [] })),
   };
 }
 

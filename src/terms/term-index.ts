@@ -12,7 +12,7 @@ import { toSimplified } from '../text/fold.js';
 import type { EntityType } from '../entities/names.js';
 import { syllableOf } from './pinyin.js';
 import { compareSyllables, latinLetters, mergeSyllable, metaphoneKeys, soundsLikeLatin, spellingSimilarity, type SoundLevel } from './phonetic.js';
-import { hanFrequency } from './words.js';
+import { bigramFrequency, hanFrequency } from './words.js';
 
 export interface TermName {
   text: string;
@@ -267,8 +267,7 @@ export class TermIndex {
             // A part of the name, not a garble of it ("for Science" of "AI for Science"), or a
             // name written right beside another word ("AI Anthropic", "Context window to").
             if (span.every((w) => n.stems.has(singular(w))) || this.holdsOtherName(span, n.letters)) continue;
-            const similarity = spellingSimilarity(letters, n.letters);
-            const sound = soundsLikeLatin(letters, n.letters);
+            const { similarity, sound } = compareLatin(letters, n.letters);
             // With a name written right in it ("Agentic Kit"), the rest must sound exactly alike.
             if (sound === 'near' && this.holdsName(span)) continue;
             const needed = n.letters.length <= 5 ? MIN_SPELLING.near : sound === 'exact' ? MIN_SPELLING.exact : MIN_SPELLING.near;
@@ -313,6 +312,19 @@ function mostlyChinese(text: string): boolean {
   return han > latin / 4;
 }
 
+const latinComparisons = new Map<string, { similarity: number; sound: ReturnType<typeof soundsLikeLatin> }>();
+
+/** Spelling similarity and sound of a span against a name, remembered (spans repeat). */
+function compareLatin(heard: string, name: string): { similarity: number; sound: ReturnType<typeof soundsLikeLatin> } {
+  const k = `${heard}\u0000${name}`;
+  let r = latinComparisons.get(k);
+  if (!r) {
+    if (latinComparisons.size > 100_000) latinComparisons.clear();
+    latinComparisons.set(k, (r = { similarity: spellingSimilarity(heard, name), sound: soundsLikeLatin(heard, name) }));
+  }
+  return r;
+}
+
 function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
   const list = map.get(k);
   if (list) list.push(v);
@@ -348,8 +360,8 @@ function onlySpaceBetween(text: string, from: number, to: number): boolean {
 export function wholeHanWord(folded: string, at: number, name: string, atLeast = 1): boolean {
   if (name.length > SHORT_HAN && atLeast === 1) return true;
   const own = Math.max(hanFrequency(name), atLeast);
-  const before = at > 0 && HAN_CHAR.test(folded[at - 1]!) ? hanFrequency(folded.slice(at - 1, at + 1)) : 0;
+  const before = at > 0 && isHan(folded.charCodeAt(at - 1)) ? bigramFrequency(folded, at - 1) : 0;
   const end = at + name.length;
-  const after = end < folded.length && HAN_CHAR.test(folded[end]!) ? hanFrequency(folded.slice(end - 1, end + 1)) : 0;
+  const after = end < folded.length && isHan(folded.charCodeAt(end)) ? bigramFrequency(folded, end - 1) : 0;
   return before <= own && after <= own;
 }

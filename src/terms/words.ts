@@ -48,6 +48,16 @@ export function englishRank(word: string): number {
   return english.get(word.toLowerCase()) ?? Infinity;
 }
 
+const bigrams = new Map<number, number>();
+
+/** jieba's frequency of the two-character word at `at` in `text`, remembered by code units. */
+export function bigramFrequency(text: string, at: number): number {
+  const k = text.charCodeAt(at) * 0x10000 + text.charCodeAt(at + 1);
+  let f = bigrams.get(k);
+  if (f === undefined) bigrams.set(k, (f = hanFrequency(text.slice(at, at + 2))));
+  return f;
+}
+
 export function isCommonHan(word: string): boolean {
   return hanFrequency(word) >= COMMON_HAN_FREQ;
 }
