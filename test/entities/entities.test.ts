@@ -5,6 +5,10 @@ import { findDocumentId, getDocument } from '../../src/store/read.js';
 import { findEntity, getEntity, listEntities } from '../../src/entities/read.js';
 import { foldName, looseKey, nameKey } from '../../src/entities/names.js';
 import { listedNames } from '../../src/entities/summary-sections.js';
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli/main.js';
+import { suggestTerms } from '../../src/terms/suggest.js';
+import { loadLexicon } from '../../src/lexicon/load.js';
 import { copyFixture, tempLibrary } from '../helpers.js';
 
 describe('name keys', () => {
@@ -110,5 +114,49 @@ describe('related documents', () => {
     expect(getDocument(db, old)!.related).toEqual([]);
     // the host speaks in several episodes: not a guest, links nothing
     expect(getDocument(db, findDocumentId(db, 'https://www.xiaoyuzhoufm.com/episode/70aa11bb22cc33dd44ee5502')!)!.related).toEqual([]);
+  });
+});
+
+describe('entity commands and lexicon suggestions', () => {
+  const root = copyFixture('terms');
+  const { db, dir } = tempLibrary();
+  beforeAll(async () => {
+    await ingest(db, [root]);
+  });
+  const run = async (args: string[]) => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (c) => (text += c));
+    const code = await main([...args, '--library', dir], { out, err: new PassThrough(), stdin: new PassThrough(), env: {} });
+    return { code, text };
+  };
+
+  it('engram entity NAME --json has the documented shape', async () => {
+    const r = await run(['entity', '習近平', '--json']);
+    expect(r.code).toBe(0);
+    const e = JSON.parse(r.text);
+    expect(e).toMatchObject({ name: expect.any(String), type: 'person', aliases: expect.arrayContaining(['Xi Jinping', '习近平']), mentions: expect.any(Number) });
+    expect(e.documents).toHaveLength(2);
+    expect(e.timeline.map((t: { month: string }) => t.month)).toEqual(['2025-03', '2025-09']);
+    expect(e.mentions).toBe(e.timeline.reduce((n: number, t: { count: number }) => n + t.count, 0));
+    expect(Array.isArray(e.related) && Array.isArray(e.passages)).toBe(true);
+    expect((await run(['entity', 'Nobody Here'])).code).toBe(1);
+  });
+
+  it('engram entities --type lists with counts; a bad type is a usage error', async () => {
+    const r = await run(['entities', '--type', 'person', '--json']);
+    const list = JSON.parse(r.text) as { name: string; type: string; documents: number }[];
+    expect(list.every((e) => e.type === 'person')).toBe(true);
+    expect(list[0]!.documents).toBe(3); // the host speaks in three episodes
+    expect((await run(['entities', '--type', 'planet'])).code).toBe(2);
+  });
+
+  it('suggests names the library keeps using that the lexicon lacks, with examples', () => {
+    const known = (name: string) => loadLexicon().lookup(name).length > 0;
+    const s = suggestTerms(db, known, { minDocuments: 2 });
+    const host = s.find((x) => x.name === '曼奇');
+    expect(host).toMatchObject({ type: 'person', documents: 3, via: 'speaker' });
+    expect(host!.examples.length).toBeGreaterThan(0);
+    expect(s.some((x) => known(x.name))).toBe(false);
   });
 });
