@@ -84,6 +84,19 @@ export function replaceMentions(db: DB, documentId: number, via: Mention['via'],
   for (const m of mentions) insert.run(m.entityId, documentId, m.passageId, m.start, m.end, m.surface, m.via);
 }
 
+/** How many entities a document lists in `document_entities`. */
+export const TOP_ENTITIES = 12;
+
+/** Recount a document's most mentioned entities (after its mentions changed). */
+export function refreshDocumentEntities(db: DB, documentId: number): void {
+  stmt(db, 'DELETE FROM document_entities WHERE document_id = ?').run(documentId);
+  stmt(db,
+    `INSERT INTO document_entities (document_id, entity_id, mentions)
+     SELECT document_id, entity_id, count(*) AS n FROM mentions WHERE document_id = ?
+      GROUP BY entity_id ORDER BY n DESC, entity_id LIMIT ${TOP_ENTITIES}`,
+  ).run(documentId);
+}
+
 /** Entities nothing refers to any more (not in the lexicon, never mentioned, no speaker). */
 export function pruneEntities(db: DB): number {
   const orphan = `SELECT id FROM entities e WHERE lexicon_id IS NULL
@@ -95,7 +108,7 @@ export function pruneEntities(db: DB): number {
 
 /** Forget what the terms stage derived for documents that are gone. */
 export function dropDeletedDocuments(db: DB): void {
-  for (const table of ['mentions', 'speaker_names', 'corrections']) {
+  for (const table of ['mentions', 'speaker_names', 'corrections', 'document_entities']) {
     stmt(db, `DELETE FROM ${table} WHERE document_id NOT IN (SELECT id FROM documents)`).run();
   }
   stmt(db, 'DELETE FROM related_documents WHERE a NOT IN (SELECT id FROM documents) OR b NOT IN (SELECT id FROM documents)').run();

@@ -11,7 +11,7 @@ import { stmt } from '../store/statements.js';
 import type { DB } from '../store/db.js';
 import { linkDocument } from '../entities/link.js';
 import { unifySpeakers } from '../entities/speakers.js';
-import { dropDeletedDocuments, pruneEntities } from '../entities/store.js';
+import { dropDeletedDocuments, pruneEntities, refreshDocumentEntities } from '../entities/store.js';
 import { relateDocuments } from '../entities/related.js';
 import type { TermMatcher } from '../entities/term-mentions.js';
 
@@ -55,6 +55,9 @@ export function runTermsStage(db: DB, documentIds: Iterable<number>, ctx: TermsC
       report.mentions += linkDocument(db, id, ctx.terms);
     }
     report.speakers = unifySpeakers(db).people;
+    // Speakers are linked library-wide: recount every document that has speakers, and the changed ones.
+    const recount = new Set([...report.processed, ...(stmt(db, 'SELECT DISTINCT document_id FROM speaker_names').pluck().all() as number[])]);
+    for (const id of recount) refreshDocumentEntities(db, id);
     report.related = relateDocuments(db, ids);
     pruneEntities(db);
     stmt(db, "INSERT INTO terms_state (k, v) VALUES ('fingerprint', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v").run(fingerprint);

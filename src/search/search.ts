@@ -254,8 +254,8 @@ function facets(db: DB, docIds: number[], rows: PassageRow[]): NonNullable<Searc
     )
     .all(JSON.stringify(rows.map((r) => r.id))) as { speaker: string }[];
   const entities = stmt(db,
-      `SELECT e.slug AS value, e.name AS label, count(DISTINCT m.document_id) AS count FROM mentions m JOIN entities e ON e.id = m.entity_id
-        WHERE m.document_id IN (SELECT value FROM json_each(?)) GROUP BY e.id ORDER BY count DESC, e.name LIMIT 20`,
+      `SELECT e.slug AS value, e.name AS label, count(*) AS count FROM document_entities de JOIN entities e ON e.id = de.entity_id
+        WHERE de.document_id IN (SELECT value FROM json_each(?)) GROUP BY e.id ORDER BY count DESC, e.name LIMIT 20`,
     )
     .all(JSON.stringify(docIds)) as Facet[];
   return {

@@ -143,6 +143,15 @@ export const migrations: readonly string[] = [
   CREATE INDEX mentions_document ON mentions(document_id);
   CREATE INDEX mentions_passage ON mentions(passage_id) WHERE passage_id IS NOT NULL;
 
+  -- The entities each document mentions most (at most 12), for facets and document pages:
+  -- a search facet over thousands of documents must not read every mention.
+  CREATE TABLE document_entities (
+    document_id INTEGER NOT NULL,
+    entity_id   INTEGER NOT NULL,
+    mentions    INTEGER NOT NULL,
+    PRIMARY KEY (document_id, entity_id)
+  ) WITHOUT ROWID;
+
   -- Speaker labels as written (曼奇, Manqi, SPEAKER_01) to the person they are, per document.
   CREATE TABLE speaker_names (
     document_id INTEGER NOT NULL,
