@@ -7,7 +7,8 @@ import { stmt } from '../store/statements.js';
 import type { DB } from '../store/db.js';
 import type { TermsContext } from '../pipeline/terms.js';
 import { resolveEntity, type Mention } from '../entities/store.js';
-import { TermIndex, type Found, type TermEntry } from './term-index.js';
+import { foldText, TermIndex, type Found, type TermEntry } from './term-index.js';
+import { COMMON_HAN_FREQ, hanFrequency, isCommonEnglish } from './words.js';
 import { findCorrections, type Candidate } from './correct.js';
 import { loadDocText, storeCorrections } from './store.js';
 import { llmPass, type Chat } from './llm-pass.js';
@@ -28,13 +29,19 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
     return f;
   };
   const entityIds = new Map<string, number>();
+  const typeOf = new Map<number, string>();
   const entityOf = (db: DB, e: TermEntry): number => {
     let id = entityIds.get(e.id);
     if (id === undefined) {
       id = resolveEntity(db, { name: e.canonical, type: e.type, aliases: e.names.map((n) => n.text), lexiconId: e.id });
       entityIds.set(e.id, id);
+      typeOf.set(id, e.type);
     }
     return id;
+  };
+  const everyday = (surface: string) => {
+    const f = foldText(surface);
+    return /\p{Script=Han}/u.test(f) ? hanFrequency(f) >= COMMON_HAN_FREQ : !/[A-Z]/.test(surface) && isCommonEnglish(f);
   };
   const fingerprint = createHash('sha256')
     .update(JSON.stringify([RULES_VERSION, opts.correct !== false, entries.map((e) => [e.id, e.type, e.names.map((n) => n.text)])]))
@@ -72,6 +79,12 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
             out.push({ entityId: entityOf(db, f.entry), passageId: p.id, start: f.start, end: f.end, surface: p.text.slice(f.start, f.end), via: 'term' });
           }
         }
+        // A name that is also an everyday word (理想: ideal, and Li Auto; 小米: millet, and Xiaomi)
+        // mentions its entity only where the document names it unambiguously somewhere else.
+        const plain = new Set(out.filter((m) => !everyday(m.surface)).map((m) => m.entityId));
+        const kept = out.filter((m) => plain.has(m.entityId) || !everyday(m.surface) || typeOf.get(m.entityId) === 'concept');
+        out.length = 0;
+        out.push(...kept);
         // A corrected span mentions the term it was corrected to.
         const fixed = stmt(db, 'SELECT passage_id AS p, offset, length, original, entity_id AS e FROM corrections WHERE document_id = ? AND entity_id IS NOT NULL')
           .all(documentId) as { p: number; offset: number; length: number; original: string; e: number }[];

@@ -14,6 +14,7 @@ import { stmt } from '../store/statements.js';
 import type { DB } from '../store/db.js';
 import type { EntityType } from '../entities/names.js';
 import { hanFrequency, isCommonEnglish } from './words.js';
+import { toSimplified } from '../text/fold.js';
 
 export interface Suggestion {
   name: string;
@@ -65,12 +66,18 @@ export function suggestTerms(db: DB, isKnown: (name: string) => boolean, opts: S
     `SELECT p.document_id AS document, d.title, p.text FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid JOIN documents d ON d.id = p.document_id
       WHERE passages_fts MATCH ? ORDER BY length(p.text) LIMIT 2`,
   );
+  // What was corrected is a garble of a known name, not a new one.
+  const garbles = new Set((stmt(db, 'SELECT DISTINCT original FROM corrections').pluck().all() as string[]).map((o) => o.toLowerCase()));
+  const garbled = (term: string) => [...garbles].some((g) => g.includes(term) || toSimplified(g).includes(term));
   for (const v of vocab) {
-    if (!unknownWord(v.term)) continue;
+    if (!unknownWord(v.term) || garbled(v.term)) continue;
     const match = `"${v.term.replace(/"/g, '""')}"`;
     const documents = docsOf.get(match) as number;
     if (documents < minDocuments) continue;
-    const examples = (example.all(match) as { document: number; title: string | null; text: string }[]).map((x) => ({ ...x, text: clip(x.text, v.term) }));
+    const found = example.all(match) as { document: number; title: string | null; text: string }[];
+    // An English term must be written as a word of its own (the index also joins compounds: on-device → ondevice).
+    if (!/\p{Script=Han}/u.test(v.term) && !found.some((x) => new RegExp(`(^|[^a-z0-9])${v.term}($|[^a-z0-9])`, 'i').test(x.text))) continue;
+    const examples = found.map((x) => ({ ...x, text: clip(x.text, v.term) }));
     add({ name: v.term, type: 'term', documents, mentions: v.mentions, via: 'text', examples });
     if (out.length >= (opts.limit ?? 50) * 2) break;
   }

@@ -51,6 +51,10 @@ function printReport(r: IngestReport, io: Io): void {
       `documents: ${docs.added} added, ${docs.updated} updated, ${docs.unchanged} unchanged\n` +
       `renditions written: ${r.renditions}, passages: ${r.passages}, boilerplate blocks set aside: ${r.boilerplate}\n`,
   );
+  if (r.terms && r.terms.documents) {
+    const llm = r.terms.llm ? `, LLM chose ${r.terms.llm.chosen} of ${r.terms.llm.asked} held spans` : '';
+    io.out.write(`terms: ${r.terms.corrections} recognition errors corrected${llm} (engram corrections), ${r.terms.mentions} entity mentions in ${r.terms.documents} documents (${(r.terms.elapsedMs / 1000).toFixed(1)} s)\n`);
+  }
   if (r.warnings.length) {
     io.out.write(`warnings (${r.warnings.length}):\n`);
     for (const w of r.warnings.slice(0, 20)) io.out.write(`  ${w.file}${w.line ? `:${w.line}` : ''}: ${w.reason}\n`);
