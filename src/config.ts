@@ -5,10 +5,10 @@
  * back to its offline methods.
  *
  * config.json looks like:
- *   { "llm": { "url": "http://127.0.0.1:11434/v1", "model": "qwen2.5" },
+ *   { "llm": { "url": "http://127.0.0.1:11434/v1", "model": "qwen2.5", "context": "32768" },
  *     "asr": { "url": "…", "model": "whisper-1", "key": "…" },
  *     "embed": { … }, "smtp": { "url": "smtp://user:pass@host:587" },
- *     "ytdlp": { "path": "/usr/local/bin/yt-dlp" } }
+ *     "ytdlp": { "path": "/usr/local/bin/yt-dlp", "cookies": "/home/me/youtube-cookies.txt" } }
  */
 import { existsSync, readFileSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,11 +23,15 @@ export interface ServiceSettings {
   key?: string;
   /** Executable path (yt-dlp). */
   path?: string;
+  /** Context window in tokens (chat model), when the model's default guess is wrong. */
+  context?: string;
+  /** A cookies file in Netscape format (yt-dlp `--cookies`). */
+  cookies?: string;
 }
 
 export type LibraryConfig = Partial<Record<Service, ServiceSettings>> & Record<string, unknown>;
 
-const FIELDS = ['url', 'model', 'key', 'path'] as const;
+const FIELDS = ['url', 'model', 'key', 'path', 'context', 'cookies'] as const;
 
 export function configPath(libraryDir: string): string {
   return join(libraryDir, 'config.json');
@@ -67,7 +71,8 @@ export function serviceSettings(
   const out: ServiceSettings = {};
   for (const field of FIELDS) {
     const value = sources.flags?.[field] ?? env[`ENGRAM_${service.toUpperCase()}_${field.toUpperCase()}`] ?? file[field];
-    if (typeof value === 'string' && value !== '') out[field] = value;
+    // config.json may hold a number ("context": 32768): settings are strings everywhere else.
+    if ((typeof value === 'string' && value !== '') || typeof value === 'number') out[field] = String(value);
   }
   // ENGRAM_YTDLP and ENGRAM_SMTP_URL are the documented short forms.
   if (service === 'ytdlp' && !out.path && env.ENGRAM_YTDLP) out.path = env.ENGRAM_YTDLP;
@@ -77,5 +82,5 @@ export function serviceSettings(
 /** A settings summary safe to print: the key is never shown. */
 export function describeSettings(s: ServiceSettings | undefined): string {
   if (!s) return 'not configured';
-  return [s.url, s.model && `model ${s.model}`, s.path, s.key && 'key set'].filter(Boolean).join(', ');
+  return [s.url, s.model && `model ${s.model}`, s.context && `context ${s.context} tokens`, s.path, s.key && 'key set'].filter(Boolean).join(', ');
 }

@@ -15,6 +15,8 @@ describe('service settings', () => {
     expect(serviceSettings('asr', { config, env: {} })).toBeUndefined();
     expect(serviceSettings('ytdlp', { env: { ENGRAM_YTDLP: '/opt/yt-dlp' } })).toEqual({ path: '/opt/yt-dlp' });
     expect(describeSettings(serviceSettings('llm', { config, env: {} }))).not.toContain('file-key');
+    expect(serviceSettings('llm', { config, env: { ENGRAM_LLM_CONTEXT: '32768' } })?.context).toBe('32768');
+    expect(serviceSettings('llm', { config: { llm: { url: 'http://h/v1', context: 16384 as unknown as string } }, env: {} })?.context).toBe('16384');
   });
 
   it('names the file when it is malformed', () => {

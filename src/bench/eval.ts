@@ -5,6 +5,7 @@
  * 2. Known-item recall: a phrase a person remembers from a passage (a run of whole words,
  *    half the time in the other script; three English words) should bring back its document
  *    (recall@10, MRR).
+ * 3. Quote verification on the Teahose summaries (quotes-eval.ts).
  * Peers see the same passages: SQLite FTS5 trigram, and MiniSearch with default settings.
  */
 import Database from 'better-sqlite3';
@@ -18,7 +19,8 @@ import { ingest } from '../pipeline/ingest.js';
 import { search } from '../search/search.js';
 import { toSimplified, toTraditional } from '../text/fold.js';
 import { tokenize } from '../text/segment.js';
-import { loadQueries } from './run.js';
+import { loadQueries, rng } from './run.js';
+import { quoteEval } from './quotes-eval.js';
 import { correctionReport } from './eval-corrections.js';
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
@@ -57,12 +59,6 @@ function peers(db: DB): Searcher[] {
   ms.addAll(rows);
   const mini: Searcher = { name: 'MiniSearch', docs: (q) => topDocs(ms.search(q).slice(0, 200).map((r) => r.id as number)) };
   return [trigram, mini];
-}
-
-/** Deterministic pseudo-random numbers, so every run samples the same passages. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 }
 
 function knownItems(db: DB, n: number): { query: string; doc: number }[] {
@@ -146,6 +142,7 @@ async function main(): Promise<void> {
       );
     }
     console.log(lines.join('\n'));
+    console.log(['', ...quoteEval(db)].join('\n'));
     console.log('\n' + correctionReport(db, join(projectRoot, 'bench', 'corrections.jsonl')));
     db.close();
   } finally {

@@ -3,7 +3,8 @@
  * - ingest time vs the segmentation bound (jieba alone over the same decoded text);
  * - engram search latency vs two peers on the same passages: SQLite FTS5 with its trigram
  *   tokenizer, and MiniSearch with default settings (and how many queries each finds nothing for);
- * - the web app over HTTP (search, largest document page), when the server module is built.
+ * - the web app over HTTP (search, largest document page), when the server module is built;
+ * - the web app under load: 20 clients for 20 s, mixed requests (load.ts).
  * Ratios, not absolute numbers, are the point: these machines are noisy.
  */
 import Database from 'better-sqlite3';
@@ -20,6 +21,7 @@ import { search } from '../search/search.js';
 import { walk } from '../sources/folder.js';
 import { decodeBytes } from '../text/decode.js';
 import { startServer } from '../server/server.js';
+import { loadBench } from './load.js';
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 const corpus = resolve(process.argv[2] ?? join(projectRoot, '..', 'shared', 'corpus'));
@@ -29,6 +31,12 @@ export function loadQueries(): string[] {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
+}
+
+/** Deterministic pseudo-random numbers, so every run samples the same items. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 }
 
 export function percentile(xs: number[], p: number): number {
@@ -192,6 +200,7 @@ async function main(): Promise<void> {
       ...http,
     ];
     console.log(lines.join('\n'));
+    console.log(['', ...(await loadBench(db, queries))].join('\n'));
     db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 /**
  * Command-line side of service settings: every command that talks to a service takes the
- * same flags (`--llm-url`, `--llm-model`, `--llm-key`; likewise `asr`, `embed`; `--smtp-url`;
+ * same flags (`--llm-url`, `--llm-model`, `--llm-key`, `--llm-context`; likewise `asr`, `embed`; `--smtp-url`;
  * `--ytdlp`), which win over the environment and the library's config file (src/config.ts).
  */
 import { readLibraryConfig, serviceSettings, type Service, type ServiceSettings } from '../config.js';
@@ -8,13 +8,14 @@ import type { Io, Options, Values } from './command.js';
 
 const FLAG_FIELDS: Record<Service, (keyof ServiceSettings)[]> = {
   asr: ['url', 'model', 'key'],
-  llm: ['url', 'model', 'key'],
+  llm: ['url', 'model', 'key', 'context'],
   embed: ['url', 'model', 'key'],
   smtp: ['url'],
-  ytdlp: ['path'],
+  ytdlp: ['path', 'cookies'],
 };
 
-const flagName = (service: Service, field: keyof ServiceSettings) => (service === 'ytdlp' ? 'ytdlp' : `${service}-${field}`);
+const flagName = (service: Service, field: keyof ServiceSettings) =>
+  service === 'ytdlp' ? (field === 'path' ? 'ytdlp' : field) : `${service}-${field}`;
 
 /** The parseArgs options for a service's flags. */
 export function serviceOptions(...services: Service[]): Options {
@@ -25,7 +26,7 @@ export function serviceOptions(...services: Service[]): Options {
 
 /** Usage lines for a service's flags. */
 export function serviceUsage(service: Service): string {
-  const env = (f: string) => (service === 'ytdlp' ? 'ENGRAM_YTDLP' : `ENGRAM_${service.toUpperCase()}_${f.toUpperCase()}`);
+  const env = (f: string) => (service === 'ytdlp' && f === 'path' ? 'ENGRAM_YTDLP' : `ENGRAM_${service.toUpperCase()}_${f.toUpperCase()}`);
   return FLAG_FIELDS[service].map((f) => `  --${flagName(service, f).padEnd(12)} (else $${env(f)}, else config.json "${service}.${f}")`).join('\n');
 }
 

@@ -112,3 +112,34 @@ function describeNetworkError(e: unknown): string {
   const err = e as Error & { cause?: { code?: string; message?: string } };
   return err.cause?.code ? `${err.cause.code}${err.cause.message ? ` (${err.cause.message})` : ''}` : err.message;
 }
+
+export interface FollowedResponse {
+  response: Response;
+  /** The URL that answered, after redirects. */
+  url: string;
+  /** Redirects were followed and every one was permanent (301, 308): callers may remember `url`. */
+  permanent: boolean;
+}
+
+/**
+ * `fetchWithRetry` that follows redirects itself (each hop with its own retries), so callers
+ * learn where a resource moved for good: a feed behind a 301 is polled at its new address
+ * from then on, one behind a 302 is not. A 304 is an answer, not a redirect.
+ */
+export async function fetchFollowing(
+  url: string, init: RequestInit = {}, opts: Partial<FetchOptions> & { maxRedirects?: number } = {},
+): Promise<FollowedResponse> {
+  const max = opts.maxRedirects ?? 10;
+  let current = url;
+  let permanent = true;
+  for (let hops = 0; ; hops++) {
+    const res = await fetchWithRetry(current, { ...init, redirect: 'manual' }, opts);
+    if (res.status < 300 || res.status >= 400 || res.status === 304) return { response: res, url: current, permanent: hops > 0 && permanent };
+    const location = res.headers.get('location');
+    await res.body?.cancel();
+    if (!location) throw new HttpError(current, res.status, 'redirect without a Location header', false);
+    if (hops >= max) throw new HttpError(current, res.status, `more than ${max} redirects`, false);
+    if (res.status !== 301 && res.status !== 308) permanent = false;
+    current = new URL(location, current).toString();
+  }
+}

@@ -194,7 +194,7 @@ function buildHit(db: DB, docId: number, best: PassageRow | null, score: number,
     .get(docId) as { id: number; title: string | null; date: string | null; url: string | null; source: string | null };
   const origins = stmt(db, 
       `SELECT f.rel_path || COALESCE('#' || r.entry, '') FROM renditions r JOIN files f ON f.id = r.file_id
-        WHERE r.document_id = ? ORDER BY r.id`,
+        WHERE r.document_id = ? AND r.generated IS NULL ORDER BY r.id`,
     )
     .pluck()
     .all(docId) as string[];

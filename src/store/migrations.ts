@@ -109,7 +109,55 @@ export const migrations: readonly string[] = [
     DELETE FROM passage_vectors WHERE passage_id = old.id;
   END;
   `,
-  /* 3: terms and entities — corrections of recognition errors, entities and their mentions,
+  /* 3: renditions engram generates (cleaned transcript, summary, extractive summary) */ `
+  -- JSON provenance (store/generated.ts): task, status ('ok' or 'failed' with its reason),
+  -- model, prompt versions, tokens, date, language, the transcript it was made from, gate
+  -- results. NULL for renditions read from files. Generated renditions belong to their
+  -- document, not to a file: they hang on one reserved files row ('engram:generated') that
+  -- no ingest touches, so they survive re-ingest of the document's files.
+  ALTER TABLE renditions ADD COLUMN generated TEXT;
+  CREATE INDEX renditions_generated ON renditions(document_id, format) WHERE generated IS NOT NULL;
+  `,
+  /* 4: followed sources (engram follow) and their job queue */ `
+  -- A source the user follows: a YouTube channel or playlist, a podcast feed, a Xiaoyuzhou
+  -- show, or a local folder. Documents keep naming their show in sources(name); this table is
+  -- what \`engram update\` polls.
+  CREATE TABLE followed_sources (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    kind       TEXT NOT NULL CHECK (kind IN ('youtube', 'feed', 'xiaoyuzhou', 'folder')),
+    url        TEXT NOT NULL,           -- as the user gave it (URL, or the folder's absolute path)
+    state      TEXT NOT NULL DEFAULT '{}', -- the source's own memory: moved feed URL, ETag, Last-Modified
+    options    TEXT NOT NULL DEFAULT '{}', -- per-source settings (keep audio, language)
+    added_at   TEXT NOT NULL,
+    checked_at TEXT,                    -- last discovery that succeeded
+    error      TEXT                     -- last discovery failure, cleared by the next success
+  );
+
+  -- One media item of a followed source on its way into the library:
+  -- discovered -> fetched (audio on disk) -> transcribed (transcript file written) -> ingested;
+  -- or waiting (needs a recognizer or yt-dlp), skipped (live, upcoming, members-only), failed.
+  CREATE TABLE jobs (
+    id          INTEGER PRIMARY KEY,
+    source_id   INTEGER NOT NULL REFERENCES followed_sources(id) ON DELETE CASCADE,
+    item_key    TEXT NOT NULL,          -- the item's identity in its source: feed guid, video ID
+    title       TEXT,
+    url         TEXT,
+    date        TEXT,
+    item        TEXT NOT NULL,          -- the item as discovered (JSON)
+    state       TEXT NOT NULL CHECK (state IN ('discovered', 'fetched', 'transcribed', 'ingested', 'waiting', 'skipped', 'failed')),
+    artifact    TEXT,                   -- the file the next step reads (audio, transcript), library-relative
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    next_at     INTEGER NOT NULL DEFAULT 0, -- not before (ms since epoch): backoff after a transient failure
+    error       TEXT,
+    error_kind  TEXT,                   -- transient | blocked | permanent | waiting | skipped
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    UNIQUE (source_id, item_key)
+  );
+  CREATE INDEX jobs_state ON jobs(state, next_at);
+  `,
+  /* 5: terms and entities — corrections of recognition errors, entities and their mentions,
      unified speakers, related documents (src/terms/, src/entities/) */ `
   -- One person, organization, product/model or concept, across scripts, languages and spellings.
   CREATE TABLE entities (

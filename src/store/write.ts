@@ -159,7 +159,8 @@ function removeFileRenditions(db: DB, fileId: number): Set<number> {
   return docs;
 }
 
-function insertRendition(db: DB, docId: number, fileId: number, r: PreparedRendition): void {
+/** Insert one rendition and its passages (indexed unless boilerplate); returns its ID. */
+export function insertRendition(db: DB, docId: number, fileId: number, r: PreparedRendition): number {
   const renditionId = stmt(db, 
       `INSERT INTO renditions (document_id, file_id, entry, kind, format, title, date, url, source, source_named, metadata, content_hash, body)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -182,6 +183,7 @@ function insertRendition(db: DB, docId: number, fileId: number, r: PreparedRendi
       insertTerms.run(id, column === 0 ? p.terms : '', column === 1 ? p.terms : '', column === 2 ? p.terms : '');
     }
   });
+  return renditionId;
 }
 
 /** Which rendition's title/date/url a document shows first. */
@@ -203,10 +205,15 @@ interface RenditionRow {
  * removes what it said), refresh its title index row, or delete it when nothing is left.
  */
 export function refreshDocument(db: DB, docId: number): void {
-  const rows = stmt(db, 'SELECT kind, title, date, url, source, source_named, metadata FROM renditions WHERE document_id = ? ORDER BY id')
+  // Renditions engram generated (store/generated.ts) say nothing about the document itself.
+  const rows = stmt(db, 'SELECT kind, title, date, url, source, source_named, metadata FROM renditions WHERE document_id = ? AND generated IS NULL ORDER BY id')
     .all(docId) as RenditionRow[];
   stmt(db, 'DELETE FROM titles_fts WHERE rowid = ?').run(docId);
   if (rows.length === 0) {
+    // Nothing from a file is left: what engram generated from those files goes too.
+    stmt(db, 'DELETE FROM passages_fts WHERE rowid IN (SELECT id FROM passages WHERE document_id = ?)').run(docId);
+    stmt(db, 'DELETE FROM passages WHERE document_id = ?').run(docId);
+    stmt(db, 'DELETE FROM renditions WHERE document_id = ?').run(docId);
     stmt(db, 'DELETE FROM documents WHERE id = ?').run(docId);
     return;
   }

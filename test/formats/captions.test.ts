@@ -95,3 +95,12 @@ describe('WebVTT', () => {
     expect(d.passages.map((p) => [p.speaker, p.text])).toEqual([['Ann', 'Yes?'], ['Bo', 'No.']]);
   });
 });
+
+describe('YouTube automatic captions', () => {
+  it('keep every rolling line once, the first cue (after its one-space line) included', () => {
+    const text = fixtureReader('follow')('auto-captions.en.vtt');
+    const [doc] = vtt.parse(file(text, 'Ab3dEf9hIj0.en.vtt')).documents;
+    expect(doc!.passages.map((p) => p.text).join(' ')).toBe('welcome back to the show today we talk about scaling laws and data');
+    expect(doc!.passages[0]!.start).toBeCloseTo(0.16);
+  });
+});

@@ -1,10 +1,12 @@
 import { createInterface } from 'node:readline';
-import { type SearchHit, type SearchOptions } from '../../search/search.js';
+import { type SearchHit, type SearchOptions, type SearchResult } from '../../search/search.js';
+import { hitJson } from '../../search/hit-json.js';
 import { hybridSearch } from '../../semantic/search.js';
 import { openAIEmbedder, type Embedder } from '../../providers/embeddings.js';
 import { serviceOptions, serviceUsage, settingsFor } from '../services.js';
+import { MAX_QUERY_LENGTH, queryTooLong } from '../../search/limits.js';
 import { formatTimecode, isoDate } from '../../formats/media.js';
-import { libraryOption, UsageError, type Command, type Io, type Values } from '../command.js';
+import { EXIT, libraryOption, UsageError, type Command, type Io, type Values } from '../command.js';
 import { openFor } from '../library.js';
 
 export const searchCommand: Command = {
@@ -21,8 +23,12 @@ Options:
   --since DATE     only documents dated on/after DATE (YYYY-MM-DD)
   --until DATE     only documents dated on/before DATE
   --speaker NAME   only passages spoken by NAME (substring, case-insensitive)
-  --json           JSON array: {document:{id,title,date,source,url,origins}, passage:{text,start,speaker}, score, highlights}
+  --json           JSON array: {document:{id,title,date,source,url,origins}, passage:{id,text,start,end,speaker,rendition,link}, score, highlights, more}
   --batch          read one query per stdin line; print one JSON line per query ({query, took_ms, results})
+
+A query is at most ${MAX_QUERY_LENGTH} characters (longer ones are refused: exit code 2, or in
+--batch an {query, error} line and exit code 1 at the end).
+
   --no-semantic    BM25 only, even when the library has embedding vectors (see engram embed)
 ${serviceUsage('embed')}
 
@@ -36,25 +42,21 @@ endpoint is configured and the library has its vectors, semantic neighbours are 
   positionals: true,
   async run(values, positionals, io) {
     const opts = searchOptions(values);
+    const query = positionals.join(' ').trim();
+    if (!values.batch) {
+      if (!query) throw new UsageError('search needs a QUERY (or --batch)');
+      // Refused before the library is even opened: the answer does not depend on it.
+      const tooLong = queryTooLong(query);
+      if (tooLong) throw new UsageError(tooLong);
+    }
     const { db, dir } = openFor(values, io);
     const embedder = values['no-semantic'] ? undefined : embedderFor(values, io, dir);
     const warn = (e: Error) => io.err.write(`engram search: semantic search skipped: ${e.message}\n`);
-    const search = (q: string) => hybridSearch(db, q, opts, embedder, warn);
+    const search: Searcher = (q) => hybridSearch(db, q, opts, embedder, warn);
     try {
-      if (values.batch) {
-        const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
-        for await (const line of lines) {
-          const query = line.trim();
-          if (!query) continue;
-          const r = await search(query);
-          io.out.write(JSON.stringify({ query, took_ms: Math.round(r.tookMs * 100) / 100, results: r.hits.map(toJson) }) + '\n');
-        }
-        return 0;
-      }
-      const query = positionals.join(' ').trim();
-      if (!query) throw new UsageError('search needs a QUERY (or --batch)');
+      if (values.batch) return await searchBatch(search, io);
       const r = await search(query);
-      if (values.json) io.out.write(JSON.stringify(r.hits.map(toJson), null, 2) + '\n');
+      if (values.json) io.out.write(JSON.stringify(r.hits.map(hitJson), null, 2) + '\n');
       else printHits(query, r.hits, r.total, r.tookMs, io);
       return 0;
     } finally {
@@ -63,10 +65,31 @@ endpoint is configured and the library has its vectors, semantic neighbours are 
   },
 };
 
+/** One JSON line per stdin line; a query over the limit gets an `error` line and exit code 1. */
+type Searcher = (query: string) => Promise<SearchResult>;
+
 /** The configured embeddings model, if any (flags, environment, config.json). */
 function embedderFor(values: Values, io: Io, dir: string): Embedder | undefined {
   const settings = settingsFor('embed', values, io, dir);
   return settings?.url && settings.model ? openAIEmbedder(settings, { attempts: 2, timeoutMs: 15_000 }) : undefined;
+}
+
+async function searchBatch(search: Searcher, io: Io): Promise<number> {
+  let refused = 0;
+  const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    const query = line.trim();
+    if (!query) continue;
+    const tooLong = queryTooLong(query);
+    if (tooLong) {
+      refused++;
+      io.out.write(JSON.stringify({ query: `${query.slice(0, 80)}…`, error: tooLong }) + '\n');
+      continue;
+    }
+    const r = await search(query);
+    io.out.write(JSON.stringify({ query, took_ms: Math.round(r.tookMs * 100) / 100, results: r.hits.map(hitJson) }) + '\n');
+  }
+  return refused ? EXIT.partial : EXIT.ok;
 }
 
 function searchOptions(v: Values): SearchOptions {
@@ -89,17 +112,6 @@ function searchOptions(v: Values): SearchOptions {
 function untilInclusive(d: string | undefined): string | undefined {
   if (!d) return d;
   return d.length === 4 ? `${d}-12-31` : d.length === 7 ? `${d}-31` : d;
-}
-
-/** The documented JSON shape (plus a few extras: more, link, snippet). */
-export function toJson(h: SearchHit) {
-  return {
-    document: h.document,
-    passage: h.passage && { text: h.passage.text, start: h.passage.start, end: h.passage.end, speaker: h.passage.speaker, rendition: h.passage.rendition, link: h.passage.link },
-    score: h.score,
-    highlights: h.highlights,
-    more: h.more,
-  };
 }
 
 function printHits(query: string, hits: SearchHit[], total: number, ms: number, io: Io): void {

@@ -36,7 +36,9 @@ Options:
       ];
       for (const [k, v] of lines) if (v !== undefined && v !== null && v !== '') io.out.write(`  ${k.padEnd(9)}${String(v)}\n`);
       for (const r of doc.renditions) {
-        io.out.write(`\n== ${r.kind} (${r.format}, ${r.origin}, ${r.passageCount} passages${r.metadata.model ? `, model ${r.metadata.model}` : ''}) ==\n`);
+        const g = r.generated;
+        const made = g ? (g.status === 'failed' ? `, FAILED: ${g.reason}` : `, generated ${g.date.slice(0, 10)}${g.model ? ` by ${g.model}` : ''}`) : '';
+        io.out.write(`\n== ${r.kind} (${r.format}, ${r.origin}, ${r.passageCount} passages${r.metadata.model ? `, model ${r.metadata.model}` : ''}${made}) ==\n`);
         for (const p of r.passages ?? []) {
           if (p.role === 'boilerplate' && !values.boilerplate) continue;
           const head = [p.start != null ? `[${formatTimecode(p.start)}]` : '', p.speaker ? `${p.speaker}:` : '', p.role === 'boilerplate' ? '(boilerplate)' : '']
