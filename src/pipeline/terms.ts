@@ -85,10 +85,10 @@ export async function runTermsStageForKeys(db: DB, keys: Iterable<string>, ctx: 
 
 /** What the stage runs with in a library: its lexicon (shipped and its own entries). */
 export async function defaultTermsContext(db: DB): Promise<TermsContext> {
-  const [{ lexiconFor }, { lexiconTermsContext }, { openAiChat }, { readLibraryConfig, serviceSettings }] = await Promise.all([
+  const [{ lexiconFor }, { lexiconTermsContext }, { llmChat }, { readLibraryConfig, serviceSettings }] = await Promise.all([
     import('../lexicon/index.js'), import('../terms/context.js'), import('../terms/llm-pass.js'), import('../config.js'),
   ]);
   const dir = db.memory || !db.name ? undefined : dirname(db.name);
   const llm = serviceSettings('llm', { config: dir ? readLibraryConfig(dir) : {} });
-  return lexiconTermsContext(lexiconFor(db).entries(), { chat: llm?.url && llm.model ? openAiChat(llm) : undefined });
+  return lexiconTermsContext(lexiconFor(db).entries(), { chat: llm?.url && llm.model ? llmChat(llm) : undefined });
 }

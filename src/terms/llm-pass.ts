@@ -9,7 +9,7 @@
  */
 import type { DB } from '../store/db.js';
 import type { ServiceSettings } from '../config.js';
-import { authHeaders, endpoint, fetchWithRetry } from '../providers/http.js';
+import { createLlm } from '../providers/llm.js';
 import { toSimplified, toTraditional } from '../text/fold.js';
 import { findCorrections, type Candidate, type Held } from './correct.js';
 import type { Found, TermEntry, TermIndex } from './term-index.js';
@@ -24,19 +24,10 @@ export const LLM_CONFIDENCE = 0.75;
 const BATCH = 20;
 const PER_DOCUMENT = 60;
 
-/** An OpenAI-compatible chat endpoint (`POST {url}/chat/completions`). */
-export function openAiChat(s: ServiceSettings): Chat {
-  return async (messages) => {
-    const res = await fetchWithRetry(endpoint(s.url!, 'chat/completions'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...authHeaders(s.key) },
-      body: JSON.stringify({ model: s.model, messages, temperature: 0 }),
-    });
-    const body = (await res.json()) as { choices?: { message?: { content?: unknown } }[] };
-    const text = body.choices?.[0]?.message?.content;
-    if (typeof text !== 'string') throw new Error(`${s.url}: the chat answer has no message content`);
-    return text;
-  };
+/** The configured chat model (providers/llm.ts) as the pass uses it: deterministic answers. */
+export function llmChat(settings: ServiceSettings): Chat | undefined {
+  const llm = createLlm(settings);
+  return llm ? async (messages) => (await llm.chat(messages, { temperature: 0, maxTokens: 1024 })).text : undefined;
 }
 
 const SYSTEM = `You fix speech-recognition errors in Chinese and English podcast transcripts.

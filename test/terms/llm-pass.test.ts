@@ -3,7 +3,7 @@ import { ingest } from '../../src/pipeline/ingest.js';
 import { findDocumentId } from '../../src/store/read.js';
 import { listCorrections } from '../../src/terms/store.js';
 import { lexiconTermsContext } from '../../src/terms/context.js';
-import { openAiChat } from '../../src/terms/llm-pass.js';
+import { llmChat } from '../../src/terms/llm-pass.js';
 import { loadLexicon } from '../../src/lexicon/load.js';
 import { startLocalServer } from '../support/local-server.js';
 import { copyFixture, tempLibrary } from '../helpers.js';
@@ -30,7 +30,7 @@ describe('LLM pass (fake chat model)', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ choices: [{ message: { content: `Sure! ${JSON.stringify({ answers })}` } }] }));
     });
-    const ctx = lexiconTermsContext(loadLexicon().entries(), { chat: openAiChat({ url: `${server.url}/v1`, model: 'fake' }) });
+    const ctx = lexiconTermsContext(loadLexicon().entries(), { chat: llmChat({ url: `${server.url}/v1`, model: 'fake' }) });
     const r = await ingest(db, [copyFixture('corrections')], { terms: ctx });
     expect(r.terms?.llm?.asked).toBeGreaterThan(0);
   });
@@ -61,7 +61,7 @@ describe('LLM pass (failing model)', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ choices: [{ message: { content: 'I cannot help with that {not json' } }] }));
     });
-    const ctx = lexiconTermsContext(loadLexicon().entries(), { chat: openAiChat({ url: `${server.url}/v1`, model: 'fake' }) });
+    const ctx = lexiconTermsContext(loadLexicon().entries(), { chat: llmChat({ url: `${server.url}/v1`, model: 'fake' }) });
     await ingest(db, [copyFixture('corrections')], { terms: ctx });
     expect(listCorrections(db).filter((r) => r.reason.startsWith('LLM:'))).toEqual([]);
     expect(listCorrections(db).length).toBeGreaterThan(0);
