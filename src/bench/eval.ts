@@ -21,6 +21,7 @@ import { toSimplified, toTraditional } from '../text/fold.js';
 import { tokenize } from '../text/segment.js';
 import { loadQueries, rng } from './run.js';
 import { quoteEval } from './quotes-eval.js';
+import { correctionReport } from './eval-corrections.js';
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 const corpus = resolve(process.argv[2] ?? join(projectRoot, '..', 'shared', 'corpus'));
@@ -142,6 +143,7 @@ async function main(): Promise<void> {
     }
     console.log(lines.join('\n'));
     console.log(['', ...quoteEval(db)].join('\n'));
+    console.log('\n' + correctionReport(db, join(projectRoot, 'bench', 'corrections.jsonl')));
     db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

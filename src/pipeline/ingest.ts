@@ -22,6 +22,7 @@ import { filesUnder, forgetFiles, goneFiles, movedFrom, type Forgotten } from '.
 import { inlinePool, workerPool, type ParsePool } from './pool.js';
 import { folderJoin } from './folder-join.js';
 import { DEFAULT_LIMITS, type ParseOutcome, type SizeLimits } from './parse-file.js';
+import { defaultTermsContext, runTermsStageForKeys, type TermsContext, type TermsReport } from './terms.js';
 
 export { MAX_LINE_CHARS, DEFAULT_LIMITS, type SizeLimits } from './parse-file.js';
 
@@ -49,6 +50,8 @@ export interface IngestOptions {
   /** Forget files recorded under the paths that are gone from disk (deleted, or moved out of reach). */
   prune?: boolean;
   onProgress?: (p: IngestProgress) => void;
+  /** Correction and entity linking after the files are written (default on; see terms.ts). */
+  terms?: boolean | TermsContext;
 }
 
 export interface IngestProgress {
@@ -92,6 +95,8 @@ export interface IngestReport {
   elapsedMs: number;
   /** Worker threads that parsed (0: parsed inline). */
   workers: number;
+  /** What the terms stage did (absent when turned off). */
+  terms?: TermsReport;
 }
 
 interface ParsedFile {
@@ -211,6 +216,9 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
   if (opts.prune) report.forgotten = forgetFiles(db, gone);
   else report.gone = gone.length;
   pruneSources(db);
+  if (opts.terms !== false) {
+    report.terms = await runTermsStageForKeys(db, [...added, ...updated], typeof opts.terms === 'object' ? opts.terms : await defaultTermsContext(db));
+  }
   for (const k of added) { updated.delete(k); unchanged.delete(k); }
   for (const k of updated) unchanged.delete(k);
   report.documents = { added: added.size, updated: updated.size, unchanged: unchanged.size };

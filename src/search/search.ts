@@ -28,7 +28,9 @@ export interface SearchOptions {
   since?: string;
   until?: string;
   speaker?: string;
-  /** Also count sources, years and speakers over all matching documents (for the web facets). */
+  /** Only documents that mention this entity (its slug). */
+  entity?: string;
+  /** Also count sources, years, speakers and entities over all matching documents (for the web facets). */
   facets?: boolean;
   /** Expand names and terms through the lexicon (other scripts, languages, romanizations); default true. */
   expand?: boolean;
@@ -51,14 +53,15 @@ export interface SearchHit {
   more: number;
 }
 
-export interface Facet { value: string; count: number }
+/** A facet value with its count; `label` when the value is an ID (an entity's slug). */
+export interface Facet { value: string; count: number; label?: string }
 
 export interface SearchResult {
   query: string;
   terms: string[];
   total: number;
   hits: SearchHit[];
-  facets?: { source: Facet[]; year: Facet[]; speaker: Facet[] };
+  facets?: { source: Facet[]; year: Facet[]; speaker: Facet[]; entity: Facet[] };
   tookMs: number;
 }
 
@@ -72,7 +75,7 @@ export function search(db: DB, query: string, opts: SearchOptions = {}): SearchR
   const titleVocab = stmt(db, "SELECT 1 FROM titles_fts WHERE titles_fts MATCH ? LIMIT 1").pluck();
   const known = (t: string) => vocab.get(t) !== undefined || titleVocab.get(`"${t.replace(/"/g, '""')}"`) !== undefined;
   const q = parseQuery(query, known, opts.expand === false ? undefined : queryExpander(db));
-  const empty: SearchResult = { query, terms: q.terms, total: 0, hits: [], tookMs: 0, ...(opts.facets ? { facets: { source: [], year: [], speaker: [] } } : {}) };
+  const empty: SearchResult = { query, terms: q.terms, total: 0, hits: [], tookMs: 0, ...(opts.facets ? { facets: { source: [], year: [], speaker: [], entity: [] } } : {}) };
   const lexical = q.groups.length > 0;
   if (!lexical && !opts.semantic?.length) return { ...empty, tookMs: performance.now() - t0 };
 
@@ -122,8 +125,15 @@ function filters(opts: SearchOptions): Filter {
   if (opts.source) { where.push('d.source_id IN (SELECT id FROM sources WHERE name = ? COLLATE NOCASE)'); params.push(opts.source); }
   if (opts.since) { where.push('d.date >= ?'); params.push(opts.since); }
   if (opts.until) { where.push('d.date <= ?'); params.push(opts.until); }
+  if (opts.entity) { where.push('d.id IN (SELECT document_id FROM mentions WHERE entity_id IN (SELECT id FROM entities WHERE slug = ?))'); params.push(opts.entity); }
   const joins = where.length ? 'JOIN documents d ON d.id = p.document_id' : '';
-  if (opts.speaker) { where.push('p.speaker LIKE ? ESCAPE \'\\\''); params.push(`%${opts.speaker.replace(/[\\%_]/g, (c) => `\\${c}`)}%`); }
+  if (opts.speaker) {
+    // The label as written, or the person it was unified to (曼奇 finds Manqi's passages too).
+    const like = `%${opts.speaker.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(`(p.speaker LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM speaker_names sn JOIN entities e ON e.id = sn.entity_id
+      WHERE sn.document_id = p.document_id AND sn.label = p.speaker AND (e.name LIKE ? ESCAPE '\\' OR e.aliases LIKE ? ESCAPE '\\')))`);
+    params.push(like, like, like);
+  }
   return { joins, where: where.map((w) => ` AND ${w}`).join(''), params };
 }
 
@@ -190,8 +200,10 @@ function buildHit(db: DB, docId: number, best: PassageRow | null, score: number,
     .all(docId) as string[];
   const passageId = best?.id ?? firstPassage(db, docId, q);
   const p = passageId === undefined ? undefined : (stmt(db, 
-      `SELECT p.id, p.text, p.start, p.end, p.speaker, p.line, r.kind AS rendition
-         FROM passages p JOIN renditions r ON r.id = p.rendition_id WHERE p.id = ?`,
+      `SELECT p.id, p.text, p.start, p.end, COALESCE(e.name, p.speaker) AS speaker, p.line, r.kind AS rendition
+         FROM passages p JOIN renditions r ON r.id = p.rendition_id
+         LEFT JOIN speaker_names sn ON sn.document_id = p.document_id AND sn.label = p.speaker LEFT JOIN entities e ON e.id = sn.entity_id
+        WHERE p.id = ?`,
     )
     .get(passageId) as { id: number; text: string; start: number | null; end: number | null; speaker: string | null; line: number | null; rendition: string });
   const highlights = highlightRanges(p?.text ?? doc.title ?? '', q.terms);
@@ -229,19 +241,27 @@ function facets(db: DB, docIds: number[], rows: PassageRow[]): NonNullable<Searc
     for (const v of values) if (v) m.set(v, (m.get(v) ?? 0) + 1);
     return [...m.entries()].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   };
-  if (docIds.length === 0) return { source: [], year: [], speaker: [] };
+  if (docIds.length === 0) return { source: [], year: [], speaker: [], entity: [] };
   const meta = stmt(db, 
       `SELECT s.name AS source, substr(d.date, 1, 4) AS year FROM documents d LEFT JOIN sources s ON s.id = d.source_id
         WHERE d.id IN (SELECT value FROM json_each(?))`,
     )
     .all(JSON.stringify(docIds)) as { source: string | null; year: string | null }[];
   const speakers = stmt(db, 
-      `SELECT DISTINCT document_id, speaker FROM passages WHERE id IN (SELECT value FROM json_each(?)) AND speaker IS NOT NULL`,
+      `SELECT DISTINCT p.document_id, COALESCE(e.name, p.speaker) AS speaker FROM passages p
+         LEFT JOIN speaker_names sn ON sn.document_id = p.document_id AND sn.label = p.speaker LEFT JOIN entities e ON e.id = sn.entity_id
+        WHERE p.id IN (SELECT value FROM json_each(?)) AND p.speaker IS NOT NULL`,
     )
     .all(JSON.stringify(rows.map((r) => r.id))) as { speaker: string }[];
+  const entities = stmt(db,
+      `SELECT e.slug AS value, e.name AS label, count(*) AS count FROM document_entities de JOIN entities e ON e.id = de.entity_id
+        WHERE de.document_id IN (SELECT value FROM json_each(?)) GROUP BY e.id ORDER BY count DESC, e.name LIMIT 20`,
+    )
+    .all(JSON.stringify(docIds)) as Facet[];
   return {
     source: count(meta.map((m) => m.source)),
     year: count(meta.map((m) => m.year)).sort((a, b) => b.value.localeCompare(a.value)),
     speaker: count(speakers.map((s) => s.speaker)).filter((s) => !MACHINE_SPEAKER.test(s.value)).slice(0, 20),
+    entity: entities,
   };
 }

@@ -5,6 +5,8 @@
  */
 import { Hono } from 'hono';
 import type { DB } from '../store/db.js';
+import { findEntity, getEntity, listEntities } from '../entities/read.js';
+import type { EntityType } from '../entities/names.js';
 import { findDocumentId, getDocument, recentDocuments } from '../store/read.js';
 import { hitJson } from '../search/hit-json.js';
 import type { Searcher } from './search-pool.js';
@@ -87,6 +89,14 @@ export function apiRoutes(db: DB, searcher: Searcher): Hono {
     });
   });
 
+  api.get('/entities', (c) => c.json({ entities: listEntities(db, { type: (c.req.query('type') || undefined) as EntityType | undefined, limit: 500 }) }));
+  api.get('/entities/:ref', (c) => {
+    const id = findEntity(db, c.req.param('ref'));
+    const e = id === undefined ? undefined : getEntity(db, id);
+    if (!e) throw new HttpError(404, `no entity "${c.req.param('ref')}" in the library`);
+    return c.json(e);
+  });
+
   api.get('/search', async (c) => {
     const q = queryParam(c.req.query('q'));
     if (!q) throw new HttpError(400, 'search needs a query: /api/search?q=WORDS');
@@ -97,6 +107,7 @@ export function apiRoutes(db: DB, searcher: Searcher): Hono {
       offset: intParam(c.req.query('offset'), 'offset', 0, 0, 10_000),
       source: textParam(c.req.query('source'), 'source'),
       speaker: textParam(c.req.query('speaker'), 'speaker'),
+      entity: textParam(c.req.query('entity'), 'entity'),
       since: dateParam(c.req.query('since') ?? year, 'since', 'since'),
       until: dateParam(c.req.query('until') ?? year, 'until', 'until'),
       facets: flagParam(c.req.query('facets'), 'facets', true),

@@ -17,6 +17,7 @@ import { loopbackHostGuard, tokenAuth } from './auth.js';
 import { displayFrom, isScript, isTheme, PREF_COOKIES } from './display.js';
 import { HttpError, intParam, isMachinePath, queryParam, textParam, type ErrorStatus } from './params.js';
 import { documentPage } from './pages/document.js';
+import { entitiesPage, entityPage } from './pages/entity.js';
 import { errorPage } from './pages/errors.js';
 import { homePage } from './pages/home.js';
 import { layout, type Page, type PageContext } from './pages/layout.js';
@@ -126,11 +127,14 @@ export function createApp(opts: AppOptions): Hono {
       source: textParam(c.req.query('source'), 'source'),
       year: textParam(c.req.query('year'), 'year'),
       speaker: textParam(c.req.query('speaker'), 'speaker'),
+      entity: textParam(c.req.query('entity'), 'entity'),
       page: intParam(c.req.query('page'), 'page', 1, 1, 1_000_000),
     })),
   );
 
   app.get('/sources', (c) => page(c, sourcesPage(db, context(c), intParam(c.req.query('page'), 'page', 1, 1, 1_000_000))));
+  app.get('/entities', (c) => page(c, entitiesPage(db, context(c), textParam(c.req.query('type'), 'type'))));
+  app.get('/entities/:slug', (c) => page(c, entityPage(db, context(c), c.req.param('slug'))));
 
   app.get('/sources/:name', (c) => page(c, sourcePage(db, context(c), c.req.param('name'), intParam(c.req.query('page'), 'page', 1, 1, 1_000_000))));
 

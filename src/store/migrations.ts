@@ -167,4 +167,96 @@ export const migrations: readonly string[] = [
   -- Texts stored before have no identity yet: the next ingest reads every file again.
   UPDATE files SET content_hash = '' WHERE status = 'ok' AND abs_path <> 'engram:generated';
   `,
+  /* 6: terms and entities — corrections of recognition errors, entities and their mentions,
+     unified speakers, related documents (src/terms/, src/entities/) */ `
+  -- One person, organization, product/model or concept, across scripts, languages and spellings.
+  CREATE TABLE entities (
+    id         INTEGER PRIMARY KEY,
+    slug       TEXT NOT NULL UNIQUE,        -- /entities/SLUG
+    name       TEXT NOT NULL,
+    type       TEXT NOT NULL CHECK (type IN ('person', 'organization', 'product', 'concept')),
+    lexicon_id TEXT UNIQUE,                 -- the lexicon entry it stands for, if any
+    aliases    TEXT NOT NULL DEFAULT '[]'   -- every form seen or known (JSON array)
+  );
+  -- Identity keys: 'person:<name key>' or 'thing:<name key>' (entities/names.ts). Two names
+  -- with one key are one entity (習近平, 习近平, Xi Jinping).
+  CREATE TABLE entity_keys (
+    key       TEXT PRIMARY KEY,
+    entity_id INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX entity_keys_entity ON entity_keys(entity_id);
+
+  -- Where a document mentions an entity: a span of a passage, or the document as a whole
+  -- (a speaker, a name the summary lists). Rebuilt whenever the document changes.
+  CREATE TABLE mentions (
+    entity_id   INTEGER NOT NULL,
+    document_id INTEGER NOT NULL,
+    passage_id  INTEGER,
+    start       INTEGER,                    -- UTF-16 offsets in the passage text
+    end         INTEGER,
+    surface     TEXT NOT NULL,
+    via         TEXT NOT NULL               -- 'term' | 'summary' | 'speaker'
+  );
+  CREATE INDEX mentions_entity ON mentions(entity_id, document_id);
+  CREATE INDEX mentions_document ON mentions(document_id);
+  CREATE INDEX mentions_passage ON mentions(passage_id) WHERE passage_id IS NOT NULL;
+
+  -- The entities each document mentions most (at most 12), for facets and document pages:
+  -- a search facet over thousands of documents must not read every mention.
+  CREATE TABLE document_entities (
+    document_id INTEGER NOT NULL,
+    entity_id   INTEGER NOT NULL,
+    mentions    INTEGER NOT NULL,
+    PRIMARY KEY (document_id, entity_id)
+  ) WITHOUT ROWID;
+
+  -- Speaker labels as written (曼奇, Manqi, SPEAKER_01) to the person they are, per document.
+  CREATE TABLE speaker_names (
+    document_id INTEGER NOT NULL,
+    label       TEXT NOT NULL,
+    entity_id   INTEGER NOT NULL,
+    PRIMARY KEY (document_id, label)
+  ) WITHOUT ROWID;
+
+  -- Recognition errors corrected in a passage. The passage text keeps what was heard; the
+  -- corrected form is added to the passage's index terms and shown over the original.
+  CREATE TABLE corrections (
+    id          TEXT PRIMARY KEY,           -- stable across re-ingest (hash of document, origin, line, original, corrected)
+    document_id INTEGER NOT NULL,
+    passage_id  INTEGER NOT NULL,
+    offset      INTEGER NOT NULL,           -- UTF-16 span of the original in the passage text
+    length      INTEGER NOT NULL,
+    original    TEXT NOT NULL,
+    corrected   TEXT NOT NULL,
+    entity_id   INTEGER,
+    confidence  REAL NOT NULL,
+    reason      TEXT NOT NULL,
+    line        INTEGER                     -- line of the original in its file
+  );
+  CREATE INDEX corrections_document ON corrections(document_id);
+  CREATE INDEX corrections_passage ON corrections(passage_id);
+  -- A user's reverts: never applied again, whatever the next ingest finds.
+  CREATE TABLE correction_reverts (
+    id          TEXT PRIMARY KEY,
+    original    TEXT NOT NULL,
+    corrected   TEXT NOT NULL,
+    reverted_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  -- The same media item covered by two sources (an interview and a channel's digest of it),
+  -- stored both ways.
+  CREATE TABLE related_documents (
+    a      INTEGER NOT NULL,
+    b      INTEGER NOT NULL,
+    score  REAL NOT NULL,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (a, b)
+  ) WITHOUT ROWID;
+
+  -- What the terms stage last ran with (the lexicon's fingerprint): a change reruns it everywhere.
+  CREATE TABLE terms_state (
+    k TEXT PRIMARY KEY,
+    v TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -6,6 +6,7 @@ import { MACHINE_SPEAKER } from '../formats/diarized-transcript.js';
 import type { DB } from './db.js';
 import { canonicalUrl, deepLink, youtubeIdFromUrl } from '../formats/media.js';
 import type { DocumentMetadata, PassageRole, RenditionKind } from '../model.js';
+import { documentEntities, relatedDocuments, speakerNames } from '../entities/read.js';
 import { GENERATED_FILE, parseProvenance, type Provenance } from './generated.js';
 
 export interface LibraryStats {
@@ -94,11 +95,27 @@ export interface PassageView {
   text: string;
   start: number | null;
   end: number | null;
+  /** The speaker as the person they are (unified across files; machine labels named where another rendition names them). */
   speaker: string | null;
+  /** The label as the file wrote it, when it differs from `speaker`. */
+  speakerLabel?: string;
   line: number | null;
   depth: number | null;
   /** Link to this moment at the source (YouTube `&t=`, podcast `#t=`), when the document has a URL and the passage a time. */
   link: string | null;
+  /** Recognition errors corrected in this passage; `text` keeps what was heard. */
+  corrections?: PassageCorrection[];
+}
+
+export interface PassageCorrection {
+  id: string;
+  /** UTF-16 span of `original` in the passage text. */
+  offset: number;
+  length: number;
+  original: string;
+  corrected: string;
+  confidence: number;
+  reason: string;
 }
 
 export interface RenditionView {
@@ -133,6 +150,10 @@ export interface DocumentView {
   metadata: DocumentMetadata;
   origins: string[];
   speakers: string[];
+  /** Entities the document mentions, most mentioned first. */
+  entities: { name: string; slug: string; type: string; count: number }[];
+  /** The same media item covered by another source. */
+  related: { id: number; title: string | null; date: string | null; source: string | null; reason: string }[];
   renditions: RenditionView[];
 }
 
@@ -200,6 +221,7 @@ export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): Doc
   const passagesOf = stmt(db, 
     `SELECT id, seq, role, text, start, end, speaker, line, depth FROM passages WHERE rendition_id = ? ORDER BY seq LIMIT ? OFFSET ?`,
   );
+  const names = speakerNames(db, id);
   // A text several files share is shown once, under the rendition that holds it, with every origin.
   const followers = new Map<number, string[]>();
   for (const r of rends) if (r.sameTextAs !== null) followers.set(r.sameTextAs, [...(followers.get(r.sameTextAs) ?? []), r.origin]);
@@ -214,19 +236,26 @@ export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): Doc
     if (generated) view.generated = generated;
     if (opts.passages !== false && (opts.renditionId === undefined || opts.renditionId === r.id)) {
       const rows = passagesOf.all(r.id, opts.passageLimit ?? -1, opts.passageOffset ?? 0) as Omit<PassageView, 'link'>[];
-      view.passages = rows.map((p) => ({ ...p, link: p.start != null ? deepLink(d.url, p.start) : null }));
+      const fixes = correctionsOf(db, rows.map((p) => p.id));
+      view.passages = rows.map((p) => {
+        const person = p.speaker ? names.get(p.speaker) : undefined;
+        const who = person && person.name !== p.speaker ? { speaker: person.name, speakerLabel: p.speaker! } : {};
+        const fixed = fixes.get(p.id);
+        return { ...p, ...who, link: p.start != null ? deepLink(d.url, p.start) : null, ...(fixed ? { corrections: fixed } : {}) };
+      });
     }
     return view;
   });
   const allSpeakers = stmt(db, "SELECT speaker FROM passages WHERE document_id = ? AND speaker IS NOT NULL GROUP BY speaker ORDER BY min(id)")
     .pluck()
     .all(id) as string[];
-  // Machine labels (SPEAKER_00) only when no rendition names the speakers.
+  // Machine labels (SPEAKER_00) only when no rendition names the speakers; one name per person.
   const named = allSpeakers.filter((s) => !MACHINE_SPEAKER.test(s));
-  const speakers = named.length ? named : allSpeakers;
+  const speakers = [...new Set((named.length ? named : allSpeakers).map((s) => names.get(s)?.name ?? s))];
   return {
     id: d.id, key: d.key, title: d.title, date: d.date, source: d.source, url: d.url,
-    metadata: JSON.parse(d.metadata), origins: [...new Set(rends.filter((r) => !r.generated).map((r) => r.origin))], speakers, renditions,
+    metadata: JSON.parse(d.metadata), origins: [...new Set(rends.filter((r) => !r.generated).map((r) => r.origin))], speakers,
+    entities: documentEntities(db, id), related: relatedDocuments(db, id), renditions,
   };
 }
 
@@ -238,6 +267,17 @@ export function bodyLength(db: DB, renditionId: number): number {
 /** `limit` characters (code points) of a rendition's original text from `offset`. */
 export function bodyWindow(db: DB, renditionId: number, offset: number, limit: number): string {
   return (stmt(db, 'SELECT substr(body, ?, ?) FROM renditions WHERE id = ?').pluck().get(offset + 1, limit, renditionId) as string | undefined) ?? '';
+}
+
+function correctionsOf(db: DB, passageIds: number[]): Map<number, PassageCorrection[]> {
+  const out = new Map<number, PassageCorrection[]>();
+  if (passageIds.length === 0) return out;
+  const rows = stmt(db,
+    `SELECT passage_id AS p, id, offset, length, original, corrected, confidence, reason FROM corrections
+      WHERE passage_id IN (SELECT value FROM json_each(?)) ORDER BY passage_id, offset`,
+  ).all(JSON.stringify(passageIds)) as (PassageCorrection & { p: number })[];
+  for (const { p, ...c } of rows) out.set(p, [...(out.get(p) ?? []), c]);
+  return out;
 }
 
 /** Which rendition holds a passage and where it sits in it (for landing on a search hit). */

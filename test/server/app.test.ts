@@ -258,7 +258,7 @@ describe('API', () => {
     const r = await res.json();
     expect(r.total).toBeGreaterThan(0);
     expect(typeof r.took_ms).toBe('number');
-    expect(Object.keys(r.facets).sort()).toEqual(['source', 'speaker', 'year']);
+    expect(Object.keys(r.facets).sort()).toEqual(['entity', 'source', 'speaker', 'year']);
     const hit = r.results[0];
     expect(Object.keys(hit).sort()).toEqual(['document', 'highlights', 'more', 'passage', 'score']);
     expect(Object.keys(hit.document).sort()).toEqual(['date', 'id', 'origins', 'source', 'title', 'url']);

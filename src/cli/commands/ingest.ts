@@ -71,6 +71,10 @@ function printReport(r: IngestReport, io: Io): void {
       `renditions written: ${r.renditions}${r.shared ? ` (+${r.shared} identical to a text already stored: kept once, as another origin)` : ''}` +
       `, passages: ${r.passages}, boilerplate blocks set aside: ${r.boilerplate}\n`,
   );
+  if (r.terms && r.terms.documents) {
+    const llm = r.terms.llm ? `, LLM chose ${r.terms.llm.chosen} of ${r.terms.llm.asked} held spans` : '';
+    io.out.write(`terms: ${r.terms.corrections} recognition errors corrected${llm} (engram corrections), ${r.terms.mentions} entity mentions in ${r.terms.documents} documents (${(r.terms.elapsedMs / 1000).toFixed(1)} s)\n`);
+  }
   list(io.out, 'moved (the old path is gone; its record now points here)', r.moved.map((m) => `${m.from} → ${m.to}`));
   list(io.out, 'joined by folder (files that name no media item, joined to the one their folder is about)',
     r.joinedByFolder.map((j) => `${j.file} → ${j.document} (${j.why})`));

@@ -17,6 +17,7 @@ export const lexiconCommand: Command = {
 engram lexicon remove NAME|ID [--alias A]...
 engram lexicon list [TEXT] [--type T] [--mine] [--json]
 engram lexicon expand QUERY [--json]
+engram lexicon suggest [--min-documents N] [--json]
 
 Names and terms that searches expand: a query for one name also finds its others
 (英伟达, 輝達, NVIDIA; 黄仁勋, Jensen Huang; export controls, 出口管制). engram ships a
@@ -29,6 +30,9 @@ lexicon; this library's own entries live in LIBRARY/lexicon.txt (same format, ed
            (shipped entries cannot be removed)
   list     entries whose names contain TEXT (any script); --mine: this library's only
   expand   what a query expands to in this library (names, terms, romanizations)
+  suggest  names and terms this library keeps using that the lexicon lacks, with examples:
+           names its summaries list and speakers, words no dictionary knows (accept one
+           with \`engram lexicon add\`)
 
 Options:
   --alias A   another name (repeat for several)
@@ -36,7 +40,7 @@ Options:
   --json      machine-readable output`,
   options: {
     ...libraryOption, alias: { type: 'string', multiple: true }, type: { type: 'string' }, id: { type: 'string' },
-    mine: { type: 'boolean' }, json: { type: 'boolean' },
+    mine: { type: 'boolean' }, json: { type: 'boolean' }, 'min-documents': { type: 'string' },
   },
   positionals: true,
   run(values, positionals, io) {
@@ -63,8 +67,10 @@ Options:
           if (!text) throw new UsageError('lexicon expand needs a QUERY');
           expand(text, values, io);
           return EXIT.ok;
+        case 'suggest':
+          return suggest(values, io);
         default:
-          throw new UsageError(action ? `unknown action "${action}": add, remove, list or expand` : 'lexicon needs an action: add, remove, list or expand');
+          throw new UsageError(action ? `unknown action "${action}": add, remove, list, expand or suggest` : 'lexicon needs an action: add, remove, list, expand or suggest');
       }
     } catch (e) {
       if (e instanceof LexiconEditError) throw new UsageError(e.message);
@@ -135,3 +141,27 @@ function withLibrary<T>(values: Values, io: Io, fn: (expander: ReturnType<typeof
 }
 
 const fold = (s: string) => toSimplified(foldWidth(s)).toLowerCase();
+
+async function suggest(values: Values, io: Io): Promise<number> {
+  const min = values['min-documents'] === undefined ? 3 : Number(values['min-documents']);
+  if (!Number.isInteger(min) || min < 1) throw new UsageError('--min-documents needs a positive whole number');
+  const { suggestTerms } = await import('../../terms/suggest.js');
+  const { db, dir } = openFor(values, io);
+  try {
+    const lexicon = loadLexicon(dir);
+    const list = suggestTerms(db, (name) => lexicon.lookup(name).length > 0, { minDocuments: min });
+    if (values.json) {
+      io.out.write(JSON.stringify(list, null, 2) + '\n');
+      return EXIT.ok;
+    }
+    for (const s of list) {
+      io.out.write(`${s.name}  (${s.type}, ${s.documents} documents, ${s.mentions} mentions, from ${s.via})\n`);
+      for (const x of s.examples.slice(0, 2)) io.out.write(`    ${x.title ?? '(untitled)'}${x.text ? `: ${x.text}` : ''}\n`);
+      io.out.write(`    accept: engram lexicon add ${JSON.stringify(s.name)}${s.type !== 'term' ? ` --type ${s.type}` : ''}\n`);
+    }
+    if (!list.length) io.out.write('nothing to suggest: the lexicon knows the names this library keeps using\n');
+    return EXIT.ok;
+  } finally {
+    db.close();
+  }
+}

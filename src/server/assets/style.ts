@@ -235,4 +235,14 @@ details.aside .psg { font-size: .95rem; }
 .results .foot a:hover { color: var(--accent); }
 .prose-note { color: var(--muted); max-width: 40rem; }
 footer { max-width: 74rem; margin: 0 auto; padding: 0 1.25rem 2.5rem; color: var(--faint); font-size: .8rem; }
+/* terms and entities: corrected words, entity chips, timeline */
+.fix { text-decoration: underline dotted var(--accent); text-underline-offset: 3px; cursor: help; }
+.fix .heard { color: var(--faint); font-size: .8em; margin-left: .15em; }
+.chips.entities .chip.person { border-style: dashed; }
+.related { color: var(--muted); font-size: .9rem; margin-top: .5rem; }
+.aliases { color: var(--muted); }
+.timeline { margin: 1rem 0; }
+.timeline rect { fill: var(--accent); }
+.timeline text { fill: var(--faint); font-size: 9px; }
+.entlist ul { columns: 16rem; padding-left: 1rem; }
 `;

@@ -22,6 +22,7 @@ import type { Page, PageContext } from './layout.js';
 import { documentHref, kindLabel, pager, plural, qs, richText, sourceHref, timecode, untitled } from './parts.js';
 import { documentQuoteChecks, type QuoteCheck } from '../../quotes/library.js';
 import { generatedLabel, provenanceInfo, quoteMarks } from './generated.js';
+import { correctedText, entityChips, relatedDocuments } from './terms-parts.js';
 
 export interface DocumentParams {
   rendition?: number;
@@ -91,6 +92,7 @@ function header(doc: DocumentView, d: Display): Html {
     doc.url ? html`<a class="btn" href="${doc.url}" rel="noopener noreferrer" target="_blank">${watch} ↗</a>` : ''
   }</div>
   ${keywords.length ? html`<div class="chips">${keywords.map((k) => html`<a class="chip" href="/search${qs({ q: k })}">${d.t(k)}</a>`)}</div>` : ''}
+  ${entityChips(doc, d)}${relatedDocuments(doc, d)}
 </header>`;
 }
 
@@ -220,7 +222,7 @@ function groupBoilerplate(passages: PassageView[]): (PassageView | PassageView[]
 
 function passage(p: PassageView, r: RenditionView, doc: DocumentView, d: Display, o: BodyOptions, speakerClass: Map<string, string>): Html {
   const marks = o.hl.length ? highlightRanges(p.text, o.hl) : [];
-  const text = richText(p.text, marks, d);
+  const text = correctedText(p, marks, d);
   const cls = ['psg', p.id === o.passage ? 'target' : ''];
   const anchor = html`<a class="anchor" href="${documentHref(doc.id)}${qs({ rendition: r.id, p: p.id })}#p${p.id}" aria-label="Link to this passage">#</a>`;
   let inner: Child;

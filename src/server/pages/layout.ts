@@ -78,7 +78,7 @@ export function layout(ctx: PageContext, page: Page): string {
 <main id="content">
 ${body}
 </main>
-<footer>engram · your library, served from this computer · <a href="/api/stats">API</a></footer>
+<footer>engram · your library, served from this computer · <a href="/entities">Entities</a> · <a href="/api/stats">API</a></footer>
 </body>
 </html>`.value
   );

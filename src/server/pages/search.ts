@@ -24,6 +24,8 @@ export interface SearchParams {
   source?: string;
   year?: string;
   speaker?: string;
+  /** An entity's slug: only documents that mention it. */
+  entity?: string;
   page: number;
 }
 
@@ -31,7 +33,7 @@ export async function searchPage(db: DB, searcher: Searcher, ctx: PageContext, p
   const d = ctx.display;
   if (p.year !== undefined && !/^\d{4}$/.test(p.year)) throw new HttpError(400, `"year" must be a year like 2025, not "${p.year}"`);
   if (p.page > MAX_PAGE) throw new HttpError(400, `"page" goes up to ${MAX_PAGE}`);
-  const filters = { source: p.source, year: p.year, speaker: p.speaker };
+  const filters = { source: p.source, year: p.year, speaker: p.speaker, entity: p.entity };
   const box = searchBox(p.q, { autofocus: !p.q, hidden: filters });
   const chips = activeFilters(p, d);
   if (!p.q) {
@@ -47,6 +49,7 @@ export async function searchPage(db: DB, searcher: Searcher, ctx: PageContext, p
     offset: (p.page - 1) * RESULTS_PER_PAGE,
     source: p.source,
     speaker: p.speaker,
+    entity: p.entity,
     since: p.year ? `${p.year}-01-01` : undefined,
     until: p.year ? `${p.year}-12-31` : undefined,
     facets: true,
@@ -75,26 +78,26 @@ export async function searchPage(db: DB, searcher: Searcher, ctx: PageContext, p
 }
 
 function activeFilters(p: SearchParams, d: Display): Html | '' {
-  const active = (['source', 'year', 'speaker'] as const).filter((k) => p[k]);
+  const active = (['source', 'year', 'speaker', 'entity'] as const).filter((k) => p[k]);
   if (!active.length) return '';
   return html`<span class="chips">${active.map((k) => {
-    const rest = { q: p.q, source: p.source, year: p.year, speaker: p.speaker, [k]: undefined };
+    const rest = { q: p.q, source: p.source, year: p.year, speaker: p.speaker, entity: p.entity, [k]: undefined };
     return html`<a class="chip" href="/search${qs(rest)}" title="Remove this filter">${k}: ${k === 'year' ? p[k]! : d.t(p[k]!)} ✕</a>`;
   })}</span>`;
 }
 
-/** The three facet lists (shown in the wide column and in the folded control), or nothing. */
+/** The facet lists (shown in the wide column and in the folded control), or nothing. */
 function facetLists(r: SearchResult, p: SearchParams, href: (x: Partial<SearchParams>) => string, d: Display): Html | undefined {
   const f = r.facets;
-  if (!f || f.source.length + f.year.length + f.speaker.length === 0) return undefined;
-  return html`${facetList('Source', 'source', f.source, p, href, d)}${facetList('Year', 'year', f.year, p, href, d)}${facetList('Speaker', 'speaker', f.speaker, p, href, d)}`;
+  if (!f || f.source.length + f.year.length + f.speaker.length + (f.entity?.length ?? 0) === 0) return undefined;
+  return html`${facetList('Source', 'source', f.source, p, href, d)}${facetList('Year', 'year', f.year, p, href, d)}${facetList('Speaker', 'speaker', f.speaker, p, href, d)}${facetList('Mentions', 'entity', f.entity ?? [], p, href, d)}`;
 }
 
-function facetList(title: string, key: 'source' | 'year' | 'speaker', values: Facet[], p: SearchParams, href: (x: Partial<SearchParams>) => string, d: Display): Html | '' {
+function facetList(title: string, key: 'source' | 'year' | 'speaker' | 'entity', values: Facet[], p: SearchParams, href: (x: Partial<SearchParams>) => string, d: Display): Html | '' {
   if (values.length === 0) return '';
   return html`<section><h3>${title}</h3><ul>${values.slice(0, 12).map((f) => {
     const on = p[key] === f.value;
-    return html`<li><a href="${href({ [key]: on ? undefined : f.value, page: 1 })}" aria-current="${on ? 'true' : 'false'}"><span class="v">${key === 'year' ? f.value : d.t(f.value)}</span><span class="c">${f.count}</span></a></li>`;
+    return html`<li><a href="${href({ [key]: on ? undefined : f.value, page: 1 })}" aria-current="${on ? 'true' : 'false'}"><span class="v">${key === 'year' ? f.value : d.t(f.label ?? f.value)}</span><span class="c">${f.count}</span></a></li>`;
   })}</ul></section>`;
 }
 
