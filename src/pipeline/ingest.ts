@@ -23,6 +23,7 @@ import { inlinePool, workerPool, type ParsePool } from './pool.js';
 import { folderJoin } from './folder-join.js';
 import { DEFAULT_LIMITS, type ParseOutcome, type SizeLimits } from './parse-file.js';
 import { defaultTermsContext, runTermsStageForKeys, type TermsContext, type TermsReport } from './terms.js';
+import { isCorrected } from '../terms/scan.js';
 
 export { MAX_LINE_CHARS, DEFAULT_LIMITS, type SizeLimits } from './parse-file.js';
 
@@ -132,8 +133,12 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
       documents: documentsSeen, elapsedMs: performance.now() - t0, current,
     });
 
+  // The terms stage's context first: its scanner goes with the parsers (terms/scan.ts).
+  const terms = opts.terms === false ? undefined : typeof opts.terms === 'object' ? opts.terms : await defaultTermsContext(db);
   const workers = opts.workers ?? (bytesTotal >= WORKERS_FROM_BYTES ? Math.max(1, Math.min(4, availableParallelism())) : 0);
-  const pool: ParsePool = workers > 0 ? workerPool(workers, [...loadedDictionaries()]) : inlinePool();
+  const setup = { dictionaries: [...loadedDictionaries()], scanner: terms?.scanner };
+  const pool: ParsePool = workers > 0 ? workerPool(workers, setup) : inlinePool(setup);
+  if (pool.threads > 0) terms?.warm?.();
   report.workers = pool.threads;
   const batch = commitBatches(db);
 
@@ -158,10 +163,24 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
 
   const seen = { added, updated, unchanged };
   const keyless: ParsedFile[] = [];
+  // The texts a file brought are scanned for the terms stage while the ingest goes on (pool.ts).
+  const scanning: Promise<void>[] = [];
+  const scanTexts = (renditions: PreparedRendition[]) => {
+    const scanner = terms?.scanner;
+    if (!scanner || renditions.length === 0) return;
+    const jobs = renditions.flatMap((r) => {
+      const alikes = isCorrected(r.kind, r.format);
+      return r.passages.map((p) => ({ text: p.text, simplified: p.simplified, alikes: alikes && p.role !== 'boilerplate' }));
+    });
+    scanning.push(pool.scan(jobs).then((scans) => {
+      let at = 0;
+      for (const r of renditions) scanner.keep(r.textHash, scans.slice(at, (at += r.passages.length)), r.passages.map((p) => p.terms));
+    }));
+  };
   const write = (pf: ParsedFile) => {
     batch.begin();
     try {
-      writeFile(db, pf, report, seen);
+      scanTexts(writeFile(db, pf, report, seen));
     } catch (e) {
       // A failed write must not commit half a file: drop the batch (the next run redoes it).
       batch.rollback();
@@ -208,6 +227,7 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
       progress('');
       batch.maybeCommit();
     }
+    await Promise.all(scanning);
   } finally {
     batch.commit();
     await pool.close();
@@ -216,9 +236,7 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
   if (opts.prune) report.forgotten = forgetFiles(db, gone);
   else report.gone = gone.length;
   pruneSources(db);
-  if (opts.terms !== false) {
-    report.terms = await runTermsStageForKeys(db, [...added, ...updated], typeof opts.terms === 'object' ? opts.terms : await defaultTermsContext(db));
-  }
+  if (terms) report.terms = await runTermsStageForKeys(db, [...added, ...updated], terms);
   for (const k of added) { updated.delete(k); unchanged.delete(k); }
   for (const k of updated) unchanged.delete(k);
   report.documents = { added: added.size, updated: updated.size, unchanged: unchanged.size };
@@ -226,11 +244,14 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
   return report;
 }
 
-/** Write one parsed file; a file that names no media item may join the one its folder is about (folder-join.ts). */
+/**
+ * Write one parsed file; a file that names no media item may join the one its folder is about
+ * (folder-join.ts). Returns the renditions stored with their text.
+ */
 function writeFile(
   db: DB, pf: ParsedFile, report: IngestReport,
   seen: { added: Set<string>; updated: Set<string>; unchanged: Set<string> },
-): void {
+): PreparedRendition[] {
   if (isKeyless(pf)) {
     const dir = posix.dirname(pf.found.relPath);
     const join = folderJoin(pf.found.relPath, keyedSiblings(db, pf.found.root, dir === '.' ? '' : dir, pf.found.relPath));
@@ -254,6 +275,7 @@ function writeFile(
     forgetFiles(db, moved);
     for (const m of moved) report.moved.push({ from: m.absPath, to: pf.record.absPath });
   }
+  return out.withText;
 }
 
 /** Kinds that belong to a media item; only these join an episode folder's document. */

@@ -7,6 +7,8 @@ import type { ParsedDocument, ParsedPassage } from '../model.js';
 import { cleanText } from '../text/normalize.js';
 import { markBoilerplate } from '../text/boilerplate.js';
 import { indexTerms } from '../text/segment.js';
+import { foldWidth } from '../text/normalize.js';
+import { toSimplified } from '../text/fold.js';
 import type { PreparedPassage, PreparedRendition } from '../store/write.js';
 
 /** Longer passages are split so a hit points at a readable span, not a whole chapter. */
@@ -27,10 +29,12 @@ export function prepareDocument(doc: ParsedDocument, ctx: PrepareContext): Prepa
     .filter((p) => p.text.trim() !== '')
     .flatMap(splitLongPassage);
   markBoilerplate(passages);
-  const prepared: PreparedPassage[] = passages.map((p) => ({
-    ...p,
-    terms: p.role === 'boilerplate' ? '' : indexTerms(p.text).join(' '),
-  }));
+  const prepared: PreparedPassage[] = passages.map((p) => {
+    const terms = p.role === 'boilerplate' ? '' : indexTerms(p.text).join(' ');
+    // Folded just now (boilerplate detection, segmentation): toSimplified has it in its cache.
+    const simplified = toSimplified(foldWidth(p.text));
+    return simplified === p.text ? { ...p, terms } : { ...p, terms, simplified };
+  });
   const body = doc.body ?? (ctx.singleDocument ? ctx.fileText : passages.map((p) => p.text).join('\n\n'));
   const title = doc.title ? cleanText(doc.title).trim() || undefined : undefined;
   return {

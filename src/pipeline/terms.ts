@@ -14,6 +14,8 @@ import { unifySpeakers } from '../entities/speakers.js';
 import { dropDeletedDocuments, pruneEntities, refreshDocumentEntities } from '../entities/store.js';
 import { relateDocuments } from '../entities/related.js';
 import type { TermMatcher } from '../entities/term-mentions.js';
+import type { TermEntry } from '../terms/term-index.js';
+import type { PassageScan } from '../terms/scan.js';
 
 export interface TermsReport {
   documents: number;
@@ -27,6 +29,8 @@ export interface TermsReport {
 }
 
 export interface TermsContext {
+  /** Scans passages where they are parsed (terms/scan.ts), so the stage only applies what needs the whole document. */
+  scanner?: PassageScanner;
   /** Finds lexicon terms in passages (none: only summaries' lists and speakers are linked). */
   terms?: TermMatcher;
   /** Corrects recognition errors in one document; returns how many it made. */
@@ -35,6 +39,26 @@ export interface TermsContext {
   fingerprint?: string;
   /** The optional LLM pass over the documents just processed (terms/llm-pass.ts). */
   llm?: (db: DB, documentIds: number[]) => Promise<NonNullable<TermsReport['llm']>>;
+  /** Load what the stage will need, while the ingest waits for its first parsed files. */
+  warm?: () => void;
+  /** After every document: write what was gathered for all of them at once, forget the scans. */
+  done?: (db: DB) => void;
+}
+
+/**
+ * The pure, per-passage part of the stage, run by the parse workers (each builds its own
+ * lexicon index from `entries`) or inline; the ingest hands each rendition's scans back with
+ * `keep` before writing it, and the stage reads them instead of the passages' texts.
+ */
+export interface PassageScanner {
+  readonly entries: readonly TermEntry[];
+  /** Scan one passage (`alikes`: its sound-alike spans too, for corrected renditions; `simplified`: its folded form if at hand). */
+  scan(text: string, alikes: boolean, simplified?: string): PassageScan;
+  /**
+   * A rendition's scans, by passage position, for the text with this hash, and its passages'
+   * index terms (a correction re-indexes its passage with them instead of segmenting again).
+   */
+  keep(textHash: string, scans: readonly PassageScan[], terms: readonly string[]): void;
 }
 
 export function runTermsStage(db: DB, documentIds: Iterable<number>, ctx: TermsContext = {}): TermsReport & { processed: number[] } {
@@ -59,6 +83,7 @@ export function runTermsStage(db: DB, documentIds: Iterable<number>, ctx: TermsC
     const recount = new Set([...report.processed, ...(stmt(db, 'SELECT DISTINCT document_id FROM speaker_names').pluck().all() as number[])]);
     for (const id of recount) refreshDocumentEntities(db, id);
     report.related = relateDocuments(db, ids);
+    ctx.done?.(db);
     pruneEntities(db);
     stmt(db, "INSERT INTO terms_state (k, v) VALUES ('fingerprint', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v").run(fingerprint);
   })();

@@ -45,6 +45,8 @@ export interface PreparedRendition {
 export interface PreparedPassage extends ParsedPassage {
   /** Folded, segmented terms for the index, space-joined; empty for boilerplate. */
   terms: string;
+  /** The text made Simplified and half-width (the index's folding), when that changed it: the terms scan reads it. */
+  simplified?: string;
 }
 
 export interface FileState {
@@ -62,6 +64,8 @@ export interface ReplaceOutcome {
   unchanged: string[];
   /** Renditions whose identical text the document already held: stored as one more origin of it. */
   shared: number;
+  /** Renditions stored with their text (passages written): the texts this file brought. */
+  withText: PreparedRendition[];
   /** Passages written, and how many of them are LLM boilerplate (set aside). */
   passages: number;
   boilerplate: number;
@@ -108,12 +112,13 @@ export function replaceFile(db: DB, file: FileRecord, format: string, warnings: 
         .all(fileId) as { doc: number; hash: string }[]).map((r) => `${r.doc}\u0000${r.hash}`),
     );
     const touched = removeFileRenditions(db, fileId);
-    const outcome: ReplaceOutcome = { added: [], updated: [], unchanged: [], shared: 0, passages: 0, boilerplate: 0 };
+    const outcome: ReplaceOutcome = { added: [], updated: [], unchanged: [], shared: 0, withText: [], passages: 0, boilerplate: 0 };
     for (const r of renditions) {
       const existing = documentFor(db, r);
       const docId = existing ?? (stmt(db, 'INSERT INTO documents (key) VALUES (?)').run(r.key).lastInsertRowid as number);
       const stored = storeRendition(db, docId, fileId, r);
-      if (!stored.newText) outcome.shared++;
+      if (stored.newText) outcome.withText.push(r);
+      else outcome.shared++;
       outcome.passages += stored.passages;
       outcome.boilerplate += stored.boilerplate;
       const same = previous.has(`${docId}\u0000${r.contentHash}`) || !stored.newText;

@@ -1,16 +1,18 @@
 /**
- * The terms stage's lexicon-backed parts: the corrector and the term mention finder, built
- * from a list of lexicon entries (shipped and the library's own).
+ * The terms stage's lexicon-backed parts: the passage scanner (run where passages are parsed),
+ * the corrector and the term mention finder, built from a list of lexicon entries (shipped
+ * and the library's own).
  */
 import { createHash } from 'node:crypto';
 import { stmt } from '../store/statements.js';
 import type { DB } from '../store/db.js';
 import type { TermsContext } from '../pipeline/terms.js';
 import { resolveEntity, type Mention } from '../entities/store.js';
-import { foldText, TermIndex, type Found, type TermEntry } from './term-index.js';
-import { COMMON_HAN_FREQ, hanFrequency, isCommonEnglish } from './words.js';
-import { findCorrections, type Candidate } from './correct.js';
-import { loadDocText, storeCorrections } from './store.js';
+import { TermIndex, type TermEntry } from './term-index.js';
+import { findCorrections, scanOf, type Candidate } from './correct.js';
+import { isEveryday, scanPassage, type PassageScan } from './scan.js';
+import { loadDocText, reindexPassages, storeCorrections, type ScanLookup } from './store.js';
+import { hanFrequency } from './words.js';
 import { llmPass, type Chat } from './llm-pass.js';
 
 /** Bump when the corrector's rules change: every document is corrected again. */
@@ -18,15 +20,18 @@ const RULES_VERSION = 1;
 
 export function lexiconTermsContext(entries: readonly TermEntry[], opts: { correct?: boolean; chat?: Chat } = {}): TermsContext {
   const index = new TermIndex(entries);
-  // The corrector and the mention finder read the same passages: find once per text.
-  const found = new Map<string, Found[]>();
-  const find = (text: string) => {
-    let f = found.get(text);
-    if (!f) {
-      if (found.size > 20_000) found.clear();
-      found.set(text, (f = index.find(text)));
-    }
-    return f;
+  // Scans made where passages were parsed, by text hash; what a passage lacks is scanned here.
+  const kept = new Map<string, readonly (PassageScan | undefined)[]>();
+  const scans: ScanLookup = (textHash, seq) => kept.get(textHash)?.[seq];
+  const withAlikes = (list: readonly (PassageScan | undefined)[]) => list.some((s) => s?.alikes);
+  /** Passages to re-index once every document is corrected, with their index terms when kept. */
+  const reindex = new Map<number, string | undefined>();
+  // The corrector and the mention finder read the same document, one after the other.
+  let last: { id: number; doc: NonNullable<ReturnType<typeof loadDocText>> } | undefined;
+  const load = (db: DB, id: number) => {
+    const doc = last?.id === id ? last.doc : loadDocText(db, id, scans);
+    last = doc ? { id, doc } : undefined;
+    return doc;
   };
   const entityIds = new Map<string, number>();
   const typeOf = new Map<number, string>();
@@ -39,10 +44,6 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
     }
     return id;
   };
-  const everyday = (surface: string) => {
-    const f = foldText(surface);
-    return /\p{Script=Han}/u.test(f) ? hanFrequency(f) >= COMMON_HAN_FREQ : !/[A-Z]/.test(surface) && isCommonEnglish(f);
-  };
   const fingerprint = createHash('sha256')
     .update(JSON.stringify([RULES_VERSION, opts.correct !== false, entries.map((e) => [e.id, e.type, e.names.map((n) => n.text)])]))
     .digest('hex')
@@ -50,47 +51,70 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
   const chat = opts.chat;
   return {
     fingerprint,
-    llm: chat && opts.correct !== false ? (db, ids) => llmPass(db, ids, index, find, chat, (c) => entityOf(db, c.entry)) : undefined,
+    scanner: {
+      entries,
+      scan: (text, alikes, simplified) => scanPassage(index, text, alikes, simplified),
+      keep(textHash, list, terms) {
+        // One text may be kept from renditions of several kinds: the scans with sound-alikes say more.
+        const known = kept.get(textHash);
+        if (known && (withAlikes(known) || !withAlikes(list))) return;
+        // A passage that may be corrected keeps its index terms for re-indexing.
+        list.forEach((s, i) => {
+          if (s.alikes?.single.some((a) => a.verdict !== 'held')) s.terms = terms[i];
+        });
+        kept.set(textHash, list);
+      },
+    },
+    warm: () => void hanFrequency(''),
+    done(db) {
+      reindexPassages(db, reindex.keys(), (id) => reindex.get(id));
+      reindex.clear();
+      kept.clear();
+      last = undefined;
+    },
+    llm: chat && opts.correct !== false ? (db, ids) => llmPass(db, ids, index, chat, (c) => entityOf(db, c.entry)) : undefined,
     correct: opts.correct === false ? undefined : (db, documentId) => {
-      const doc = loadDocText(db, documentId);
+      const doc = load(db, documentId);
       if (!doc) return 0;
-      const candidates = findCorrections(doc, index, find);
-      return storeCorrections(db, documentId, doc, candidates, (c: Candidate) => entityOf(db, c.entry));
+      const candidates = findCorrections(doc, index);
+      const scans = new Map(doc.renditions.flatMap((r) => r.passages.map((p) => [p.id, p.scan] as const)));
+      return storeCorrections(db, documentId, doc, candidates, (c: Candidate) => entityOf(db, c.entry), (ids) => {
+        for (const id of ids) reindex.set(id, scans.get(id)?.terms);
+      });
     },
     terms: {
       mentions(db, documentId) {
-        const out: Mention[] = [];
+        const doc = load(db, documentId);
+        last = undefined;
+        const out: (Mention & { everyday: boolean })[] = [];
         const title = stmt(db, 'SELECT title FROM documents WHERE id = ?').pluck().get(documentId) as string | null;
-        for (const f of find(title ?? '')) {
-          out.push({ entityId: entityOf(db, f.entry), passageId: null, start: null, end: null, surface: (title ?? '').slice(f.start, f.end), via: 'term' });
+        for (const f of index.find(title ?? '')) {
+          const surface = (title ?? '').slice(f.start, f.end);
+          out.push({ entityId: entityOf(db, f.entry), passageId: null, start: null, end: null, surface, via: 'term', everyday: isEveryday(surface) });
         }
-        const passages = stmt(db,
-          "SELECT p.id, p.text, r.kind FROM passages p JOIN renditions r ON r.id = p.rendition_id WHERE p.document_id = ? AND p.role <> 'boilerplate'",
-        ).all(documentId) as { id: number; text: string; kind: string }[];
+        const passages = (doc?.renditions ?? [])
+          .flatMap((r) => r.passages.filter((p) => p.role !== 'boilerplate').map((p) => ({ p, kind: r.kind })))
+          .sort((a, b) => a.p.id - b.p.id);
         // A raw transcript repeats the cleaned one of the same document: its mentions would count twice.
-        const cleaned = passages.some((p) => p.kind === 'transcript');
-        for (const p of passages) {
-          if (cleaned && p.kind === 'raw-transcript') continue;
-          // One mention per entity and passage (its first occurrence): entity pages count passages.
-          const seen = new Set<string>();
-          for (const f of find(p.text)) {
-            if (seen.has(f.entry.id)) continue;
-            seen.add(f.entry.id);
-            out.push({ entityId: entityOf(db, f.entry), passageId: p.id, start: f.start, end: f.end, surface: p.text.slice(f.start, f.end), via: 'term' });
+        const cleaned = passages.some((x) => x.kind === 'transcript');
+        for (const { p, kind } of passages) {
+          if (cleaned && kind === 'raw-transcript') continue;
+          // One mention per entity and passage (its first occurrence, scan.ts): entity pages count passages.
+          for (const n of scanOf(index, p, false).names) {
+            out.push({ entityId: entityOf(db, index.entries[n.entry]!), passageId: p.id, start: n.start, end: n.end, surface: n.surface, via: 'term', everyday: n.everyday });
           }
         }
         // A name that is also an everyday word (理想: ideal, and Li Auto; 小米: millet, and Xiaomi)
         // mentions its entity only where the document names it unambiguously somewhere else.
-        const plain = new Set(out.filter((m) => !everyday(m.surface)).map((m) => m.entityId));
-        const kept = out.filter((m) => plain.has(m.entityId) || !everyday(m.surface) || typeOf.get(m.entityId) === 'concept');
-        out.length = 0;
-        out.push(...kept);
+        const plain = new Set(out.filter((m) => !m.everyday).map((m) => m.entityId));
+        const kept: Mention[] = out
+          .filter((m) => plain.has(m.entityId) || !m.everyday || typeOf.get(m.entityId) === 'concept')
+          .map(({ everyday: _, ...m }) => m);
         // A corrected span mentions the term it was corrected to.
         const fixed = stmt(db, 'SELECT passage_id AS p, offset, length, original, entity_id AS e FROM corrections WHERE document_id = ? AND entity_id IS NOT NULL')
           .all(documentId) as { p: number; offset: number; length: number; original: string; e: number }[];
-        for (const c of fixed) out.push({ entityId: c.e, passageId: c.p, start: c.offset, end: c.offset + c.length, surface: c.original, via: 'term' });
-        found.clear();
-        return out;
+        for (const c of fixed) kept.push({ entityId: c.e, passageId: c.p, start: c.offset, end: c.offset + c.length, surface: c.original, via: 'term' });
+        return kept;
       },
     },
   };

@@ -12,7 +12,7 @@ import type { ServiceSettings } from '../config.js';
 import { createLlm } from '../providers/llm.js';
 import { toSimplified, toTraditional } from '../text/fold.js';
 import { findCorrections, type Candidate, type Held } from './correct.js';
-import type { Found, TermEntry, TermIndex } from './term-index.js';
+import type { TermEntry, TermIndex } from './term-index.js';
 import { loadDocText, storeCorrections } from './store.js';
 
 export type ChatMessage = { role: 'system' | 'user'; content: string };
@@ -38,13 +38,13 @@ Choose a name only when the sentence clearly means it; when the heard words make
 export interface LlmReport { asked: number; chosen: number; ignored: number }
 
 /** Ask the model about each document's held spans; store what it chose with the offline corrections. */
-export async function llmPass(db: DB, documentIds: number[], index: TermIndex, find: (t: string) => Found[], chat: Chat, entityOf: (c: Candidate) => number | null): Promise<LlmReport> {
+export async function llmPass(db: DB, documentIds: number[], index: TermIndex, chat: Chat, entityOf: (c: Candidate) => number | null): Promise<LlmReport> {
   const report: LlmReport = { asked: 0, chosen: 0, ignored: 0 };
   for (const id of documentIds) {
     const doc = loadDocText(db, id);
     if (!doc) continue;
     const held: Held[] = [];
-    const offline = findCorrections(doc, index, find, held);
+    const offline = findCorrections(doc, index, held);
     const todo = worthAsking(held, offline).slice(0, PER_DOCUMENT);
     if (todo.length === 0) continue;
     const chosen: Candidate[] = [];

@@ -60,6 +60,7 @@ export function compareSyllables(heard: readonly string[], term: readonly string
 
 /** Letters and digits of a Latin span, lowercase (spaces and hyphens gone). */
 export function latinLetters(s: string): string {
+  if (/^[a-z0-9]*$/.test(s)) return s;
   return s.toLowerCase().normalize('NFD').replace(/[^a-z0-9]/g, '');
 }
 

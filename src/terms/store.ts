@@ -11,7 +11,8 @@ import { createHash } from 'node:crypto';
 import { stmt } from '../store/statements.js';
 import type { DB } from '../store/db.js';
 import { indexTerms } from '../text/segment.js';
-import type { Candidate, DocText } from './correct.js';
+import type { Candidate, DocPassage, DocText } from './correct.js';
+import { isCorrected, type PassageScan } from './scan.js';
 
 export interface CorrectionRow {
   id: string;
@@ -27,21 +28,34 @@ export interface CorrectionRow {
   reason: string;
 }
 
-/** A document's renditions and passages as the corrector reads them. */
-export function loadDocText(db: DB, documentId: number): (DocText & { key: string; bodies: Map<number, string> }) | undefined {
+/** Scans made where passages were parsed, by the text they belong to (`text_hash`) and position. */
+export type ScanLookup = (textHash: string, seq: number) => PassageScan | undefined;
+
+/**
+ * A document's renditions and passages as the corrector reads them. With `scans`, a passage
+ * whose scan is at hand is read without its text (the stage never needs it then).
+ */
+export function loadDocText(db: DB, documentId: number, scans?: ScanLookup): (DocText & { key: string }) | undefined {
   const d = stmt(db, 'SELECT key, title, metadata FROM documents WHERE id = ?').get(documentId) as { key: string; title: string | null; metadata: string } | undefined;
   if (!d) return undefined;
   const rends = stmt(db,
-    `SELECT r.id, r.kind, r.format, r.title, r.body, f.rel_path || COALESCE('#' || r.entry, '') AS origin
+    `SELECT r.id, r.kind, r.format, r.title, r.text_hash AS textHash, f.rel_path || COALESCE('#' || r.entry, '') AS origin
        FROM renditions r JOIN files f ON f.id = r.file_id WHERE r.document_id = ? ORDER BY r.id`,
-  ).all(documentId) as { id: number; kind: string; format: string; title: string | null; body: string; origin: string }[];
-  const passages = stmt(db, 'SELECT id, rendition_id AS r, text, role, line, start FROM passages WHERE document_id = ? ORDER BY rendition_id, seq')
-    .all(documentId) as { id: number; r: number; text: string; role: string; line: number | null; start: number | null }[];
-  const byRendition = new Map<number, typeof passages>();
-  for (const p of passages) {
-    const list = byRendition.get(p.r);
+  ).all(documentId) as { id: number; kind: string; format: string; title: string | null; textHash: string | null; origin: string }[];
+  const passages = stmt(db, `SELECT id, rendition_id AS r, seq, ${scans ? '' : 'text, '}role, line, start FROM passages WHERE document_id = ? ORDER BY rendition_id, seq`)
+    .all(documentId) as (DocPassage & { r: number; seq: number })[];
+  const byRendition = new Map<number, DocPassage[]>();
+  const rendition = new Map(rends.map((r) => [r.id, r]));
+  for (const { r, seq, ...p } of passages) {
+    if (scans) {
+      const of = rendition.get(r);
+      p.scan = of?.textHash ? scans(of.textHash, seq) : undefined;
+      const alikes = of !== undefined && isCorrected(of.kind, of.format) && p.role !== 'boilerplate';
+      if (!p.scan || (alikes && !p.scan.alikes)) p.text = passageText(db, p.id);
+    }
+    const list = byRendition.get(r);
     if (list) list.push(p);
-    else byRendition.set(p.r, [p]);
+    else byRendition.set(r, [p]);
   }
   const meta = JSON.parse(d.metadata) as Record<string, unknown>;
   const metadataText = [d.title, ...rends.map((r) => r.title), meta.category, ...(asList(meta.keywords)), ...asList(meta.participants), ...asList(meta.speakers), ...asList(meta.hashtags)]
@@ -49,15 +63,25 @@ export function loadDocText(db: DB, documentId: number): (DocText & { key: strin
   return {
     key: d.key,
     metadataText,
-    bodies: new Map(rends.map((r) => [r.id, r.body])),
     renditions: rends.map((r) => ({ id: r.id, kind: r.kind, format: r.format, origin: r.origin, passages: byRendition.get(r.id) ?? [] })),
   };
 }
 
+function passageText(db: DB, id: number): string {
+  return stmt(db, 'SELECT text FROM passages WHERE id = ?').pluck().get(id) as string;
+}
+
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : typeof v === 'string' ? v.split(/[,，、]/) : []);
 
-/** Replace a document's corrections with `candidates` (minus those the user reverted). */
-export function storeCorrections(db: DB, documentId: number, doc: NonNullable<ReturnType<typeof loadDocText>>, candidates: Candidate[], entityOf: (c: Candidate) => number | null): number {
+/**
+ * Replace a document's corrections with `candidates` (minus those the user reverted). The
+ * passages whose corrections changed are re-indexed now, or handed to `reindex` to be
+ * re-indexed with others (see `reindexPassages`).
+ */
+export function storeCorrections(
+  db: DB, documentId: number, doc: NonNullable<ReturnType<typeof loadDocText>>, candidates: Candidate[], entityOf: (c: Candidate) => number | null,
+  reindex: (passageIds: number[]) => void = (ids) => reindexPassages(db, ids),
+): number {
   const before = stmt(db, 'SELECT DISTINCT passage_id FROM corrections WHERE document_id = ?').pluck().all(documentId) as number[];
   stmt(db, 'DELETE FROM corrections WHERE document_id = ?').run(documentId);
   const reverted = stmt(db, 'SELECT 1 FROM correction_reverts WHERE id = ?').pluck();
@@ -70,20 +94,23 @@ export function storeCorrections(db: DB, documentId: number, doc: NonNullable<Re
   const linesOf = (renditionId: number) => {
     let l = lines.get(renditionId);
     // An entry of a multi-entry file holds only its own slice: its passages' lines are the file's.
-    if (!l) lines.set(renditionId, (l = origins.get(renditionId)?.includes('#') ? [] : (doc.bodies.get(renditionId) ?? '').split('\n')));
+    if (!l) {
+      const body = () => (stmt(db, 'SELECT body FROM renditions WHERE id = ?').pluck().get(renditionId) as string | undefined) ?? '';
+      lines.set(renditionId, (l = origins.get(renditionId)?.includes('#') ? [] : body().split('\n')));
+    }
     return l;
   };
   const passages = new Map(doc.renditions.flatMap((r) => r.passages.map((p) => [p.id, p] as const)));
   let n = 0;
   for (const c of candidates) {
     const p = passages.get(c.passageId)!;
-    const line = lineOf(linesOf(c.renditionId), p.line, p.text, c);
+    const line = lineOf(linesOf(c.renditionId), p.line, (p.text ??= passageText(db, p.id)), c);
     const id = correctionId(doc.key, origins.get(c.renditionId) ?? '', line, c);
     if (reverted.get(id) !== undefined) continue;
     n += insert.run(id, documentId, c.passageId, c.offset, c.length, c.original, c.corrected, entityOf(c), c.confidence, c.reason, line).changes;
   }
   const after = stmt(db, 'SELECT DISTINCT passage_id FROM corrections WHERE document_id = ?').pluck().all(documentId) as number[];
-  reindexPassages(db, [...new Set([...before, ...after])]);
+  reindex([...new Set([...before, ...after])]);
   return n;
 }
 
@@ -108,20 +135,27 @@ function lineOf(lines: string[], start: number | null, text: string, c: Candidat
   return start;
 }
 
-/** Rewrite the index rows of passages: their own terms plus their corrections' terms. */
-export function reindexPassages(db: DB, passageIds: number[]): void {
+/**
+ * Rewrite the index rows of passages: their own terms (`termsOf`, else segmented again) plus
+ * their corrections' terms. Every row is deleted before any is written: FTS5 writes its pending
+ * terms out before it deletes a row it holds on disk, so alternating would write a segment per
+ * passage (the terms stage re-indexes all its documents' passages in one call for that reason).
+ */
+export function reindexPassages(db: DB, passageIds: Iterable<number>, termsOf: (id: number) => string | undefined = () => undefined): void {
   const get = stmt(db, 'SELECT p.id, p.text, p.role, r.kind FROM passages p JOIN renditions r ON r.id = p.rendition_id WHERE p.id = ?');
   const fixes = stmt(db, 'SELECT corrected FROM corrections WHERE passage_id = ?').pluck();
   const del = stmt(db, 'DELETE FROM passages_fts WHERE rowid = ?');
   const ins = stmt(db, 'INSERT INTO passages_fts (rowid, summary, body, raw) VALUES (?, ?, ?, ?)');
+  const rows: { id: number; terms: string; col: 0 | 1 | 2 }[] = [];
   for (const id of passageIds) {
     const p = get.get(id) as { id: number; text: string; role: string; kind: string } | undefined;
     if (!p || p.role === 'boilerplate') continue;
-    const terms = [...indexTerms(p.text), ...(fixes.all(id) as string[]).flatMap((c) => indexTerms(c))].join(' ');
-    const col = p.kind === 'summary' ? 0 : p.kind === 'raw-transcript' ? 2 : 1;
-    del.run(id);
-    if (terms) ins.run(id, col === 0 ? terms : '', col === 1 ? terms : '', col === 2 ? terms : '');
+    const own = termsOf(id) ?? indexTerms(p.text).join(' ');
+    const terms = [own, (fixes.all(id) as string[]).flatMap((c) => indexTerms(c)).join(' ')].filter((t) => t !== '').join(' ');
+    rows.push({ id, terms, col: p.kind === 'summary' ? 0 : p.kind === 'raw-transcript' ? 2 : 1 });
   }
+  for (const r of rows) del.run(r.id);
+  for (const { id, terms, col } of rows) if (terms) ins.run(id, col === 0 ? terms : '', col === 1 ? terms : '', col === 2 ? terms : '');
 }
 
 export function listCorrections(db: DB, opts: { documentId?: number } = {}): CorrectionRow[] {

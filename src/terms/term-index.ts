@@ -29,7 +29,15 @@ export interface TermEntry {
   names: readonly TermName[];
 }
 
-interface HanName { entry: TermEntry; text: string; folded: string; syllables: string[]; sounds: number[] }
+interface HanName {
+  entry: TermEntry;
+  text: string;
+  folded: string;
+  syllables: string[];
+  sounds: number[];
+  /** Its own frequency as a word (words.ts, at least 1), looked up once when first needed. */
+  freq?: number;
+}
 interface LatinName { entry: TermEntry; text: string; words: string[]; letters: string; stems: Set<string> }
 
 export interface Found {
@@ -63,7 +71,10 @@ function isHan(code: number): boolean {
 const soundIds = new Map<string, number>();
 const soundIdOf = (merged: string) => {
   let id = soundIds.get(merged);
-  if (id === undefined) soundIds.set(merged, (id = soundIds.size + 1));
+  if (id === undefined) {
+    soundIds.set(merged, (id = soundIds.size + 1));
+    if (id >= MAX_SOUNDS) throw new Error(`more than ${MAX_SOUNDS} distinct syllables: raise MAX_SOUNDS`);
+  }
   return id;
 };
 /** Sound id of each BMP code unit, computed once (0: not Han; -1: not computed yet). */
@@ -77,13 +88,23 @@ function soundAt(text: string, i: number): number {
   }
   return id;
 }
-/** Syllables a sound key holds (1024 sounds a syllable: five syllables stay below 2^53). */
+/** Syllables a name is looked up by: longer names must match the rest of their sounds too. */
 const KEY_SYLLABLES = 5;
-const keyOf = (ids: readonly number[]) => ids.slice(0, KEY_SYLLABLES).reduce((k, id) => k * 1024 + id, 0);
+/** Names by their first (up to five) merged syllables, one level a syllable. */
+interface SoundNode {
+  readonly next: Map<number, SoundNode>;
+  /** Names whose first syllables lead here. */
+  names?: HanName[];
+}
+/** Sound ids stay below this (there are about 400 merged syllables). */
+const MAX_SOUNDS = 1024;
+/** The first two code units of a text at `i` as one small integer (a Map key without a string). */
+const pairAt = (text: string, i: number) => (text.charCodeAt(i) << 16) | text.charCodeAt(i + 1);
 const MIDDLE_DOT = /[·・•‧]/g;
 /** A word of a non-Han script (letters and digits), with inner apostrophes and dots. */
 const NON_HAN = '[[\\p{L}\\p{N}]--[\\p{Script=Han}]]';
 const LATIN_WORD = new RegExp(`${NON_HAN}+(?:[.'’]${NON_HAN}+)*`, 'gv');
+const NON_HAN_CHAR = new RegExp(`^${NON_HAN}$`, 'v');
 /** A Han name this short is only found where it is not part of a more frequent word. */
 const SHORT_HAN = 2;
 /** Latin names need this many letters to be matched by sound. */
@@ -91,9 +112,80 @@ const MIN_LATIN_LETTERS = 4;
 /** Spelling similarity a Latin span needs: keys equal, or one sound apart. */
 const MIN_SPELLING = { exact: 0.5, near: 0.7 } as const;
 
+/** A Latin word of a folded text: its letters and digits (`latinLetters`), and where it is. */
+interface LatinWord { w: string; start: number; end: number }
+
+/** A text folded once, with its Latin words: what `find` and `soundAlikes` read. */
+export interface FoldedText {
+  readonly text: string;
+  readonly words: readonly LatinWord[];
+}
+
+/**
+ * Fold a text for matching (see `foldText`) and find its Latin words, once for every lookup.
+ * `simplified`: the text already through `toSimplified(foldWidth(text))`, when at hand.
+ */
+export function foldForTerms(text: string, simplified?: string): FoldedText {
+  const folded = foldText(text, simplified);
+  return { text: folded, words: latinWords(folded) };
+}
+
+/** `LATIN_WORD`'s matches, scanned by hand: the regular expression was a tenth of the scan's time. */
+function latinWords(folded: string): LatinWord[] {
+  const out: LatinWord[] = [];
+  const n = folded.length;
+  for (let i = 0; i < n; ) {
+    let w = wordCharWidth(folded, i);
+    if (w === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    for (;;) {
+      while (w > 0) {
+        i += w;
+        w = i < n ? wordCharWidth(folded, i) : 0;
+      }
+      // An apostrophe or dot joins the next run of word characters (it's, node.js, 3.14).
+      const c = folded.charCodeAt(i);
+      if ((c === 0x2e || c === 0x27 || c === 0x2019) && i + 1 < n && (w = wordCharWidth(folded, i + 1)) > 0) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    const raw = folded.slice(start, i);
+    const word = raw.includes("'") || raw.includes('’') ? raw.replace(/['’]s$/i, '') : raw;
+    out.push({ w: latinLetters(word), start, end: i });
+  }
+  return out;
+}
+
+/** 1 where a BMP code unit is a letter or digit of a script other than Han, 0 where not, 2 not known yet. */
+const wordChars = new Uint8Array(0x10000).fill(2);
+const astralWordChars = new Map<number, boolean>();
+
+/** Code units of the non-Han letter or digit at `i` (2 for one outside the BMP), or 0. */
+function wordCharWidth(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) ? 1 : 0;
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+    const d = text.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) {
+      const cp = text.codePointAt(i)!;
+      let yes = astralWordChars.get(cp);
+      if (yes === undefined) astralWordChars.set(cp, (yes = NON_HAN_CHAR.test(String.fromCodePoint(cp))));
+      return yes ? 2 : 0;
+    }
+  }
+  let k = wordChars[c]!;
+  if (k === 2) wordChars[c] = k = NON_HAN_CHAR.test(String.fromCharCode(c)) ? 1 : 0;
+  return k;
+}
+
 /** Simplified, half-width, lowercase; same length as the input (offsets carry over). */
-export function foldText(text: string): string {
-  const f = toSimplified(foldWidth(text)).toLowerCase();
+export function foldText(text: string, simplified = toSimplified(foldWidth(text))): string {
+  const f = simplified.toLowerCase();
   return f.length === text.length ? f : [...text].map((c) => {
     const x = toSimplified(foldWidth(c)).toLowerCase();
     return x.length === c.length ? x : c;
@@ -101,14 +193,17 @@ export function foldText(text: string): string {
 }
 
 export class TermIndex {
-  /** Han names by their first two folded characters. */
-  private readonly hanByPrefix = new Map<string, HanName[]>();
+  /** Han names by their first two folded code units (`pairAt`). */
+  private readonly hanByPrefix = new Map<number, HanName[]>();
   /** 1 for code units some Han name starts with. */
   private readonly hanFirst = new Uint8Array(0x10000);
-  /** Han names by the sound key of their (first five) merged syllables. */
-  private readonly hanBySound = new Map<number, HanName[]>();
-  /** Every prefix of those keys: a window whose sound no name starts with stops growing. */
-  private readonly hanSoundPrefixes = new Set<number>();
+  /**
+   * Han names by the merged sounds of their first five syllables, a trie: a window of text
+   * whose sounds no name starts with stops growing at the first syllable that leads nowhere.
+   */
+  private readonly hanBySound: SoundNode = { next: new Map() };
+  /** 1 where some name starts with these two sounds (first × MAX_SOUNDS + second): most windows stop here. */
+  private readonly hanSoundPairs = new Uint8Array(MAX_SOUNDS * MAX_SOUNDS);
   /** Latin names by their first word. */
   private readonly latinByFirst = new Map<string, LatinName[]>();
   /** Latin names by Double Metaphone key and by each key with one sound deleted. */
@@ -117,9 +212,11 @@ export class TermIndex {
   private readonly names = new Set<string>();
   private maxLatinWords = 1;
   readonly entries: readonly TermEntry[];
+  private readonly positions = new Map<TermEntry, number>();
 
   constructor(entries: readonly TermEntry[]) {
     this.entries = entries;
+    entries.forEach((e, i) => this.positions.set(e, i));
     for (const entry of entries) {
       for (const n of entry.names) {
         const folded = foldText(n.text.trim()).replace(MIDDLE_DOT, '');
@@ -130,11 +227,17 @@ export class TermIndex {
           const syllables = [...folded].map((c) => syllableOf(c));
           const name: HanName = { entry, text: n.text, folded, syllables, sounds: syllables.map((x) => (x ? soundIdOf(mergeSyllable(x)) : 0)) };
           if (name.syllables.some((s) => !s)) continue;
-          push(this.hanByPrefix, folded.slice(0, 2), name);
+          push(this.hanByPrefix, pairAt(folded, 0), name);
           this.hanFirst[folded.charCodeAt(0)] = 1;
           if (n.ambiguous) continue;
-          push(this.hanBySound, keyOf(name.sounds), name);
-          for (let k = 1; k < Math.min(name.sounds.length, KEY_SYLLABLES); k++) this.hanSoundPrefixes.add(keyOf(name.sounds.slice(0, k)));
+          let node = this.hanBySound;
+          for (const sound of name.sounds.slice(0, KEY_SYLLABLES)) {
+            let child = node.next.get(sound);
+            if (!child) node.next.set(sound, (child = { next: new Map() }));
+            node = child;
+          }
+          (node.names ??= []).push(name);
+          this.hanSoundPairs[name.sounds[0]! * MAX_SOUNDS + name.sounds[1]!] = 1;
         } else {
           const words = [...folded.matchAll(LATIN_WORD)].map((m) => latinLetters(m[0].replace(/['’]s$/i, ''))).filter(Boolean);
           if (!words.length) continue;
@@ -182,6 +285,11 @@ export class TermIndex {
     return false;
   }
 
+  /** Position of an entry in `entries` (scans name entries by position: see scan.ts). */
+  positionOf(entry: TermEntry): number {
+    return this.positions.get(entry)!;
+  }
+
   /** Whether `span` (as written) is itself one of the lexicon's names. */
   isName(span: string): boolean {
     const f = foldText(span).replace(MIDDLE_DOT, '');
@@ -189,17 +297,18 @@ export class TermIndex {
   }
 
   /** The lexicon's names where they occur in `text`: longest match first, whole words only. */
-  find(text: string): Found[] {
-    const folded = foldText(text);
+  find(text: string | FoldedText): Found[] {
+    const { text: folded, words } = typeof text === 'string' ? foldForTerms(text) : text;
     const out: Found[] = [];
     let covered = 0;
     for (let i = 0; i < folded.length - 1; i++) {
       if (i < covered || this.hanFirst[folded.charCodeAt(i)] !== 1) continue;
-      const list = this.hanByPrefix.get(folded.slice(i, i + 2));
+      const list = this.hanByPrefix.get(pairAt(folded, i));
       if (!list) continue;
       let best: HanName | undefined;
       for (const n of list) {
-        if (folded.startsWith(n.folded, i) && (!best || n.folded.length > best.folded.length) && wholeHanWord(folded, i, n.folded)) best = n;
+        if (!folded.startsWith(n.folded, i) || (best && n.folded.length <= best.folded.length)) continue;
+        if (n.folded.length > SHORT_HAN || wholeHanWord(folded, i, n.folded.length, (n.freq ??= Math.max(hanFrequency(n.folded), 1)))) best = n;
       }
       if (best) {
         const len = best.folded.length;
@@ -207,13 +316,15 @@ export class TermIndex {
         covered = i + len;
       }
     }
-    const words = [...folded.matchAll(LATIN_WORD)].map((m) => ({ w: latinLetters(m[0].replace(/['’]s$/i, '')), start: m.index, end: m.index + m[0].length }));
     for (let k = 0; k < words.length; k++) {
       const list = this.latinByFirst.get(words[k]!.w);
       if (!list) continue;
       let best: LatinName | undefined;
       for (const n of list) {
-        if (n.words.every((w, j) => words[k + j]?.w === w && (j === 0 || onlySpaceBetween(folded, words[k + j - 1]!.end, words[k + j]!.start))) && (!best || n.words.length > best.words.length)) best = n;
+        if ((best && n.words.length <= best.words.length) || k + n.words.length > words.length) continue;
+        let j = 1;
+        while (j < n.words.length && words[k + j]!.w === n.words[j] && onlySpaceBetween(folded, words[k + j - 1]!.end, words[k + j]!.start)) j++;
+        if (j === n.words.length) best = n;
       }
       if (best) {
         out.push({ entry: best.entry, start: words[k]!.start, end: words[k + best.words.length - 1]!.end });
@@ -224,41 +335,43 @@ export class TermIndex {
   }
 
   /** Spans of `text` that sound like a lexicon name without being one. */
-  soundAlikes(text: string): SoundAlike[] {
-    const folded = foldText(text);
+  soundAlikes(text: string | FoldedText): SoundAlike[] {
+    const { text: folded, words } = typeof text === 'string' ? foldForTerms(text) : text;
     const out: SoundAlike[] = [];
     // Chinese: every start position in runs of Han characters, names looked up by sound.
-    const sounds = new Array<number>(folded.length);
-    for (let i = 0; i < folded.length; i++) sounds[i] = soundAt(folded, i);
-    for (let i = 0; i < folded.length; i++) {
-      let key = sounds[i]!;
-      if (!key || !this.hanSoundPrefixes.has(key)) continue;
-      for (let len = 2; len <= KEY_SYLLABLES && sounds[i + len - 1]; len++) {
-        key = key * 1024 + sounds[i + len - 1]!;
-        const list = this.hanBySound.get(key);
-        if (!list && !this.hanSoundPrefixes.has(key)) break;
-        if (!list) continue;
-        for (const n of list) {
-          const size = n.sounds.length;
+    const sounds = soundsOf(folded);
+    const n = folded.length;
+    for (let i = 0; i + 1 < n; i++) {
+      if (!sounds[i] || this.hanSoundPairs[sounds[i]! * MAX_SOUNDS + sounds[i + 1]!] !== 1) continue;
+      let node = this.hanBySound.next.get(sounds[i]!);
+      for (let len = 2; node && len <= KEY_SYLLABLES && i + len <= n && sounds[i + len - 1]; len++) {
+        node = node.next.get(sounds[i + len - 1]!);
+        if (!node?.names) continue;
+        for (const name of node.names) {
+          const size = name.sounds.length;
           // Names longer than a key: the rest of their sounds must follow too.
-          if (size !== len && !(len === KEY_SYLLABLES && size > len && n.sounds.every((x, k) => k < len || sounds[i + k] === x))) continue;
+          if (size !== len && !(len === KEY_SYLLABLES && size > len && name.sounds.every((x, k) => k < len || (i + k < n && sounds[i + k] === x)))) continue;
           const heard = folded.slice(i, i + size);
           if (this.names.has(heard)) continue;
-          const level = compareSyllables([...heard].map((c) => syllableOf(c)), n.syllables);
-          if (level && level !== 'near') out.push({ entry: n.entry, name: n.text, start: i, end: i + size, level, similarity: 1, script: 'han' });
+          const level = compareSyllables([...heard].map((c) => syllableOf(c)), name.syllables);
+          if (level && level !== 'near') out.push({ entry: name.entry, name: name.text, start: i, end: i + size, level, similarity: 1, script: 'han' });
         }
       }
     }
     // English inside Chinese: runs of one or more Latin words, in passages that are Chinese
     // (English text is not matched by sound: "cloud" there is a cloud).
-    if (!mostlyChinese(folded)) return out;
-    const words = [...folded.matchAll(LATIN_WORD)].map((m) => ({ w: latinLetters(m[0].replace(/['’]s$/i, '')), start: m.index, end: m.index + m[0].length }));
+    if (words.length === 0 || !mostlyChinese(folded)) return out;
     for (let k = 0; k < words.length; k++) {
+      const span: string[] = [];
+      let letters = '';
+      let singulars = '';
       for (let len = 1; len <= this.maxLatinWords + 1 && k + len <= words.length; len++) {
         if (len > 1 && !onlySpaceBetween(folded, words[k + len - 2]!.end, words[k + len - 1]!.start)) break;
-        const span = words.slice(k, k + len).map((w) => w.w);
-        const letters = span.join('');
-        if (letters.replace(/[0-9]/g, '').length < 3 || this.names.has(letters) || this.names.has(span.map(singular).join(''))) continue;
+        const w = words[k + len - 1]!.w;
+        span.push(w);
+        letters += w;
+        singulars += singular(w);
+        if (nonDigits(letters) < 3 || this.names.has(letters) || this.names.has(singulars)) continue;
         const seen = new Set<LatinName>();
         for (const key of soundKeys(letters)) {
           for (const n of this.latinBySound.get(key) ?? []) {
@@ -266,6 +379,8 @@ export class TermIndex {
             seen.add(n);
             // A part of the name, not a garble of it ("for Science" of "AI for Science"), or a
             // name written right beside another word ("AI Anthropic", "Context window to").
+            // Spellings this far apart in length are never alike enough (similarity < 0.5).
+            if (Math.abs(letters.length - n.letters.length) > 0.5 * Math.max(letters.length, n.letters.length)) continue;
             if (span.every((w) => n.stems.has(singular(w))) || this.holdsOtherName(span, n.letters)) continue;
             const { similarity, sound } = compareLatin(letters, n.letters);
             // With a name written right in it ("Agentic Kit"), the rest must sound exactly alike.
@@ -293,6 +408,25 @@ function sameSkeleton(heard: string, name: string): boolean {
   let diff = 0;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff++;
   return diff <= 1;
+}
+
+let soundBuffer = new Uint16Array(4096);
+
+/** The sound id of each code unit of `folded` (0: not Han), in a buffer reused across calls. */
+function soundsOf(folded: string): Uint16Array {
+  if (soundBuffer.length < folded.length) soundBuffer = new Uint16Array(folded.length * 2);
+  for (let i = 0; i < folded.length; i++) soundBuffer[i] = soundAt(folded, i);
+  return soundBuffer;
+}
+
+/** How many characters of `s` are not ASCII digits. */
+function nonDigits(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) n++;
+  }
+  return n;
 }
 
 /** A plural's singular (agents → agent); names are compared without plural -s only. */
@@ -353,15 +487,15 @@ function onlySpaceBetween(text: string, from: number, to: number): boolean {
 }
 
 /**
- * A short Han name counts only where it is not part of a more frequent word around it
- * (天工 is not in 每天工作: 每天 and 工作 are far more frequent words). With `atLeast`, any
- * span is checked, against words at least that frequent (因为大 is cut out of 大家).
+ * Whether the `length` characters at `at` of `folded` stand as a word of their own: no
+ * two-character word across either edge is more frequent than `own` (the span's own
+ * frequency as a word). A short Han name counts only there (天工 is not in 每天工作: 每天 and
+ * 工作 are far more frequent words); a correction candidate is checked against words at least
+ * everyday-frequent (因为大 is cut out of 大家).
  */
-export function wholeHanWord(folded: string, at: number, name: string, atLeast = 1): boolean {
-  if (name.length > SHORT_HAN && atLeast === 1) return true;
-  const own = Math.max(hanFrequency(name), atLeast);
+export function wholeHanWord(folded: string, at: number, length: number, own: number): boolean {
   const before = at > 0 && isHan(folded.charCodeAt(at - 1)) ? bigramFrequency(folded, at - 1) : 0;
-  const end = at + name.length;
+  const end = at + length;
   const after = end < folded.length && isHan(folded.charCodeAt(end)) ? bigramFrequency(folded, end - 1) : 0;
   return before <= own && after <= own;
 }

@@ -16,23 +16,41 @@ export const COMMON_HAN_FREQ = 50;
 export const COMMON_ENGLISH_RANK = 25_000;
 
 let han: Map<string, number> | undefined;
+/** The first two code units of every dictionary word, as `pairKey` numbers. */
+let wordStarts: Set<number> | undefined;
 let english: Map<string, number> | undefined;
 
-/** jieba's frequency of a Simplified word (0 when it is not in the dictionary). */
-export function hanFrequency(word: string): number {
+const pairKey = (text: string, at: number) => (text.charCodeAt(at) << 16) | text.charCodeAt(at + 1);
+
+function hanWords(): Map<string, number> {
   if (!han) {
     han = new Map();
+    wordStarts = new Set();
     const text = new TextDecoder().decode(jiebaDict);
     for (let at = 0; at < text.length; ) {
       const nl = text.indexOf('\n', at);
       const end = nl === -1 ? text.length : nl;
       const sp = text.indexOf(' ', at);
       // Words of one character are never a span's neighbour word or a candidate: skip them.
-      if (sp > at + 1 && sp < end) han.set(text.slice(at, sp), Number.parseInt(text.slice(sp + 1, end), 10) || 0);
+      if (sp > at + 1 && sp < end) {
+        han.set(text.slice(at, sp), Number.parseInt(text.slice(sp + 1, end), 10) || 0);
+        wordStarts.add(pairKey(text, at));
+      }
       at = end + 1;
     }
   }
-  return han.get(word) ?? 0;
+  return han;
+}
+
+/** jieba's frequency of a Simplified word (0 when it is not in the dictionary). */
+export function hanFrequency(word: string): number {
+  return hanWords().get(word) ?? 0;
+}
+
+/** Whether some dictionary word (of two characters or more) starts at `at` of `text`: a cheap test before `hanFrequency` of its slices. */
+export function startsWord(text: string, at: number): boolean {
+  hanWords();
+  return at + 1 < text.length && wordStarts!.has(pairKey(text, at));
 }
 
 /** Rank of an English word in spoken frequency (1 = most frequent; Infinity when unknown). */
@@ -52,7 +70,7 @@ const bigrams = new Map<number, number>();
 
 /** jieba's frequency of the two-character word at `at` in `text`, remembered by code units. */
 export function bigramFrequency(text: string, at: number): number {
-  const k = text.charCodeAt(at) * 0x10000 + text.charCodeAt(at + 1);
+  const k = pairKey(text, at);
   let f = bigrams.get(k);
   if (f === undefined) bigrams.set(k, (f = hanFrequency(text.slice(at, at + 2))));
   return f;
@@ -80,9 +98,8 @@ const soundOf = (word: string) => [...word].map((c) => mergeSyllable(syllableOf(
 export function homophoneWord(span: string, term: string, strict = false): string | undefined {
   if (span.length < 2 || span.length > 3) return undefined;
   if (!homophones) {
-    hanFrequency('');
     homophones = new Map();
-    for (const [word, freq] of han!) {
+    for (const [word, freq] of hanWords()) {
       if (freq < HOMOPHONE_FREQ || word.length < 2 || word.length > 3 || !/^\p{Script=Han}+$/u.test(word)) continue;
       const k = soundOf(word);
       homophones.set(k, [...(homophones.get(k) ?? []), { word, freq }]);

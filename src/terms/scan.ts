@@ -1,0 +1,202 @@
+/**
+ * A passage's share of the terms stage: everything that depends on its text alone, computed
+ * where the passage is prepared (the parse workers, pipeline/prepare.ts), so the thread that
+ * writes only applies what needs the whole document (correct.ts, context.ts):
+ * - the lexicon names it mentions, each entry's first occurrence, and whether the words
+ *   written there are everyday words (理想, 小米: a name only where the document also names it
+ *   unambiguously);
+ * - in renditions that carry recognition (`isCorrected`), the spans that sound like a name,
+ *   with what the passage alone says about each (`prejudge`): never a correction (a span cut
+ *   out of a longer word, a grammatical two-character span), held for an LLM (an everyday
+ *   word, a frequent homophone, a short span of merged sounds), or a candidate waiting for
+ *   the document's evidence, with its caution (short names, everyday phrases, a span next to
+ *   another unknown word).
+ * Entries are named by their position in the lexicon list both threads built their TermIndex
+ * from, so a scan crosses threads as plain data.
+ */
+import { foldForTerms, foldText, wholeHanWord, type SoundAlike, type TermIndex } from './term-index.js';
+import { englishRank, hanFrequency, homophoneWord, isCommonEnglish, startsWord, COMMON_ENGLISH_RANK, COMMON_HAN_FREQ } from './words.js';
+
+/** A lexicon name in the passage: the first occurrence of its entry. */
+export interface ScannedName {
+  /** Position of the entry in the lexicon list (`TermIndex.entries`). */
+  entry: number;
+  start: number;
+  end: number;
+  /** The words as written there. */
+  surface: string;
+  /** The words are an everyday word too (理想: ideal, and Li Auto). */
+  everyday: boolean;
+}
+
+/** A span that sounds like a name without being one. */
+export interface ScannedAlike {
+  entry: number;
+  /** The name it sounds like, as the lexicon writes it. */
+  name: string;
+  start: number;
+  end: number;
+  level: SoundAlike['level'];
+  similarity: number;
+  script: SoundAlike['script'];
+  /** The span as written. */
+  original: string;
+  /** `held` (only an LLM may choose), or the caution a correction would carry with evidence. */
+  verdict: 'held' | number;
+}
+
+export interface PassageScan {
+  names: ScannedName[];
+  /** The passage's index terms, kept by the writer's thread where a correction may re-index it. */
+  terms?: string;
+  /** Only for passages that are corrected (`isCorrected`, not boilerplate). */
+  alikes?: {
+    /** Spans that sound equally like two names or more: held. */
+    ambiguous: ScannedAlike[][];
+    /** Spans that sound most like one name, in text order, never-corrections left out. */
+    single: ScannedAlike[];
+  };
+}
+
+/** Renditions that carry machine recognition (or text written from it). */
+const CORRECTED_KINDS = new Set(['raw-transcript', 'transcript', 'summary']);
+/** Formats whose transcripts an LLM already tidied: evidence for the others, not corrected themselves. */
+const TIDIED_FORMATS = new Set(['digest-archive']);
+
+/** Whether a rendition's passages are corrected (and so need their sound-alike spans). */
+export function isCorrected(kind: string, format: string | undefined): boolean {
+  return CORRECTED_KINDS.has(kind) && !TIDIED_FORMATS.has(format ?? '');
+}
+
+/** Scan one passage; `simplified` is `toSimplified(foldWidth(text))` when the caller has it (prepare.ts does). */
+export function scanPassage(index: TermIndex, text: string, alikes: boolean, simplified?: string): PassageScan {
+  const folded = foldForTerms(text, simplified);
+  const names: ScannedName[] = [];
+  const seen = new Set<string>();
+  for (const f of index.find(folded)) {
+    if (seen.has(f.entry.id)) continue;
+    seen.add(f.entry.id);
+    const surface = text.slice(f.start, f.end);
+    names.push({ entry: index.positionOf(f.entry), start: f.start, end: f.end, surface, everyday: isEveryday(surface) });
+  }
+  if (!alikes) return { names };
+  const { single, ambiguous } = bySpan(index.soundAlikes(folded));
+  const scanned = (a: SoundAlike, verdict: ScannedAlike['verdict']): ScannedAlike => ({
+    entry: index.positionOf(a.entry), name: a.name, start: a.start, end: a.end, level: a.level, similarity: a.similarity, script: a.script,
+    original: text.slice(a.start, a.end), verdict,
+  });
+  return {
+    names,
+    alikes: {
+      ambiguous: ambiguous.map((list) => list.map((a) => scanned(a, 'held'))),
+      single: single.flatMap((a) => {
+        const verdict = prejudge(a, text, folded.text);
+        return verdict === undefined ? [] : [scanned(a, verdict)];
+      }),
+    },
+  };
+}
+
+const everydayWords = new Map<string, boolean>();
+
+/** Words that are an everyday word as well as a name: frequent in jieba's dictionary, or lowercase everyday English. */
+export function isEveryday(surface: string): boolean {
+  let everyday = everydayWords.get(surface);
+  if (everyday === undefined) {
+    const f = foldText(surface);
+    everyday = /\p{Script=Han}/u.test(f) ? hanFrequency(f) >= COMMON_HAN_FREQ : !/[A-Z]/.test(surface) && isCommonEnglish(f);
+    if (everydayWords.size >= 50_000) everydayWords.clear();
+    everydayWords.set(surface, everyday);
+  }
+  return everyday;
+}
+
+const SOUND = { exact: 0.95, merged: 0.85, near: 0.72 } as const;
+const COMMON_PHRASE = 0.85;
+const SHORT_TERM = 0.9;
+
+/** How alike a span sounds to a name, on one scale for both scripts. */
+export const soundScore = (a: Pick<SoundAlike, 'level' | 'similarity'>) => (a.level === 'latin' ? 0.55 + 0.4 * a.similarity : SOUND[a.level]);
+
+/**
+ * The best-sounding name of each span, when there is exactly one: where two names sound as
+ * alike (Mata: Meta or math?), evidence for one of them does not tell which was said.
+ */
+function bySpan(alikes: SoundAlike[]): { single: SoundAlike[]; ambiguous: SoundAlike[][] } {
+  const spans = new Map<string, SoundAlike[]>();
+  for (const a of alikes) {
+    const k = `${a.start}:${a.end}`;
+    spans.set(k, [...(spans.get(k) ?? []), a]);
+  }
+  const single: SoundAlike[] = [];
+  const ambiguous: SoundAlike[][] = [];
+  for (const list of spans.values()) {
+    const best = Math.max(...list.map(soundScore));
+    const top = list.filter((a) => soundScore(a) >= best - 0.02);
+    const ids = new Set(top.map((a) => a.entry.id));
+    if (ids.size === 1) single.push(top[0]!);
+    else ambiguous.push([...new Map(top.map((a) => [a.entry.id, a])).values()]);
+  }
+  return { single, ambiguous };
+}
+
+/**
+ * Characters of grammar and everyday speech: a two-character span holding one (是志, 你想,
+ * 一聊) is ordinary speech, not a garbled two-character term.
+ */
+const GRAMMATICAL = new Set('的了是在和与也就都很太这那个有我你他她它们不人上下来去说要会能对着把被给让从到为以而及或如果因所但还又再只才已正将比更最等吗呢吧啊呀嘛哦么此其之每该各些几一二两三四五六七八九十百千万亿'.split(''));
+
+/** Whether the span is part of a longer dictionary word around it (污吏 in 贪官污吏). */
+function insideLongerWord(text: string, start: number, end: number): boolean {
+  for (let a = Math.max(0, start - 3); a <= start; a++) {
+    // Most starts begin no dictionary word at all: one lookup of their first two characters.
+    if (!startsWord(text, a)) continue;
+    for (let b = end; b <= Math.min(text.length, end + 3); b++) {
+      if ((a === start && b === end) || b - a > 6) continue;
+      if (hanFrequency(text.slice(a, b)) > 0) return true;
+    }
+  }
+  return false;
+}
+
+/** A Latin word right before or after the span that is neither an everyday word nor a short token. */
+function unknownNeighbour(text: string, start: number, end: number): boolean {
+  const before = /([A-Za-z][A-Za-z'’]+)[ \t]+$/.exec(text.slice(Math.max(0, start - 30), start))?.[1];
+  const after = /^[ \t]+([A-Za-z][A-Za-z'’]+)/.exec(text.slice(end, end + 30))?.[1];
+  return [before, after].some((w) => w !== undefined && w.length > 2 && !isCommonEnglish(w));
+}
+
+/**
+ * What the passage alone says about a span that sounds like a name: `undefined` never (a span
+ * cut from a word, a grammatical two-character span), `'held'` not on sound and evidence alone
+ * (an LLM may choose it), else the caution (≤ 1) a correction would carry once the document
+ * gives evidence (correct.ts). `text` is the passage, `folded` the same folded (`foldText`).
+ */
+function prejudge(a: SoundAlike, text: string, folded: string): 'held' | number | undefined {
+  const span = foldText(text.slice(a.start, a.end));
+  let caution = 1;
+  if (a.script === 'han') {
+    // The never-rules, cheapest first.
+    if (a.end - a.start <= 2 && [...span].some((c) => GRAMMATICAL.has(c))) return undefined;
+    const freq = hanFrequency(span);
+    const common = freq >= COMMON_HAN_FREQ;
+    if (!common && !wholeHanWord(folded, a.start, span.length, Math.max(freq, COMMON_HAN_FREQ))) return undefined;
+    if (insideLongerWord(folded, a.start, a.end)) return undefined;
+    if (common) return 'held';
+    // A frequent word that sounds the same may be what was said (常试: 尝试 before 常识).
+    if (homophoneWord(span, foldText(a.name), a.entry.type === 'concept')) return 'held';
+    if (a.end - a.start <= 2) {
+      // Two characters say little: only identical pinyin (算例/算力), never merged sounds (公制/工资).
+      if (a.level !== 'exact') return 'held';
+      caution *= SHORT_TERM;
+    }
+  } else {
+    const words = span.split(/[^a-z0-9]+/).filter(Boolean);
+    if (words.length === 1 && isCommonEnglish(words[0]!)) return 'held';
+    if (words.every((w) => englishRank(w) <= COMMON_ENGLISH_RANK)) caution *= COMMON_PHRASE;
+    if (a.name.replace(/[^A-Za-z]/g, '').length <= 5) caution *= SHORT_TERM;
+    // Next to another unknown word, the span may be half of a longer garbled name ("Agentique Keat").
+    if (unknownNeighbour(text, a.start, a.end)) caution *= COMMON_PHRASE;
+  }
+  return caution;
+}
