@@ -15,9 +15,10 @@ import type { TermEntry } from '../terms/term-index.js';
 import type { PassageScan } from '../terms/scan.js';
 import type { PassageScanner } from './terms.js';
 
-/** One passage to scan: its text (and its Simplified form, if another), and whether its sound-alike spans are wanted. */
+/** One passage to scan, as prepare.ts left it, and whether its sound-alike spans are wanted. */
 export interface ScanJob {
   text: string;
+  /** The text made Simplified and half-width, when that changed it (`PreparedPassage.simplified`). */
   simplified?: string;
   alikes: boolean;
 }
@@ -54,7 +55,7 @@ export function inlinePool(setup: Pick<ParseSetup, 'scanner'> = {}): ParsePool {
     scan: async (passages) => {
       const scanner = setup.scanner;
       if (!scanner) throw new Error('no passage scanner: the ingest runs without the terms stage');
-      return passages.map((p) => scanner.scan(p.text, p.alikes, p.simplified));
+      return passages.map((p) => scanner.scan(p.text, p.alikes, p.simplified ?? p.text));
     },
     close: async () => {},
   };

@@ -21,7 +21,7 @@ parentPort!.on('message', ({ id, task }: { id: number; task: WorkerTask }) => {
     try {
       if (!lexicon) throw new Error('no lexicon to scan with');
       index ??= new TermIndex(lexicon);
-      result = task.scan.map((p) => scanPassage(index!, p.text, p.alikes, p.simplified));
+      result = task.scan.map((p) => scanPassage(index!, p.text, p.alikes, p.simplified ?? p.text));
     } catch (e) {
       parentPort!.postMessage({ id, error: `scanning passages: ${(e as Error).message}` });
       return;

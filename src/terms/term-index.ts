@@ -211,6 +211,8 @@ export class TermIndex {
   /** Every name, folded: a span that is itself a name is never "corrected" into another. */
   private readonly names = new Set<string>();
   private maxLatinWords = 1;
+  /** What runs of Latin words sound like (`latinSoundAlikes`), by the words. */
+  private readonly latinSpans = new Map<string, readonly { name: LatinName; similarity: number }[]>();
   readonly entries: readonly TermEntry[];
   private readonly positions = new Map<TermEntry, number>();
 
@@ -257,7 +259,7 @@ export class TermIndex {
    * Whether a shorter run of these words is itself a name that is not spelled inside the
    * candidate (`Chad GPT` may be ChatGPT, but `AI Anthropic` holds two names already).
    */
-  private holdsOtherName(words: string[], candidate: string): boolean {
+  private holdsOtherName(words: readonly string[], candidate: string): boolean {
     for (let a = 0; a < words.length; a++) {
       let plain = '';
       let one = '';
@@ -274,7 +276,7 @@ export class TermIndex {
   }
 
   /** Whether a shorter run of these words is a name. */
-  private holdsName(words: string[]): boolean {
+  private holdsName(words: readonly string[]): boolean {
     for (let a = 0; a < words.length; a++) {
       let plain = '';
       for (let b = a; b < words.length && b - a + 1 < words.length; b++) {
@@ -363,36 +365,51 @@ export class TermIndex {
     if (words.length === 0 || !mostlyChinese(folded)) return out;
     for (let k = 0; k < words.length; k++) {
       const span: string[] = [];
-      let letters = '';
-      let singulars = '';
       for (let len = 1; len <= this.maxLatinWords + 1 && k + len <= words.length; len++) {
         if (len > 1 && !onlySpaceBetween(folded, words[k + len - 2]!.end, words[k + len - 1]!.start)) break;
-        const w = words[k + len - 1]!.w;
-        span.push(w);
-        letters += w;
-        singulars += singular(w);
-        if (nonDigits(letters) < 3 || this.names.has(letters) || this.names.has(singulars)) continue;
-        const seen = new Set<LatinName>();
-        for (const key of soundKeys(letters)) {
-          for (const n of this.latinBySound.get(key) ?? []) {
-            if (seen.has(n)) continue;
-            seen.add(n);
-            // A part of the name, not a garble of it ("for Science" of "AI for Science"), or a
-            // name written right beside another word ("AI Anthropic", "Context window to").
-            // Spellings this far apart in length are never alike enough (similarity < 0.5).
-            if (Math.abs(letters.length - n.letters.length) > 0.5 * Math.max(letters.length, n.letters.length)) continue;
-            if (span.every((w) => n.stems.has(singular(w))) || this.holdsOtherName(span, n.letters)) continue;
-            const { similarity, sound } = compareLatin(letters, n.letters);
-            // With a name written right in it ("Agentic Kit"), the rest must sound exactly alike.
-            if (sound === 'near' && this.holdsName(span)) continue;
-            const needed = n.letters.length <= 5 ? MIN_SPELLING.near : sound === 'exact' ? MIN_SPELLING.exact : MIN_SPELLING.near;
-            if (!sound || similarity < needed || !sameSkeleton(letters, n.letters)) continue;
-            out.push({ entry: n.entry, name: n.text, start: words[k]!.start, end: words[k + len - 1]!.end, level: 'latin', similarity, script: 'latin' });
-          }
+        span.push(words[k + len - 1]!.w);
+        for (const m of this.latinSoundAlikes(span)) {
+          out.push({ entry: m.name.entry, name: m.name.text, start: words[k]!.start, end: words[k + len - 1]!.end, level: 'latin', similarity: m.similarity, script: 'latin' });
         }
       }
     }
     return out;
+  }
+
+  /**
+   * The names a run of Latin words sounds like, remembered by the words: the same English
+   * words come back in passage after passage, and everything decided here depends on them alone.
+   */
+  private latinSoundAlikes(span: readonly string[]): readonly { name: LatinName; similarity: number }[] {
+    const key = span.join(' ');
+    const known = this.latinSpans.get(key);
+    if (known) return known;
+    const found: { name: LatinName; similarity: number }[] = [];
+    const letters = span.join('');
+    if (!(nonDigits(letters) < 3 || this.names.has(letters) || this.names.has(span.map(singular).join('')))) {
+      const seen = new Set<LatinName>();
+      for (const k of soundKeys(letters)) {
+        for (const n of this.latinBySound.get(k) ?? []) {
+          if (seen.has(n)) continue;
+          seen.add(n);
+          // Spellings this far apart in length are never alike enough (similarity < 0.5).
+          if (Math.abs(letters.length - n.letters.length) > 0.5 * Math.max(letters.length, n.letters.length)) continue;
+          // A part of the name, not a garble of it ("for Science" of "AI for Science"), or a
+          // name written right beside another word ("AI Anthropic", "Context window to").
+          if (span.every((w) => n.stems.has(singular(w))) || this.holdsOtherName(span, n.letters)) continue;
+          const similarity = spellingSimilarity(letters, n.letters);
+          const sound = soundsLikeLatin(letters, n.letters);
+          // With a name written right in it ("Agentic Kit"), the rest must sound exactly alike.
+          if (sound === 'near' && this.holdsName(span)) continue;
+          const needed = n.letters.length <= 5 ? MIN_SPELLING.near : sound === 'exact' ? MIN_SPELLING.exact : MIN_SPELLING.near;
+          if (!sound || similarity < needed || !sameSkeleton(letters, n.letters)) continue;
+          found.push({ name: n, similarity });
+        }
+      }
+    }
+    if (this.latinSpans.size >= 100_000) this.latinSpans.clear();
+    this.latinSpans.set(key, found);
+    return found;
   }
 }
 
@@ -444,19 +461,6 @@ function mostlyChinese(text: string): boolean {
     else if (c >= 97 && c <= 122) latin++;
   }
   return han > latin / 4;
-}
-
-const latinComparisons = new Map<string, { similarity: number; sound: ReturnType<typeof soundsLikeLatin> }>();
-
-/** Spelling similarity and sound of a span against a name, remembered (spans repeat). */
-function compareLatin(heard: string, name: string): { similarity: number; sound: ReturnType<typeof soundsLikeLatin> } {
-  const k = `${heard}\u0000${name}`;
-  let r = latinComparisons.get(k);
-  if (!r) {
-    if (latinComparisons.size > 100_000) latinComparisons.clear();
-    latinComparisons.set(k, (r = { similarity: spellingSimilarity(heard, name), sound: soundsLikeLatin(heard, name) }));
-  }
-  return r;
 }
 
 function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
