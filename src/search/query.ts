@@ -1,63 +1,125 @@
 /**
- * A user's query to an FTS5 MATCH expression over the pre-segmented, folded terms.
+ * A user's query as groups of index terms.
  *
  * The query goes through the same folding and segmentation as the index, so 稀疏注意力機制
- * and 稀疏注意力机制 give the same terms. Quoted parts ("…", “…”, 「…」) are phrases: they are
- * matched as NEAR groups in the index and then checked literally against the folded text
- * (the index holds overlapping sub-words, so FTS5's strict adjacency would miss real phrases).
+ * and 稀疏注意力机制 give the same terms. Each typed word becomes a group; a group is
+ * satisfied by any one of its **alternatives**, each a sequence of terms (one term, or
+ * several that must occur together: a quoted phrase, or the pieces of a word the index never
+ * saw). Quoted parts ("…", “…”, 「…」) are phrases: matched as NEAR groups in the index, then
+ * checked literally against the folded text, and always required.
+ *
+ * Alternatives are the lexicon's extension point: an `Expand` function (src/lexicon/) names
+ * spans of the typed terms that have equivalent forms — 英伟达 | 輝達 | nvidia, or
+ * "jensen huang" | 黄仁勋 — and each span becomes one group whose alternatives are the typed
+ * terms and every form. Matching, scoring and highlighting all use every alternative.
  */
 import { indexTerms, queryTerms } from '../text/segment.js';
-
-export interface ParsedQuery {
-  /** Every term, for OR fallback and highlighting. */
-  terms: string[];
-  /** Groups that must all match: a single term, or a phrase's terms. */
-  groups: QueryGroup[];
-}
+import { isIntentWord } from './intent.js';
 
 export interface QueryGroup {
-  terms: string[];
-  /** The phrase, for the literal check; undefined for single words. */
+  /** Any one of these term sequences satisfies the group; the first is what the user typed. */
+  alternatives: string[][];
+  /** The quoted phrase, checked literally against the folded passage text. */
   phrase?: string;
-  /** The user quoted it: an exact request, never relaxed to any-term matching. */
+  /** The user quoted it: an exact request, always required. */
   quoted?: boolean;
+  /** A question or function word (为什么, 的, how): never required, barely scored. */
+  intent?: boolean;
+}
+
+export interface ParsedQuery {
+  groups: QueryGroup[];
+  /** Terms to highlight: every alternative of every group that carries meaning. */
+  terms: string[];
+}
+
+/** A span of the typed terms, [start, end), with equivalent forms (text, folded and cut like a query). */
+export interface ExpansionSpan {
+  start: number;
+  end: number;
+  forms: string[];
+}
+
+/**
+ * The lexicon's hook. Gets the typed query terms (folded, segmented, stemmed: what
+ * `queryTerms` returns) and returns the spans that have equivalent forms. Spans should not
+ * overlap; if they do, the longer (then earlier) one wins.
+ */
+export type Expand = (terms: readonly string[]) => ExpansionSpan[];
+
+export interface ParseOptions {
+  /** Whether the index holds a term; unknown words are looked up as their known pieces. */
+  known?: (term: string) => boolean;
+  expand?: Expand;
 }
 
 const PHRASE = /"([^"]+)"|“([^”]+)”|「([^」]+)」|『([^』]+)』/g;
 
-export function parseQuery(input: string, knownTerm?: (t: string) => boolean): ParsedQuery {
+export function parseQuery(input: string, opts: ParseOptions = {}): ParsedQuery {
+  const { known } = opts;
   const groups: QueryGroup[] = [];
   const rest = input.replace(PHRASE, (_m, a, b, c, d) => {
     const phrase = String(a ?? b ?? c ?? d).trim();
-    const terms = queryTerms(phrase).flatMap((t) => resolveTerm(t, knownTerm));
-    if (terms.length) groups.push({ terms, phrase: terms.length > 1 ? phrase : undefined, quoted: true });
+    const terms = resolveSequence(queryTerms(phrase), known);
+    if (terms.length) groups.push({ alternatives: [terms], phrase: terms.length > 1 ? phrase : undefined, quoted: true });
     return ' ';
   });
   const typed = queryTerms(rest);
-  for (const t of typed) {
-    const resolved = resolveTerm(t, knownTerm);
-    if (resolved.length === 1) groups.push({ terms: resolved });
-    else if (resolved.length > 1) groups.push({ terms: resolved, phrase: t });
+  const spans = chooseSpans(opts.expand?.(typed) ?? [], typed.length);
+  for (let i = 0; i < typed.length; ) {
+    const span = spans.get(i);
+    if (span) {
+      const alternatives = [typed.slice(span.start, span.end), ...span.forms.map((f) => queryTerms(f))]
+        .map((seq) => resolveSequence(seq, known))
+        .filter((seq) => seq.length > 0);
+      if (alternatives.length) groups.push({ alternatives: uniqueSequences(alternatives) });
+      i = span.end;
+      continue;
+    }
+    const t = typed[i++]!;
+    const resolved = resolveTerm(t, known);
+    if (resolved.length) groups.push({ alternatives: [resolved], intent: resolved.length === 1 && isIntentWord(resolved[0]!) });
   }
-  // Terms the index cannot match (a fragment cut mid-word) still highlight.
-  const terms = [...new Set([...groups.flatMap((g) => g.terms), ...typed])];
-  return { terms, groups: dedupeGroups(groups) };
+  const unique = dedupeGroups(groups);
+  // A query of nothing but question words is about them after all.
+  if (unique.every((g) => g.intent)) for (const g of unique) g.intent = false;
+  // Words the index cannot match (a fragment cut mid-word) still highlight.
+  const meaningful = unique.filter((g) => !g.intent);
+  const terms = [...new Set([...meaningful.flatMap((g) => g.alternatives.flat()), ...typed.filter((t) => !isIntentWord(t))])];
+  return { groups: unique, terms };
+}
+
+/** Non-overlapping spans by start, longer ones first. */
+function chooseSpans(spans: ExpansionSpan[], n: number): Map<number, ExpansionSpan> {
+  const taken = new Array<boolean>(n).fill(false);
+  const out = new Map<number, ExpansionSpan>();
+  const valid = spans.filter((s) => Number.isInteger(s.start) && Number.isInteger(s.end) && s.start >= 0 && s.end <= n && s.start < s.end);
+  for (const s of valid.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start)) {
+    if (taken.slice(s.start, s.end).some(Boolean)) continue;
+    taken.fill(true, s.start, s.end);
+    out.set(s.start, s);
+  }
+  return out;
+}
+
+function resolveSequence(terms: string[], known?: (t: string) => boolean): string[] {
+  return terms.flatMap((t) => resolveTerm(t, known));
 }
 
 /**
  * A query word the index never saw (segmented differently in context, or a rare compound)
  * is looked up as its finer pieces instead, which the search-mode index does hold.
  */
-function resolveTerm(term: string, knownTerm?: (t: string) => boolean): string[] {
-  if (!knownTerm || knownTerm(term)) return [term];
+function resolveTerm(term: string, known?: (t: string) => boolean): string[] {
+  if (!known || known(term)) return [term];
   const pieces = indexTerms(term).filter((p) => p !== term);
-  const known = pieces.filter((p) => knownTerm(p));
-  if (known.length) return longestCover(term, known);
+  const found = pieces.filter((p) => known(p));
+  if (found.length) return longestCover(term, found);
   // Single characters, if the index holds them all (jieba emits unknown spans character by
-  // character); otherwise the word is left out of the required terms rather than making the
-  // whole query fail (a fragment like 器人 cut from 机器人).
+  // character); otherwise the word is left out rather than making the whole query fail
+  // (a fragment like 器人 cut from 机器人).
   const chars = [...term];
-  if (chars.length > 1 && chars.every((c) => /\p{Script=Han}/u.test(c) && knownTerm(c))) return chars;
+  if (chars.length > 1 && chars.every((c) => /\p{Script=Han}/u.test(c) && known(c))) return chars;
   return [];
 }
 
@@ -79,10 +141,20 @@ function longestCover(term: string, pieces: string[]): string[] {
   return out.sort((a, b) => a.at - b.at).map((x) => x.piece);
 }
 
+function uniqueSequences(seqs: string[][]): string[][] {
+  const seen = new Set<string>();
+  return seqs.filter((s) => {
+    const k = s.join(' ');
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
 function dedupeGroups(groups: QueryGroup[]): QueryGroup[] {
   const seen = new Set<string>();
   return groups.filter((g) => {
-    const k = g.terms.join(' ') + '|' + (g.phrase ?? '');
+    const k = g.alternatives.map((a) => a.join(' ')).join('|') + '|' + (g.phrase ?? '') + (g.quoted ? '"' : '');
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
@@ -91,14 +163,8 @@ function dedupeGroups(groups: QueryGroup[]): QueryGroup[] {
 
 const quote = (t: string) => `"${t.replace(/"/g, '""')}"`;
 
-/** All groups must match (phrases as NEAR groups). */
-export function matchAll(q: ParsedQuery): string {
-  return q.groups
-    .map((g) => (g.terms.length === 1 ? quote(g.terms[0]!) : `NEAR(${g.terms.map(quote).join(' ')}, ${g.terms.length + 4})`))
-    .join(' AND ');
-}
-
-/** Any term may match: the fallback when no passage holds every term. */
-export function matchAny(q: ParsedQuery): string {
-  return q.terms.map(quote).join(' OR ');
+/** The FTS5 expression that matches a group: any alternative; a sequence as a NEAR group. */
+export function groupMatch(g: QueryGroup): string {
+  const parts = g.alternatives.map((seq) => (seq.length === 1 ? quote(seq[0]!) : `NEAR(${seq.map(quote).join(' ')}, ${seq.length + 4})`));
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
 }

@@ -1,23 +1,25 @@
 /**
- * Search: BM25 over passages (summary passages weigh more than transcript text) plus a
- * title/keyword match per document, grouped so each document appears once with its best
- * passage and a count of the other passages that matched.
+ * Search: parse the query into groups, read each group's postings (bounded), rank documents
+ * on passage, whole-document and title evidence (rank.ts), refine the top documents' best
+ * passage on its text, and build hits: each document once, with its best passage and a
+ * count of the other passages that matched.
  */
 import { stmt } from '../store/statements.js';
 import { MACHINE_SPEAKER } from '../formats/diarized-transcript.js';
 import type { DB } from '../store/db.js';
 import { deepLink } from '../formats/media.js';
-import { parseQuery, matchAll, matchAny, type ParsedQuery } from './query.js';
-import { foldForMatch, highlightRanges, snippet } from './highlight.js';
+import { parseQuery, type Expand, type ParsedQuery } from './query.js';
+import { highlightRanges, snippet } from './highlight.js';
+import { corpusMap } from './corpus.js';
+import { fetchPostings } from './postings.js';
+import { rankDocuments, refineDocument, sortRanked, weighGroups, type RankedDoc } from './rank.js';
 
-/** Field weights: a title hit outranks a summary hit, which outranks transcript text. */
-export const WEIGHTS = { title: 3.0, keywords: 1.5, summary: 1.6, body: 1.0, raw: 0.8 } as const;
+export { WEIGHTS } from './rank.js';
 
-/** Weight of the number of matching passages in a document's score (log-damped). */
-const BREADTH = 0.15;
-
-/** How many passage hits are ranked before grouping (bounds work on very common terms). */
-const CANDIDATES = 3000;
+/** Documents beyond the requested page whose best passage is refined too (ranks can swap). */
+const REFINE_SLACK = 10;
+/** Further down, documents whose best passage holds the typed words together are refined too (a remembered phrase). */
+const REFINE_ADJACENT = 60;
 
 export interface SearchOptions {
   limit?: number;
@@ -28,6 +30,8 @@ export interface SearchOptions {
   speaker?: string;
   /** Also count sources, years and speakers over all matching documents (for the web facets). */
   facets?: boolean;
+  /** Equivalent forms for query words; defaults to the one set with `setQueryExpansion`. */
+  expand?: Expand;
 }
 
 export interface SearchHit {
@@ -56,117 +60,114 @@ export interface SearchResult {
   tookMs: number;
 }
 
-interface PassageRow { id: number; doc: number; rank: number; text: string }
+let defaultExpand: Expand | undefined;
+
+/** Sets the query expansion every search uses unless it passes its own (the lexicon's hook). */
+export function setQueryExpansion(expand: Expand | undefined): void {
+  defaultExpand = expand;
+}
 
 export function search(db: DB, query: string, opts: SearchOptions = {}): SearchResult {
   const t0 = performance.now();
   const limit = opts.limit ?? 10;
   const offset = opts.offset ?? 0;
-  const vocab = stmt(db, 'SELECT 1 FROM passages_vocab WHERE term = ?').pluck();
-  const titleVocab = stmt(db, "SELECT 1 FROM titles_fts WHERE titles_fts MATCH ? LIMIT 1").pluck();
-  const known = (t: string) => vocab.get(t) !== undefined || titleVocab.get(`"${t.replace(/"/g, '""')}"`) !== undefined;
-  const q = parseQuery(query, known);
+  const q = parseQuery(query, { known: knownTerm(db), expand: opts.expand ?? defaultExpand });
   const empty: SearchResult = { query, terms: q.terms, total: 0, hits: [], tookMs: 0, ...(opts.facets ? { facets: { source: [], year: [], speaker: [] } } : {}) };
   if (q.groups.length === 0) return { ...empty, tookMs: performance.now() - t0 };
 
-  const filter = filters(opts);
-  let rows = passageHits(db, matchAll(q), filter);
-  rows = applyPhrases(rows, q);
-  const titles = opts.speaker ? new Map<number, number>() : applyTitlePhrases(db, titleHits(db, matchAll(q), filter), q);
-  // Any-term fallback, unless the user asked for exact phrases.
-  if (rows.length === 0 && titles.size === 0 && q.terms.length > 1 && !q.groups.some((g) => g.quoted)) {
-    rows = passageHits(db, matchAny(q), filter);
-  }
+  const map = corpusMap(db);
+  const { groups: postings, adjacent } = fetchPostings(db, q, map);
+  const { weights, minMatch } = weighGroups(q.groups, postings, map.passages);
+  const ranked = rankDocuments({
+    map, postings, adjacent, weights, minMatch,
+    keepDoc: documentFilter(db, opts), keepPassage: speakerFilter(db, opts), titles: !opts.speaker,
+  });
 
-  // Group by document: best passage, distinct other matches, title bonus.
-  const docs = new Map<number, { best: PassageRow | null; score: number; texts: Set<string> }>();
-  for (const r of rows) {
-    const d = docs.get(r.doc);
-    if (!d) docs.set(r.doc, { best: r, score: -r.rank, texts: new Set([r.text]) });
-    else d.texts.add(r.text);
+  // The best passage of the documents on (and just past) this page, judged on its text.
+  const head = offset + limit + REFINE_SLACK;
+  const top = ranked.slice(0, head);
+  for (const d of ranked.slice(head, head + 4 * REFINE_ADJACENT)) {
+    if (top.length >= head + REFINE_ADJACENT) break;
+    if (d.candidates[0] && adjacent.has(d.candidates[0].id)) top.push(d);
   }
-  // A document that keeps returning to the subject outranks one that mentions it in passing.
-  for (const d of docs.values()) d.score *= 1 + BREADTH * Math.log(d.texts.size);
-  for (const [doc, rank] of titles) {
-    const d = docs.get(doc);
-    if (d) d.score += -rank * WEIGHTS.title;
-    else docs.set(doc, { best: null, score: -rank * WEIGHTS.title, texts: new Set() });
-  }
-  const ranked = [...docs.entries()].sort((a, b) => b[1].score - a[1].score);
-  const page = ranked.slice(offset, offset + limit);
-  const hits = page.map(([docId, d]) => buildHit(db, docId, d.best, d.score, d.texts.size, q));
-  const result: SearchResult = { query, terms: q.terms, total: ranked.length, hits, tookMs: 0 };
-  if (opts.facets) result.facets = facets(db, ranked.map(([id]) => id), rows);
+  const texts = passageTexts(db, top.flatMap((d) => d.candidates.map((c) => c.id)));
+  const refined = withoutCopies(sortRanked(top.map((d) => refineDocument(d, texts, { groups: q.groups, weights, postings, adjacent, map, query }))), texts, db);
+  const rest = new Set(top.map((d) => d.doc));
+  const all = [...refined, ...ranked.filter((d) => !rest.has(d.doc))];
+  const hits = all.slice(offset, offset + limit).map((d) => buildHit(db, d, q));
+  const result: SearchResult = { query, terms: q.terms, total: all.length - (top.length - refined.length), hits, tookMs: 0 };
+  if (opts.facets) result.facets = facets(db, all);
   result.tookMs = performance.now() - t0;
   return result;
 }
 
-interface Filter { joins: string; where: string; params: unknown[] }
+/** Whether the passage or title index holds a term (one index seek, not a posting list). */
+function knownTerm(db: DB): (term: string) => boolean {
+  const passages = stmt(db, 'SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT 1').pluck();
+  const titles = stmt(db, 'SELECT 1 FROM titles_fts WHERE titles_fts MATCH ? LIMIT 1').pluck();
+  const seen = new Map<string, boolean>();
+  return (t) => {
+    let k = seen.get(t);
+    if (k === undefined) {
+      const m = `"${t.replace(/"/g, '""')}"`;
+      seen.set(t, (k = passages.get(m) !== undefined || titles.get(m) !== undefined));
+    }
+    return k;
+  };
+}
 
-function filters(opts: SearchOptions): Filter {
+function documentFilter(db: DB, opts: SearchOptions): ((doc: number) => boolean) | undefined {
   const where: string[] = [];
   const params: unknown[] = [];
-  if (opts.source) { where.push('d.source_id IN (SELECT id FROM sources WHERE name = ? COLLATE NOCASE)'); params.push(opts.source); }
-  if (opts.since) { where.push('d.date >= ?'); params.push(opts.since); }
-  if (opts.until) { where.push('d.date <= ?'); params.push(opts.until); }
-  const joins = where.length ? 'JOIN documents d ON d.id = p.document_id' : '';
-  if (opts.speaker) { where.push('p.speaker LIKE ? ESCAPE \'\\\''); params.push(`%${opts.speaker.replace(/[\\%_]/g, (c) => `\\${c}`)}%`); }
-  return { joins, where: where.map((w) => ` AND ${w}`).join(''), params };
+  if (opts.source) { where.push('source_id IN (SELECT id FROM sources WHERE name = ? COLLATE NOCASE)'); params.push(opts.source); }
+  if (opts.since) { where.push('date >= ?'); params.push(opts.since); }
+  if (opts.until) { where.push('date <= ?'); params.push(opts.until); }
+  if (where.length === 0) return undefined;
+  const ids = new Set(stmt(db, `SELECT id FROM documents WHERE ${where.join(' AND ')}`).pluck().all(...params) as number[]);
+  return (doc) => ids.has(doc);
 }
 
-function passageHits(db: DB, match: string, f: Filter): PassageRow[] {
-  return stmt(db, 
-      `SELECT p.id AS id, p.document_id AS doc, bm25(passages_fts, ${WEIGHTS.summary}, ${WEIGHTS.body}, ${WEIGHTS.raw}) AS rank, p.text AS text
-         FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid ${f.joins}
-        WHERE passages_fts MATCH ?${f.where}
-        ORDER BY rank LIMIT ${CANDIDATES}`,
-    )
-    .all(match, ...f.params) as PassageRow[];
+function speakerFilter(db: DB, opts: SearchOptions): ((id: number) => boolean) | undefined {
+  if (!opts.speaker) return undefined;
+  const pattern = `%${opts.speaker.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const ids = new Set(stmt(db, "SELECT id FROM passages WHERE speaker LIKE ? ESCAPE '\\'").pluck().all(pattern) as number[]);
+  return (id) => ids.has(id);
 }
 
-function titleHits(db: DB, match: string, f: Filter): Map<number, number> {
-  const rows = stmt(db, 
-      `SELECT titles_fts.rowid AS doc, bm25(titles_fts, 1.0, ${WEIGHTS.keywords / WEIGHTS.title}) AS rank
-         FROM titles_fts ${f.where ? 'JOIN documents d ON d.id = titles_fts.rowid' : ''}
-        WHERE titles_fts MATCH ?${f.where}
-        ORDER BY rank LIMIT ${CANDIDATES}`,
-    )
-    .all(match, ...f.params) as { doc: number; rank: number }[];
-  return new Map(rows.map((r) => [r.doc, r.rank]));
+function passageTexts(db: DB, ids: number[]): Map<number, string> {
+  if (ids.length === 0) return new Map();
+  const rows = stmt(db, 'SELECT id, text FROM passages WHERE id IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify(ids)) as [number, string][];
+  return new Map(rows);
 }
 
-/** Phrases must appear literally (after folding) in the passage. */
-function applyPhrases(rows: PassageRow[], q: ParsedQuery): PassageRow[] {
-  const phrases = phrasesOf(q);
-  return phrases.length === 0 ? rows : rows.filter((r) => containsAll(r.text, phrases));
+/**
+ * One document once: a document whose title, date and best passage repeat an earlier
+ * result's is the same rendition stored under two keys, and is left out.
+ */
+function withoutCopies(docs: RankedDoc[], texts: Map<number, string>, db: DB): RankedDoc[] {
+  const meta = stmt(db, "SELECT COALESCE(title, '') || '|' || COALESCE(date, '') FROM documents WHERE id = ?").pluck();
+  const seen = new Set<string>();
+  return docs.filter((d) => {
+    const best = d.candidates[0];
+    if (!best) return true;
+    const key = `${meta.get(d.doc)}|${d.matched}|${texts.get(best.id)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
-function applyTitlePhrases(db: DB, titles: Map<number, number>, q: ParsedQuery): Map<number, number> {
-  const phrases = phrasesOf(q);
-  if (phrases.length === 0) return titles;
-  const titleOf = stmt(db, "SELECT COALESCE(title, '') || ' ' || json_extract(metadata, '$.keywords') FROM documents WHERE id = ?").pluck();
-  return new Map([...titles].filter(([doc]) => containsAll(String(titleOf.get(doc) ?? ''), phrases)));
-}
-
-const phrasesOf = (q: ParsedQuery) => q.groups.filter((g) => g.phrase).map((g) => squash(foldForMatch(g.phrase!)));
-const containsAll = (text: string, phrases: string[]) => {
-  const folded = squash(foldForMatch(text));
-  return phrases.every((p) => folded.includes(p));
-};
-
-const squash = (s: string) => s.replace(/\s+/g, '');
-
-function buildHit(db: DB, docId: number, best: PassageRow | null, score: number, matched: number, q: ParsedQuery): SearchHit {
+function buildHit(db: DB, d: RankedDoc, q: ParsedQuery): SearchHit {
   const doc = stmt(db, 'SELECT d.id, d.title, d.date, d.url, s.name AS source FROM documents d LEFT JOIN sources s ON s.id = d.source_id WHERE d.id = ?')
-    .get(docId) as { id: number; title: string | null; date: string | null; url: string | null; source: string | null };
-  const origins = stmt(db, 
+    .get(d.doc) as { id: number; title: string | null; date: string | null; url: string | null; source: string | null };
+  const origins = stmt(db,
       `SELECT f.rel_path || COALESCE('#' || r.entry, '') FROM renditions r JOIN files f ON f.id = r.file_id
         WHERE r.document_id = ? ORDER BY r.id`,
     )
     .pluck()
-    .all(docId) as string[];
-  const passageId = best?.id ?? firstPassage(db, docId, q);
-  const p = passageId === undefined ? undefined : (stmt(db, 
+    .all(d.doc) as string[];
+  const passageId = d.candidates[0]?.id ?? firstPassage(db, d.doc);
+  const p = passageId === undefined ? undefined : (stmt(db,
       `SELECT p.id, p.text, p.start, p.end, p.speaker, p.line, r.kind AS rendition
          FROM passages p JOIN renditions r ON r.id = p.rendition_id WHERE p.id = ?`,
     )
@@ -175,23 +176,16 @@ function buildHit(db: DB, docId: number, best: PassageRow | null, score: number,
   return {
     document: { id: doc.id, title: doc.title, date: doc.date, source: doc.source, url: doc.url, origins: [...new Set(origins)] },
     passage: p ? { ...p, link: deepLink(doc.url, p.start) } : null,
-    score: Math.round(score * 1000) / 1000,
+    score: Math.round(d.score * 1000) / 1000,
     highlights,
     snippet: p ? snippet(p.text, highlights) : null,
-    more: Math.max(0, matched - 1),
+    more: Math.max(0, d.matched - 1),
   };
 }
 
-/** For a title-only match: the passage that mentions a query term, else the document's first content. */
-function firstPassage(db: DB, docId: number, q: ParsedQuery): number | undefined {
-  const mentioning = stmt(db, 
-      `SELECT p.id FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid
-        WHERE passages_fts MATCH ? AND p.document_id = ? ORDER BY bm25(passages_fts) LIMIT 1`,
-    )
-    .pluck()
-    .get(matchAny(q), docId) as number | undefined;
-  if (mentioning !== undefined) return mentioning;
-  return stmt(db, 
+/** For a title-only match: the document's first content passage, summaries first. */
+function firstPassage(db: DB, docId: number): number | undefined {
+  return stmt(db,
       `SELECT p.id FROM passages p JOIN renditions r ON r.id = p.rendition_id
         WHERE p.document_id = ? AND p.role = 'content'
         ORDER BY CASE r.kind WHEN 'summary' THEN 0 WHEN 'transcript' THEN 1 ELSE 2 END, r.id, p.seq LIMIT 1`,
@@ -200,22 +194,23 @@ function firstPassage(db: DB, docId: number, q: ParsedQuery): number | undefined
     .get(docId) as number | undefined;
 }
 
-function facets(db: DB, docIds: number[], rows: PassageRow[]): NonNullable<SearchResult['facets']> {
+/** Sources and years over every matching document; speakers over the shortlisted documents' passages. */
+function facets(db: DB, docs: RankedDoc[]): NonNullable<SearchResult['facets']> {
   const count = (values: (string | null)[]) => {
     const m = new Map<string, number>();
     for (const v of values) if (v) m.set(v, (m.get(v) ?? 0) + 1);
     return [...m.entries()].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   };
-  if (docIds.length === 0) return { source: [], year: [], speaker: [] };
-  const meta = stmt(db, 
+  if (docs.length === 0) return { source: [], year: [], speaker: [] };
+  const meta = stmt(db,
       `SELECT s.name AS source, substr(d.date, 1, 4) AS year FROM documents d LEFT JOIN sources s ON s.id = d.source_id
         WHERE d.id IN (SELECT value FROM json_each(?))`,
     )
-    .all(JSON.stringify(docIds)) as { source: string | null; year: string | null }[];
-  const speakers = stmt(db, 
+    .all(JSON.stringify(docs.map((d) => d.doc))) as { source: string | null; year: string | null }[];
+  const speakers = stmt(db,
       `SELECT DISTINCT document_id, speaker FROM passages WHERE id IN (SELECT value FROM json_each(?)) AND speaker IS NOT NULL`,
     )
-    .all(JSON.stringify(rows.map((r) => r.id))) as { speaker: string }[];
+    .all(JSON.stringify(docs.flatMap((d) => d.candidates.map((c) => c.id)))) as { speaker: string }[];
   return {
     source: count(meta.map((m) => m.source)),
     year: count(meta.map((m) => m.year)).sort((a, b) => b.value.localeCompare(a.value)),

@@ -1,0 +1,369 @@
+/**
+ * Ranking: which documents match a query and in what order. Pure functions over posting
+ * lists (search.ts reads them); see docs/design.md "Ranking".
+ *
+ * 1. Weigh groups by how informative they are: IDF over passages. Question and function
+ *    words are intent (never required, barely scored); words in more than COMMON_SHARE of
+ *    passages are common (scored, not required); the rest are informative, and a document
+ *    must hold `minimumMatch(n)` of the n informative groups (all of one or two, then fewer
+ *    as queries grow), plus every quoted phrase, anywhere in its passages or title.
+ * 2. Score each document by three kinds of evidence:
+ *    - its best passage: the informative words it holds together, by rendition kind;
+ *    - the document as a whole: per group, how many of a rendition's passages hold it,
+ *      saturated and normalised by the rendition's length (BM25 over passages), taking the
+ *      best rendition — so identical renditions (an archive entry and the same text as a
+ *      summary file) count once, and a document that keeps returning to a subject outranks
+ *      one that mentions it in passing;
+ *    - its title and keywords.
+ * 3. Refine the top documents' best passage on the passage text: term frequency, passage
+ *    length, common and intent words as tie-breakers.
+ * Documents meeting the requirement come first; when fewer than FILL do, documents holding
+ * fewer groups follow, so a question never comes back with one or two results.
+ */
+import { type CorpusMap, lengthOf, renditionOf } from './corpus.js';
+import { COMMON_SHARE, type GroupPostings } from './postings.js';
+import type { QueryGroup } from './query.js';
+import { foldForMatch } from './highlight.js';
+
+/** Field weights: a title hit outranks a summary hit, which outranks transcript text. */
+export const WEIGHTS = { title: 3.0, keywords: 1.5, summary: 1.6, body: 1.0, raw: 0.8 } as const;
+const KIND_WEIGHT = [WEIGHTS.summary, WEIGHTS.body, WEIGHTS.raw];
+
+/** Intent words only break ties. */
+const INTENT_WEIGHT = 0.05;
+/** Weight of whole-document evidence against the best passage. */
+const DOCUMENT_WEIGHT = 0.5;
+/** BM25 parameters: over a rendition's passages, and over a passage's characters. */
+const DOC_K1 = 1.2;
+const DOC_B = 0.75;
+const PASSAGE_K1 = 1.2;
+const PASSAGE_B = 0.5;
+/** Mean characters of a content passage (measured on the reference corpus). */
+const AVG_PASSAGE_CHARS = 90;
+/** A passage holding the typed words close together, or the whole query verbatim, weighs more. */
+const ADJACENT_BOOST = 1.5;
+const VERBATIM_BOOST = 3.0;
+/** Best passages kept per document for refinement. */
+const CANDIDATES_PER_DOC = 3;
+/** Below this many documents meeting the requirement, partial matches follow them. */
+export const FILL = 10;
+
+export type Role = 'quoted' | 'informative' | 'common' | 'intent';
+
+export interface GroupWeight {
+  role: Role;
+  idf: number;
+}
+
+/** How many of n informative groups a document must hold. */
+export function minimumMatch(n: number): number {
+  if (n <= 2) return n;
+  if (n <= 4) return n - 1;
+  return Math.ceil(n * 0.6);
+}
+
+export function idf(df: number, n: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+export function weighGroups(groups: QueryGroup[], postings: GroupPostings[], passages: number): { weights: GroupWeight[]; minMatch: number } {
+  const n = Math.max(1, passages);
+  const weights = groups.map((g, i): GroupWeight => {
+    const df = postings[i]!.df;
+    if (g.intent) return { role: 'intent', idf: INTENT_WEIGHT };
+    const role: Role = g.quoted ? 'quoted' : df > COMMON_SHARE * n ? 'common' : 'informative';
+    return { role, idf: idf(Math.min(df, n), n) };
+  });
+  // Nothing rare was asked: the common words are what the query is about.
+  if (!weights.some((w) => w.role === 'informative' || w.role === 'quoted')) {
+    for (const w of weights) if (w.role === 'common') w.role = 'informative';
+  }
+  const informative = weights.filter((w) => w.role === 'informative').length;
+  return { weights, minMatch: minimumMatch(informative) };
+}
+
+export interface Candidate {
+  id: number;
+  /** Rendition index in the corpus map. */
+  rendition: number;
+  score: number;
+}
+
+export interface RankedDoc {
+  doc: number;
+  /** 0: meets the requirement; 1: a partial match shown after them. */
+  tier: 0 | 1;
+  score: number;
+  /** Whole-document and title evidence (already weighted). */
+  evidence: number;
+  title: number;
+  /** Best passages first; empty for a title-only match. */
+  candidates: Candidate[];
+  /** Distinct passages that matched (identical renditions counted once). */
+  matched: number;
+}
+
+export interface RankInput {
+  map: CorpusMap;
+  postings: GroupPostings[];
+  /** Passages holding every typed word close together. */
+  adjacent?: Set<number>;
+  weights: GroupWeight[];
+  minMatch: number;
+  keepDoc?: (doc: number) => boolean;
+  keepPassage?: (id: number) => boolean;
+  /** Whether titles count (not when searching one speaker's words). */
+  titles?: boolean;
+}
+
+/** Ranks every matching document, each with its best passages. */
+export function rankDocuments(input: RankInput): RankedDoc[] {
+  const { map, weights } = input;
+  const G = weights.length;
+  const scan = scanPostings(input);
+  const titled = input.titles === false ? new Map<number, Float64Array>() : titleEvidence(input);
+
+  const byDoc = new Map<number, number[]>();
+  for (const r of scan.touched) {
+    const doc = map.document[r]!;
+    const list = byDoc.get(doc);
+    if (list) list.push(r);
+    else byDoc.set(doc, [r]);
+  }
+  for (const doc of titled.keys()) if (!byDoc.has(doc)) byDoc.set(doc, []);
+
+  const out: RankedDoc[] = [];
+  for (const [doc, renditions] of byDoc) {
+    const t = titled.get(doc);
+    let evidence = 0;
+    let title = 0;
+    let coverage = 0;
+    let quotedMissing = false;
+    let any = false;
+    for (let g = 0; g < G; g++) {
+      const w = weights[g]!;
+      if (w.role === 'intent') continue;
+      let best = 0;
+      for (const r of renditions) {
+        const c = scan.counts[r * G + g]!;
+        if (c > 0) best = Math.max(best, KIND_WEIGHT[map.kind[r]!]! * saturate(c, lengthOf(map, r), map.avgLength));
+      }
+      const inTitle = t ? t[g]! : 0;
+      evidence += w.idf * best * DOCUMENT_WEIGHT;
+      title += w.idf * inTitle;
+      const matched = best > 0 || inTitle > 0;
+      if (matched) any = true;
+      if (matched && w.role === 'informative') coverage++;
+      if (!matched && w.role === 'quoted') quotedMissing = true;
+    }
+    if (quotedMissing || !any) continue;
+    const { candidates, matched } = distinctCandidates(renditions, scan, map, G);
+    out.push({
+      doc, tier: coverage >= input.minMatch ? 0 : 1, score: (candidates[0]?.score ?? 0) + evidence + title,
+      evidence, title, candidates, matched,
+    });
+  }
+  const meeting = out.filter((d) => d.tier === 0).length;
+  return sortRanked(meeting >= FILL ? out.filter((d) => d.tier === 0) : out);
+}
+
+export function sortRanked(docs: RankedDoc[]): RankedDoc[] {
+  return docs.sort((a, b) => a.tier - b.tier || b.score - a.score || a.doc - b.doc);
+}
+
+/** BM25 saturation of a count in a rendition of `length` passages. */
+function saturate(count: number, length: number, avg: number): number {
+  return (count * (DOC_K1 + 1)) / (count + DOC_K1 * (1 - DOC_B + (DOC_B * length) / avg));
+}
+
+interface Scan {
+  /** counts[r * G + g]: passages of rendition r holding group g. */
+  counts: Int32Array;
+  /** Passages of rendition r holding any group. */
+  matched: Int32Array;
+  /** Best passages of each rendition (by the idf of the groups they hold and the rendition kind). */
+  best: (Candidate[] | undefined)[];
+  touched: number[];
+}
+
+/** Per passage id, the summed idf of the groups it holds; reused across searches, cleared after each. */
+let accumulator = new Float32Array(0);
+
+/**
+ * Two passes over the posting lists. First, per list: count each rendition's matching
+ * passages and add the group's idf to each passage's accumulator. Then, per distinct
+ * passage: keep the best few of each rendition. Filters apply in the first pass.
+ */
+function scanPostings(input: RankInput): Scan {
+  const { map, postings, weights } = input;
+  const G = weights.length;
+  const R = map.first.length;
+  const scan: Scan = { counts: new Int32Array(R * G), matched: new Int32Array(R), best: new Array(R), touched: [] };
+  if (accumulator.length <= map.maxId) accumulator = new Float32Array(map.maxId + 1 + (map.maxId >> 3));
+  const acc = accumulator;
+  const ids: number[] = [];
+  postings.forEach((p, g) => {
+    const w = weights[g]!;
+    if (w.role === 'intent') return;
+    let r = -1;
+    for (const id of p.ids) {
+      // Ids of one rendition are consecutive: most lookups hit the previous rendition.
+      if (r < 0 || id < map.first[r]! || id > map.last[r]!) r = renditionOf(map, id);
+      if (r < 0 || id >= acc.length) continue;
+      if (input.keepDoc && !input.keepDoc(map.document[r]!)) continue;
+      if (input.keepPassage && !input.keepPassage(id)) continue;
+      scan.counts[r * G + g]!++;
+      if (acc[id] === 0) ids.push(id);
+      acc[id] += w.idf;
+    }
+  });
+  // Ascending, so on equal scores the earlier passage stays, and consecutive ids share a rendition.
+  let r = -1;
+  for (const id of Int32Array.from(ids).sort()) {
+    if (r < 0 || id > map.last[r]!) r = renditionOf(map, id);
+    const score = KIND_WEIGHT[map.kind[r]!]! * acc[id]! * (input.adjacent?.has(id) ? ADJACENT_BOOST : 1);
+    acc[id] = 0;
+    if (scan.matched[r]!++ === 0) scan.touched.push(r);
+    let list = scan.best[r];
+    if (!list) scan.best[r] = list = [];
+    const last = list[list.length - 1];
+    if (list.length < CANDIDATES_PER_DOC || score > last!.score) {
+      if (list.length === CANDIDATES_PER_DOC) list.pop();
+      list.push({ id, rendition: r, score });
+      list.sort(byScore);
+    }
+  }
+  return scan;
+}
+
+const byScore = (a: Candidate, b: Candidate) => b.score - a.score || a.id - b.id;
+
+/** Title and keyword weight per document and group. */
+function titleEvidence(input: RankInput): Map<number, Float64Array> {
+  const { postings, weights } = input;
+  const titled = new Map<number, Float64Array>();
+  postings.forEach((p, g) => {
+    if (weights[g]!.role === 'intent') return;
+    const mark = (doc: number, w: number) => {
+      if (input.keepDoc && !input.keepDoc(doc)) return;
+      let t = titled.get(doc);
+      if (!t) titled.set(doc, (t = new Float64Array(weights.length)));
+      t[g] = Math.max(t[g]!, w);
+    };
+    for (const doc of p.keywords) mark(doc, WEIGHTS.keywords);
+    for (const doc of p.titles) mark(doc, WEIGHTS.title);
+  });
+  return titled;
+}
+
+/**
+ * A document's best passages and how many passages matched, skipping renditions identical
+ * to an earlier one (same length, same counts): the same words stored twice are one piece
+ * of evidence and one result.
+ */
+function distinctCandidates(renditions: number[], scan: Scan, map: CorpusMap, G: number): { candidates: Candidate[]; matched: number } {
+  if (renditions.length === 1) return { candidates: scan.best[renditions[0]!] ?? [], matched: scan.matched[renditions[0]!]! };
+  const seen = new Set<string>();
+  const candidates: Candidate[] = [];
+  let matched = 0;
+  for (const r of [...renditions].sort((a, b) => a - b)) {
+    const signature = `${lengthOf(map, r)}|${scan.counts.subarray(r * G, r * G + G).join(',')}`;
+    if (seen.has(signature)) continue;
+    seen.add(signature);
+    matched += scan.matched[r]!;
+    candidates.push(...(scan.best[r] ?? []));
+  }
+  candidates.sort(byScore);
+  return { candidates: candidates.slice(0, CANDIDATES_PER_DOC), matched };
+}
+
+export interface RefineInput {
+  groups: QueryGroup[];
+  weights: GroupWeight[];
+  postings: GroupPostings[];
+  adjacent?: Set<number>;
+  map: CorpusMap;
+  /** The query as typed: a passage holding it verbatim is what a remembered phrase is after. */
+  query: string;
+}
+
+/**
+ * Rescores a document's candidate passages on their text (term frequency, passage length,
+ * common and intent words) and returns them best first, with the document's new score.
+ */
+export function refineDocument(doc: RankedDoc, texts: Map<number, string>, input: RefineInput): RankedDoc {
+  if (doc.candidates.length === 0) return doc;
+  const verbatim = phraseLike(input) ? compact(input.query) : '';
+  const scored = doc.candidates.map((c) => {
+    const text = texts.get(c.id) ?? '';
+    const folded = foldForMatch(text);
+    const boost = verbatim.length >= 2 && compact(text).includes(verbatim) ? VERBATIM_BOOST : input.adjacent?.has(c.id) ? ADJACENT_BOOST : 1;
+    const length = Math.max(1, text.length);
+    let score = 0;
+    input.groups.forEach((g, i) => {
+      const member = holds(input.postings[i]!.ids, c.id);
+      const w = input.weights[i]!;
+      // Membership is exact unless the group's postings were sampled or never read.
+      if (!member && !(w.role === 'intent' || input.postings[i]!.truncated)) return;
+      const tf = Math.max(member ? 1 : 0, occurrences(folded, g));
+      if (tf === 0) return;
+      score += w.idf * ((tf * (PASSAGE_K1 + 1)) / (tf + PASSAGE_K1 * (1 - PASSAGE_B + (PASSAGE_B * length) / AVG_PASSAGE_CHARS)));
+    });
+    return { ...c, score: score * KIND_WEIGHT[input.map.kind[c.rendition]!]! * boost };
+  });
+  scored.sort(byScore);
+  return { ...doc, candidates: scored, score: scored[0]!.score + doc.evidence + doc.title };
+}
+
+/**
+ * A query that reads like a remembered phrase: three or more words (function words count)
+ * typed as one run, not separate keywords (no space between Chinese words). Only then does
+ * holding it verbatim set a passage apart; for keywords ("AI泡沫", "数据中心 电力") it would
+ * favour one phrasing over documents that discuss the subject in other words.
+ */
+function phraseLike(input: RefineInput): boolean {
+  const words = input.groups.reduce((n, g) => n + g.alternatives[0]!.length, 0);
+  return words >= 3 && !/\p{Script=Han}\s+\p{Script=Han}/u.test(input.query);
+}
+
+/** Folded text without spaces and punctuation, for verbatim comparison. */
+const compact = (s: string) => foldForMatch(s).replace(/[\p{P}\p{S}\s]+/gu, '');
+
+/** Whether descending `ids` holds `id` (binary search). */
+function holds(ids: number[], id: number): boolean {
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = ids[mid]!;
+    if (v === id) return true;
+    if (v > id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+const LATIN = /^[\p{L}\p{N}]/u;
+
+/** How often a group occurs in folded text: its most frequent alternative (a sequence by its rarest term). */
+export function occurrences(folded: string, g: QueryGroup): number {
+  let best = 0;
+  for (const seq of g.alternatives) {
+    let n = Infinity;
+    for (const t of seq) n = Math.min(n, count(folded, t));
+    if (n !== Infinity) best = Math.max(best, n);
+  }
+  return best;
+}
+
+function count(folded: string, term: string): number {
+  if (!term) return 0;
+  let n = 0;
+  const wordStart = LATIN.test(term) && !/\p{Script=Han}/u.test(term);
+  for (let at = folded.indexOf(term); at !== -1; at = folded.indexOf(term, at + term.length)) {
+    // A Latin term (a stem) counts at the start of a word only: "ai" not inside "said".
+    if (wordStart && at > 0 && /[\p{L}\p{N}]/u.test(folded[at - 1]!)) continue;
+    n++;
+  }
+  return n;
+}
