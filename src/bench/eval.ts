@@ -15,17 +15,15 @@
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openLibrary, type DB } from '../store/db.js';
 import { ingest } from '../pipeline/ingest.js';
 import { toSimplified, toTraditional } from '../text/fold.js';
-import { loadQueries } from './run.js';
+import { loadQueries, projectRoot } from './queries.js';
 import { engramSearcher, miniSearchSearcher, passageRows, trigramSearcher, type Searcher } from './peers.js';
 import { byClass, documentRefs, loadJudged, score } from './judged.js';
 import { knownItems } from './known-items.js';
 
-const projectRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 const HAN = /\p{Script=Han}/u;
 
 function overlap(a: number[], b: number[]): number {
@@ -65,7 +63,7 @@ function judgedTable(db: DB, searchers: Searcher[], file: string, verbose: boole
 }
 
 function agreementTable(db: DB, searchers: Searcher[]): string[] {
-  const cjk = loadQueries().filter((q) => HAN.test(q));
+  const cjk = loadQueries().filter((q) => q.class === 'keywords' && HAN.test(q.query)).map((q) => q.query);
   const items = knownItems(db, 300);
   const lines = [
     `Cross-script: ${cjk.length} Chinese benchmark queries in both scripts. Known items: ${items.length} remembered phrases (half typed in the other script).`,

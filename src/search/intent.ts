@@ -8,7 +8,7 @@
  * (document frequency, see rank.ts), so 模型 is treated as common in an AI library without
  * being listed here.
  */
-import { queryTerms } from '../text/segment.js';
+import { stem } from '../text/stem.js';
 
 const CHINESE = `
   的 地 得 了 着 过 是 在 有 没 没有 和 跟 与 及 以及 或 或者 而 而且 并 就 都 也 还 又 再 很 太 更 最 挺
@@ -19,7 +19,8 @@ const CHINESE = `
   这 那 这个 那个 这些 那些 这样 那样 这种 那种 这里 那里 此 该
   一个 一些 一种 一下 一点 一期 那期 这期 某 某个 某些
   我 你 您 他 她 它 我们 你们 他们 她们 它们 咱们 自己 大家 人家
-  请 请问 告诉 知道 讲 讲讲 讲了 说 说说 说了 聊 聊聊 聊了 谈 谈谈 提到 提过 讲到 谈到 说到 介绍 解释
+  请 请问 告诉 知道 讲 讲讲 讲了 讲过 说 说说 说了 说过 聊 聊聊 聊了 聊过 谈 谈谈 提到 提过 讲到 谈到 说到 介绍 解释
+  记得 想找 找 找一下 看过 之前 以前 好像
   视频 节目 播客 内容 有关 相关 方面 问题
 `;
 
@@ -38,16 +39,15 @@ const ENGLISH = `
 
 let words: Set<string> | undefined;
 
-/** Folded, segmented, stemmed forms of the list (the forms query terms take). */
+/**
+ * The list in the forms query terms take: the Chinese is written Simplified already, English
+ * words are stemmed as queries are ("does" → "doe"). An entry the segmenter would cut into
+ * pieces simply never meets a query term.
+ */
 function intentWords(): Set<string> {
   if (!words) {
-    words = new Set();
-    for (const w of `${CHINESE} ${ENGLISH}`.split(/\s+/)) {
-      if (!w) continue;
-      const terms = queryTerms(w);
-      // A list entry the segmenter cuts into pieces would never meet a query term whole.
-      if (terms.length === 1) words.add(terms[0]!);
-    }
+    words = new Set(CHINESE.split(/\s+/).filter(Boolean));
+    for (const w of ENGLISH.split(/\s+/)) if (w) words.add(stem(w.replace(/'/g, '')));
   }
   return words;
 }

@@ -15,12 +15,28 @@ import type { CorpusMap } from './corpus.js';
 import { foldForMatch } from './highlight.js';
 import { groupMatch, type ParsedQuery, type QueryGroup } from './query.js';
 
-/** Passage ids read per query, over all groups (~0.2 µs each). */
-export const POSTINGS_BUDGET = 40_000;
-/** Every group may read at least this many, however many groups there are. */
-const MIN_SHARE = 4_000;
-/** Ids read first from every group, to tell rare from common. */
-const PROBE = 2_000;
+/** How much of the posting lists a query reads (each id costs ~0.3 µs to read and rank). */
+export interface ReadLimits {
+  /** Ids read per query over all groups (a common word beside rarer ones stops at its probe). */
+  budget: number;
+  /** Every group may read at least this many, however many groups there are. */
+  minShare: number;
+  /** Ids read first from each group to tell rare from common: this many over all groups, `probeMin`–`probeMax` each. */
+  probes: number;
+  probeMin: number;
+  probeMax: number;
+  /** When every group is common (nothing rarer was asked), they are read up to this many ids in all. */
+  commonBudget: number;
+  /** Co-occurrence reads (all groups together, typed words adjacent) return at most this many passages… */
+  together: number;
+  /** …and run only for queries of up to this many words. */
+  togetherWords: number;
+}
+
+export const READ_LIMITS: ReadLimits = {
+  budget: 30_000, minShare: 2_000, probes: 12_000, probeMin: 500, probeMax: 2_000, commonBudget: 12_000, together: 3_000, togetherWords: 8,
+};
+
 /** A group in more than this share of passages is common: it scores but is not required. */
 export const COMMON_SHARE = 0.05;
 /** Quoted phrases are checked literally on at most this many passages. */
@@ -44,16 +60,13 @@ export interface Postings {
   adjacent: Set<number>;
 }
 
-/** Passages holding all groups together, read beside the sampled lists (bounded). */
-const TOGETHER_LIMIT = 3_000;
-
 const NONE = (): GroupPostings => ({ ids: [], truncated: false, df: 0, titles: new Set(), keywords: new Set() });
 
-export function fetchPostings(db: DB, q: ParsedQuery, map: CorpusMap, budget = POSTINGS_BUDGET): Postings {
+export function fetchPostings(db: DB, q: ParsedQuery, map: CorpusMap, limits: ReadLimits = READ_LIMITS): Postings {
   const groups = q.groups.map(NONE);
   const active = q.groups.map((g, i) => ({ g, p: groups[i]! })).filter(({ g }) => !g.intent);
-  readGroups(db, active, map, budget);
-  const adjacent = readTogether(db, q, active);
+  readGroups(db, active, map, limits);
+  const adjacent = readTogether(db, q, active, limits);
   for (const { g, p } of active) {
     if (g.quoted && g.phrase) p.ids = holdingPhrase(db, p.ids.slice(0, PHRASE_CHECKS), g.phrase);
     if (!p.truncated) p.df = p.ids.length;
@@ -74,7 +87,7 @@ const readIds = (db: DB, match: string, below: number, limit: number) =>
  * Rare groups are then read whole, up to their share of the budget; common ones only if
  * nothing rarer was asked, with what the budget has left.
  */
-function readGroups(db: DB, active: { g: QueryGroup; p: GroupPostings }[], map: CorpusMap, budget: number): void {
+function readGroups(db: DB, active: { g: QueryGroup; p: GroupPostings }[], map: CorpusMap, limits: ReadLimits): void {
   const read = (g: QueryGroup, p: GroupPostings, limit: number) => {
     const below = p.ids.length ? p.ids[p.ids.length - 1]! : Number.MAX_SAFE_INTEGER;
     const more = readIds(db, groupMatch(g), below, limit + 1);
@@ -84,14 +97,15 @@ function readGroups(db: DB, active: { g: QueryGroup; p: GroupPostings }[], map: 
     return Math.min(limit, more.length);
   };
   const common = COMMON_SHARE * map.passages;
-  let left = budget;
-  for (const { g, p } of active) left -= read(g, p, PROBE);
-  const share = Math.max(MIN_SHARE, Math.floor(budget / Math.max(1, active.length)));
-  for (const { g, p } of active) if (p.truncated && p.df <= common) left -= read(g, p, share - p.ids.length);
+  const probe = Math.min(limits.probeMax, Math.max(limits.probeMin, Math.floor(limits.probes / Math.max(1, active.length))));
+  let used = 0;
+  for (const { g, p } of active) used += read(g, p, probe);
+  const share = Math.max(limits.minShare, Math.floor(limits.budget / Math.max(1, active.length)));
+  for (const { g, p } of active) if (p.truncated && p.df <= common) used += read(g, p, share - p.ids.length);
   if (active.every(({ p }) => p.df > common)) {
     for (const [k, { g, p }] of active.entries()) {
-      const extra = Math.floor(left / (active.length - k));
-      if (extra > 0 && p.truncated) left -= read(g, p, extra);
+      const extra = Math.floor((limits.commonBudget - used) / (active.length - k));
+      if (extra > 0 && p.truncated) used += read(g, p, extra);
     }
   }
 }
@@ -103,17 +117,17 @@ function readGroups(db: DB, active: { g: QueryGroup; p: GroupPostings }[], map: 
  * common words) and added to every group's list; and the passages holding every typed word,
  * intent words included, close together are marked adjacent.
  */
-function readTogether(db: DB, q: ParsedQuery, active: { g: QueryGroup; p: GroupPostings }[]): Set<number> {
+function readTogether(db: DB, q: ParsedQuery, active: { g: QueryGroup; p: GroupPostings }[], limits: ReadLimits): Set<number> {
   const adjacent = new Set<number>();
   const words = q.groups.flatMap((g) => g.alternatives[0]!);
-  if (words.length < 2) return adjacent;
+  if (words.length < 2 || words.length > limits.togetherWords) return adjacent;
   if (active.length > 1 && active.some(({ p }) => p.truncated)) {
-    const together = readIds(db, active.map(({ g }) => groupMatch(g)).join(' AND '), Number.MAX_SAFE_INTEGER, TOGETHER_LIMIT);
+    const together = readIds(db, active.map(({ g }) => groupMatch(g)).join(' AND '), Number.MAX_SAFE_INTEGER, limits.together);
     for (const { p } of active) p.ids = mergeDescending(p.ids, together);
   }
   // Search-mode indexing puts sub-words between adjacent words: allow two tokens per word.
   const near = `NEAR(${words.map((t) => `"${t.replace(/"/g, '""')}"`).join(' ')}, ${2 * words.length + 2})`;
-  const ids = readIds(db, near, Number.MAX_SAFE_INTEGER, TOGETHER_LIMIT);
+  const ids = readIds(db, near, Number.MAX_SAFE_INTEGER, limits.together);
   for (const id of ids) adjacent.add(id);
   // An intent word can make a passage adjacent that a group list (sampled) does not hold.
   for (const { p } of active) p.ids = mergeDescending(p.ids, ids);

@@ -132,7 +132,7 @@ export function rankDocuments(input: RankInput): RankedDoc[] {
   }
   for (const doc of titled.keys()) if (!byDoc.has(doc)) byDoc.set(doc, []);
 
-  const out: RankedDoc[] = [];
+  const scored: (Omit<RankedDoc, 'candidates' | 'matched'> & { renditions: number[] })[] = [];
   for (const [doc, renditions] of byDoc) {
     const t = titled.get(doc);
     let evidence = 0;
@@ -157,14 +157,15 @@ export function rankDocuments(input: RankInput): RankedDoc[] {
       if (!matched && w.role === 'quoted') quotedMissing = true;
     }
     if (quotedMissing || !any) continue;
-    const { candidates, matched } = distinctCandidates(renditions, scan, map, G);
-    out.push({
-      doc, tier: coverage >= input.minMatch ? 0 : 1, score: (candidates[0]?.score ?? 0) + evidence + title,
-      evidence, title, candidates, matched,
-    });
+    scored.push({ doc, tier: coverage >= input.minMatch ? 0 : 1, score: evidence + title, evidence, title, renditions });
   }
-  const meeting = out.filter((d) => d.tier === 0).length;
-  return sortRanked(meeting >= FILL ? out.filter((d) => d.tier === 0) : out);
+  const meeting = scored.filter((d) => d.tier === 0).length;
+  // Passages are picked only for the documents that will be listed.
+  const out = (meeting >= FILL ? scored.filter((d) => d.tier === 0) : scored).map(({ renditions, ...d }): RankedDoc => {
+    const { candidates, matched } = distinctCandidates(renditions, scan, map, G);
+    return { ...d, score: d.score + (candidates[0]?.score ?? 0), candidates, matched };
+  });
+  return sortRanked(out);
 }
 
 export function sortRanked(docs: RankedDoc[]): RankedDoc[] {
@@ -263,13 +264,14 @@ function titleEvidence(input: RankInput): Map<number, Float64Array> {
  */
 function distinctCandidates(renditions: number[], scan: Scan, map: CorpusMap, G: number): { candidates: Candidate[]; matched: number } {
   if (renditions.length === 1) return { candidates: scan.best[renditions[0]!] ?? [], matched: scan.matched[renditions[0]!]! };
-  const seen = new Set<string>();
+  const seen: number[] = [];
   const candidates: Candidate[] = [];
   let matched = 0;
   for (const r of [...renditions].sort((a, b) => a - b)) {
-    const signature = `${lengthOf(map, r)}|${scan.counts.subarray(r * G, r * G + G).join(',')}`;
-    if (seen.has(signature)) continue;
-    seen.add(signature);
+    let signature = lengthOf(map, r);
+    for (let g = 0; g < G; g++) signature = (Math.imul(signature, 31) + scan.counts[r * G + g]!) | 0;
+    if (seen.includes(signature)) continue;
+    seen.push(signature);
     matched += scan.matched[r]!;
     candidates.push(...(scan.best[r] ?? []));
   }

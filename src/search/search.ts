@@ -95,7 +95,7 @@ export function search(db: DB, query: string, opts: SearchOptions = {}): SearchR
   const rest = new Set(top.map((d) => d.doc));
   const all = [...refined, ...ranked.filter((d) => !rest.has(d.doc))];
   const hits = all.slice(offset, offset + limit).map((d) => buildHit(db, d, q));
-  const result: SearchResult = { query, terms: q.terms, total: all.length - (top.length - refined.length), hits, tookMs: 0 };
+  const result: SearchResult = { query, terms: q.terms, total: all.length, hits, tookMs: 0 };
   if (opts.facets) result.facets = facets(db, all);
   result.tookMs = performance.now() - t0;
   return result;
