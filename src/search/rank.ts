@@ -295,11 +295,11 @@ export interface RefineInput {
  */
 export function refineDocument(doc: RankedDoc, texts: Map<number, string>, input: RefineInput): RankedDoc {
   if (doc.candidates.length === 0) return doc;
-  const verbatim = phraseLike(input) ? compact(input.query) : '';
+  const verbatim = phraseLike(input) ? compact(foldForMatch(input.query)) : '';
   const scored = doc.candidates.map((c) => {
     const text = texts.get(c.id) ?? '';
     const folded = foldForMatch(text);
-    const boost = verbatim.length >= 2 && compact(text).includes(verbatim) ? VERBATIM_BOOST : input.adjacent?.has(c.id) ? ADJACENT_BOOST : 1;
+    const boost = verbatim.length >= 2 && compact(folded).includes(verbatim) ? VERBATIM_BOOST : input.adjacent?.has(c.id) ? ADJACENT_BOOST : 1;
     const length = Math.max(1, text.length);
     let score = 0;
     input.groups.forEach((g, i) => {
@@ -329,7 +329,7 @@ function phraseLike(input: RefineInput): boolean {
 }
 
 /** Folded text without spaces and punctuation, for verbatim comparison. */
-const compact = (s: string) => foldForMatch(s).replace(/[\p{P}\p{S}\s]+/gu, '');
+const compact = (folded: string) => folded.replace(/[\p{P}\p{S}\s]+/gu, '');
 
 /** Whether descending `ids` holds `id` (binary search). */
 function holds(ids: number[], id: number): boolean {
