@@ -124,7 +124,7 @@ export function rankDocuments(input: RankInput): RankedDoc[] {
   const titled = input.titles === false ? new Map<number, Float64Array>() : titleEvidence(input);
 
   const byDoc = new Map<number, number[]>();
-  for (const r of scan.touched) {
+  for (const r of scan.keys()) {
     const doc = map.document[r]!;
     const list = byDoc.get(doc);
     if (list) list.push(r);
@@ -145,7 +145,7 @@ export function rankDocuments(input: RankInput): RankedDoc[] {
       if (w.role === 'intent') continue;
       let best = 0;
       for (const r of renditions) {
-        const c = scan.counts[r * G + g]!;
+        const c = scan.get(r)!.counts[g]!;
         if (c > 0) best = Math.max(best, KIND_WEIGHT[map.kind[r]!]! * saturate(c, lengthOf(map, r), map.avgLength));
       }
       const inTitle = t ? t[g]! : 0;
@@ -162,7 +162,7 @@ export function rankDocuments(input: RankInput): RankedDoc[] {
   const meeting = scored.filter((d) => d.tier === 0).length;
   // Passages are picked only for the documents that will be listed.
   const out = (meeting >= FILL ? scored.filter((d) => d.tier === 0) : scored).map(({ renditions, ...d }): RankedDoc => {
-    const { candidates, matched } = distinctCandidates(renditions, scan, map, G);
+    const { candidates, matched } = distinctCandidates(renditions, scan, map);
     return { ...d, score: d.score + (candidates[0]?.score ?? 0), candidates, matched };
   });
   return sortRanked(out);
@@ -177,14 +177,14 @@ function saturate(count: number, length: number, avg: number): number {
   return (count * (DOC_K1 + 1)) / (count + DOC_K1 * (1 - DOC_B + (DOC_B * length) / avg));
 }
 
-interface Scan {
-  /** counts[r * G + g]: passages of rendition r holding group g. */
+/** What the posting lists say about one rendition. */
+interface RenditionScan {
+  /** Passages holding each group. */
   counts: Int32Array;
-  /** Passages of rendition r holding any group. */
-  matched: Int32Array;
-  /** Best passages of each rendition (by the idf of the groups they hold and the rendition kind). */
-  best: (Candidate[] | undefined)[];
-  touched: number[];
+  /** Passages holding any group. */
+  matched: number;
+  /** Its best passages (by the idf of the groups they hold and the rendition kind). */
+  best: Candidate[];
 }
 
 /** Per passage id, the summed idf of the groups it holds; reused across searches, cleared after each. */
@@ -193,13 +193,13 @@ let accumulator = new Float32Array(0);
 /**
  * Two passes over the posting lists. First, per list: count each rendition's matching
  * passages and add the group's idf to each passage's accumulator. Then, per distinct
- * passage: keep the best few of each rendition. Filters apply in the first pass.
+ * passage: keep the best few of each rendition. Filters apply in the first pass. Only
+ * renditions that match are allocated, so the work follows the ids read, not the library size.
  */
-function scanPostings(input: RankInput): Scan {
+function scanPostings(input: RankInput): Map<number, RenditionScan> {
   const { map, postings, weights } = input;
   const G = weights.length;
-  const R = map.first.length;
-  const scan: Scan = { counts: new Int32Array(R * G), matched: new Int32Array(R), best: new Array(R), touched: [] };
+  const scan = new Map<number, RenditionScan>();
   if (accumulator.length <= map.maxId) accumulator = new Float32Array(map.maxId + 1 + (map.maxId >> 3));
   const acc = accumulator;
   const ids: number[] = [];
@@ -207,28 +207,38 @@ function scanPostings(input: RankInput): Scan {
     const w = weights[g]!;
     if (w.role === 'intent') return;
     let r = -1;
+    let row: RenditionScan | undefined;
     for (const id of p.ids) {
       // Ids of one rendition are consecutive: most lookups hit the previous rendition.
-      if (r < 0 || id < map.first[r]! || id > map.last[r]!) r = renditionOf(map, id);
+      if (r < 0 || id < map.first[r]! || id > map.last[r]!) {
+        r = renditionOf(map, id);
+        row = undefined;
+      }
       if (r < 0 || id >= acc.length) continue;
       if (input.keepDoc && !input.keepDoc(map.document[r]!)) continue;
       if (input.keepPassage && !input.keepPassage(id)) continue;
-      scan.counts[r * G + g]!++;
+      if (!row) {
+        row = scan.get(r);
+        if (!row) scan.set(r, (row = { counts: new Int32Array(G), matched: 0, best: [] }));
+      }
+      row.counts[g]!++;
       if (acc[id] === 0) ids.push(id);
       acc[id] += w.idf;
     }
   });
   // Ascending, so on equal scores the earlier passage stays, and consecutive ids share a rendition.
   let r = -1;
+  let row: RenditionScan | undefined;
   for (const id of Int32Array.from(ids).sort()) {
-    if (r < 0 || id > map.last[r]!) r = renditionOf(map, id);
+    if (r < 0 || id > map.last[r]!) {
+      r = renditionOf(map, id);
+      row = scan.get(r)!;
+    }
     const score = KIND_WEIGHT[map.kind[r]!]! * acc[id]! * (input.adjacent?.has(id) ? ADJACENT_BOOST : 1);
     acc[id] = 0;
-    if (scan.matched[r]!++ === 0) scan.touched.push(r);
-    let list = scan.best[r];
-    if (!list) scan.best[r] = list = [];
-    const last = list[list.length - 1];
-    if (list.length < CANDIDATES_PER_DOC || score > last!.score) {
+    row!.matched++;
+    const list = row!.best;
+    if (list.length < CANDIDATES_PER_DOC || score > list[list.length - 1]!.score) {
       if (list.length === CANDIDATES_PER_DOC) list.pop();
       list.push({ id, rendition: r, score });
       list.sort(byScore);
@@ -262,18 +272,22 @@ function titleEvidence(input: RankInput): Map<number, Float64Array> {
  * to an earlier one (same length, same counts): the same words stored twice are one piece
  * of evidence and one result.
  */
-function distinctCandidates(renditions: number[], scan: Scan, map: CorpusMap, G: number): { candidates: Candidate[]; matched: number } {
-  if (renditions.length === 1) return { candidates: scan.best[renditions[0]!] ?? [], matched: scan.matched[renditions[0]!]! };
+function distinctCandidates(renditions: number[], scan: Map<number, RenditionScan>, map: CorpusMap): { candidates: Candidate[]; matched: number } {
+  if (renditions.length === 1) {
+    const only = scan.get(renditions[0]!)!;
+    return { candidates: only.best, matched: only.matched };
+  }
   const seen: number[] = [];
   const candidates: Candidate[] = [];
   let matched = 0;
   for (const r of [...renditions].sort((a, b) => a - b)) {
+    const row = scan.get(r)!;
     let signature = lengthOf(map, r);
-    for (let g = 0; g < G; g++) signature = (Math.imul(signature, 31) + scan.counts[r * G + g]!) | 0;
+    for (const c of row.counts) signature = (Math.imul(signature, 31) + c) | 0;
     if (seen.includes(signature)) continue;
     seen.push(signature);
-    matched += scan.matched[r]!;
-    candidates.push(...(scan.best[r] ?? []));
+    matched += row.matched;
+    candidates.push(...row.best);
   }
   candidates.sort(byScore);
   return { candidates: candidates.slice(0, CANDIDATES_PER_DOC), matched };

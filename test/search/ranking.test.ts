@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../../src/pipeline/ingest.js';
 import { search } from '../../src/search/search.js';
-import { parseQuery } from '../../src/search/query.js';
+import { parseQuery, type Expand } from '../../src/search/query.js';
 import { corpusMap } from '../../src/search/corpus.js';
 import { fetchPostings, type ReadLimits } from '../../src/search/postings.js';
 import { minimumMatch, rankDocuments, weighGroups } from '../../src/search/rank.js';
@@ -46,6 +46,23 @@ describe('ranking', () => {
     const r = titles('稀疏注意力');
     expect(r.indexOf('稀疏注意力笔记')).toBeLessThan(r.indexOf('数据中心的电力问题'));
     expect(r[0]).toBe('稀疏注意力笔记');
+  });
+
+  it('matches, scores and highlights alternatives a lexicon supplies', () => {
+    // The hook gets the typed terms (folded, stemmed) and names spans with equivalent forms.
+    const expand: Expand = (terms) => {
+      const at = terms.findIndex((t, i) => t === 'sparse' && terms[i + 1] === 'attention');
+      return at === -1 ? [] : [{ start: at, end: at + 2, forms: ['稀疏注意力', '稀疏注意力機制'] }];
+    };
+    const q = parseQuery('sparse attention 电力', { expand });
+    expect(q.groups[0]!.alternatives).toEqual([['sparse', 'attention'], ['稀疏注意力'], ['稀疏注意力', '机制']]);
+    const r = search(db, 'sparse attention 电力', { expand });
+    expect(r.hits[0]!.document.title).toBe('数据中心的电力问题');
+    expect(r.terms).toEqual(expect.arrayContaining(['sparse', '稀疏注意力', '电力']));
+    // Without the lexicon the English words do not reach the Chinese note.
+    expect(search(db, 'sparse attention 电力').hits[0]?.document.title).not.toBe('数据中心的电力问题');
+    const hit = search(db, 'sparse attention', { expand }).hits.find((h) => h.document.title === '稀疏注意力笔记')!;
+    expect(hit.highlights.map(([a, b]) => hit.passage!.text.slice(a, b))).toContain('稀疏注意力');
   });
 
   it('counts identical renditions once and shows a document stored twice once', () => {
