@@ -15,34 +15,28 @@
  *      summary file) count once, and a document that keeps returning to a subject outranks
  *      one that mentions it in passing;
  *    - its title and keywords.
- * 3. Refine the top documents' best passage on the passage text: term frequency, passage
- *    length, common and intent words as tie-breakers.
+ * 3. refine.ts re-scores the top documents' best passages on their text.
  * Documents meeting the requirement come first; when fewer than FILL do, documents holding
  * fewer groups follow, so a question never comes back with one or two results.
  */
 import { type CorpusMap, lengthOf, renditionOf } from './corpus.js';
 import { COMMON_SHARE, type GroupPostings } from './postings.js';
 import type { QueryGroup } from './query.js';
-import { foldForMatch } from './highlight.js';
 
 /** Field weights: a title hit outranks a summary hit, which outranks transcript text. */
 export const WEIGHTS = { title: 3.0, keywords: 1.5, summary: 1.6, body: 1.0, raw: 0.8 } as const;
-const KIND_WEIGHT = [WEIGHTS.summary, WEIGHTS.body, WEIGHTS.raw];
+/** By rendition kind (corpus.ts KIND). */
+export const KIND_WEIGHT = [WEIGHTS.summary, WEIGHTS.body, WEIGHTS.raw];
 
 /** Intent words only break ties. */
 const INTENT_WEIGHT = 0.05;
 /** Weight of whole-document evidence against the best passage. */
 const DOCUMENT_WEIGHT = 0.5;
-/** BM25 parameters: over a rendition's passages, and over a passage's characters. */
+/** BM25 parameters over a rendition's passages. */
 const DOC_K1 = 1.2;
 const DOC_B = 0.75;
-const PASSAGE_K1 = 1.2;
-const PASSAGE_B = 0.5;
-/** Mean characters of a content passage (measured on the reference corpus). */
-const AVG_PASSAGE_CHARS = 90;
-/** A passage holding the typed words close together, or the whole query verbatim, weighs more. */
-const ADJACENT_BOOST = 1.5;
-const VERBATIM_BOOST = 3.0;
+/** A passage holding the typed words close together weighs more (refine.ts also weighs a verbatim match). */
+export const ADJACENT_BOOST = 1.5;
 /** Best passages kept per document for refinement. */
 const CANDIDATES_PER_DOC = 3;
 /** Below this many documents meeting the requirement, partial matches follow them. */
@@ -247,7 +241,7 @@ function scanPostings(input: RankInput): Map<number, RenditionScan> {
   return scan;
 }
 
-const byScore = (a: Candidate, b: Candidate) => b.score - a.score || a.id - b.id;
+export const byScore = (a: Candidate, b: Candidate) => b.score - a.score || a.id - b.id;
 
 /** Title and keyword weight per document and group. */
 function titleEvidence(input: RankInput): Map<number, Float64Array> {
@@ -291,95 +285,4 @@ function distinctCandidates(renditions: number[], scan: Map<number, RenditionSca
   }
   candidates.sort(byScore);
   return { candidates: candidates.slice(0, CANDIDATES_PER_DOC), matched };
-}
-
-export interface RefineInput {
-  groups: QueryGroup[];
-  weights: GroupWeight[];
-  postings: GroupPostings[];
-  adjacent?: Set<number>;
-  map: CorpusMap;
-  /** The query as typed: a passage holding it verbatim is what a remembered phrase is after. */
-  query: string;
-}
-
-/**
- * Rescores a document's candidate passages on their text (term frequency, passage length,
- * common and intent words) and returns them best first, with the document's new score.
- */
-export function refineDocument(doc: RankedDoc, texts: Map<number, string>, input: RefineInput): RankedDoc {
-  if (doc.candidates.length === 0) return doc;
-  const verbatim = phraseLike(input) ? compact(foldForMatch(input.query)) : '';
-  const scored = doc.candidates.map((c) => {
-    const text = texts.get(c.id) ?? '';
-    const folded = foldForMatch(text);
-    const boost = verbatim.length >= 2 && compact(folded).includes(verbatim) ? VERBATIM_BOOST : input.adjacent?.has(c.id) ? ADJACENT_BOOST : 1;
-    const length = Math.max(1, text.length);
-    let score = 0;
-    input.groups.forEach((g, i) => {
-      const member = holds(input.postings[i]!.ids, c.id);
-      const w = input.weights[i]!;
-      // Membership is exact unless the group's postings were sampled or never read.
-      if (!member && !(w.role === 'intent' || input.postings[i]!.truncated)) return;
-      const tf = Math.max(member ? 1 : 0, occurrences(folded, g));
-      if (tf === 0) return;
-      score += w.idf * ((tf * (PASSAGE_K1 + 1)) / (tf + PASSAGE_K1 * (1 - PASSAGE_B + (PASSAGE_B * length) / AVG_PASSAGE_CHARS)));
-    });
-    return { ...c, score: score * KIND_WEIGHT[input.map.kind[c.rendition]!]! * boost };
-  });
-  scored.sort(byScore);
-  return { ...doc, candidates: scored, score: scored[0]!.score + doc.evidence + doc.title };
-}
-
-/**
- * A query that reads like a remembered phrase: three or more words (function words count)
- * typed as one run, not separate keywords (no space between Chinese words). Only then does
- * holding it verbatim set a passage apart; for keywords ("AI泡沫", "数据中心 电力") it would
- * favour one phrasing over documents that discuss the subject in other words.
- */
-function phraseLike(input: RefineInput): boolean {
-  const words = input.groups.reduce((n, g) => n + g.alternatives[0]!.length, 0);
-  return words >= 3 && !/\p{Script=Han}\s+\p{Script=Han}/u.test(input.query);
-}
-
-/** Folded text without spaces and punctuation, for verbatim comparison. */
-const compact = (folded: string) => folded.replace(/[\p{P}\p{S}\s]+/gu, '');
-
-/** Whether descending `ids` holds `id` (binary search). */
-function holds(ids: number[], id: number): boolean {
-  let lo = 0;
-  let hi = ids.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = ids[mid]!;
-    if (v === id) return true;
-    if (v > id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
-}
-
-const LATIN = /^[\p{L}\p{N}]/u;
-
-/** How often a group occurs in folded text: its most frequent alternative (a sequence by its rarest term). */
-export function occurrences(folded: string, g: QueryGroup): number {
-  let best = 0;
-  for (const seq of g.alternatives) {
-    let n = Infinity;
-    for (const t of seq) n = Math.min(n, count(folded, t));
-    if (n !== Infinity) best = Math.max(best, n);
-  }
-  return best;
-}
-
-function count(folded: string, term: string): number {
-  if (!term) return 0;
-  let n = 0;
-  const wordStart = LATIN.test(term) && !/\p{Script=Han}/u.test(term);
-  for (let at = folded.indexOf(term); at !== -1; at = folded.indexOf(term, at + term.length)) {
-    // A Latin term (a stem) counts at the start of a word only: "ai" not inside "said".
-    if (wordStart && at > 0 && /[\p{L}\p{N}]/u.test(folded[at - 1]!)) continue;
-    n++;
-  }
-  return n;
 }

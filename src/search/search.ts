@@ -12,7 +12,8 @@ import { parseQuery, type Expand, type ParsedQuery } from './query.js';
 import { highlightRanges, snippet } from './highlight.js';
 import { corpusMap } from './corpus.js';
 import { fetchPostings } from './postings.js';
-import { rankDocuments, refineDocument, sortRanked, weighGroups, type RankedDoc } from './rank.js';
+import { rankDocuments, sortRanked, weighGroups, type RankedDoc } from './rank.js';
+import { refineDocument } from './refine.js';
 
 export { WEIGHTS } from './rank.js';
 
