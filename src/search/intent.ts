@@ -22,7 +22,7 @@ const CHINESE = `
   我 你 您 他 她 它 我们 你们 他们 她们 它们 咱们 自己 大家 人家
   请 请问 告诉 知道 讲 讲讲 讲了 讲过 说 说说 说了 说过 聊 聊聊 聊了 聊过 谈 谈谈 提到 提过 讲到 谈到 说到 介绍 解释
   记得 想找 找 找一下 看过 之前 以前 好像
-  视频 节目 播客 内容 有关 相关 方面 问题
+  节目 内容 有关 相关 方面 问题
 `;
 
 const ENGLISH = `
@@ -35,7 +35,7 @@ const ENGLISH = `
   i me my mine you your yours he him his she her hers we us our ours they them their theirs
   tell explain describe talk talked says said say mention mentioned discuss discussed
   anyone someone something anything everything thing things way ways
-  video episode podcast show
+  episode
 `;
 
 let words: Set<string> | undefined;

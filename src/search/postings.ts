@@ -12,7 +12,7 @@
 import type { DB } from '../store/db.js';
 import { stmt } from '../store/statements.js';
 import type { CorpusMap } from './corpus.js';
-import { foldForMatch } from './highlight.js';
+import { compact, foldForMatch } from './highlight.js';
 import { groupMatch, type ParsedQuery, type QueryGroup } from './query.js';
 
 /** How much of the posting lists a query reads (each id costs ~0.3 µs to read and rank). */
@@ -31,16 +31,20 @@ export interface ReadLimits {
   together: number;
   /** …and run only for queries of up to this many words. */
   togetherWords: number;
+  /** Documents read per group from the title and keyword index. */
+  titles: number;
 }
 
 export const READ_LIMITS: ReadLimits = {
-  budget: 30_000, minShare: 2_000, probes: 12_000, probeMin: 500, probeMax: 2_000, commonBudget: 12_000, together: 3_000, togetherWords: 8,
+  budget: 16_000, minShare: 1_000, probes: 8_000, probeMin: 400, probeMax: 1_500, commonBudget: 8_000, together: 1_500, togetherWords: 8, titles: 1_000,
 };
 
 /** A group in more than this share of passages is common: it scores but is not required. */
 export const COMMON_SHARE = 0.05;
 /** Quoted phrases are checked literally on at most this many passages. */
 const PHRASE_CHECKS = 3_000;
+/** A phrase-like query is looked for verbatim in at most this many passages holding all its words. */
+const VERBATIM_CHECKS = 300;
 
 export interface GroupPostings {
   /** Passage ids holding the group, descending (newest first). */
@@ -56,8 +60,10 @@ export interface GroupPostings {
 
 export interface Postings {
   groups: GroupPostings[];
-  /** Passages holding every typed word close together: near-verbatim matches. */
+  /** Passages holding the query's meaningful words close together. */
   adjacent: Set<number>;
+  /** Passages holding a phrase-like query verbatim (ParsedQuery.verbatim). */
+  verbatim: Set<number>;
 }
 
 const NONE = (): GroupPostings => ({ ids: [], truncated: false, df: 0, titles: new Set(), keywords: new Set() });
@@ -66,15 +72,15 @@ export function fetchPostings(db: DB, q: ParsedQuery, map: CorpusMap, limits: Re
   const groups = q.groups.map(NONE);
   const active = q.groups.map((g, i) => ({ g, p: groups[i]! })).filter(({ g }) => !g.intent);
   readGroups(db, active, map, limits);
-  const adjacent = readTogether(db, q, active, limits);
+  const { adjacent, verbatim } = readTogether(db, q, active, limits);
   for (const { g, p } of active) {
     if (g.quoted && g.phrase) p.ids = holdingPhrase(db, p.ids.slice(0, PHRASE_CHECKS), g.phrase);
     if (!p.truncated) p.df = p.ids.length;
-    const titled = titleHits(db, g);
+    const titled = titleHits(db, g, limits.titles);
     p.titles = titled.titles;
     p.keywords = titled.keywords;
   }
-  return { groups, adjacent };
+  return { groups, adjacent, verbatim };
 }
 
 const readIds = (db: DB, match: string, below: number, limit: number) =>
@@ -114,24 +120,55 @@ function readGroups(db: DB, active: { g: QueryGroup; p: GroupPostings }[], map: 
  * Sampling a common word's list may miss the one passage that holds the whole query (a
  * remembered phrase is made of common words). So when a list was sampled, the passages
  * holding every group are read too (an AND in FTS5 skips through the lists, cheap even for
- * common words) and added to every group's list; and the passages holding every typed word,
- * intent words included, close together are marked adjacent.
+ * common words) and added to every group's list. Passages holding the query's meaningful
+ * words close together are marked adjacent, and those holding a phrase-like query verbatim
+ * are marked too (checked on the text of the few passages holding every group: a NEAR with
+ * 的 or "the" in it would walk their whole lists).
  */
-function readTogether(db: DB, q: ParsedQuery, active: { g: QueryGroup; p: GroupPostings }[], limits: ReadLimits): Set<number> {
+function readTogether(db: DB, q: ParsedQuery, active: { g: QueryGroup; p: GroupPostings }[], limits: ReadLimits): Pick<Postings, 'adjacent' | 'verbatim'> {
   const adjacent = new Set<number>();
-  const words = q.groups.flatMap((g) => g.alternatives[0]!);
-  if (words.length < 2 || words.length > limits.togetherWords) return adjacent;
+  const verbatim = new Set<number>();
+  const words = q.groups.reduce((n, g) => n + g.alternatives[0]!.length, 0);
+  if (words < 2 || words > limits.togetherWords || active.length === 0) return { adjacent, verbatim };
+  let together: number[] | undefined;
   if (active.length > 1 && active.some(({ p }) => p.truncated)) {
-    const together = readIds(db, active.map(({ g }) => groupMatch(g)).join(' AND '), Number.MAX_SAFE_INTEGER, limits.together);
+    together = readIds(db, active.map(({ g }) => groupMatch(g)).join(' AND '), Number.MAX_SAFE_INTEGER, limits.together);
     for (const { p } of active) p.ids = mergeDescending(p.ids, together);
+  } else {
+    together = active.map(({ p }) => p.ids).reduce((a, b) => intersectDescending(a, b));
   }
-  // Search-mode indexing puts sub-words between adjacent words: allow two tokens per word.
-  const near = `NEAR(${words.map((t) => `"${t.replace(/"/g, '""')}"`).join(' ')}, ${2 * words.length + 2})`;
+  if (q.verbatim && together.length <= VERBATIM_CHECKS) {
+    for (const [id, text] of passageTexts(db, together)) if (compact(foldForMatch(text)).includes(q.verbatim)) verbatim.add(id);
+  }
+  const meaningful = active.flatMap(({ g }) => g.alternatives[0]!);
+  // Found verbatim, the phrase needs no looser sign (which would lift every 一定程度 alike).
+  if (meaningful.length < 2 || verbatim.size > 0) return { adjacent, verbatim };
+  // Search-mode indexing puts sub-words between adjacent words: allow two tokens per typed word.
+  const near = `NEAR(${meaningful.map((t) => `"${t.replace(/"/g, '""')}"`).join(' ')}, ${2 * words + 2})`;
   const ids = readIds(db, near, Number.MAX_SAFE_INTEGER, limits.together);
   for (const id of ids) adjacent.add(id);
-  // An intent word can make a passage adjacent that a group list (sampled) does not hold.
   for (const { p } of active) p.ids = mergeDescending(p.ids, ids);
-  return adjacent;
+  return { adjacent, verbatim };
+}
+
+/** Intersection of two descending id lists. */
+function intersectDescending(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] === b[j]) {
+      out.push(a[i]!);
+      i++;
+      j++;
+    } else if (a[i]! > b[j]!) i++;
+    else j++;
+  }
+  return out;
+}
+
+export function passageTexts(db: DB, ids: number[]): Map<number, string> {
+  if (ids.length === 0) return new Map();
+  const rows = stmt(db, 'SELECT id, text FROM passages WHERE id IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify(ids)) as [number, string][];
+  return new Map(rows);
 }
 
 /** Union of two descending id lists, descending, without repeats. */
@@ -159,9 +196,10 @@ function estimateDf(p: GroupPostings, map: CorpusMap): number {
   return Math.min(map.passages, Math.round((p.ids.length * map.maxId) / Math.max(1, span)));
 }
 
-function titleHits(db: DB, g: QueryGroup): { titles: Set<number>; keywords: Set<number> } {
+/** The documents whose title / keywords hold the group (the newest `limit` of each: a word in thousands of titles says little). */
+function titleHits(db: DB, g: QueryGroup, limit: number): { titles: Set<number>; keywords: Set<number> } {
   const ids = (column: string) =>
-    new Set(stmt(db, 'SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?').pluck().all(`{${column}} : ${groupMatch(g)}`) as number[]);
+    new Set(stmt(db, 'SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? ORDER BY rowid DESC LIMIT ?').pluck().all(`{${column}} : ${groupMatch(g)}`, limit) as number[]);
   let titles = ids('title');
   let keywords = ids('keywords');
   if (g.quoted && g.phrase) {
@@ -175,12 +213,8 @@ function titleHits(db: DB, g: QueryGroup): { titles: Set<number>; keywords: Set<
 
 /** The passages whose folded text holds the phrase literally (the index only knows NEAR). */
 function holdingPhrase(db: DB, ids: number[], phrase: string): number[] {
-  if (ids.length === 0) return ids;
-  const rows = stmt(db, 'SELECT id, text FROM passages WHERE id IN (SELECT value FROM json_each(?))')
-    .raw()
-    .all(JSON.stringify(ids)) as [number, string][];
-  const keep = new Set(rows.filter(([, text]) => containsPhrase(text, phrase)).map(([id]) => id));
-  return ids.filter((id) => keep.has(id));
+  const texts = passageTexts(db, ids);
+  return ids.filter((id) => containsPhrase(texts.get(id) ?? '', phrase));
 }
 
 const squash = (s: string) => s.replace(/\s+/g, '');

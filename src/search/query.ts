@@ -15,6 +15,7 @@
  */
 import { indexTerms, queryTerms } from '../text/segment.js';
 import { isIntentWord } from './intent.js';
+import { compact, foldForMatch } from './highlight.js';
 
 export interface QueryGroup {
   /** Any one of these term sequences satisfies the group; the first is what the user typed. */
@@ -31,6 +32,14 @@ export interface ParsedQuery {
   groups: QueryGroup[];
   /** Terms to highlight: every alternative of every group that carries meaning. */
   terms: string[];
+  /**
+   * For a query that reads like a remembered phrase — three or more words (function words
+   * count) typed as one run, not separate keywords (no space between Chinese words) — the
+   * query folded, without spaces and punctuation, to find it verbatim; else ''. For keywords
+   * ("AI泡沫", "数据中心 电力") a verbatim match would favour one phrasing over documents that
+   * discuss the subject in other words.
+   */
+  verbatim: string;
 }
 
 /** A span of the typed terms, [start, end), with equivalent forms (text, folded and cut like a query). */
@@ -86,7 +95,9 @@ export function parseQuery(input: string, opts: ParseOptions = {}): ParsedQuery 
   // Words the index cannot match (a fragment cut mid-word) still highlight.
   const meaningful = unique.filter((g) => !g.intent);
   const terms = [...new Set([...meaningful.flatMap((g) => g.alternatives.flat()), ...typed.filter((t) => !isIntentWord(t))])];
-  return { groups: unique, terms };
+  const words = unique.reduce((n, g) => n + g.alternatives[0]!.length, 0);
+  const verbatim = words >= 3 && !/\p{Script=Han}\s+\p{Script=Han}/u.test(input) ? compact(foldForMatch(input)) : '';
+  return { groups: unique, terms, verbatim };
 }
 
 /** Non-overlapping spans by start, longer ones first. */

@@ -27,6 +27,7 @@ import type { QueryGroup } from './query.js';
 export const WEIGHTS = { title: 3.0, keywords: 1.5, summary: 1.6, body: 1.0, raw: 0.8 } as const;
 /** By rendition kind (corpus.ts KIND). */
 export const KIND_WEIGHT = [WEIGHTS.summary, WEIGHTS.body, WEIGHTS.raw];
+const MAX_KIND_WEIGHT = Math.max(...KIND_WEIGHT);
 
 /** Intent words only break ties. */
 const INTENT_WEIGHT = 0.05;
@@ -35,8 +36,9 @@ const DOCUMENT_WEIGHT = 0.5;
 /** BM25 parameters over a rendition's passages. */
 const DOC_K1 = 1.2;
 const DOC_B = 0.75;
-/** A passage holding the typed words close together weighs more (refine.ts also weighs a verbatim match). */
+/** A passage holding the meaningful words close together weighs more, one holding a phrase-like query verbatim more still. */
 export const ADJACENT_BOOST = 1.5;
+export const VERBATIM_BOOST = 3.0;
 /** Best passages kept per document for refinement. */
 const CANDIDATES_PER_DOC = 3;
 /** Below this many documents meeting the requirement, partial matches follow them. */
@@ -100,14 +102,17 @@ export interface RankedDoc {
 export interface RankInput {
   map: CorpusMap;
   postings: GroupPostings[];
-  /** Passages holding every typed word close together. */
+  /** Passages holding the meaningful words close together, and the query verbatim (postings.ts). */
   adjacent?: Set<number>;
+  verbatim?: Set<number>;
   weights: GroupWeight[];
   minMatch: number;
   keepDoc?: (doc: number) => boolean;
   keepPassage?: (id: number) => boolean;
   /** Whether titles count (not when searching one speaker's words). */
   titles?: boolean;
+  /** How many documents must be in exact order with their best passages (the rest follow); all by default. */
+  exact?: number;
 }
 
 /** Ranks every matching document, each with its best passages. */
@@ -126,11 +131,12 @@ export function rankDocuments(input: RankInput): RankedDoc[] {
   }
   for (const doc of titled.keys()) if (!byDoc.has(doc)) byDoc.set(doc, []);
 
-  const scored: (Omit<RankedDoc, 'candidates' | 'matched'> & { renditions: number[] })[] = [];
+  const scored: Scored[] = [];
   for (const [doc, renditions] of byDoc) {
     const t = titled.get(doc);
     let evidence = 0;
     let title = 0;
+    let passage = 0;
     let coverage = 0;
     let quotedMissing = false;
     let any = false;
@@ -145,21 +151,71 @@ export function rankDocuments(input: RankInput): RankedDoc[] {
       const inTitle = t ? t[g]! : 0;
       evidence += w.idf * best * DOCUMENT_WEIGHT;
       title += w.idf * inTitle;
+      if (best > 0) passage += w.idf;
       const matched = best > 0 || inTitle > 0;
       if (matched) any = true;
       if (matched && w.role === 'informative') coverage++;
       if (!matched && w.role === 'quoted') quotedMissing = true;
     }
     if (quotedMissing || !any) continue;
-    scored.push({ doc, tier: coverage >= input.minMatch ? 0 : 1, score: evidence + title, evidence, title, renditions });
+    // The best passage can at most hold every group the document's passages hold.
+    const bound = evidence + title + passage * MAX_KIND_WEIGHT * VERBATIM_BOOST;
+    scored.push({ doc, tier: coverage >= input.minMatch ? 0 : 1, score: evidence + title, evidence, title, renditions, bound });
   }
   const meeting = scored.filter((d) => d.tier === 0).length;
-  // Passages are picked only for the documents that will be listed.
-  const out = (meeting >= FILL ? scored.filter((d) => d.tier === 0) : scored).map(({ renditions, ...d }): RankedDoc => {
-    const { candidates, matched } = distinctCandidates(renditions, scan, map);
-    return { ...d, score: d.score + (candidates[0]?.score ?? 0), candidates, matched };
+  const listed = meeting >= FILL ? scored.filter((d) => d.tier === 0) : scored;
+  listed.sort((a, b) => a.tier - b.tier || b.bound - a.bound || a.doc - b.doc);
+  return withPassages(listed, input.exact ?? Infinity, (d) => {
+    const { candidates, matched } = distinctCandidates(d.renditions, scan, map);
+    return { doc: d.doc, tier: d.tier, evidence: d.evidence, title: d.title, score: d.score + (candidates[0]?.score ?? 0), candidates, matched };
   });
-  return sortRanked(out);
+}
+
+interface Scored extends Omit<RankedDoc, 'candidates' | 'matched'> {
+  renditions: number[];
+  /** An upper bound of the score once the best passage is known. */
+  bound: number;
+}
+
+/**
+ * Picks the best passages (the costly part: thousands of documents match a common query)
+ * only as far as the order needs them: documents are visited best bound first, and once
+ * `exact` of them are scored and the next bound cannot beat the last of those, the rest keep
+ * their bound and no passages (they are listed after, beyond any page asked for).
+ */
+function withPassages(listed: Scored[], exact: number, score: (d: Scored) => RankedDoc): RankedDoc[] {
+  const done: RankedDoc[] = [];
+  let need = exact; // documents still to place exactly, counting from the current tier
+  let best: number[] = []; // the top `need` scores of the current tier, ascending
+  let inTier = 0;
+  let i = 0;
+  for (; i < listed.length; i++) {
+    const d = listed[i]!;
+    if (i > 0 && d.tier !== listed[i - 1]!.tier) {
+      need -= inTier; // reaching a new tier, every document of the earlier one was scored and comes first
+      best = [];
+      inTier = 0;
+    }
+    if (need <= 0 || (best.length >= need && d.bound < best[0]!)) break;
+    const r = score(d);
+    done.push(r);
+    inTier++;
+    best.splice(sortedIndex(best, r.score), 0, r.score);
+    if (best.length > need) best.shift();
+  }
+  const rest = listed.slice(i).map((d): RankedDoc => ({ doc: d.doc, tier: d.tier, evidence: d.evidence, title: d.title, score: d.bound, candidates: [], matched: 0 }));
+  return [...sortRanked(done), ...rest];
+}
+
+function sortedIndex(xs: number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export function sortRanked(docs: RankedDoc[]): RankedDoc[] {
@@ -228,7 +284,8 @@ function scanPostings(input: RankInput): Map<number, RenditionScan> {
       r = renditionOf(map, id);
       row = scan.get(r)!;
     }
-    const score = KIND_WEIGHT[map.kind[r]!]! * acc[id]! * (input.adjacent?.has(id) ? ADJACENT_BOOST : 1);
+    const boost = input.verbatim?.has(id) ? VERBATIM_BOOST : input.adjacent?.has(id) ? ADJACENT_BOOST : 1;
+    const score = KIND_WEIGHT[map.kind[r]!]! * acc[id]! * boost;
     acc[id] = 0;
     row!.matched++;
     const list = row!.best;

@@ -7,16 +7,14 @@
 import type { CorpusMap } from './corpus.js';
 import type { GroupPostings } from './postings.js';
 import type { QueryGroup } from './query.js';
-import { foldForMatch } from './highlight.js';
-import { ADJACENT_BOOST, byScore, KIND_WEIGHT, type GroupWeight, type RankedDoc } from './rank.js';
+import { compact, foldForMatch } from './highlight.js';
+import { ADJACENT_BOOST, byScore, KIND_WEIGHT, VERBATIM_BOOST, type GroupWeight, type RankedDoc } from './rank.js';
 
 /** BM25 parameters over a passage's characters. */
 const PASSAGE_K1 = 1.2;
 const PASSAGE_B = 0.5;
 /** Mean characters of a content passage (measured on the reference corpus). */
 const AVG_PASSAGE_CHARS = 90;
-/** A passage holding a phrase-like query verbatim weighs this much more. */
-const VERBATIM_BOOST = 3.0;
 
 export interface RefineInput {
   groups: QueryGroup[];
@@ -24,8 +22,8 @@ export interface RefineInput {
   postings: GroupPostings[];
   adjacent?: Set<number>;
   map: CorpusMap;
-  /** The query as typed: a passage holding it verbatim is what a remembered phrase is after. */
-  query: string;
+  /** The query folded and compacted when it reads like a remembered phrase (query.ts), else ''. */
+  verbatim: string;
 }
 
 /**
@@ -34,7 +32,7 @@ export interface RefineInput {
  */
 export function refineDocument(doc: RankedDoc, texts: Map<number, string>, input: RefineInput): RankedDoc {
   if (doc.candidates.length === 0) return doc;
-  const verbatim = phraseLike(input) ? compact(foldForMatch(input.query)) : '';
+  const { verbatim } = input;
   const scored = doc.candidates.map((c) => {
     const text = texts.get(c.id) ?? '';
     const folded = foldForMatch(text);
@@ -55,20 +53,6 @@ export function refineDocument(doc: RankedDoc, texts: Map<number, string>, input
   scored.sort(byScore);
   return { ...doc, candidates: scored, score: scored[0]!.score + doc.evidence + doc.title };
 }
-
-/**
- * A query that reads like a remembered phrase: three or more words (function words count)
- * typed as one run, not separate keywords (no space between Chinese words). Only then does
- * holding it verbatim set a passage apart; for keywords ("AI泡沫", "数据中心 电力") it would
- * favour one phrasing over documents that discuss the subject in other words.
- */
-function phraseLike(input: RefineInput): boolean {
-  const words = input.groups.reduce((n, g) => n + g.alternatives[0]!.length, 0);
-  return words >= 3 && !/\p{Script=Han}\s+\p{Script=Han}/u.test(input.query);
-}
-
-/** Folded text without spaces and punctuation, for verbatim comparison. */
-const compact = (folded: string) => folded.replace(/[\p{P}\p{S}\s]+/gu, '');
 
 /** Whether descending `ids` holds `id` (binary search). */
 function holds(ids: number[], id: number): boolean {

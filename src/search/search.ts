@@ -11,7 +11,7 @@ import { deepLink } from '../formats/media.js';
 import { parseQuery, type Expand, type ParsedQuery } from './query.js';
 import { highlightRanges, snippet } from './highlight.js';
 import { corpusMap } from './corpus.js';
-import { fetchPostings } from './postings.js';
+import { fetchPostings, passageTexts } from './postings.js';
 import { rankDocuments, sortRanked, weighGroups, type RankedDoc } from './rank.js';
 import { refineDocument } from './refine.js';
 
@@ -77,11 +77,12 @@ export function search(db: DB, query: string, opts: SearchOptions = {}): SearchR
   if (q.groups.length === 0) return { ...empty, tookMs: performance.now() - t0 };
 
   const map = corpusMap(db);
-  const { groups: postings, adjacent } = fetchPostings(db, q, map);
+  const { groups: postings, adjacent, verbatim } = fetchPostings(db, q, map);
   const { weights, minMatch } = weighGroups(q.groups, postings, map.passages);
   const ranked = rankDocuments({
-    map, postings, adjacent, weights, minMatch,
+    map, postings, adjacent, verbatim, weights, minMatch,
     keepDoc: documentFilter(db, opts), keepPassage: speakerFilter(db, opts), titles: !opts.speaker,
+    exact: offset + limit + REFINE_SLACK + 4 * REFINE_ADJACENT,
   });
 
   // The best passage of the documents on (and just past) this page, judged on its text.
@@ -89,10 +90,11 @@ export function search(db: DB, query: string, opts: SearchOptions = {}): SearchR
   const top = ranked.slice(0, head);
   for (const d of ranked.slice(head, head + 4 * REFINE_ADJACENT)) {
     if (top.length >= head + REFINE_ADJACENT) break;
-    if (d.candidates[0] && adjacent.has(d.candidates[0].id)) top.push(d);
+    const best = d.candidates[0]?.id;
+    if (best !== undefined && (verbatim.has(best) || adjacent.has(best))) top.push(d);
   }
   const texts = passageTexts(db, top.flatMap((d) => d.candidates.map((c) => c.id)));
-  const refined = withoutCopies(sortRanked(top.map((d) => refineDocument(d, texts, { groups: q.groups, weights, postings, adjacent, map, query }))), texts, db);
+  const refined = withoutCopies(sortRanked(top.map((d) => refineDocument(d, texts, { groups: q.groups, weights, postings, adjacent, map, verbatim: q.verbatim }))), texts, db);
   const rest = new Set(top.map((d) => d.doc));
   const all = [...refined, ...ranked.filter((d) => !rest.has(d.doc))];
   const hits = all.slice(offset, offset + limit).map((d) => buildHit(db, d, q));
@@ -133,12 +135,6 @@ function speakerFilter(db: DB, opts: SearchOptions): ((id: number) => boolean) |
   const pattern = `%${opts.speaker.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const ids = new Set(stmt(db, "SELECT id FROM passages WHERE speaker LIKE ? ESCAPE '\\'").pluck().all(pattern) as number[]);
   return (id) => ids.has(id);
-}
-
-function passageTexts(db: DB, ids: number[]): Map<number, string> {
-  if (ids.length === 0) return new Map();
-  const rows = stmt(db, 'SELECT id, text FROM passages WHERE id IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify(ids)) as [number, string][];
-  return new Map(rows);
 }
 
 /**
