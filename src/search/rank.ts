@@ -134,6 +134,9 @@ export function rankDocuments(input: RankInput): RankedDoc[] {
   const scored: Scored[] = [];
   for (const [doc, renditions] of byDoc) {
     const t = titled.get(doc);
+    const rows = renditions.map((r) => scan.get(r)!);
+    const norms = renditions.map((r) => DOC_K1 * (1 - DOC_B + (DOC_B * lengthOf(map, r)) / map.avgLength));
+    const kinds = renditions.map((r) => KIND_WEIGHT[map.kind[r]!]!);
     let evidence = 0;
     let title = 0;
     let passage = 0;
@@ -144,9 +147,10 @@ export function rankDocuments(input: RankInput): RankedDoc[] {
       const w = weights[g]!;
       if (w.role === 'intent') continue;
       let best = 0;
-      for (const r of renditions) {
-        const c = scan.get(r)!.counts[g]!;
-        if (c > 0) best = Math.max(best, KIND_WEIGHT[map.kind[r]!]! * saturate(c, lengthOf(map, r), map.avgLength));
+      for (let k = 0; k < rows.length; k++) {
+        const c = rows[k]!.counts[g]!;
+        // BM25 saturation of the count against the rendition's length, by rendition kind.
+        if (c > 0) best = Math.max(best, (kinds[k]! * c * (DOC_K1 + 1)) / (c + norms[k]!));
       }
       const inTitle = t ? t[g]! : 0;
       evidence += w.idf * best * DOCUMENT_WEIGHT;
@@ -220,11 +224,6 @@ function sortedIndex(xs: number[], x: number): number {
 
 export function sortRanked(docs: RankedDoc[]): RankedDoc[] {
   return docs.sort((a, b) => a.tier - b.tier || b.score - a.score || a.doc - b.doc);
-}
-
-/** BM25 saturation of a count in a rendition of `length` passages. */
-function saturate(count: number, length: number, avg: number): number {
-  return (count * (DOC_K1 + 1)) / (count + DOC_K1 * (1 - DOC_B + (DOC_B * length) / avg));
 }
 
 /** What the posting lists say about one rendition. */
