@@ -82,14 +82,13 @@ export function search(db: DB, query: string, opts: SearchOptions = {}): SearchR
   const ranked = rankDocuments({
     map, postings, adjacent, verbatim, weights, minMatch,
     keepDoc: documentFilter(db, opts), keepPassage: speakerFilter(db, opts), titles: !opts.speaker,
-    exact: offset + limit + REFINE_SLACK + 4 * REFINE_ADJACENT,
+    exact: offset + limit + REFINE_SLACK + REFINE_ADJACENT,
   });
 
   // The best passage of the documents on (and just past) this page, judged on its text.
   const head = offset + limit + REFINE_SLACK;
   const top = ranked.slice(0, head);
-  for (const d of ranked.slice(head, head + 4 * REFINE_ADJACENT)) {
-    if (top.length >= head + REFINE_ADJACENT) break;
+  for (const d of ranked.slice(head, head + REFINE_ADJACENT)) {
     const best = d.candidates[0]?.id;
     if (best !== undefined && (verbatim.has(best) || adjacent.has(best))) top.push(d);
   }
