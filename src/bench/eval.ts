@@ -7,6 +7,9 @@
  *    Traditional should find the same documents (top-10 overlap).
  * 3. Known-item recall: a phrase a person remembers from a passage (a run of whole words,
  *    half the time in the other script; three English words) should bring back its document.
+ * 4. Quote verification on the Teahose summaries (quotes-eval.ts) and the corrections the
+ *    terms stage makes, against bench/corrections.jsonl (eval-corrections.ts).
+ * Search runs as users get it: lexicon expansion on. Names across scripts: `npm run eval:names`.
  *
  * Usage: npm run eval -- [CORPUS] [--library DIR] [--judged FILE] [--verbose]
  *   --library DIR  evaluate an existing library instead of ingesting CORPUS into a temp one
@@ -23,6 +26,8 @@ import { loadQueries, projectRoot } from './queries.js';
 import { engramSearcher, miniSearchSearcher, passageRows, trigramSearcher, type Searcher } from './peers.js';
 import { byClass, documentRefs, loadJudged, score } from './judged.js';
 import { knownItems } from './known-items.js';
+import { quoteEval } from './quotes-eval.js';
+import { correctionReport } from './eval-corrections.js';
 
 const HAN = /\p{Script=Han}/u;
 
@@ -125,6 +130,8 @@ async function main(): Promise<void> {
       ...agreementTable(db, searchers),
     ];
     console.log(lines.join('\n'));
+    console.log(['', ...quoteEval(db)].join('\n'));
+    console.log('\n' + correctionReport(db, join(projectRoot, 'bench', 'corrections.jsonl')));
     trigram.close();
     db.close();
   } finally {

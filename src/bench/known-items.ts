@@ -6,14 +6,9 @@
 import type { DB } from '../store/db.js';
 import { toSimplified, toTraditional } from '../text/fold.js';
 import { tokenize } from '../text/segment.js';
+import { rng } from './queries.js';
 
 const HAN = /\p{Script=Han}/u;
-
-/** Deterministic pseudo-random numbers, so every run samples the same passages. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
 
 export function knownItems(db: DB, n: number): { query: string; doc: number }[] {
   const rand = rng(42);

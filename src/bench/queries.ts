@@ -35,6 +35,12 @@ export function benchQueries(): BenchQuery[] {
   return [...loadQueries(), ...judged];
 }
 
+/** Deterministic pseudo-random numbers, so every run samples the same items. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
 export function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;

@@ -5,7 +5,10 @@
  *   questions, common words, pasted sentences, twenty-term queries, judged classes), engram
  *   vs SQLite FTS5 trigram and MiniSearch on the same passages; the first query of a new
  *   process.
- * - The web app over HTTP (search page, largest document page).
+ * - Ingest with the terms stage (corrections, entity linking) off, in a library of its own.
+ * - The web app over HTTP (search page, largest document page), and under load: 20 clients
+ *   for 20 s, mixed requests (load.ts).
+ * - Following sources: a large download's memory, a local feed's update rate (follow.ts).
  *
  * `npm run bench -- --scale N`: builds an N× corpus (scale.ts), ingests 1× and N× in fresh
  * processes (time, peak RSS) and times the query set on both libraries.
@@ -26,10 +29,12 @@ import { search } from '../search/search.js';
 import { walk } from '../sources/folder.js';
 import { decodeBytes } from '../text/decode.js';
 import { startServer } from '../server/server.js';
-import { benchQueries, percentile, projectRoot, statsByClass, timeQueries, type BenchQuery, type ClassStats } from './queries.js';
+import { benchQueries, loadQueries, percentile, projectRoot, statsByClass, timeQueries, type BenchQuery, type ClassStats } from './queries.js';
 import { miniSearchSearcher, passageRows, trigramSearcher } from './peers.js';
 import { buildScaledCorpus } from './scale.js';
 import { inChild } from './child.js';
+import { loadBench } from './load.js';
+import { followBench } from './follow.js';
 
 const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
 
@@ -121,6 +126,7 @@ async function benchOnce(corpus: string, dir: string): Promise<string[]> {
   const boundAfter = segmentationBound(files.map((f) => f.absPath));
   const bound = (boundBefore + boundAfter) / 2;
   const docs = report.documents.added + report.documents.updated + report.documents.unchanged;
+  const termsOff = await ingestWithoutTerms(corpus);
   const secs = report.elapsedMs / 1000;
 
   const cold = firstQueries(dir, queries);
@@ -133,7 +139,9 @@ async function benchOnce(corpus: string, dir: string): Promise<string[]> {
   const mini = miniSearchSearcher(rows);
   const ms2 = timeQueries(queries, (q) => mini.docs(q).length);
   const http = await httpBench(db, queries.filter((q) => q.class === 'keywords').map((q) => q.query));
+  const load = await loadBench(db, loadQueries().map((q) => q.query));
   db.close();
+  const follow = await followBench(corpus);
   const all = statsByClass(queries, engram.ms).get('all')!;
   const over = (limit: number) => engram.ms.filter((x) => x > limit).length;
   return [
@@ -142,6 +150,7 @@ async function benchOnce(corpus: string, dir: string): Promise<string[]> {
     '| measure | engram | peer / bound | ratio / target |',
     '|---|---|---|---|',
     `| ingest (whole corpus) | ${secs.toFixed(1)} s, ${(report.bytes / 1e6 / secs).toFixed(2)} MB/s, ${(docs / secs).toFixed(0)} docs/s | jieba cutForSearch alone: ${(bound / 1000).toFixed(1)} s (${(boundBefore / 1000).toFixed(1)} before, ${(boundAfter / 1000).toFixed(1)} after) | ${(report.elapsedMs / bound).toFixed(2)}x the bound (target ≤ 3x) |`,
+    `| ingest without the terms stage | ${(termsOff / 1000).toFixed(1)} s | corrections + entity linking: ${((report.terms?.elapsedMs ?? 0) / 1000).toFixed(1)} s (${report.terms?.corrections ?? 0} corrections, ${report.terms?.mentions ?? 0} mentions) | ${(termsOff / bound).toFixed(2)}x the bound off, ${(report.elapsedMs / bound).toFixed(2)}x on |`,
     `| ingest peak RSS | ${(peakRss / 1e6).toFixed(0)} MB (process start ${(rssBefore / 1e6).toFixed(0)} MB) | | |`,
     `| documents / passages / failures | ${docs} / ${report.passages} / ${report.failures.length} | | |`,
     `| search latency p50 / p95 / max (ms), ${queries.length} queries | ${ms(all.p50)} / ${ms(all.p95)} / ${ms(all.max)} | | p95 < 50 ms; none > 200 ms (${over(200)} over 200, ${over(50)} over 50) |`,
@@ -158,7 +167,24 @@ async function benchOnce(corpus: string, dir: string): Promise<string[]> {
       { name: 'trigram', ms: tri.ms },
       { name: 'MiniSearch', ms: ms2.ms },
     ]),
+    '',
+    ...load,
+    '',
+    ...follow,
   ];
+}
+
+/** The same ingest with correction and entity linking turned off, in a library of its own. */
+async function ingestWithoutTerms(corpus: string): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'engram-bench-off-'));
+  try {
+    const db = openLibrary(dir);
+    const r = await ingest(db, [corpus], { terms: false });
+    db.close();
+    return r.elapsedMs;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function benchScale(corpus: string, dir: string, n: number): Promise<string[]> {

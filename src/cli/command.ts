@@ -1,7 +1,8 @@
 /**
  * Every CLI command looks the same: a name, its usage text, its options
  * for node's parseArgs, and a run function returning the exit code
- * (0 all good, 1 some of the work failed, 2 usage error).
+ * (0 all good, 1 some of the work failed, 2 usage error, 3 library busy: another
+ * process is writing it and the command was told not to wait).
  */
 import type { ParseArgsConfig } from 'node:util';
 
@@ -24,9 +25,12 @@ export interface Command {
   run(values: Values, positionals: string[], io: Io): Promise<number> | number;
 }
 
-export const EXIT = { ok: 0, partial: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, partial: 1, usage: 2, busy: 3 } as const;
 
 export class UsageError extends Error {}
+
+/** The library is being written by someone else (exit code 3). */
+export class BusyError extends Error {}
 
 /** Options every command that touches a library has. */
 export const libraryOption: Options = {

@@ -3,17 +3,33 @@
  * this file only dispatches, parses options and turns errors into exit codes.
  */
 import { parseArgs } from 'node:util';
-import { EXIT, UsageError, type Command, type Io } from './command.js';
+import { BusyError, EXIT, UsageError, type Command, type Io } from './command.js';
+import { printableText } from './printable.js';
 /**
  * Commands load on demand: `engram stats` should not pay for the web server's modules.
  * The summaries here are what `engram --help` lists.
  */
 const registry: { name: string; summary: string; load: () => Promise<Command> }[] = [
   { name: 'ingest', summary: 'add files and folders (recursively) to the library', load: async () => (await import('./commands/ingest.js')).ingestCommand },
+  { name: 'forget', summary: 'remove what files under a path gave (folders deleted or moved away)', load: async () => (await import('./commands/forget.js')).forgetCommand },
   { name: 'search', summary: 'find passages across every source, in either Chinese script or English', load: async () => (await import('./commands/search.js')).searchCommand },
   { name: 'show', summary: 'one document: metadata, renditions, passages', load: async () => (await import('./commands/show.js')).showCommand },
+  { name: 'summarize', summary: 'summaries (and cleaned transcripts) with checked quotes; extractive ones offline', load: async () => (await import('./commands/summarize.js')).summarizeCommand },
+  { name: 'quotes', summary: 'check the quotes of a document\'s summaries against its transcripts', load: async () => (await import('./commands/quotes.js')).quotesCommand },
   { name: 'stats', summary: 'what the library holds: documents, passages, renditions, sources', load: async () => (await import('./commands/stats.js')).statsCommand },
+  { name: 'entity', summary: 'one person, company, model or concept: aliases, documents, mentions by month, passages', load: async () => (await import('./commands/entities.js')).entityCommand },
+  { name: 'entities', summary: 'who and what the library talks about, with counts', load: async () => (await import('./commands/entities.js')).entitiesCommand },
+  { name: 'corrections', summary: 'recognition errors corrected at ingest; revert one', load: async () => (await import('./commands/corrections.js')).correctionsCommand },
+  { name: 'export', summary: 'write Logseq or Obsidian pages for documents and entities, linked for graph and backlinks', load: async () => (await import('./commands/export.js')).exportCommand },
+  { name: 'embed', summary: 'compute embedding vectors for semantic search (an OpenAI-compatible endpoint)', load: async () => (await import('./commands/embed.js')).embedCommand },
+  { name: 'lexicon', summary: 'names and terms searches expand across scripts and languages: add, remove, list, expand', load: async () => (await import('./commands/lexicon.js')).lexiconCommand },
+  { name: 'ask', summary: 'answer a question from the library, with checked citations to the passages', load: async () => (await import('./commands/ask.js')).askCommand },
+  { name: 'digest', summary: 'the documents of a period as an archive page, a feed, a web page or an email', load: async () => (await import('./commands/digest.js')).digestCommand },
+  { name: 'source', summary: 'follow YouTube channels, podcast feeds, Xiaoyuzhou shows and folders (add, list, remove, import, export)', load: async () => (await import('./commands/source.js')).sourceCommand },
+  { name: 'update', summary: 'fetch new items of followed sources: transcripts, subtitles, or audio for recognition', load: async () => (await import('./commands/update.js')).updateCommand },
+  { name: 'jobs', summary: 'items of followed sources waiting or failed; retry them', load: async () => (await import('./commands/jobs.js')).jobsCommand },
   { name: 'serve', summary: 'read, search and browse the library in the browser', load: async () => (await import('./commands/serve.js')).serveCommand },
+  { name: 'mcp', summary: 'let an AI assistant search and read the library (Model Context Protocol over stdio)', load: async () => (await import('./commands/mcp.js')).mcpCommand },
   { name: 'demo', summary: 'build the sample library the project ships, show its stats and an example search, serve it', load: async () => (await import('./commands/demo.js')).demoCommand },
 ];
 
@@ -58,10 +74,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   } catch (e) {
     const err = e as Error & { code?: string };
     if (e instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err.write(`engram ${name}: ${err.message}\n\n${command.usage}\n`);
+      io.err.write(`engram ${name}: ${printableText(err.message)}\n\n${command.usage}\n`);
       return EXIT.usage;
     }
-    io.err.write(`engram ${name}: ${err.message}\n`);
-    return EXIT.partial;
+    io.err.write(`engram ${name}: ${printableText(err.message)}\n`);
+    return e instanceof BusyError ? EXIT.busy : EXIT.partial;
   }
 }

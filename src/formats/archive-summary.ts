@@ -2,6 +2,7 @@
  * The `<summary>` line of a digest-archive entry:
  * `600. [2025-03-23] 【人工智能】Title | keyword | keyword`.
  * Every part but the title may be missing; the category may also be an English `[Business]`.
+ * A `|` that belongs to the title or a keyword is written `\|`.
  */
 import { isoDate } from './media.js';
 import { cleanText, decodeEntities } from './text-utils.js';
@@ -41,7 +42,8 @@ export function parseArchiveSummary(summary: string): ArchiveSummary {
     category = (cat[1] ?? cat[2] ?? '').trim() || undefined;
     rest = rest.slice(cat[0].length);
   }
-  const parts = rest.split('|').map((p) => p.trim());
+  // `\|` is a `|` inside the title or a keyword (engram's own md digests write titles that hold one so).
+  const parts = rest.split(/(?<!\\)\|/).map((p) => p.replace(/\\\|/g, '|').trim());
   const title = parts[0] || parts.find((p) => p) || headline;
   const keywords = parts.slice(1).filter((p) => p && p !== title);
   return { number, date, category, title, keywords, headline };

@@ -12,7 +12,7 @@
 import type { FormatParser, ParseResult, ParseWarning, SourceFile } from '../model.js';
 import { parseTimecode } from './media.js';
 import { decodeEntities, splitLines } from './text-utils.js';
-import { joinAllSpoken, rawTranscriptDocument, type TimedLine } from './timed-utterances.js';
+import { joinAllSpoken, rawTranscriptDocument, repairBackwardTimes, type TimedLine } from './timed-utterances.js';
 
 const TIME = String.raw`(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?`;
 const TIMING = new RegExp(String.raw`^(${TIME})\s*-->\s*(${TIME})(?:[ \t].*)?$`);
@@ -81,7 +81,9 @@ function readCues(lines: string[], dialect: Dialect, warnings: ParseWarning[]): 
     const text: string[] = [];
     // Cue text runs to a blank line, or to the next cue when the blank line is missing.
     // A line directly followed by a timing line is the next cue's number or identifier.
-    for (i++; i < lines.length && lines[i]!.trim() !== '' && !isTiming(i) && !isTiming(i + 1); i++) {
+    // WebVTT ends cue text at an empty line only: YouTube's cues start with a line of one space.
+    const ends = (l: string) => (dialect === 'vtt' ? l === '' : l.trim() === '');
+    for (i++; i < lines.length && !ends(lines[i]!) && !isTiming(i) && !isTiming(i + 1); i++) {
       text.push(lines[i]!);
     }
     const start = parseTimecode(timing[1]!);
@@ -122,18 +124,18 @@ function cueTurns(cue: Cue): { speaker?: string; text: string }[] {
 
 function toTimedLines(cues: Cue[]): TimedLine[] {
   const out: TimedLine[] = [];
-  let prevText = '';
-  let prevLast = '';
+  let prev = new Set<string>();
   for (const cue of cues) {
     let raw = cue.text.filter((l) => plain(l) !== '');
     const lines = raw.map(plain);
-    const joined = lines.join('\n');
-    // Rolling captions: skip a cue that repeats the previous one, drop a first line that
-    // repeats the previous cue's last line.
-    if (joined === prevText) continue;
-    if (lines.length > 1 && lines[0] === prevLast) raw = raw.slice(1);
-    prevText = joined;
-    prevLast = lines.at(-1) ?? '';
+    // Rolling captions (YouTube's automatic ones): each cue repeats the line(s) the previous
+    // cue showed, then adds one; 10 ms cues repeat the last line alone. Leading lines already
+    // shown are dropped, and a cue with nothing new is skipped.
+    let k = 0;
+    while (k < lines.length && prev.has(lines[k]!)) k++;
+    prev = new Set(lines);
+    raw = raw.slice(k);
+    if (raw.length === 0) continue;
     for (const t of cueTurns({ ...cue, text: raw })) {
       const tl: TimedLine = { text: t.text, line: cue.line, start: cue.start, end: cue.end };
       if (t.speaker) tl.speaker = t.speaker;
@@ -147,6 +149,7 @@ function parseWith(dialect: Dialect) {
   return (file: SourceFile): ParseResult => {
     const warnings: ParseWarning[] = [];
     const { cues, title, headers } = readCues(splitLines(file.text), dialect, warnings);
+    repairBackwardTimes(cues, warnings);
     const timed = toTimedLines(cues);
     if (timed.length === 0) {
       return { documents: [], warnings: [...warnings, { line: 1, message: `no ${dialect.toUpperCase()} cues with text` }] };

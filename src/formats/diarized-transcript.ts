@@ -11,7 +11,7 @@
 import type { DocumentMetadata, FormatParser, ParsedDocument, ParseResult, ParseWarning, SourceFile } from '../model.js';
 import { parseTimecode } from './media.js';
 import { decodeEntities, splitLines } from './text-utils.js';
-import { headerDocumentFields, parseHeaderField, readPodcastHeader } from './header-fields.js';
+import { field, headerDocumentFields, parseHeaderField, readPodcastHeader, splitNames } from './header-fields.js';
 import { distinctSpeakers, joinSpoken, mergeUtterances, type TimedLine } from './timed-utterances.js';
 
 const TC = String.raw`\d{1,3}:\d{1,2}(?::\d{1,2})?(?:[.,]\d{1,3})?`;
@@ -127,6 +127,9 @@ function parse(file: SourceFile): ParseResult {
   const { key, url, title, date, source, otherUrls } = headerDocumentFields(header, file.relPath);
   const metadata: DocumentMetadata = {};
   if (speakers.length > 0) metadata.speakers = speakers;
+  // Who takes part, as the header names them (a feed's <podcast:person> list), labels or not.
+  const participants = splitNames(field(header, 'Speakers')?.value ?? field(header, 'Participants')?.value);
+  if (participants.length > 0) metadata.participants = participants;
   if (otherUrls.length > 0) metadata.links = otherUrls;
   const doc: ParsedDocument = {
     key,

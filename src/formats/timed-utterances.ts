@@ -4,8 +4,8 @@
  * into `TimedLine`s and merges consecutive lines of one speaker into utterances of readable
  * size here. Shared by diarized transcripts, raw subtitle text, SRT/WebVTT and transcription JSON.
  */
-import type { DocumentMetadata, ParsedDocument, ParsedPassage, Seconds } from '../model.js';
-import { mediaKey, youtubeIdFromPath, youtubeUrl } from './media.js';
+import type { DocumentMetadata, ParsedDocument, ParsedPassage, ParseWarning, Seconds } from '../model.js';
+import { formatTimecode, mediaKey, youtubeIdFromPath, youtubeUrl } from './media.js';
 
 /** One recognized piece of speech, as a format parser read it. */
 export interface TimedLine {
@@ -95,6 +95,25 @@ export function joinAllSpoken(pieces: readonly string[]): string {
   return out.join('');
 }
 
+/**
+ * Timings that end before they start (a slip in a caption file, a recognizer glitch) are
+ * reported, and the end is repaired: the next piece's start when that is later, else the
+ * piece's own start. Pieces are repaired in place.
+ */
+export function repairBackwardTimes(pieces: { line: number; start?: Seconds; end?: Seconds }[], warnings: ParseWarning[], what = 'cue'): void {
+  pieces.forEach((p, i) => {
+    if (p.start === undefined || p.end === undefined || p.end >= p.start) return;
+    const next = pieces[i + 1]?.start;
+    const end = next !== undefined && next > p.start ? next : p.start;
+    warnings.push({
+      line: p.line,
+      message: `${what} ends at ${formatTimecode(p.end)}, before it starts at ${formatTimecode(p.start)}: end set to ${formatTimecode(end)}` +
+        (end === p.start ? '' : ` (where the next ${what} starts)`),
+    });
+    p.end = end;
+  });
+}
+
 /** `[Music]`, `(Applause)`, `（笑）`, `♪♪`: a caption line that is a sound, not speech. */
 export function isSoundEvent(text: string): boolean {
   return /^(?:\[[^\]\d]{1,20}\]|\([^)\d]{1,20}\)|（[^）\d]{1,20}）|【[^】\d]{1,20}】|[♪♫\s]+)$/u.test(text.trim());
@@ -146,8 +165,10 @@ function toPassage(u: Utterance, next: Utterance | undefined): ParsedPassage {
     line: u.lines[0]!.line,
   };
   const start = firstStart(u);
-  const ends = u.lines.map((l) => l.end).filter((e): e is number => e !== undefined);
-  const end = ends.length > 0 ? Math.max(...ends) : firstStart(next);
+  // A loop, not Math.max(...ends): an utterance of zero-size lines can hold any number of them.
+  let latest: Seconds | undefined;
+  for (const l of u.lines) if (l.end !== undefined && (latest === undefined || l.end > latest)) latest = l.end;
+  const end = latest ?? firstStart(next);
   if (start !== undefined) p.start = start;
   if (end !== undefined && (start === undefined || end >= start)) p.end = end;
   if (u.speaker !== undefined) p.speaker = u.speaker;

@@ -5,7 +5,7 @@
  * merged into passages of readable size; a speaker label, when present, splits utterances.
  */
 import type { DocumentMetadata, FormatParser, ParseResult, ParseWarning, SourceFile } from '../model.js';
-import { rawTranscriptDocument, type TimedLine } from './timed-utterances.js';
+import { rawTranscriptDocument, repairBackwardTimes, type TimedLine } from './timed-utterances.js';
 
 /** An error that knows the 1-based line it is about (the pipeline reports it). */
 export class JsonInputError extends Error {
@@ -155,11 +155,12 @@ function parse(file: SourceFile): ParseResult {
     const end = num(seg.end);
     if (start === undefined) warnings.push({ line, message: `segment ${k}: no numeric "start"; kept without a time` });
     else t.start = start;
-    if (end !== undefined && (start === undefined || end >= start)) t.end = end;
+    if (end !== undefined) t.end = end;
     const speaker = segmentSpeaker(seg);
     if (speaker) t.speaker = speaker;
     timed.push(t);
   });
+  repairBackwardTimes(timed, warnings, 'segment');
   if (timed.length === 0) {
     const whole = str(root.text);
     if (!whole) return { documents: [], warnings: [...warnings, { line: 1, message: 'no segment has text' }] };

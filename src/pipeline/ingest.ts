@@ -7,21 +7,24 @@
  * other files of its folder, so an episode folder's files (transcript, raw transcript,
  * summary) become one document even when only one of them names the episode.
  */
-import { posix } from 'node:path';
+import { posix, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { DB } from '../store/db.js';
 import type { ParseWarning } from '../model.js';
 import { parserByName } from '../formats/index.js';
 import { loadedDictionaries } from '../text/segment.js';
-import { walk, folderSource, type FoundFile } from '../sources/folder.js';
+import { walk, folderSource, isGone, type FoundFile } from '../sources/folder.js';
 import {
-  documentKeysOfFile, fileState, pruneSources, recordFailure, replaceFile, siblingMediaKey,
+  documentKeysOfFile, fileState, keyedSiblings, pruneSources, recordFailure, replaceFile,
   type FileRecord, type PreparedRendition,
 } from '../store/write.js';
+import { filesUnder, forgetFiles, goneFiles, movedFrom, type Forgotten } from '../store/files.js';
 import { inlinePool, workerPool, type ParsePool } from './pool.js';
-import type { ParseOutcome } from './parse-file.js';
+import { folderJoin } from './folder-join.js';
+import { DEFAULT_LIMITS, type ParseOutcome, type SizeLimits } from './parse-file.js';
+import { defaultTermsContext, runTermsStageForKeys, type TermsContext, type TermsReport } from './terms.js';
 
-export { MAX_LINE_CHARS } from './parse-file.js';
+export { MAX_LINE_CHARS, DEFAULT_LIMITS, type SizeLimits } from './parse-file.js';
 
 /**
  * Files are committed in batches about this long: a batch is atomic, so each file is either
@@ -31,8 +34,9 @@ export { MAX_LINE_CHARS } from './parse-file.js';
 const COMMIT_EVERY_MS = 1000;
 /** Below this much input, starting worker threads costs more than it saves. */
 const WORKERS_FROM_BYTES = 4_000_000;
-/** Files parsed ahead of the writer (bounds memory on huge folders). */
+/** Files parsed ahead of the writer, at most this many and this many bytes (bounds memory on huge folders). */
 const READ_AHEAD = 64;
+const READ_AHEAD_BYTES = 16 * 2 ** 20;
 
 export interface IngestOptions {
   /** Parse every file with this format instead of detecting it. */
@@ -41,7 +45,13 @@ export interface IngestOptions {
   source?: string;
   /** Parser threads: default one per core beyond the writer's when the input is large; 0 parses inline. */
   workers?: number;
+  /** Largest file read per format family (default `DEFAULT_LIMITS`). */
+  limits?: Partial<SizeLimits>;
+  /** Forget files recorded under the paths that are gone from disk (deleted, or moved out of reach). */
+  prune?: boolean;
   onProgress?: (p: IngestProgress) => void;
+  /** Correction and entity linking after the files are written (default on; see terms.ts). */
+  terms?: boolean | TermsContext;
 }
 
 export interface IngestProgress {
@@ -64,14 +74,29 @@ export interface IngestReport {
   files: number;
   bytes: number;
   documents: { added: number; updated: number; unchanged: number };
+  /** Renditions stored with their text. */
   renditions: number;
+  /** Renditions whose identical text the document already held (stored once; the file is one more origin). */
+  shared: number;
   passages: number;
   boilerplate: number;
   failures: IngestFailure[];
   warnings: IngestFailure[];
+  /** Entries left out on purpose (a link to a file or folder already found). */
+  skipped: IngestFailure[];
+  /** Files that named no media item and joined the one their folder is about, and why. */
+  joinedByFolder: { file: string; document: string; why: string }[];
+  /** Files found at a new path whose old path is gone: the old record was replaced (absolute paths). */
+  moved: { from: string; to: string }[];
+  /** With `prune`: files recorded under the paths that are gone, forgotten. */
+  forgotten: Forgotten;
+  /** Without `prune`: how many files recorded under the paths are gone (still in the library). */
+  gone: number;
   elapsedMs: number;
   /** Worker threads that parsed (0: parsed inline). */
   workers: number;
+  /** What the terms stage did (absent when turned off). */
+  terms?: TermsReport;
 }
 
 interface ParsedFile {
@@ -80,16 +105,20 @@ interface ParsedFile {
   format: string;
   renditions: PreparedRendition[];
   warnings: ParseWarning[];
+  /** No file was recorded at this path before (it may have moved here). */
+  isNew: boolean;
 }
 
 export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}): Promise<IngestReport> {
   const t0 = performance.now();
   if (opts.format && !parserByName(opts.format)) throw new Error(`unknown format "${opts.format}"`);
-  const { files, missing } = walk(paths);
+  const { files, failures, skipped } = walk(paths);
   const report: IngestReport = {
     files: files.length, bytes: 0, documents: { added: 0, updated: 0, unchanged: 0 },
-    renditions: 0, passages: 0, boilerplate: 0,
-    failures: missing.map((m) => ({ file: m.path, reason: m.reason })), warnings: [], elapsedMs: 0, workers: 0,
+    renditions: 0, shared: 0, passages: 0, boilerplate: 0,
+    failures: failures.map((m) => ({ file: m.path, reason: m.reason })), warnings: [],
+    skipped: skipped.map((m) => ({ file: m.path, reason: m.reason })), joinedByFolder: [], moved: [],
+    forgotten: { files: [], documentsRemoved: 0, documentsUpdated: 0 }, gone: 0, elapsedMs: 0, workers: 0,
   };
   const added = new Set<string>();
   const updated = new Set<string>();
@@ -108,17 +137,21 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
   report.workers = pool.threads;
   const batch = commitBatches(db);
 
-  // Jobs are started READ_AHEAD files ahead of the writer; results are consumed in file order.
+  // Jobs are started ahead of the writer (READ_AHEAD files, READ_AHEAD_BYTES); results are consumed in file order.
+  const limits: SizeLimits = { textBytes: opts.limits?.textBytes ?? DEFAULT_LIMITS.textBytes, jsonBytes: opts.limits?.jsonBytes ?? DEFAULT_LIMITS.jsonBytes };
   const pending: Promise<ParseOutcome>[] = [];
   let started = 0;
-  const startUpTo = (n: number) => {
-    for (; started < Math.min(n, files.length); started++) {
+  let bytesAhead = 0;
+  /** Start jobs from file `next` on, within the read-ahead bounds (file `next` itself always). */
+  const startAhead = (next: number) => {
+    for (; started < files.length && started < next + READ_AHEAD && (started <= next || bytesAhead < READ_AHEAD_BYTES); started++) {
       const f = files[started]!;
+      bytesAhead += f.size;
       const previous = fileState(db, f.absPath);
       pending[started] = pool.parse({
         absPath: f.absPath, root: f.root, relPath: f.relPath, mtimeMs: f.mtimeMs,
         previousHash: previous?.status === 'ok' ? previous.contentHash : undefined,
-        format: opts.format, fallbackSource: opts.source ?? folderSource(f),
+        format: opts.format, fallbackSource: opts.source ?? folderSource(f), limits,
       });
     }
   };
@@ -141,12 +174,13 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
     for (const group of byFolder(files)) {
       batch.begin();
       for (const found of group) {
-        startUpTo(i + READ_AHEAD);
+        startAhead(i);
         progress(found.relPath);
         const outcome = await pending[i]!;
         delete pending[i];
         i++;
         report.bytes += found.size;
+        bytesAhead -= found.size;
         filesDone++;
         if (outcome.kind === 'unchanged') {
           const prev = fileState(db, found.absPath);
@@ -155,11 +189,14 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
           documentsSeen += keys.length;
         } else if (outcome.kind === 'failed') {
           report.failures.push({ file: found.relPath, line: outcome.line, reason: outcome.reason });
-          recordFailure(db, outcome.record, outcome.line ? `line ${outcome.line}: ${outcome.reason}` : outcome.reason);
+          // A file removed while the ingest ran leaves no record (what it gave before stays until forgotten).
+          if (!isGone(found.absPath)) recordFailure(db, outcome.record, outcome.line ? `line ${outcome.line}: ${outcome.reason}` : outcome.reason);
         } else {
-          report.boilerplate += outcome.boilerplate;
           documentsSeen += outcome.renditions.length;
-          const pf: ParsedFile = { found, record: outcome.record, format: outcome.format, renditions: outcome.renditions, warnings: outcome.warnings };
+          const pf: ParsedFile = {
+            found, record: outcome.record, format: outcome.format, renditions: outcome.renditions, warnings: outcome.warnings,
+            isNew: fileState(db, found.absPath) === undefined,
+          };
           // A file that names no media item waits for its folder's other files (it may join theirs).
           if (isKeyless(pf)) keyless.push(pf);
           else write(pf);
@@ -175,7 +212,13 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
     batch.commit();
     await pool.close();
   }
+  const gone = goneFiles(paths.flatMap((p) => filesUnder(db, resolve(p))));
+  if (opts.prune) report.forgotten = forgetFiles(db, gone);
+  else report.gone = gone.length;
   pruneSources(db);
+  if (opts.terms !== false) {
+    report.terms = await runTermsStageForKeys(db, [...added, ...updated], typeof opts.terms === 'object' ? opts.terms : await defaultTermsContext(db));
+  }
   for (const k of added) { updated.delete(k); unchanged.delete(k); }
   for (const k of updated) unchanged.delete(k);
   report.documents = { added: added.size, updated: updated.size, unchanged: unchanged.size };
@@ -183,23 +226,34 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
   return report;
 }
 
-/** Write one parsed file; a file that names no media item joins the one its folder's other files name. */
+/** Write one parsed file; a file that names no media item may join the one its folder is about (folder-join.ts). */
 function writeFile(
   db: DB, pf: ParsedFile, report: IngestReport,
   seen: { added: Set<string>; updated: Set<string>; unchanged: Set<string> },
 ): void {
   if (isKeyless(pf)) {
     const dir = posix.dirname(pf.found.relPath);
-    const key = siblingMediaKey(db, pf.found.root, dir === '.' ? '' : dir, pf.found.relPath);
-    if (key) pf.renditions[0]!.key = key;
+    const join = folderJoin(pf.found.relPath, keyedSiblings(db, pf.found.root, dir === '.' ? '' : dir, pf.found.relPath));
+    if (join) {
+      pf.renditions[0]!.key = join.key;
+      report.joinedByFolder.push({ file: pf.found.relPath, document: join.key, why: join.why });
+    }
   }
   const out = replaceFile(db, pf.record, pf.format, pf.warnings, pf.renditions);
   out.added.forEach((k) => seen.added.add(k));
   out.updated.forEach((k) => seen.updated.add(k));
   out.unchanged.forEach((k) => seen.unchanged.add(k));
-  report.renditions += pf.renditions.length;
-  report.passages += pf.renditions.reduce((n, r) => n + r.passages.length, 0);
+  report.renditions += pf.renditions.length - out.shared;
+  report.shared += out.shared;
+  report.passages += out.passages;
+  report.boilerplate += out.boilerplate;
   for (const w of pf.warnings) report.warnings.push({ file: pf.found.relPath, line: w.line, reason: w.message });
+  // A new path with content the library holds from a path that is gone: the file moved here.
+  if (pf.isNew) {
+    const moved = movedFrom(db, pf.record.contentHash, pf.record.absPath);
+    forgetFiles(db, moved);
+    for (const m of moved) report.moved.push({ from: m.absPath, to: pf.record.absPath });
+  }
 }
 
 /** Kinds that belong to a media item; only these join an episode folder's document. */

@@ -3,15 +3,27 @@
  * part of ingest (decoding, parsing, folding, segmentation), so it can run in worker threads
  * while the main thread writes to the store.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { FormatParser, ParseResult, ParseWarning, SourceFile } from '../model.js';
 import { detectFormat, parserByName } from '../formats/index.js';
 import { decodeBytes } from '../text/decode.js';
 import type { FileRecord, PreparedRendition } from '../store/write.js';
 import { hashOf, prepareDocument } from './prepare.js';
 
-/** Lines longer than this are not prose: minified data, a dump, or a binary in disguise. */
+/** Lines longer than this are not prose: minified data, a dump, or a binary in disguise (text formats only). */
 export const MAX_LINE_CHARS = 1_000_000;
+
+/**
+ * The largest file read, per format family: a file is read whole and parsed in memory (peak
+ * memory is a small multiple of its size, see the README), so its size is what bounds memory.
+ * Structured data (JSON) is one long line by nature and gets its own, larger limit.
+ */
+export interface SizeLimits {
+  textBytes: number;
+  jsonBytes: number;
+}
+
+export const DEFAULT_LIMITS: SizeLimits = { textBytes: 16 * 2 ** 20, jsonBytes: 64 * 2 ** 20 };
 
 export interface ParseJob {
   absPath: string;
@@ -24,28 +36,26 @@ export interface ParseJob {
   format?: string;
   /** Source for documents whose file names none. */
   fallbackSource: string;
+  limits: SizeLimits;
 }
 
 export type ParseOutcome =
   | { kind: 'unchanged'; record: FileRecord }
   | { kind: 'failed'; record: FileRecord; line?: number; reason: string }
-  | { kind: 'parsed'; record: FileRecord; format: string; renditions: PreparedRendition[]; warnings: ParseWarning[]; boilerplate: number };
+  | { kind: 'parsed'; record: FileRecord; format: string; renditions: PreparedRendition[]; warnings: ParseWarning[] };
 
 export function parseFile(job: ParseJob): ParseOutcome {
-  let bytes: Buffer;
   const base = { absPath: job.absPath, root: job.root, relPath: job.relPath, mtimeMs: job.mtimeMs };
-  try {
-    bytes = readFileSync(job.absPath);
-  } catch (e) {
-    return { kind: 'failed', record: { ...base, size: 0, contentHash: '' }, reason: `cannot read: ${(e as Error).message}` };
-  }
-  const record: FileRecord = { ...base, size: bytes.length, contentHash: hashOf(bytes) };
+  const read = readBounded(job.absPath, job.limits);
+  if (!read.ok) return { kind: 'failed', record: { ...base, size: read.size, contentHash: '' }, reason: read.reason };
+  const { bytes, family } = read;
+  const record: FileRecord = { ...base, size: bytes.length, contentHash: hashOf([bytes]) };
   if (job.previousHash === record.contentHash) return { kind: 'unchanged', record };
   const fail = (reason: string, line?: number): ParseOutcome => ({ kind: 'failed', record, reason, line });
 
   const decoded = decodeBytes(bytes);
   if (!decoded.ok) return fail(decoded.reason);
-  const longLine = findLongLine(decoded.text);
+  const longLine = family === 'text' ? findLongLine(decoded.text) : undefined;
   if (longLine) {
     return fail(`line is ${(longLine.length / 1e6).toFixed(1)} M characters long: not a text document engram can read (minified or generated data?)`, longLine.line);
   }
@@ -68,10 +78,59 @@ export function parseFile(job: ParseJob): ParseOutcome {
     const why = result.warnings[0];
     return fail(`${parser.name}: no documents found${why ? ` (${why.message})` : ''}`, why?.line);
   }
-  const stats = { boilerplate: 0 };
   const ctx = { format: parser.name, fallbackSource: job.fallbackSource, fileText: decoded.text, singleDocument: result.documents.length === 1 };
-  const renditions = result.documents.map((d) => prepareDocument(d, ctx, stats));
-  return { kind: 'parsed', record, format: parser.name, renditions, warnings: [...decoded.warnings, ...result.warnings], boilerplate: stats.boilerplate };
+  const renditions = result.documents.map((d) => prepareDocument(d, ctx));
+  return { kind: 'parsed', record, format: parser.name, renditions, warnings: [...decoded.warnings, ...result.warnings] };
+}
+
+type Family = 'text' | 'json';
+
+const FLAGS: Record<Family, string> = { text: '--max-text-mb', json: '--max-json-mb' };
+
+type ReadOutcome = { ok: true; bytes: Buffer; family: Family } | { ok: false; reason: string; size: number };
+
+/**
+ * Reads a regular file whole, up to its family's size limit. Opened without blocking and
+ * checked on the open descriptor, so a FIFO or device is refused by type (never waited on or
+ * read forever), and a file that grows while being read stops at the limit.
+ */
+export function readBounded(absPath: string, limits: SizeLimits): ReadOutcome {
+  let fd: number;
+  try {
+    fd = openSync(absPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    return { ok: false, size: 0, reason: `cannot read: ${(e as Error).message}` };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { ok: false, size: 0, reason: 'not a regular file (FIFO, device or socket): skipped' };
+    const head = Buffer.alloc(64);
+    const family: Family = looksLikeJson(head.subarray(0, readSync(fd, head, 0, head.length, 0))) ? 'json' : 'text';
+    const limit = family === 'json' ? limits.jsonBytes : limits.textBytes;
+    const tooBig = (size: number, grew = false): ReadOutcome => ({
+      ok: false, size,
+      reason: `${grew ? 'file grew while being read' : `file is ${formatSize(size)}`}, over the ${formatSize(limit)} limit for ${family} files: skipped (raise it with ${FLAGS[family]})`,
+    });
+    if (st.size > limit) return tooBig(st.size);
+    // Read to the end, whatever fstat said (the file may be growing), but never past the limit.
+    let buf = Buffer.alloc(Math.min(limit + 1, st.size + 1));
+    let length = 0;
+    for (;;) {
+      if (length === buf.length) {
+        if (length > limit) return tooBig(length, true);
+        const grown = Buffer.alloc(Math.min(limit + 1, buf.length * 2));
+        buf.copy(grown, 0, 0, length);
+        buf = grown;
+      }
+      const n = readSync(fd, buf, length, buf.length - length, length);
+      if (n === 0) return { ok: true, bytes: buf.subarray(0, length), family };
+      length += n;
+    }
+  } catch (e) {
+    return { ok: false, size: 0, reason: `cannot read: ${(e as Error).message}` };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function findLongLine(text: string): { line: number; length: number } | undefined {
@@ -85,6 +144,18 @@ function findLongLine(text: string): { line: number; length: number } | undefine
     from = nl + 1;
   }
   return undefined;
+}
+
+/** Starts like a JSON object or array (after a BOM and white space), not like Markdown `[text](url)`. */
+function looksLikeJson(head: Buffer): boolean {
+  const text = head.toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  return /^(\{\s*("|\}|$)|\[\s*([[{"\]\d-]|true|false|null|$))/.test(text);
+}
+
+function formatSize(bytes: number): string {
+  const n = bytes / 2 ** 20;
+  if (n < 1) return `${Math.round(bytes / 1024)} KB`;
+  return `${n >= 10 ? Math.round(n) : n.toFixed(1)} MB`;
 }
 
 /** Data formats the Markdown fallback must not swallow as prose. */

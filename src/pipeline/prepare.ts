@@ -21,16 +21,12 @@ export interface PrepareContext {
   singleDocument: boolean;
 }
 
-export interface PrepareStats {
-  boilerplate: number;
-}
-
-export function prepareDocument(doc: ParsedDocument, ctx: PrepareContext, stats: PrepareStats): PreparedRendition {
+export function prepareDocument(doc: ParsedDocument, ctx: PrepareContext): PreparedRendition {
   const passages = doc.passages
     .map((p) => ({ ...p, text: cleanText(p.text) }))
     .filter((p) => p.text.trim() !== '')
     .flatMap(splitLongPassage);
-  stats.boilerplate += markBoilerplate(passages);
+  markBoilerplate(passages);
   const prepared: PreparedPassage[] = passages.map((p) => ({
     ...p,
     terms: p.role === 'boilerplate' ? '' : indexTerms(p.text).join(' '),
@@ -48,13 +44,39 @@ export function prepareDocument(doc: ParsedDocument, ctx: PrepareContext, stats:
     source: doc.source?.trim() || ctx.fallbackSource,
     sourceNamed: Boolean(doc.source?.trim()),
     metadata: doc.metadata,
-    contentHash: hashOf(doc.kind, title ?? '', body, ...passages.map((p) => p.text)),
+    contentHash: hashOf(contentParts(doc.kind, title ?? '', body, passages)),
+    textHash: textHash(passages),
     body,
     passages: prepared,
   };
 }
 
-export function hashOf(...parts: (string | Uint8Array)[]): string {
+function* contentParts(kind: string, title: string, body: string, passages: readonly ParsedPassage[]): Generator<string> {
+  yield kind;
+  yield title;
+  yield body;
+  for (const p of passages) yield p.text;
+}
+
+/**
+ * The identity of a rendition's text: its passages, each with role, time and speaker, and its
+ * words with white space evened out. Where the text came from (file, line, kind, title) is
+ * not part of it: an archive entry and the summary file it was made from, or one transcript
+ * in two folders, have the same text (store/texts.ts keeps it once).
+ */
+export function textHash(passages: readonly ParsedPassage[]): string {
+  return hashOf(
+    (function* () {
+      for (const p of passages) {
+        yield `${p.role}\u0001${p.start ?? ''}\u0001${p.end ?? ''}\u0001${p.speaker ?? ''}\u0001${p.depth ?? ''}`;
+        yield p.text.replace(/\s+/g, ' ').trim();
+      }
+    })(),
+  );
+}
+
+/** A short content hash of the parts (an iterable, not arguments: a file can have a million passages). */
+export function hashOf(parts: Iterable<string | Uint8Array>): string {
   const h = createHash('sha256');
   for (const p of parts) h.update(p).update('\u0000');
   return h.digest('hex').slice(0, 32);

@@ -7,13 +7,15 @@
  * passages first, and a group that holds more is marked truncated and its document
  * frequency estimated from how densely its ids fill the id range read. Rare groups — the
  * ones that decide a search — are always read whole; only very common words are sampled,
- * and they weigh little anyway.
+ * and they weigh little anyway. A group's typed words and the lexicon's forms of them are
+ * read as two lists: its frequency (what it weighs, whether it is required) is the typed
+ * words', the forms only add passages.
  */
 import type { DB } from '../store/db.js';
 import { stmt } from '../store/statements.js';
 import type { CorpusMap } from './corpus.js';
 import { compact, foldForMatch } from './highlight.js';
-import { groupMatch, type ParsedQuery, type QueryGroup } from './query.js';
+import { groupMatch, typedAlternatives, type ParsedQuery, type QueryGroup } from './query.js';
 
 /** How much of the posting lists a query reads (each id costs ~0.3 µs to read and rank). */
 export interface ReadLimits {
@@ -51,7 +53,7 @@ export interface GroupPostings {
   ids: number[];
   /** The group holds more passages than were read. */
   truncated: boolean;
-  /** Passages holding the group (estimated when truncated). */
+  /** Passages holding the group as typed (estimated when truncated); its forms' when the index never saw the typed words. */
   df: number;
   /** Documents whose title / keywords hold the group. */
   titles: Set<number>;
@@ -74,8 +76,10 @@ export function fetchPostings(db: DB, q: ParsedQuery, map: CorpusMap, limits: Re
   readGroups(db, active, map, limits);
   const { adjacent, verbatim } = readTogether(db, q, active, limits);
   for (const { g, p } of active) {
-    if (g.quoted && g.phrase) p.ids = holdingPhrase(db, p.ids.slice(0, PHRASE_CHECKS), g.phrase);
-    if (!p.truncated) p.df = p.ids.length;
+    if (g.quoted && g.phrase) {
+      p.ids = holdingPhrase(db, p.ids.slice(0, PHRASE_CHECKS), g.phrase);
+      if (!p.truncated) p.df = p.ids.length;
+    }
     const titled = titleHits(db, g, limits.titles);
     p.titles = titled.titles;
     p.keywords = titled.keywords;
@@ -88,31 +92,65 @@ const readIds = (db: DB, match: string, below: number, limit: number) =>
     .pluck()
     .all(match, below, limit) as number[];
 
+/** One posting list being read, newest first. */
+interface ListRead {
+  match: string;
+  ids: number[];
+  /** More ids remain (true until read to its end). */
+  truncated: boolean;
+}
+
 /**
  * A probe of each group tells rare from common (a common word fills the newest ids densely).
  * Rare groups are then read whole, up to their share of the budget; common ones only if
- * nothing rarer was asked, with what the budget has left.
+ * nothing rarer was asked, with what the budget has left. Each read takes as many ids from
+ * the group's typed list as from its forms' list.
  */
 function readGroups(db: DB, active: { g: QueryGroup; p: GroupPostings }[], map: CorpusMap, limits: ReadLimits): void {
-  const read = (g: QueryGroup, p: GroupPostings, limit: number) => {
-    const below = p.ids.length ? p.ids[p.ids.length - 1]! : Number.MAX_SAFE_INTEGER;
-    const more = readIds(db, groupMatch(g), below, limit + 1);
-    p.truncated = more.length > limit;
-    p.ids = p.ids.length ? p.ids.concat(more.slice(0, limit)) : more.slice(0, limit);
-    p.df = estimateDf(p, map);
+  // The typed words of one lexicon span share its forms: their list is read once.
+  const shared = new Map<string, ListRead>();
+  const list = (match: string): ListRead | undefined => {
+    if (!match) return undefined;
+    let l = shared.get(match);
+    if (!l) shared.set(match, (l = { match, ids: [], truncated: true }));
+    return l;
+  };
+  const lists = active.map(({ g }) => ({ typed: list(groupMatch(g, 'typed')), forms: list(groupMatch(g, 'forms')) }));
+  /** Reads a list up to `want` ids (shared lists may be read that far already). */
+  const readList = (l: ListRead | undefined, want: number) => {
+    const limit = want - (l?.ids.length ?? 0);
+    if (!l?.truncated || limit <= 0) return 0;
+    const below = l.ids.length ? l.ids[l.ids.length - 1]! : Number.MAX_SAFE_INTEGER;
+    const more = readIds(db, l.match, below, limit + 1);
+    l.truncated = more.length > limit;
+    l.ids = l.ids.concat(more.slice(0, limit));
     return Math.min(limit, more.length);
   };
-  const common = COMMON_SHARE * map.passages;
   const probe = Math.min(limits.probeMax, Math.max(limits.probeMin, Math.floor(limits.probes / Math.max(1, active.length))));
+  const wanted = active.map(() => 0);
+  const read = (k: number, limit: number) => {
+    const { typed, forms } = lists[k]!;
+    const p = active[k]!.p;
+    wanted[k]! += limit;
+    // Forms beside typed words the index holds are extra evidence: a probe's worth of them.
+    const n = readList(typed, wanted[k]!) + readList(forms, typed?.ids.length ? Math.min(wanted[k]!, probe) : wanted[k]!);
+    p.ids = mergeDescending(typed?.ids ?? [], forms?.ids ?? []);
+    p.truncated = !!typed?.truncated || !!forms?.truncated;
+    p.df = typed && (typed.ids.length > 0 || !forms) ? estimateDf(typed, map) : forms ? estimateDf(forms, map) : 0;
+    return n;
+  };
+  const common = COMMON_SHARE * map.passages;
   let used = 0;
-  for (const { g, p } of active) used += read(g, p, probe);
+  active.forEach((_, k) => (used += read(k, probe)));
   const share = Math.max(limits.minShare, Math.floor(limits.budget / Math.max(1, active.length)));
-  for (const { g, p } of active) if (p.truncated && p.df <= common) used += read(g, p, share - p.ids.length);
+  active.forEach(({ p }, k) => {
+    if (p.truncated && p.df <= common) used += read(k, share - p.ids.length);
+  });
   if (active.every(({ p }) => p.df > common)) {
-    for (const [k, { g, p }] of active.entries()) {
+    active.forEach(({ p }, k) => {
       const extra = Math.floor((limits.commonBudget - used) / (active.length - k));
-      if (extra > 0 && p.truncated) used += read(g, p, extra);
-    }
+      if (extra > 0 && p.truncated) used += read(k, extra);
+    });
   }
 }
 
@@ -128,11 +166,13 @@ function readGroups(db: DB, active: { g: QueryGroup; p: GroupPostings }[], map: 
 function readTogether(db: DB, q: ParsedQuery, active: { g: QueryGroup; p: GroupPostings }[], limits: ReadLimits): Pick<Postings, 'adjacent' | 'verbatim'> {
   const adjacent = new Set<number>();
   const verbatim = new Set<number>();
-  const words = q.groups.reduce((n, g) => n + g.alternatives[0]!.length, 0);
+  const words = q.groups.reduce((n, g) => n + (typedAlternatives(g)[0]?.length ?? 0), 0);
   if (words < 2 || words > limits.togetherWords || active.length === 0) return { adjacent, verbatim };
   let together: number[] | undefined;
   if (active.length > 1 && active.some(({ p }) => p.truncated)) {
-    together = readIds(db, active.map(({ g }) => groupMatch(g)).join(' AND '), Number.MAX_SAFE_INTEGER, limits.together);
+    // As typed (an AND of the lexicon's forms is slow, and a remembered phrase is what it is after).
+    const typed = active.map(({ g }) => groupMatch(g, 'typed') || groupMatch(g));
+    together = readIds(db, typed.join(' AND '), Number.MAX_SAFE_INTEGER, limits.together);
     for (const { p } of active) p.ids = mergeDescending(p.ids, together);
   } else {
     together = active.map(({ p }) => p.ids).reduce((a, b) => intersectDescending(a, b));
@@ -140,7 +180,7 @@ function readTogether(db: DB, q: ParsedQuery, active: { g: QueryGroup; p: GroupP
   if (q.verbatim && together.length <= VERBATIM_CHECKS) {
     for (const [id, text] of passageTexts(db, together)) if (compact(foldForMatch(text)).includes(q.verbatim)) verbatim.add(id);
   }
-  const meaningful = active.flatMap(({ g }) => g.alternatives[0]!);
+  const meaningful = active.flatMap(({ g }) => typedAlternatives(g)[0] ?? []);
   // Found verbatim, the phrase needs no looser sign (which would lift every 一定程度 alike).
   if (meaningful.length < 2 || verbatim.size > 0) return { adjacent, verbatim };
   // Search-mode indexing puts sub-words between adjacent words: allow two tokens per typed word.
@@ -190,7 +230,7 @@ export function mergeDescending(a: number[], b: number[]): number[] {
 }
 
 /** Read whole, the count is exact; truncated, scale by the share of the id range read. */
-function estimateDf(p: GroupPostings, map: CorpusMap): number {
+function estimateDf(p: { ids: number[]; truncated: boolean }, map: CorpusMap): number {
   if (!p.truncated || p.ids.length === 0) return p.ids.length;
   const span = map.maxId - p.ids[p.ids.length - 1]! + 1;
   return Math.min(map.passages, Math.round((p.ids.length * map.maxId) / Math.max(1, span)));

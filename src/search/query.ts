@@ -6,20 +6,27 @@
  * satisfied by any one of its **alternatives**, each a sequence of terms (one term, or
  * several that must occur together: a quoted phrase, or the pieces of a word the index never
  * saw). Quoted parts ("…", “…”, 「…」) are phrases: matched as NEAR groups in the index, then
- * checked literally against the folded text, and always required.
+ * checked literally against the folded text, always required, and never expanded.
  *
- * Alternatives are the lexicon's extension point: an `Expand` function (src/lexicon/) names
- * spans of the typed terms that have equivalent forms — 英伟达 | 輝達 | nvidia, or
- * "jensen huang" | 黄仁勋 — and each span becomes one group whose alternatives are the typed
- * terms and every form. Matching, scoring and highlighting all use every alternative.
+ * Alternatives are where the lexicon comes in: an `Expand` function (lexicon/index.ts
+ * `queryExpander`) names spans of the typed tokens that have other forms — 英伟达 | 輝達 |
+ * NVIDIA, export controls | 出口管制, 曹越 | Cao Yue — and every form the index can match
+ * becomes an alternative of each typed word of its span: a passage that writes 出口管制 holds
+ * both "export" and "controls". Forms only add ways to match: what a word is worth and
+ * whether it is required stay what they are for the word as typed (rank.ts), so a document
+ * that matches without the lexicon matches with it. A personal name cut into pieces (钱 思源)
+ * is the exception: it is one group, its pieces kept together. Matching, scoring and
+ * highlighting use every alternative, so whichever form a passage uses is highlighted.
  */
-import { indexTerms, queryTerms } from '../text/segment.js';
+import { indexTerms, queryTerms, tokenize, type Token } from '../text/segment.js';
 import { isIntentWord } from './intent.js';
 import { compact, foldForMatch } from './highlight.js';
 
 export interface QueryGroup {
-  /** Any one of these term sequences satisfies the group; the first is what the user typed. */
+  /** Any one of these term sequences satisfies the group; the user's words come first. */
   alternatives: string[][];
+  /** How many alternatives, at the end, are other forms of the typed words (the lexicon's); all of them when the index never saw the typed words. */
+  forms?: number;
   /** The quoted phrase, checked literally against the folded passage text. */
   phrase?: string;
   /** The user quoted it: an exact request, always required. */
@@ -42,19 +49,22 @@ export interface ParsedQuery {
   verbatim: string;
 }
 
-/** A span of the typed terms, [start, end), with equivalent forms (text, folded and cut like a query). */
+/** Tokens `from`..`to` (exclusive) of the query have these other forms (text, cut like a query). */
 export interface ExpansionSpan {
-  start: number;
-  end: number;
-  forms: string[];
+  from: number;
+  to: number;
+  alternatives: string[];
+  /** Set when the span was read as a personal name: one unit, its words kept together, other forms or not. */
+  names?: readonly unknown[];
 }
 
 /**
- * The lexicon's hook. Gets the typed query terms (folded, segmented, stemmed: what
- * `queryTerms` returns) and returns the spans that have equivalent forms. Spans should not
- * overlap; if they do, the longer (then earlier) one wins.
+ * The lexicon's hook (lexicon/expand.ts): gets the query text (quoted phrases blanked out)
+ * and its tokens (`tokenize`: the typed terms with their offsets, so a name can be read as
+ * typed — Jen-Hsun, 萨姆·奥特曼) and returns the spans that have other forms. Spans should
+ * not overlap; if they do, the longer (then earlier) one wins.
  */
-export type Expand = (terms: readonly string[]) => ExpansionSpan[];
+export type Expand = (text: string, tokens: readonly Token[]) => ExpansionSpan[];
 
 export interface ParseOptions {
   /** Whether the index holds a term; unknown words are looked up as their known pieces. */
@@ -62,6 +72,7 @@ export interface ParseOptions {
   expand?: Expand;
 }
 
+const HAN = /\p{Script=Han}/u;
 const PHRASE = /"([^"]+)"|“([^”]+)”|「([^」]+)」|『([^』]+)』/g;
 
 export function parseQuery(input: string, opts: ParseOptions = {}): ParsedQuery {
@@ -73,16 +84,15 @@ export function parseQuery(input: string, opts: ParseOptions = {}): ParsedQuery 
     if (terms.length) groups.push({ alternatives: [terms], phrase: terms.length > 1 ? phrase : undefined, quoted: true });
     return ' ';
   });
-  const typed = queryTerms(rest);
-  const spans = chooseSpans(opts.expand?.(typed) ?? [], typed.length);
+  const tokens = tokenize(rest);
+  const typed = tokens.map((t) => t.term);
+  const spans = opts.expand ? chooseSpans(opts.expand(rest, tokens), typed.length) : new Map<number, ExpansionSpan>();
   for (let i = 0; i < typed.length; ) {
     const span = spans.get(i);
-    if (span) {
-      const alternatives = [typed.slice(span.start, span.end), ...span.forms.map((f) => queryTerms(f))]
-        .map((seq) => resolveSequence(seq, known))
-        .filter((seq) => seq.length > 0);
-      if (alternatives.length) groups.push({ alternatives: uniqueSequences(alternatives) });
-      i = span.end;
+    const expanded = span && expandedGroups(typed.slice(span.from, span.to), span, known);
+    if (expanded) {
+      groups.push(...expanded);
+      i = span!.to;
       continue;
     }
     const t = typed[i++]!;
@@ -95,7 +105,7 @@ export function parseQuery(input: string, opts: ParseOptions = {}): ParsedQuery 
   // Words the index cannot match (a fragment cut mid-word) still highlight.
   const meaningful = unique.filter((g) => !g.intent);
   const terms = [...new Set([...meaningful.flatMap((g) => g.alternatives.flat()), ...typed.filter((t) => !isIntentWord(t))])];
-  const words = unique.reduce((n, g) => n + g.alternatives[0]!.length, 0);
+  const words = unique.reduce((n, g) => n + (typedAlternatives(g)[0]?.length ?? 0), 0);
   const verbatim = words >= 3 && !/\p{Script=Han}\s+\p{Script=Han}/u.test(input) ? compact(foldForMatch(input)) : '';
   return { groups: unique, terms, verbatim };
 }
@@ -104,13 +114,55 @@ export function parseQuery(input: string, opts: ParseOptions = {}): ParsedQuery 
 function chooseSpans(spans: ExpansionSpan[], n: number): Map<number, ExpansionSpan> {
   const taken = new Array<boolean>(n).fill(false);
   const out = new Map<number, ExpansionSpan>();
-  const valid = spans.filter((s) => Number.isInteger(s.start) && Number.isInteger(s.end) && s.start >= 0 && s.end <= n && s.start < s.end);
-  for (const s of valid.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start)) {
-    if (taken.slice(s.start, s.end).some(Boolean)) continue;
-    taken.fill(true, s.start, s.end);
-    out.set(s.start, s);
+  const valid = spans.filter((s) => Number.isInteger(s.from) && Number.isInteger(s.to) && s.from >= 0 && s.to <= n && s.from < s.to);
+  for (const s of valid.sort((a, b) => b.to - b.from - (a.to - a.from) || a.from - b.from)) {
+    if (taken.slice(s.from, s.to).some(Boolean)) continue;
+    taken.fill(true, s.from, s.to);
+    out.set(s.from, s);
   }
   return out;
+}
+
+/**
+ * The groups of a span with other forms: each typed word with every form the index can match
+ * as further alternatives; a personal name as one group. Undefined when no form is left and
+ * the span is not a name: the words then go on as typed. Question and function words stay
+ * intent and get no forms.
+ */
+function expandedGroups(typed: string[], span: ExpansionSpan, known?: (t: string) => boolean): QueryGroup[] | undefined {
+  if (typed.every(isIntentWord)) return undefined;
+  const own = typed.map((t) => resolveTerm(t, known));
+  const seen = new Set([own.flat().join(' ')]);
+  const forms: string[][] = [];
+  for (const form of span.alternatives) {
+    const terms = matchableForm(queryTerms(form), known);
+    if (!terms || seen.has(terms.join(' '))) continue;
+    seen.add(terms.join(' '));
+    forms.push(terms);
+  }
+  const withForms = (alternatives: string[][]): QueryGroup => ({ alternatives: [...alternatives, ...forms], forms: forms.length });
+  if (span.names?.length && typed.length > 1) {
+    const name = withForms([matchableForm(typed, known) ?? []].filter((seq) => seq.length > 0));
+    return name.alternatives.length ? [name] : undefined;
+  }
+  if (forms.length === 0) return undefined;
+  // Typed words the index never saw (輝達 in a library that only writes 英伟达): the forms stand in.
+  return typed.map((t, k) =>
+    isIntentWord(t) ? { alternatives: [[t]], intent: true } : withForms(own[k]!.length ? [own[k]!] : []),
+  );
+}
+
+/**
+ * A form's words as index terms, or undefined when the index cannot match it: a Latin word
+ * it never saw, or Chinese text less than half of which it holds (部落格 indexed as 部落 格上
+ * keeps 部落, a half; a name of which it knows one character is not that name).
+ */
+function matchableForm(words: string[], known?: (t: string) => boolean): string[] | undefined {
+  const pieces = words.map((w) => resolveTerm(w, known));
+  const lost = words.filter((_, i) => pieces[i]!.length === 0);
+  if (words.length === 0 || lost.some((w) => !HAN.test(w))) return undefined;
+  if (lost.join('').length * 2 > words.join('').length) return undefined;
+  return pieces.flat();
 }
 
 function resolveSequence(terms: string[], known?: (t: string) => boolean): string[] {
@@ -152,16 +204,6 @@ function longestCover(term: string, pieces: string[]): string[] {
   return out.sort((a, b) => a.at - b.at).map((x) => x.piece);
 }
 
-function uniqueSequences(seqs: string[][]): string[][] {
-  const seen = new Set<string>();
-  return seqs.filter((s) => {
-    const k = s.join(' ');
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-
 function dedupeGroups(groups: QueryGroup[]): QueryGroup[] {
   const seen = new Set<string>();
   return groups.filter((g) => {
@@ -174,8 +216,25 @@ function dedupeGroups(groups: QueryGroup[]): QueryGroup[] {
 
 const quote = (t: string) => `"${t.replace(/"/g, '""')}"`;
 
-/** The FTS5 expression that matches a group: any alternative; a sequence as a NEAR group. */
-export function groupMatch(g: QueryGroup): string {
-  const parts = g.alternatives.map((seq) => (seq.length === 1 ? quote(seq[0]!) : `NEAR(${seq.map(quote).join(' ')}, ${seq.length + 4})`));
-  return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
+/** The alternatives as typed (none when the index never saw the typed words) and the lexicon's forms. */
+export function typedAlternatives(g: QueryGroup): string[][] {
+  return g.alternatives.slice(0, g.alternatives.length - (g.forms ?? 0));
+}
+export function formAlternatives(g: QueryGroup): string[][] {
+  return g.alternatives.slice(g.alternatives.length - (g.forms ?? 0));
+}
+
+/**
+ * The FTS5 expression that matches a group (or only its typed words, or only its forms): any
+ * alternative; a sequence as a NEAR group — loose for the typed words (search-mode indexing
+ * puts sub-words between them), tight for the lexicon's forms (Cao Yue is one name, not "Cao"
+ * and "Yue" a sentence apart). Empty when there is nothing to match.
+ */
+export function groupMatch(g: QueryGroup, part: 'all' | 'typed' | 'forms' = 'all'): string {
+  const near = (seq: string[], slack: number) => (seq.length === 1 ? quote(seq[0]!) : `NEAR(${seq.map(quote).join(' ')}, ${seq.length + slack})`);
+  const parts = [
+    ...(part === 'forms' ? [] : typedAlternatives(g).map((seq) => near(seq, 4))),
+    ...(part === 'typed' ? [] : formAlternatives(g).map((seq) => near(seq, 2))),
+  ];
+  return parts.length <= 1 ? (parts[0] ?? '') : `(${parts.join(' OR ')})`;
 }

@@ -19,7 +19,7 @@
  * Documents meeting the requirement come first; when fewer than FILL do, documents holding
  * fewer groups follow, so a question never comes back with one or two results.
  */
-import { type CorpusMap, lengthOf, renditionOf } from './corpus.js';
+import { type CorpusMap, lengthOf, runOf } from './corpus.js';
 import { COMMON_SHARE, type GroupPostings } from './postings.js';
 import type { QueryGroup } from './query.js';
 
@@ -255,12 +255,14 @@ function scanPostings(input: RankInput): Map<number, RenditionScan> {
   postings.forEach((p, g) => {
     const w = weights[g]!;
     if (w.role === 'intent') return;
+    let run = -1;
     let r = -1;
     let row: RenditionScan | undefined;
     for (const id of p.ids) {
-      // Ids of one rendition are consecutive: most lookups hit the previous rendition.
-      if (r < 0 || id < map.first[r]! || id > map.last[r]!) {
-        r = renditionOf(map, id);
+      // A rendition's ids are consecutive (corpus.ts): most lookups hit the previous run.
+      if (run < 0 || id < map.first[run]! || id > map.last[run]!) {
+        run = runOf(map, id);
+        r = run < 0 ? -1 : map.rendition[run]!;
         row = undefined;
       }
       if (r < 0 || id >= acc.length) continue;
@@ -275,12 +277,14 @@ function scanPostings(input: RankInput): Map<number, RenditionScan> {
       acc[id] += w.idf;
     }
   });
-  // Ascending, so on equal scores the earlier passage stays, and consecutive ids share a rendition.
+  // Ascending, so on equal scores the earlier passage stays, and consecutive ids share a run.
+  let run = -1;
   let r = -1;
   let row: RenditionScan | undefined;
   for (const id of Int32Array.from(ids).sort()) {
-    if (r < 0 || id > map.last[r]!) {
-      r = renditionOf(map, id);
+    if (run < 0 || id > map.last[run]!) {
+      run = runOf(map, id);
+      r = map.rendition[run]!;
       row = scan.get(r)!;
     }
     const boost = input.verbatim?.has(id) ? VERBATIM_BOOST : input.adjacent?.has(id) ? ADJACENT_BOOST : 1;

@@ -2,15 +2,19 @@
  * Search: parse the query into groups, read each group's postings (bounded), rank documents
  * on passage, whole-document and title evidence (rank.ts), refine the top documents' best
  * passage on its text, and build hits: each document once, with its best passage and a
- * count of the other passages that matched.
+ * count of the other passages that matched. Query words expand through the lexicon (other
+ * scripts, languages, romanizations: lexicon/index.ts), and when the caller brings the
+ * query's semantic neighbours (semantic/search.ts) they are fused in by reciprocal rank.
  */
 import { stmt } from '../store/statements.js';
 import { MACHINE_SPEAKER } from '../formats/diarized-transcript.js';
 import type { DB } from '../store/db.js';
 import { deepLink } from '../formats/media.js';
-import { parseQuery, type Expand, type ParsedQuery } from './query.js';
+import { queryExpander } from '../lexicon/index.js';
+import { reciprocalRankFusion } from '../semantic/fuse.js';
+import { parseQuery, type ParsedQuery } from './query.js';
 import { highlightRanges, snippet } from './highlight.js';
-import { corpusMap } from './corpus.js';
+import { corpusMap, renditionOf, type CorpusMap } from './corpus.js';
 import { fetchPostings, passageTexts } from './postings.js';
 import { rankDocuments, sortRanked, weighGroups, type RankedDoc } from './rank.js';
 import { refineDocument } from './refine.js';
@@ -28,11 +32,16 @@ export interface SearchOptions {
   source?: string;
   since?: string;
   until?: string;
+  /** A speaker label as written, or the person it was unified to (曼奇 finds Manqi's passages too). */
   speaker?: string;
-  /** Also count sources, years and speakers over all matching documents (for the web facets). */
+  /** Only documents that mention this entity (its slug). */
+  entity?: string;
+  /** Also count sources, years, speakers and entities over all matching documents (for the web facets). */
   facets?: boolean;
-  /** Equivalent forms for query words; defaults to the one set with `setQueryExpansion`. */
-  expand?: Expand;
+  /** Expand names and terms through the lexicon (other scripts, languages, romanizations); default true. */
+  expand?: boolean;
+  /** Passages nearest to the query's embedding, best first (semantic/search.ts): fused by reciprocal rank. */
+  semantic?: { id: number; similarity: number }[];
 }
 
 export interface SearchHit {
@@ -50,38 +59,33 @@ export interface SearchHit {
   more: number;
 }
 
-export interface Facet { value: string; count: number }
+/** A facet value with its count; `label` when the value is an ID (an entity's slug). */
+export interface Facet { value: string; count: number; label?: string }
 
 export interface SearchResult {
   query: string;
   terms: string[];
   total: number;
   hits: SearchHit[];
-  facets?: { source: Facet[]; year: Facet[]; speaker: Facet[] };
+  facets?: { source: Facet[]; year: Facet[]; speaker: Facet[]; entity: Facet[] };
   tookMs: number;
-}
-
-let defaultExpand: Expand | undefined;
-
-/** Sets the query expansion every search uses unless it passes its own (the lexicon's hook). */
-export function setQueryExpansion(expand: Expand | undefined): void {
-  defaultExpand = expand;
 }
 
 export function search(db: DB, query: string, opts: SearchOptions = {}): SearchResult {
   const t0 = performance.now();
   const limit = opts.limit ?? 10;
   const offset = opts.offset ?? 0;
-  const q = parseQuery(query, { known: knownTerm(db), expand: opts.expand ?? defaultExpand });
-  const empty: SearchResult = { query, terms: q.terms, total: 0, hits: [], tookMs: 0, ...(opts.facets ? { facets: { source: [], year: [], speaker: [] } } : {}) };
-  if (q.groups.length === 0) return { ...empty, tookMs: performance.now() - t0 };
+  const q = parseQuery(query, { known: knownTerm(db), expand: opts.expand === false ? undefined : queryExpander(db) });
+  const empty: SearchResult = { query, terms: q.terms, total: 0, hits: [], tookMs: 0, ...(opts.facets ? { facets: { source: [], year: [], speaker: [], entity: [] } } : {}) };
+  if (q.groups.length === 0 && !opts.semantic?.length) return { ...empty, tookMs: performance.now() - t0 };
 
   const map = corpusMap(db);
+  const keepDoc = documentFilter(db, opts);
+  const keepPassage = speakerFilter(db, opts);
   const { groups: postings, adjacent, verbatim } = fetchPostings(db, q, map);
   const { weights, minMatch } = weighGroups(q.groups, postings, map.passages);
   const ranked = rankDocuments({
-    map, postings, adjacent, verbatim, weights, minMatch,
-    keepDoc: documentFilter(db, opts), keepPassage: speakerFilter(db, opts), titles: !opts.speaker,
+    map, postings, adjacent, verbatim, weights, minMatch, keepDoc, keepPassage, titles: !opts.speaker,
     exact: offset + limit + REFINE_SLACK + REFINE_ADJACENT,
   });
 
@@ -95,12 +99,35 @@ export function search(db: DB, query: string, opts: SearchOptions = {}): SearchR
   const texts = passageTexts(db, top.flatMap((d) => d.candidates.map((c) => c.id)));
   const refined = withoutCopies(sortRanked(top.map((d) => refineDocument(d, texts, { groups: q.groups, weights, postings, adjacent, map, verbatim: q.verbatim }))), texts, db);
   const rest = new Set(top.map((d) => d.doc));
-  const all = [...refined, ...ranked.filter((d) => !rest.has(d.doc))];
+  let all = [...refined, ...ranked.filter((d) => !rest.has(d.doc))];
+  if (opts.semantic?.length) all = fuseSemantic(all, opts.semantic, map, keepDoc, keepPassage);
   const hits = all.slice(offset, offset + limit).map((d) => buildHit(db, d, q));
   const result: SearchResult = { query, terms: q.terms, total: all.length, hits, tookMs: 0 };
   if (opts.facets) result.facets = facets(db, all);
   result.tookMs = performance.now() - t0;
   return result;
+}
+
+/**
+ * The lexical ranking and the semantic neighbours' documents (in their order, filters
+ * applied) fused by reciprocal rank; a document only the neighbours found shows its nearest
+ * passage.
+ */
+function fuseSemantic(
+  lexical: RankedDoc[], near: { id: number }[], map: CorpusMap,
+  keepDoc?: (doc: number) => boolean, keepPassage?: (id: number) => boolean,
+): RankedDoc[] {
+  const byDoc = new Map(lexical.map((d) => [d.doc, d]));
+  const neighbours: number[] = [];
+  for (const { id } of near) {
+    const r = renditionOf(map, id);
+    if (r < 0 || (keepPassage && !keepPassage(id))) continue;
+    const doc = map.document[r]!;
+    if (keepDoc && !keepDoc(doc)) continue;
+    if (!neighbours.includes(doc)) neighbours.push(doc);
+    if (!byDoc.has(doc)) byDoc.set(doc, { doc, tier: 0, score: 0, evidence: 0, title: 0, candidates: [{ id, rendition: r, score: 0 }], matched: 1 });
+  }
+  return reciprocalRankFusion([lexical.map((d) => d.doc), neighbours]).map(([doc, score]) => ({ ...byDoc.get(doc)!, score }));
 }
 
 /** Whether the passage or title index holds a term (one index seek, not a posting list). */
@@ -124,15 +151,22 @@ function documentFilter(db: DB, opts: SearchOptions): ((doc: number) => boolean)
   if (opts.source) { where.push('source_id IN (SELECT id FROM sources WHERE name = ? COLLATE NOCASE)'); params.push(opts.source); }
   if (opts.since) { where.push('date >= ?'); params.push(opts.since); }
   if (opts.until) { where.push('date <= ?'); params.push(opts.until); }
+  if (opts.entity) { where.push('id IN (SELECT document_id FROM mentions WHERE entity_id IN (SELECT id FROM entities WHERE slug = ?))'); params.push(opts.entity); }
   if (where.length === 0) return undefined;
   const ids = new Set(stmt(db, `SELECT id FROM documents WHERE ${where.join(' AND ')}`).pluck().all(...params) as number[]);
   return (doc) => ids.has(doc);
 }
 
+/** The passages of a speaker: the label as written, or the person it was unified to (terms stage). */
 function speakerFilter(db: DB, opts: SearchOptions): ((id: number) => boolean) | undefined {
   if (!opts.speaker) return undefined;
-  const pattern = `%${opts.speaker.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const ids = new Set(stmt(db, "SELECT id FROM passages WHERE speaker LIKE ? ESCAPE '\\'").pluck().all(pattern) as number[]);
+  const like = `%${opts.speaker.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const ids = new Set(stmt(db,
+      `SELECT id FROM passages WHERE speaker LIKE ? ESCAPE '\\'
+       UNION SELECT p.id FROM speaker_names sn JOIN entities e ON e.id = sn.entity_id
+         JOIN passages p ON p.document_id = sn.document_id AND p.speaker = sn.label
+        WHERE e.name LIKE ? ESCAPE '\\' OR e.aliases LIKE ? ESCAPE '\\'`,
+    ).pluck().all(like, like, like) as number[]);
   return (id) => ids.has(id);
 }
 
@@ -158,14 +192,16 @@ function buildHit(db: DB, d: RankedDoc, q: ParsedQuery): SearchHit {
     .get(d.doc) as { id: number; title: string | null; date: string | null; url: string | null; source: string | null };
   const origins = stmt(db,
       `SELECT f.rel_path || COALESCE('#' || r.entry, '') FROM renditions r JOIN files f ON f.id = r.file_id
-        WHERE r.document_id = ? ORDER BY r.id`,
+        WHERE r.document_id = ? AND r.generated IS NULL ORDER BY r.id`,
     )
     .pluck()
     .all(d.doc) as string[];
   const passageId = d.candidates[0]?.id ?? firstPassage(db, d.doc);
   const p = passageId === undefined ? undefined : (stmt(db,
-      `SELECT p.id, p.text, p.start, p.end, p.speaker, p.line, r.kind AS rendition
-         FROM passages p JOIN renditions r ON r.id = p.rendition_id WHERE p.id = ?`,
+      `SELECT p.id, p.text, p.start, p.end, COALESCE(e.name, p.speaker) AS speaker, p.line, r.kind AS rendition
+         FROM passages p JOIN renditions r ON r.id = p.rendition_id
+         LEFT JOIN speaker_names sn ON sn.document_id = p.document_id AND sn.label = p.speaker LEFT JOIN entities e ON e.id = sn.entity_id
+        WHERE p.id = ?`,
     )
     .get(passageId) as { id: number; text: string; start: number | null; end: number | null; speaker: string | null; line: number | null; rendition: string });
   const highlights = highlightRanges(p?.text ?? doc.title ?? '', q.terms);
@@ -190,26 +226,38 @@ function firstPassage(db: DB, docId: number): number | undefined {
     .get(docId) as number | undefined;
 }
 
-/** Sources and years over every matching document; speakers over the shortlisted documents' passages. */
+/**
+ * Sources, years and the entities documents mention most over every matching document;
+ * speakers (unified to the person where known) over the shortlisted documents' passages.
+ */
 function facets(db: DB, docs: RankedDoc[]): NonNullable<SearchResult['facets']> {
   const count = (values: (string | null)[]) => {
     const m = new Map<string, number>();
     for (const v of values) if (v) m.set(v, (m.get(v) ?? 0) + 1);
     return [...m.entries()].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   };
-  if (docs.length === 0) return { source: [], year: [], speaker: [] };
+  if (docs.length === 0) return { source: [], year: [], speaker: [], entity: [] };
+  const ids = JSON.stringify(docs.map((d) => d.doc));
   const meta = stmt(db,
       `SELECT s.name AS source, substr(d.date, 1, 4) AS year FROM documents d LEFT JOIN sources s ON s.id = d.source_id
         WHERE d.id IN (SELECT value FROM json_each(?))`,
     )
-    .all(JSON.stringify(docs.map((d) => d.doc))) as { source: string | null; year: string | null }[];
+    .all(ids) as { source: string | null; year: string | null }[];
   const speakers = stmt(db,
-      `SELECT DISTINCT document_id, speaker FROM passages WHERE id IN (SELECT value FROM json_each(?)) AND speaker IS NOT NULL`,
+      `SELECT DISTINCT p.document_id, COALESCE(e.name, p.speaker) AS speaker FROM passages p
+         LEFT JOIN speaker_names sn ON sn.document_id = p.document_id AND sn.label = p.speaker LEFT JOIN entities e ON e.id = sn.entity_id
+        WHERE p.id IN (SELECT value FROM json_each(?)) AND p.speaker IS NOT NULL`,
     )
     .all(JSON.stringify(docs.flatMap((d) => d.candidates.map((c) => c.id)))) as { speaker: string }[];
+  const entities = stmt(db,
+      `SELECT e.slug AS value, e.name AS label, count(*) AS count FROM document_entities de JOIN entities e ON e.id = de.entity_id
+        WHERE de.document_id IN (SELECT value FROM json_each(?)) GROUP BY e.id ORDER BY count DESC, e.name LIMIT 20`,
+    )
+    .all(ids) as Facet[];
   return {
     source: count(meta.map((m) => m.source)),
     year: count(meta.map((m) => m.year)).sort((a, b) => b.value.localeCompare(a.value)),
     speaker: count(speakers.map((s) => s.speaker)).filter((s) => !MACHINE_SPEAKER.test(s.value)).slice(0, 20),
+    entity: entities,
   };
 }

@@ -1,25 +1,33 @@
 /**
  * The web app: server-rendered pages that read fine without JavaScript, a JSON API, and the
  * in-memory assets. Every response carries security headers (a CSP that allows no inline
- * script) and a Server-Timing header with the time spent in the app.
+ * script) and a Server-Timing header with the time spent in the app. Searches go to the
+ * `Searcher` (worker threads when served by server.ts); everything else is cheap enough for
+ * the main thread.
  */
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { DB } from '../store/db.js';
 import { apiRoutes } from './api.js';
+import { feedRoutes } from './feeds.js';
+import { askPageFor, askRoutes, libraryLlm } from './ask.js';
+import type { Llm } from '../providers/llm.js';
 import { asset } from './assets.js';
 import { loopbackHostGuard, tokenAuth } from './auth.js';
 import { displayFrom, isScript, isTheme, PREF_COOKIES } from './display.js';
-import { HttpError, intParam, textParam } from './params.js';
+import { HttpError, intParam, isMachinePath, queryParam, textParam, type ErrorStatus } from './params.js';
 import { documentPage } from './pages/document.js';
+import { entitiesPage, entityPage } from './pages/entity.js';
 import { errorPage } from './pages/errors.js';
 import { homePage } from './pages/home.js';
 import { layout, type Page, type PageContext } from './pages/layout.js';
 import { searchPage } from './pages/search.js';
-import { sourcePage } from './pages/source.js';
+import { sourcePage, sourcesPage } from './pages/source.js';
 import { locatePassage } from '../store/read.js';
 import { passageHref } from './pages/parts.js';
-
+import { sameSitePath } from './redirect.js';
+import { inlineSearcher, SearchRefused, type Searcher } from './search-pool.js';
+import { mcpHandler } from '../mcp/http.js';
 
 export interface AppOptions {
   db: DB;
@@ -30,6 +38,10 @@ export interface AppOptions {
    * stops DNS-rebinding pages from reading a library served on 127.0.0.1.
    */
   loopbackOnly?: boolean;
+  /** Where searches run (default: on the calling thread). */
+  searcher?: Searcher;
+  /** The chat model for /ask: null for none (offline answers); default: the library's settings. */
+  llm?: Llm | null;
 }
 
 export const CSP = [
@@ -54,16 +66,34 @@ function securityHeaders(c: Context): void {
   c.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
 }
 
-const isApi = (c: Context) => new URL(c.req.url).pathname.startsWith('/api/') || new URL(c.req.url).pathname === '/api';
+const isApi = (c: Context) => isMachinePath(new URL(c.req.url).pathname);
 
-/** A same-site path to go back to (never another origin: `//evil` and `/\evil` are refused). */
-function safeBack(raw: string | undefined): string {
-  if (!raw || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\') || /[\r\n]/.test(raw)) return '/';
-  return raw;
+/**
+ * Paths that exist answer other methods with 405 and an `Allow` header (OPTIONS with 204),
+ * not 404. Registered after every route, so each path's own handlers come first.
+ */
+function answerOtherMethods(app: Hono): void {
+  const allowed = new Map<string, Set<string>>();
+  for (const r of app.routes) {
+    if (r.method === 'ALL') continue;
+    const methods = allowed.get(r.path) ?? new Set<string>();
+    methods.add(r.method);
+    if (r.method === 'GET') methods.add('HEAD');
+    allowed.set(r.path, methods);
+  }
+  for (const [path, methods] of allowed) {
+    const allow = [...methods, 'OPTIONS'].join(', ');
+    app.all(path, (c) => {
+      c.header('Allow', allow);
+      if (c.req.method === 'OPTIONS') return c.body(null, 204);
+      throw new HttpError(405, `${c.req.method} is not allowed at ${new URL(c.req.url).pathname}; it answers ${[...methods].join(', ')}`);
+    });
+  }
 }
 
 export function createApp(opts: AppOptions): Hono {
   const { db } = opts;
+  const searcher = opts.searcher ?? inlineSearcher(db);
   const app = new Hono();
 
   app.use('*', async (c, next) => {
@@ -87,15 +117,24 @@ export function createApp(opts: AppOptions): Hono {
 
   app.get('/', (c) => page(c, homePage(db, context(c))));
 
-  app.get('/search', (c) =>
-    page(c, searchPage(db, context(c), {
-      q: textParam(c.req.query('q'), 'q'),
+  const llm = opts.llm === undefined ? libraryLlm(db) : opts.llm ?? undefined;
+  app.get('/ask', async (c) => page(c, await askPageFor(db, llm, context(c), c)));
+  app.route('/', askRoutes(db, llm));
+
+  app.get('/search', async (c) =>
+    page(c, await searchPage(db, searcher, context(c), {
+      q: queryParam(c.req.query('q')),
       source: textParam(c.req.query('source'), 'source'),
       year: textParam(c.req.query('year'), 'year'),
       speaker: textParam(c.req.query('speaker'), 'speaker'),
+      entity: textParam(c.req.query('entity'), 'entity'),
       page: intParam(c.req.query('page'), 'page', 1, 1, 1_000_000),
     })),
   );
+
+  app.get('/sources', (c) => page(c, sourcesPage(db, context(c), intParam(c.req.query('page'), 'page', 1, 1, 1_000_000))));
+  app.get('/entities', (c) => page(c, entitiesPage(db, context(c), textParam(c.req.query('type'), 'type'))));
+  app.get('/entities/:slug', (c) => page(c, entityPage(db, context(c), c.req.param('slug'))));
 
   app.get('/sources/:name', (c) => page(c, sourcePage(db, context(c), c.req.param('name'), intParam(c.req.query('page'), 'page', 1, 1, 1_000_000))));
 
@@ -129,7 +168,7 @@ export function createApp(opts: AppOptions): Hono {
     const year = 60 * 60 * 24 * 365;
     if (script) setCookie(c, PREF_COOKIES.script, script, { path: '/', maxAge: year, sameSite: 'Lax' });
     if (theme) setCookie(c, PREF_COOKIES.theme, theme, { path: '/', maxAge: year, sameSite: 'Lax' });
-    return c.redirect(safeBack(c.req.query('back')), 303);
+    return c.redirect(sameSitePath(c.req.query('back')), 303);
   });
 
   app.get('/assets/:name', (c) => {
@@ -139,7 +178,11 @@ export function createApp(opts: AppOptions): Hono {
     return c.body(a.body, 200, { 'Content-Type': a.type });
   });
 
-  app.route('/api', apiRoutes(db));
+  app.route('/api', apiRoutes(db, searcher));
+  app.route('/', feedRoutes(db));
+  /** The Model Context Protocol (Streamable HTTP, stateless): the tools `engram mcp` offers. */
+  app.post('/mcp', mcpHandler({ db, searcher }));
+  answerOtherMethods(app);
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;
@@ -148,12 +191,12 @@ export function createApp(opts: AppOptions): Hono {
   });
 
   app.onError((err, c) => {
-    const status = err instanceof HttpError ? err.status : 500;
+    const status: ErrorStatus = err instanceof HttpError ? err.status : err instanceof SearchRefused ? 503 : 500;
     if (status === 500) process.stderr.write(`engram serve: ${c.req.method} ${c.req.url}: ${err.stack ?? err.message}\n`);
+    if (status === 503) c.header('Retry-After', '2');
     const message = status === 500 ? `internal error: ${err.message}` : err.message;
     if (isApi(c)) return c.json({ error: { status, message } }, status);
-    const html = status === 401 || status === 403 ? 400 : status;
-    return page(c, errorPage(html as 400 | 404 | 500, message));
+    return page(c, errorPage(status === 401 || status === 403 ? 400 : status, message));
   });
 
   return app;

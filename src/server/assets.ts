@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import { css } from './assets/style.js';
 import { js } from './assets/client.js';
+import { askCss } from './assets/ask-style.js';
+import { askJs } from './assets/ask-client.js';
 
 interface Asset {
   body: string;
@@ -22,6 +24,8 @@ export const URLS = {
   css: '',
   js: '',
   icon: '',
+  askCss: '',
+  askJs: '',
 };
 
 const ASSETS = new Map<string, Asset>();
@@ -29,6 +33,8 @@ for (const [key, stem, ext, type, body] of [
   ['css', 'app', 'css', 'text/css; charset=utf-8', css],
   ['js', 'app', 'js', 'text/javascript; charset=utf-8', js],
   ['icon', 'icon', 'svg', 'image/svg+xml', ICON],
+  ['askCss', 'ask', 'css', 'text/css; charset=utf-8', askCss],
+  ['askJs', 'ask', 'js', 'text/javascript; charset=utf-8', askJs],
 ] as const) {
   const name = hashed(stem, ext, body);
   ASSETS.set(name, { body, type });

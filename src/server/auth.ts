@@ -4,12 +4,30 @@
  * token is required: `Authorization: Bearer <token>`, or an HttpOnly cookie that a browser
  * gets by opening `/?token=<token>` once (the token is then stripped from the address).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { escapeHtml } from './html.js';
+import { isMachinePath } from './params.js';
 
 export const TOKEN_COOKIE = 'engram_token';
+
+/** Shorter tokens can be guessed; 16 characters of a generated token carry 96 bits. */
+export const MIN_TOKEN_LENGTH = 16;
+
+/** A fresh random token: 32 URL-safe characters (192 bits). */
+export function newToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/** Why `token` is too weak to guard a library, or undefined when it will do. */
+export function weakToken(token: string): string | undefined {
+  if (token.length >= MIN_TOKEN_LENGTH) return undefined;
+  return (
+    `the token is ${token.length} character${token.length === 1 ? '' : 's'} long; it needs at least ${MIN_TOKEN_LENGTH}. ` +
+    `Pass --new-token to have one generated, or use one like ${newToken()}`
+  );
+}
 
 /** 127.0.0.0/8, ::1 (also IPv4-mapped) and `localhost`. */
 export function isLoopback(host: string): boolean {
@@ -59,6 +77,8 @@ function sameToken(given: string, token: string): boolean {
 }
 
 export function tokenAuth(token: string): MiddlewareHandler {
+  const weak = weakToken(token);
+  if (weak) throw new Error(weak);
   return async (c, next) => {
     const url = new URL(c.req.url);
     const fromQuery = url.searchParams.get('token');
@@ -79,7 +99,7 @@ export function tokenAuth(token: string): MiddlewareHandler {
 /** JSON for the API, a plain page for browsers. */
 function deny(c: Context, status: 401 | 403, message: string): Response {
   if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="engram"');
-  if (new URL(c.req.url).pathname.startsWith('/api/')) return c.json({ error: { status, message } }, status);
+  if (isMachinePath(new URL(c.req.url).pathname)) return c.json({ error: { status, message } }, status);
   const title = status === 401 ? '401 · token required' : '403 · forbidden';
   return c.html(
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title></head>` +

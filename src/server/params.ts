@@ -3,11 +3,19 @@
  * which parameter and why (the API answers it as JSON, the pages as an error page).
  */
 import { isoDate } from '../formats/media.js';
+import { queryTooLong } from '../search/limits.js';
+
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 500 | 503;
 
 export class HttpError extends Error {
-  constructor(readonly status: 400 | 401 | 403 | 404 | 500, message: string) {
+  constructor(readonly status: ErrorStatus, message: string) {
     super(message);
   }
+}
+
+/** Paths that machines call (the JSON API, MCP): their errors are JSON, not pages. */
+export function isMachinePath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/') || path === '/mcp';
 }
 
 /** A whole number in [min, max], or the fallback when the parameter is absent or empty. */
@@ -35,4 +43,20 @@ export function textParam(raw: string | undefined, name: string, maxLength = 500
   const v = raw.trim();
   if (v.length > maxLength) throw new HttpError(400, `"${name}" is longer than ${maxLength} characters`);
   return v || undefined;
+}
+
+/** A search query: refused over MAX_QUERY_LENGTH characters, with the same message as the CLI. */
+export function queryParam(raw: string | undefined): string | undefined {
+  const q = textParam(raw, 'q', Number.MAX_SAFE_INTEGER);
+  const tooLong = q && queryTooLong(q);
+  if (tooLong) throw new HttpError(400, tooLong);
+  return q;
+}
+
+/** `1`/`true` or `0`/`false`; the fallback when absent or empty. */
+export function flagParam(raw: string | undefined, name: string, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  throw new HttpError(400, `"${name}" must be 1 or 0, not "${raw}"`);
 }

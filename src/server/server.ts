@@ -6,10 +6,11 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { DB } from '../store/db.js';
-import { bindRefusal } from './auth.js';
+import { bindRefusal, weakToken } from './auth.js';
 import { createApp } from './app.js';
-import { toSimplified, toTraditional } from '../text/fold.js';
-import { search } from '../search/search.js';
+import { loadedDictionaries } from '../text/segment.js';
+import { searchPool, type Searcher } from './search-pool.js';
+import { warmUp } from './warm-up.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 3647;
@@ -22,6 +23,10 @@ export interface ServerOptions {
   token?: string;
   /** When the port is taken, try the next few (for the default port only). */
   fallbackPorts?: number;
+  /** Threads that run searches (default 2; 0 searches on the main thread). */
+  searchThreads?: number;
+  /** How long a search may take, waiting included, before it is stopped (default 5 s). */
+  searchBudgetMs?: number;
 }
 
 export interface RunningServer {
@@ -29,6 +34,8 @@ export interface RunningServer {
   url: string;
   host: string;
   port: number;
+  /** Worker threads running searches (0: on the main thread). */
+  searchThreads: number;
   close(): Promise<void>;
 }
 
@@ -46,26 +53,26 @@ function listen(fetch: (req: Request) => Response | Promise<Response>, host: str
   });
 }
 
-/**
- * Load the segmenter's and converters' dictionaries and compile the hot statements now, not
- * on the first reader's request (which would otherwise take ~0.5 s).
- */
-function warmUp(db: DB): void {
-  toSimplified('简繁');
-  toTraditional('简繁');
-  try {
-    search(db, '模型 model', { limit: 1, facets: true });
-  } catch {
-    // An empty or unusual library must still start; the first real request will say what is wrong.
-  }
+/** Searches run in worker threads that open the library's file (inline for a library in memory). */
+function searcherFor(opts: ServerOptions): Searcher {
+  const { db } = opts;
+  return searchPool(db, {
+    database: db.name,
+    threads: db.memory ? 0 : opts.searchThreads ?? 2,
+    budgetMs: opts.searchBudgetMs,
+    dictionaries: loadedDictionaries(),
+  });
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? DEFAULT_HOST;
-  const refusal = bindRefusal(host, opts.token);
+  const refusal = bindRefusal(host, opts.token) ?? (opts.token ? weakToken(opts.token) : undefined);
   if (refusal) throw new BindRefused(refusal);
-  const app = createApp({ db: opts.db, token: opts.token });
-  warmUp(opts.db);
+  const searcher = searcherFor(opts);
+  const app = createApp({ db: opts.db, token: opts.token, searcher });
+  warmUp(opts.db, { search: searcher.threads === 0 });
+  // The threads warmed up meanwhile: the first search does not wait for them.
+  await searcher.ready();
   let port = opts.port ?? DEFAULT_PORT;
   let server: Server | undefined;
   for (let attempt = 0; ; attempt++) {
@@ -78,6 +85,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         port++;
         continue;
       }
+      await searcher.close();
       if (err.code === 'EADDRINUSE') throw new Error(`port ${port} on ${host} is already in use: pass --port N (or 0 for any free port)`);
       if (err.code === 'EADDRNOTAVAIL') throw new Error(`cannot listen on ${host}: no such address on this machine`);
       throw err;
@@ -89,10 +97,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     url: `http://${shown}:${address.port}`,
     host: address.address,
     port: address.port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    searchThreads: searcher.threads,
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         server!.close((err) => (err ? reject(err) : resolve()));
         server!.closeAllConnections?.();
-      }),
+      });
+      await searcher.close();
+    },
   };
 }

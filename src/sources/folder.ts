@@ -1,10 +1,14 @@
 /**
  * The folder source: files and folders named on the command line, walked recursively.
- * Hidden entries (`.git`, `.DS_Store`) and `node_modules` are skipped; symlinked folders are
- * not followed (no cycles). Each file is reported with the root it was found under, because
- * origins are shown relative to that root.
+ * Hidden entries (`.git`, `.DS_Store`) and `node_modules` are skipped. Nothing found on the
+ * way stops the walk: a name that is not UTF-8, a folder that cannot be listed, an entry
+ * that vanished, a broken link or a special file (FIFO, device, socket) is one failure with
+ * its reason, and the rest of the tree is walked. Symbolic links are followed once: a link to
+ * a folder already walked (a loop) or to a file already found is skipped and said so. Each
+ * file is reported with the root it was found under, because origins are shown relative to it.
  */
-import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { readdirSync, statSync, lstatSync, type BigIntStats, type Dirent } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 
 export interface FoundFile {
@@ -17,59 +21,163 @@ export interface FoundFile {
   mtimeMs: number;
 }
 
+export interface WalkProblem {
+  /** Relative to the root it was found under (the path as given for a root itself). */
+  path: string;
+  reason: string;
+}
+
 export interface WalkResult {
   files: FoundFile[];
-  /** Paths that do not exist or cannot be read, with the reason. */
-  missing: { path: string; reason: string }[];
+  /** Entries that could not be walked or are not files engram reads: each one reported failure. */
+  failures: WalkProblem[];
+  /** Entries left out on purpose (a link to something already found), with why. */
+  skipped: WalkProblem[];
 }
 
 export function walk(paths: string[]): WalkResult {
-  const files: FoundFile[] = [];
-  const missing: WalkResult['missing'] = [];
-  const seen = new Set<string>();
+  const result: WalkResult = { files: [], failures: [], skipped: [] };
+  /** Files and folders already found, by device and inode: links and overlapping paths count once. */
+  const seen = new Map<string, string>();
   for (const p of paths) {
     const abs = resolve(p);
-    let st;
-    try {
-      st = statSync(abs);
-    } catch (e) {
-      missing.push({ path: p, reason: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : String(e) });
+    const st = statOf(abs, statSync);
+    if (!st.ok) {
+      result.failures.push({ path: p, reason: st.reason });
       continue;
     }
-    const root = st.isDirectory() ? abs : dirname(abs);
-    const add = (file: string, size: number, mtimeMs: number) => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      files.push({ absPath: file, root, relPath: relative(root, file).split(sep).join('/'), size, mtimeMs });
-    };
-    if (!st.isDirectory()) {
-      add(abs, st.size, st.mtimeMs);
-      continue;
-    }
+    const root = st.stats.isDirectory() ? abs : dirname(abs);
+    const walker = new Walker(root, result, seen);
+    if (st.stats.isDirectory()) walker.folder(abs, st.stats, p);
+    else walker.entry(abs, st.stats, p);
+  }
+  // Folder order keeps an episode's files together (the pipeline joins them by folder).
+  result.files.sort((a, b) => (a.root + '/' + a.relPath < b.root + '/' + b.relPath ? -1 : 1));
+  return result;
+}
+
+class Walker {
+  constructor(
+    private readonly root: string,
+    private readonly out: WalkResult,
+    private readonly seen: Map<string, string>,
+  ) {}
+
+  /** Relative to the root, `/`-separated ('' for the root itself). */
+  private rel(abs: string): string {
+    return relative(this.root, abs).split(sep).join('/');
+  }
+
+  private relIn(dir: string, name: string): string {
+    const d = this.rel(dir);
+    return d ? `${d}/${name}` : name;
+  }
+
+  /** A folder and everything under it, depth first without recursion (deep trees are fine). */
+  folder(abs: string, stats: BigIntStats, shown: string): void {
+    if (this.already(abs, stats, 'folder')) return;
     const stack = [abs];
     while (stack.length) {
       const dir = stack.pop()!;
-      let entries;
+      let entries: Dirent<Buffer>[];
       try {
-        entries = readdirSync(dir, { withFileTypes: true });
+        entries = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
       } catch (e) {
-        missing.push({ path: dir, reason: `cannot read folder: ${(e as Error).message}` });
+        this.fail(dir === abs ? shown : this.rel(dir), `cannot list folder: ${errorText(e)}`);
         continue;
       }
       for (const ent of entries) {
-        if (ent.name.startsWith('.') || ent.name === 'node_modules') continue;
-        const full = join(dir, ent.name);
-        if (ent.isDirectory()) stack.push(full);
-        else if (ent.isFile()) {
-          const s = lstatSync(full);
-          add(full, s.size, s.mtimeMs);
+        if (ent.name[0] === 0x2e /* . */) continue;
+        if (!isUtf8(ent.name)) {
+          this.fail(this.relIn(dir, escapeBytes(ent.name)), 'name is not valid UTF-8: rename it to include it');
+          continue;
+        }
+        const name = ent.name.toString('utf8');
+        if (name === 'node_modules') continue;
+        const full = join(dir, name);
+        // Links are followed: stat the target. Anything else: the entry itself.
+        const st = statOf(full, ent.isSymbolicLink() ? statSync : lstatSync);
+        if (!st.ok) {
+          this.fail(this.rel(full), ent.isSymbolicLink() ? `broken link: ${st.reason}` : st.reason);
+        } else if (st.stats.isDirectory()) {
+          if (!this.already(full, st.stats, 'folder')) stack.push(full);
+        } else {
+          this.entry(full, st.stats, this.rel(full));
         }
       }
     }
   }
-  // Folder order keeps an episode's files together (the pipeline joins them by folder).
-  files.sort((a, b) => (a.root + '/' + a.relPath < b.root + '/' + b.relPath ? -1 : 1));
-  return { files, missing };
+
+  /** One non-folder entry: a regular file is found; anything else is refused by type. */
+  entry(abs: string, stats: BigIntStats, shown: string): void {
+    const kind = specialKind(stats);
+    if (kind) return this.fail(shown, `not a regular file (${kind}): skipped`);
+    if (this.already(abs, stats, 'file')) return;
+    this.out.files.push({
+      absPath: abs, root: this.root, relPath: this.rel(abs),
+      size: Number(stats.size), mtimeMs: Number(stats.mtimeMs),
+    });
+  }
+
+  /** True (and said, unless it is the same path again) when this file or folder was already found. */
+  private already(abs: string, stats: BigIntStats, what: 'file' | 'folder'): boolean {
+    const id = `${stats.dev}:${stats.ino}`;
+    const first = this.seen.get(id);
+    if (first === undefined) {
+      this.seen.set(id, abs);
+      return false;
+    }
+    if (first !== abs) this.out.skipped.push({ path: this.rel(abs), reason: `same ${what} as ${first} (a link or a path given twice)` });
+    return true;
+  }
+
+  private fail(path: string, reason: string): void {
+    this.out.failures.push({ path, reason });
+  }
+}
+
+type StatOutcome = { ok: true; stats: BigIntStats } | { ok: false; reason: string };
+
+function statOf(path: string, how: typeof statSync | typeof lstatSync): StatOutcome {
+  try {
+    return { ok: true, stats: how(path, { bigint: true }) };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { ok: false, reason: 'no such file or folder (removed while reading?)' };
+    if (code === 'ELOOP') return { ok: false, reason: 'symbolic link loop' };
+    return { ok: false, reason: errorText(e) };
+  }
+}
+
+function specialKind(s: BigIntStats): string | undefined {
+  if (s.isFile()) return undefined;
+  if (s.isFIFO()) return 'FIFO';
+  if (s.isCharacterDevice()) return 'character device';
+  if (s.isBlockDevice()) return 'block device';
+  if (s.isSocket()) return 'socket';
+  return 'special file';
+}
+
+function errorText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'EACCES' || err.code === 'EPERM') return 'permission denied';
+  return err.code ? `${err.code}: ${err.message}` : String(e);
+}
+
+/** A name that is not UTF-8, shown with its non-ASCII bytes as `\xNN`. */
+function escapeBytes(name: Buffer): string {
+  let s = '';
+  for (const b of name) s += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  return s;
+}
+
+/** Whether a recorded path is gone from disk (missing, not merely unreadable). */
+export function isGone(absPath: string): boolean {
+  try {
+    return lstatSync(absPath, { throwIfNoEntry: false }) === undefined;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOTDIR';
+  }
 }
 
 /** The source a document belongs to when its file does not name one: the first folder under the root. */

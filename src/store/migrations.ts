@@ -96,4 +96,167 @@ export const migrations: readonly string[] = [
   );
   CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, 'row');
   `,
+  /* 2: passage embeddings for optional semantic search (semantic/vectors.ts) */ `
+  -- One vector per passage and model: float32 little-endian, unit length. A passage that is
+  -- deleted (its file re-ingested) loses its vectors with it, so none is ever stale.
+  CREATE TABLE passage_vectors (
+    passage_id INTEGER NOT NULL,
+    model      TEXT NOT NULL,
+    vector     BLOB NOT NULL,
+    PRIMARY KEY (passage_id, model)
+  ) WITHOUT ROWID;
+  CREATE TRIGGER passage_vectors_gone AFTER DELETE ON passages BEGIN
+    DELETE FROM passage_vectors WHERE passage_id = old.id;
+  END;
+  `,
+  /* 3: renditions engram generates (cleaned transcript, summary, extractive summary) */ `
+  -- JSON provenance (store/generated.ts): task, status ('ok' or 'failed' with its reason),
+  -- model, prompt versions, tokens, date, language, the transcript it was made from, gate
+  -- results. NULL for renditions read from files. Generated renditions belong to their
+  -- document, not to a file: they hang on one reserved files row ('engram:generated') that
+  -- no ingest touches, so they survive re-ingest of the document's files.
+  ALTER TABLE renditions ADD COLUMN generated TEXT;
+  CREATE INDEX renditions_generated ON renditions(document_id, format) WHERE generated IS NOT NULL;
+  `,
+  /* 4: followed sources (engram follow) and their job queue */ `
+  -- A source the user follows: a YouTube channel or playlist, a podcast feed, a Xiaoyuzhou
+  -- show, or a local folder. Documents keep naming their show in sources(name); this table is
+  -- what \`engram update\` polls.
+  CREATE TABLE followed_sources (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    kind       TEXT NOT NULL CHECK (kind IN ('youtube', 'feed', 'xiaoyuzhou', 'folder')),
+    url        TEXT NOT NULL,           -- as the user gave it (URL, or the folder's absolute path)
+    state      TEXT NOT NULL DEFAULT '{}', -- the source's own memory: moved feed URL, ETag, Last-Modified
+    options    TEXT NOT NULL DEFAULT '{}', -- per-source settings (keep audio, language)
+    added_at   TEXT NOT NULL,
+    checked_at TEXT,                    -- last discovery that succeeded
+    error      TEXT                     -- last discovery failure, cleared by the next success
+  );
+
+  -- One media item of a followed source on its way into the library:
+  -- discovered -> fetched (audio on disk) -> transcribed (transcript file written) -> ingested;
+  -- or waiting (needs a recognizer or yt-dlp), skipped (live, upcoming, members-only), failed.
+  CREATE TABLE jobs (
+    id          INTEGER PRIMARY KEY,
+    source_id   INTEGER NOT NULL REFERENCES followed_sources(id) ON DELETE CASCADE,
+    item_key    TEXT NOT NULL,          -- the item's identity in its source: feed guid, video ID
+    title       TEXT,
+    url         TEXT,
+    date        TEXT,
+    item        TEXT NOT NULL,          -- the item as discovered (JSON)
+    state       TEXT NOT NULL CHECK (state IN ('discovered', 'fetched', 'transcribed', 'ingested', 'waiting', 'skipped', 'failed')),
+    artifact    TEXT,                   -- the file the next step reads (audio, transcript), library-relative
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    next_at     INTEGER NOT NULL DEFAULT 0, -- not before (ms since epoch): backoff after a transient failure
+    error       TEXT,
+    error_kind  TEXT,                   -- transient | blocked | permanent | waiting | skipped
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    UNIQUE (source_id, item_key)
+  );
+  CREATE INDEX jobs_state ON jobs(state, next_at);
+  `,
+  /* 5: content identity (store/texts.ts), moved files found by content */ `
+  ALTER TABLE renditions ADD COLUMN text_hash TEXT;        -- identity of the text (its passages)
+  ALTER TABLE renditions ADD COLUMN same_text_as INTEGER;  -- NULL: holds its text; else the rendition (same document) that does
+  CREATE INDEX renditions_text ON renditions(document_id, text_hash);
+  CREATE INDEX renditions_followers ON renditions(same_text_as) WHERE same_text_as IS NOT NULL;
+  CREATE INDEX renditions_content ON renditions(content_hash);
+  CREATE INDEX files_content ON files(content_hash);
+  -- Texts stored before have no identity yet: the next ingest reads every file again.
+  UPDATE files SET content_hash = '' WHERE status = 'ok' AND abs_path <> 'engram:generated';
+  `,
+  /* 6: terms and entities — corrections of recognition errors, entities and their mentions,
+     unified speakers, related documents (src/terms/, src/entities/) */ `
+  -- One person, organization, product/model or concept, across scripts, languages and spellings.
+  CREATE TABLE entities (
+    id         INTEGER PRIMARY KEY,
+    slug       TEXT NOT NULL UNIQUE,        -- /entities/SLUG
+    name       TEXT NOT NULL,
+    type       TEXT NOT NULL CHECK (type IN ('person', 'organization', 'product', 'concept')),
+    lexicon_id TEXT UNIQUE,                 -- the lexicon entry it stands for, if any
+    aliases    TEXT NOT NULL DEFAULT '[]'   -- every form seen or known (JSON array)
+  );
+  -- Identity keys: 'person:<name key>' or 'thing:<name key>' (entities/names.ts). Two names
+  -- with one key are one entity (習近平, 习近平, Xi Jinping).
+  CREATE TABLE entity_keys (
+    key       TEXT PRIMARY KEY,
+    entity_id INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX entity_keys_entity ON entity_keys(entity_id);
+
+  -- Where a document mentions an entity: a span of a passage, or the document as a whole
+  -- (a speaker, a name the summary lists). Rebuilt whenever the document changes.
+  CREATE TABLE mentions (
+    entity_id   INTEGER NOT NULL,
+    document_id INTEGER NOT NULL,
+    passage_id  INTEGER,
+    start       INTEGER,                    -- UTF-16 offsets in the passage text
+    end         INTEGER,
+    surface     TEXT NOT NULL,
+    via         TEXT NOT NULL               -- 'term' | 'summary' | 'speaker'
+  );
+  CREATE INDEX mentions_entity ON mentions(entity_id, document_id);
+  CREATE INDEX mentions_document ON mentions(document_id);
+  CREATE INDEX mentions_passage ON mentions(passage_id) WHERE passage_id IS NOT NULL;
+
+  -- The entities each document mentions most (at most 12), for facets and document pages:
+  -- a search facet over thousands of documents must not read every mention.
+  CREATE TABLE document_entities (
+    document_id INTEGER NOT NULL,
+    entity_id   INTEGER NOT NULL,
+    mentions    INTEGER NOT NULL,
+    PRIMARY KEY (document_id, entity_id)
+  ) WITHOUT ROWID;
+
+  -- Speaker labels as written (曼奇, Manqi, SPEAKER_01) to the person they are, per document.
+  CREATE TABLE speaker_names (
+    document_id INTEGER NOT NULL,
+    label       TEXT NOT NULL,
+    entity_id   INTEGER NOT NULL,
+    PRIMARY KEY (document_id, label)
+  ) WITHOUT ROWID;
+
+  -- Recognition errors corrected in a passage. The passage text keeps what was heard; the
+  -- corrected form is added to the passage's index terms and shown over the original.
+  CREATE TABLE corrections (
+    id          TEXT PRIMARY KEY,           -- stable across re-ingest (hash of document, origin, line, original, corrected)
+    document_id INTEGER NOT NULL,
+    passage_id  INTEGER NOT NULL,
+    offset      INTEGER NOT NULL,           -- UTF-16 span of the original in the passage text
+    length      INTEGER NOT NULL,
+    original    TEXT NOT NULL,
+    corrected   TEXT NOT NULL,
+    entity_id   INTEGER,
+    confidence  REAL NOT NULL,
+    reason      TEXT NOT NULL,
+    line        INTEGER                     -- line of the original in its file
+  );
+  CREATE INDEX corrections_document ON corrections(document_id);
+  CREATE INDEX corrections_passage ON corrections(passage_id);
+  -- A user's reverts: never applied again, whatever the next ingest finds.
+  CREATE TABLE correction_reverts (
+    id          TEXT PRIMARY KEY,
+    original    TEXT NOT NULL,
+    corrected   TEXT NOT NULL,
+    reverted_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  -- The same media item covered by two sources (an interview and a channel's digest of it),
+  -- stored both ways.
+  CREATE TABLE related_documents (
+    a      INTEGER NOT NULL,
+    b      INTEGER NOT NULL,
+    score  REAL NOT NULL,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (a, b)
+  ) WITHOUT ROWID;
+
+  -- What the terms stage last ran with (the lexicon's fingerprint): a change reruns it everywhere.
+  CREATE TABLE terms_state (
+    k TEXT PRIMARY KEY,
+    v TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -6,6 +6,8 @@ import { MACHINE_SPEAKER } from '../formats/diarized-transcript.js';
 import type { DB } from './db.js';
 import { canonicalUrl, deepLink, youtubeIdFromUrl } from '../formats/media.js';
 import type { DocumentMetadata, PassageRole, RenditionKind } from '../model.js';
+import { documentEntities, relatedDocuments, speakerNames } from '../entities/read.js';
+import { GENERATED_FILE, parseProvenance, type Provenance } from './generated.js';
 
 export interface LibraryStats {
   documents: number;
@@ -23,14 +25,15 @@ export interface LibraryStats {
 
 export function libraryStats(db: DB): LibraryStats {
   const one = (sql: string) => stmt(db, sql).pluck().get() as number;
-  const kinds = stmt(db, 'SELECT kind, count(*) AS n FROM renditions GROUP BY kind ORDER BY kind').all() as { kind: string; n: number }[];
+  // A text several files share counts once (store/texts.ts): renditions are the texts held.
+  const kinds = stmt(db, 'SELECT kind, count(*) AS n FROM renditions WHERE same_text_as IS NULL GROUP BY kind ORDER BY kind').all() as { kind: string; n: number }[];
   const range = stmt(db, 'SELECT min(date) AS first, max(date) AS last FROM documents').get() as { first: string | null; last: string | null };
   return {
     documents: one('SELECT count(*) FROM documents'),
     passages: one('SELECT count(*) FROM passages'),
-    renditions: one('SELECT count(*) FROM renditions'),
+    renditions: one('SELECT count(*) FROM renditions WHERE same_text_as IS NULL'),
     sources: one('SELECT count(*) FROM sources'),
-    files: one("SELECT count(*) FROM files WHERE status = 'ok'"),
+    files: one(`SELECT count(*) FROM files WHERE status = 'ok' AND abs_path <> '${GENERATED_FILE}'`),
     failedFiles: one("SELECT count(*) FROM files WHERE status = 'failed'"),
     boilerplatePassages: one("SELECT count(*) FROM passages WHERE role = 'boilerplate'"),
     speakers: one("SELECT count(DISTINCT speaker) FROM passages WHERE speaker IS NOT NULL AND speaker NOT GLOB 'SPEAKER_[0-9]*'"),
@@ -66,7 +69,7 @@ export interface DocumentSummary {
 }
 
 const SUMMARY_COLUMNS = `d.id, d.title, d.date, s.name AS source, d.url, json_extract(d.metadata, '$.number') AS number,
-  (SELECT group_concat(DISTINCT r.kind) FROM renditions r WHERE r.document_id = d.id) AS kinds`;
+  (SELECT group_concat(DISTINCT r.kind) FROM renditions r WHERE r.document_id = d.id AND r.same_text_as IS NULL) AS kinds`;
 
 function toSummary(row: Omit<DocumentSummary, 'kinds'> & { kinds: string | null }): DocumentSummary {
   return { ...row, kinds: (row.kinds?.split(',') ?? []) as RenditionKind[] };
@@ -92,23 +95,49 @@ export interface PassageView {
   text: string;
   start: number | null;
   end: number | null;
+  /** The speaker as the person they are (unified across files; machine labels named where another rendition names them). */
   speaker: string | null;
+  /** The label as the file wrote it, when it differs from `speaker`. */
+  speakerLabel?: string;
   line: number | null;
   depth: number | null;
   /** Link to this moment at the source (YouTube `&t=`, podcast `#t=`), when the document has a URL and the passage a time. */
   link: string | null;
+  /** Recognition errors corrected in this passage; `text` keeps what was heard. */
+  corrections?: PassageCorrection[];
+}
+
+export interface PassageCorrection {
+  id: string;
+  /** UTF-16 span of `original` in the passage text. */
+  offset: number;
+  length: number;
+  original: string;
+  corrected: string;
+  confidence: number;
+  reason: string;
 }
 
 export interface RenditionView {
   id: number;
   kind: RenditionKind;
   format: string;
+  /** The file (and entry) the text was read from. */
   origin: string;
+  /** Every file holding this very text (`origin` first): copies, and renditions made from one another. */
+  origins: string[];
   title: string | null;
   metadata: DocumentMetadata;
   passageCount: number;
+  /** Size of the original text in bytes (UTF-8), known without reading it. */
+  bodyBytes: number;
+  /** The original text, or the window of it that was asked for. */
   body?: string;
+  /** With a window: whether the text goes on after it. */
+  bodyMore?: boolean;
   passages?: PassageView[];
+  /** Set when engram generated this rendition (a summary, a cleaned transcript): what made it. */
+  generated?: Provenance;
 }
 
 export interface DocumentView {
@@ -121,6 +150,10 @@ export interface DocumentView {
   metadata: DocumentMetadata;
   origins: string[];
   speakers: string[];
+  /** Entities the document mentions, most mentioned first. */
+  entities: { name: string; slug: string; type: string; count: number }[];
+  /** The same media item covered by another source. */
+  related: { id: number; title: string | null; date: string | null; source: string | null; reason: string }[];
   renditions: RenditionView[];
 }
 
@@ -138,9 +171,15 @@ export function findDocumentId(db: DB, ref: string): number | undefined {
 }
 
 export interface DocumentOptions {
-  /** Include passages (default true) and rendition bodies (default false). */
+  /** Include passages (default true). */
   passages?: boolean;
-  bodies?: boolean;
+  /**
+   * Include rendition bodies (default false): whole, or a window of `limit` characters from
+   * `offset` (a 200 MB transcript is not something to send, or even read, whole).
+   */
+  bodies?: boolean | { offset: number; limit: number };
+  /** Leave out bodies over this many bytes (`bodyBytes` still says how large they are). */
+  maxBodyBytes?: number;
   /** Page the passages of each rendition (for very long transcripts). */
   passageOffset?: number;
   passageLimit?: number;
@@ -152,38 +191,93 @@ export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): Doc
   const d = stmt(db, 'SELECT d.id, d.key, d.title, d.date, d.url, d.metadata, s.name AS source FROM documents d LEFT JOIN sources s ON s.id = d.source_id WHERE d.id = ?')
     .get(id) as { id: number; key: string; title: string | null; date: string | null; url: string | null; metadata: string; source: string | null } | undefined;
   if (!d) return undefined;
+  // Bodies are read only when asked for, and then only the window asked for (SQL substr
+  // counts characters, 1-based): most requests never touch a large body at all.
+  const window = typeof opts.bodies === 'object' ? opts.bodies : undefined;
+  // Not for other renditions than the one asked for, nor over the size limit.
+  const within = (opts.renditionId === undefined ? '' : ' WHEN r.id <> @only THEN NULL') +
+    (opts.maxBodyBytes === undefined ? '' : ' WHEN octet_length(r.body) > @maxBytes THEN NULL');
+  const guarded = (expr: string) => (within ? `CASE${within} ELSE ${expr} END` : expr);
+  const bodyColumns = window
+    ? `${guarded('substr(r.body, @from, @limit)')} AS body, ${guarded("substr(r.body, @after, 1) <> ''")} AS bodyMore`
+    : opts.bodies
+      ? `${guarded('r.body')} AS body, NULL AS bodyMore`
+      : 'NULL AS body, NULL AS bodyMore';
+  const params: Record<string, number> = { id };
+  if (opts.bodies && opts.renditionId !== undefined) params.only = opts.renditionId;
+  if (opts.bodies && opts.maxBodyBytes !== undefined) params.maxBytes = opts.maxBodyBytes;
+  if (window) Object.assign(params, { from: window.offset + 1, limit: window.limit, after: window.offset + window.limit + 1 });
   const rends = stmt(db, 
-      `SELECT r.id, r.kind, r.format, r.title, r.metadata, r.body, f.rel_path || COALESCE('#' || r.entry, '') AS origin,
+      `SELECT r.id, r.kind, r.format, r.title, r.metadata, ${bodyColumns}, octet_length(r.body) AS bodyBytes,
+              f.rel_path || COALESCE('#' || r.entry, '') AS origin, r.generated, r.same_text_as AS sameTextAs,
               (SELECT count(*) FROM passages p WHERE p.rendition_id = r.id) AS passageCount
-         FROM renditions r JOIN files f ON f.id = r.file_id WHERE r.document_id = ?
-        ORDER BY CASE r.kind WHEN 'summary' THEN 0 WHEN 'transcript' THEN 1 WHEN 'raw-transcript' THEN 2 ELSE 3 END, r.id`,
+         FROM renditions r JOIN files f ON f.id = r.file_id WHERE r.document_id = @id
+        ORDER BY json_extract(r.generated, '$.status') = 'failed', CASE r.kind WHEN 'summary' THEN 0 WHEN 'transcript' THEN 1 WHEN 'raw-transcript' THEN 2 ELSE 3 END, r.id`,
     )
-    .all(id) as { id: number; kind: RenditionKind; format: string; title: string | null; metadata: string; body: string; origin: string; passageCount: number }[];
+    .all(params) as {
+      id: number; kind: RenditionKind; format: string; title: string | null; metadata: string; origin: string; passageCount: number;
+      body: string | null; bodyMore: number | null; bodyBytes: number; generated: string | null; sameTextAs: number | null;
+    }[];
   const passagesOf = stmt(db, 
     `SELECT id, seq, role, text, start, end, speaker, line, depth FROM passages WHERE rendition_id = ? ORDER BY seq LIMIT ? OFFSET ?`,
   );
-  const renditions: RenditionView[] = rends.map((r) => {
+  const names = speakerNames(db, id);
+  // A text several files share is shown once, under the rendition that holds it, with every origin.
+  const followers = new Map<number, string[]>();
+  for (const r of rends) if (r.sameTextAs !== null) followers.set(r.sameTextAs, [...(followers.get(r.sameTextAs) ?? []), r.origin]);
+  const renditions: RenditionView[] = rends.filter((r) => r.sameTextAs === null).map((r) => {
     const view: RenditionView = {
-      id: r.id, kind: r.kind, format: r.format, origin: r.origin, title: r.title,
-      metadata: JSON.parse(r.metadata), passageCount: r.passageCount,
+      id: r.id, kind: r.kind, format: r.format, origin: r.origin, origins: [...new Set([r.origin, ...(followers.get(r.id) ?? [])])],
+      title: r.title, metadata: JSON.parse(r.metadata), passageCount: r.passageCount, bodyBytes: r.bodyBytes,
     };
-    if (opts.bodies) view.body = r.body;
+    if (r.body !== null) view.body = r.body;
+    if (r.bodyMore !== null) view.bodyMore = r.bodyMore === 1;
+    const generated = parseProvenance(r.generated);
+    if (generated) view.generated = generated;
     if (opts.passages !== false && (opts.renditionId === undefined || opts.renditionId === r.id)) {
       const rows = passagesOf.all(r.id, opts.passageLimit ?? -1, opts.passageOffset ?? 0) as Omit<PassageView, 'link'>[];
-      view.passages = rows.map((p) => ({ ...p, link: p.start != null ? deepLink(d.url, p.start) : null }));
+      const fixes = correctionsOf(db, rows.map((p) => p.id));
+      view.passages = rows.map((p) => {
+        const person = p.speaker ? names.get(p.speaker) : undefined;
+        const who = person && person.name !== p.speaker ? { speaker: person.name, speakerLabel: p.speaker! } : {};
+        const fixed = fixes.get(p.id);
+        return { ...p, ...who, link: p.start != null ? deepLink(d.url, p.start) : null, ...(fixed ? { corrections: fixed } : {}) };
+      });
     }
     return view;
   });
   const allSpeakers = stmt(db, "SELECT speaker FROM passages WHERE document_id = ? AND speaker IS NOT NULL GROUP BY speaker ORDER BY min(id)")
     .pluck()
     .all(id) as string[];
-  // Machine labels (SPEAKER_00) only when no rendition names the speakers.
+  // Machine labels (SPEAKER_00) only when no rendition names the speakers; one name per person.
   const named = allSpeakers.filter((s) => !MACHINE_SPEAKER.test(s));
-  const speakers = named.length ? named : allSpeakers;
+  const speakers = [...new Set((named.length ? named : allSpeakers).map((s) => names.get(s)?.name ?? s))];
   return {
     id: d.id, key: d.key, title: d.title, date: d.date, source: d.source, url: d.url,
-    metadata: JSON.parse(d.metadata), origins: [...new Set(rends.map((r) => r.origin))], speakers, renditions,
+    metadata: JSON.parse(d.metadata), origins: [...new Set(rends.filter((r) => !r.generated).map((r) => r.origin))], speakers,
+    entities: documentEntities(db, id), related: relatedDocuments(db, id), renditions,
   };
+}
+
+/** Length in characters (code points) of a rendition's original text: reads all of it. */
+export function bodyLength(db: DB, renditionId: number): number {
+  return (stmt(db, 'SELECT length(body) FROM renditions WHERE id = ?').pluck().get(renditionId) as number | undefined) ?? 0;
+}
+
+/** `limit` characters (code points) of a rendition's original text from `offset`. */
+export function bodyWindow(db: DB, renditionId: number, offset: number, limit: number): string {
+  return (stmt(db, 'SELECT substr(body, ?, ?) FROM renditions WHERE id = ?').pluck().get(offset + 1, limit, renditionId) as string | undefined) ?? '';
+}
+
+function correctionsOf(db: DB, passageIds: number[]): Map<number, PassageCorrection[]> {
+  const out = new Map<number, PassageCorrection[]>();
+  if (passageIds.length === 0) return out;
+  const rows = stmt(db,
+    `SELECT passage_id AS p, id, offset, length, original, corrected, confidence, reason FROM corrections
+      WHERE passage_id IN (SELECT value FROM json_each(?)) ORDER BY passage_id, offset`,
+  ).all(JSON.stringify(passageIds)) as (PassageCorrection & { p: number })[];
+  for (const { p, ...c } of rows) out.set(p, [...(out.get(p) ?? []), c]);
+  return out;
 }
 
 /** Which rendition holds a passage and where it sits in it (for landing on a search hit). */

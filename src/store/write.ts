@@ -9,6 +9,7 @@ import { stmt } from './statements.js';
 import type { DB } from './db.js';
 import type { ParsedPassage, RenditionKind, DocumentMetadata } from '../model.js';
 import { indexTerms } from '../text/segment.js';
+import { handOverTexts, KIND_PRIORITY, storeRendition } from './texts.js';
 
 /** A file's identity and content fingerprint. */
 export interface FileRecord {
@@ -33,7 +34,10 @@ export interface PreparedRendition {
   /** True when the file itself named the source (podcast header), not the folder. */
   sourceNamed: boolean;
   metadata: DocumentMetadata;
+  /** Everything the rendition says (kind, title, body, passages): a file copied elsewhere has the same. */
   contentHash: string;
+  /** Identity of its text alone (the passages): identical texts of one document are stored once (texts.ts). */
+  textHash: string;
   body: string;
   passages: PreparedPassage[];
 }
@@ -54,8 +58,13 @@ export interface FileState {
 export interface ReplaceOutcome {
   added: string[];
   updated: string[];
-  /** Renditions rewritten with exactly the content they had (another part of the file changed). */
+  /** Renditions rewritten with exactly the content they had, or whose text the document already held. */
   unchanged: string[];
+  /** Renditions whose identical text the document already held: stored as one more origin of it. */
+  shared: number;
+  /** Passages written, and how many of them are LLM boilerplate (set aside). */
+  passages: number;
+  boilerplate: number;
 }
 
 export function fileState(db: DB, absPath: string): FileState | undefined {
@@ -72,20 +81,18 @@ export function documentKeysOfFile(db: DB, fileId: number): string[] {
   );
 }
 
-/** The one media key the other files of a folder agree on (for episode folders), if any. */
-export function siblingMediaKey(db: DB, root: string, dirRelPath: string, exceptRelPath: string): string | undefined {
+/** The other files of a folder that name a media item, with its key (for episode folders, see pipeline/folder-join.ts). */
+export function keyedSiblings(db: DB, root: string, dirRelPath: string, exceptRelPath: string): { relPath: string; key: string }[] {
   const prefix = dirRelPath ? `${dirRelPath}/` : '';
-  const keys = stmt(db, 
-      `SELECT DISTINCT d.key FROM files f
+  return stmt(db,
+      `SELECT DISTINCT f.rel_path AS relPath, d.key FROM files f
          JOIN renditions r ON r.file_id = f.id
          JOIN documents d ON d.id = r.document_id
         WHERE f.root = ? AND f.rel_path LIKE ? ESCAPE '\\' AND f.rel_path NOT LIKE ? ESCAPE '\\' AND f.rel_path <> ?
           AND d.key NOT LIKE 'file:%'
-        LIMIT 2`,
+        LIMIT 1000`,
     )
-    .pluck()
-    .all(root, likeEscape(prefix) + '%', likeEscape(prefix) + '%/%', exceptRelPath) as string[];
-  return keys.length === 1 ? keys[0] : undefined;
+    .all(root, likeEscape(prefix) + '%', likeEscape(prefix) + '%/%', exceptRelPath) as { relPath: string; key: string }[];
 }
 
 function likeEscape(s: string): string {
@@ -97,21 +104,50 @@ export function replaceFile(db: DB, file: FileRecord, format: string, warnings: 
   return atomically(db, (): ReplaceOutcome => {
     const fileId = upsertFile(db, file, format, 'ok', null, warnings);
     const previous = new Set(
-      (stmt(db, 'SELECT d.key, r.content_hash AS hash FROM renditions r JOIN documents d ON d.id = r.document_id WHERE r.file_id = ?')
-        .all(fileId) as { key: string; hash: string }[]).map((r) => `${r.key}\u0000${r.hash}`),
+      (stmt(db, 'SELECT document_id AS doc, content_hash AS hash FROM renditions WHERE file_id = ?')
+        .all(fileId) as { doc: number; hash: string }[]).map((r) => `${r.doc}\u0000${r.hash}`),
     );
     const touched = removeFileRenditions(db, fileId);
-    const outcome: ReplaceOutcome = { added: [], updated: [], unchanged: [] };
+    const outcome: ReplaceOutcome = { added: [], updated: [], unchanged: [], shared: 0, passages: 0, boilerplate: 0 };
     for (const r of renditions) {
-      const existing = stmt(db, 'SELECT id FROM documents WHERE key = ?').pluck().get(r.key) as number | undefined;
+      const existing = documentFor(db, r);
       const docId = existing ?? (stmt(db, 'INSERT INTO documents (key) VALUES (?)').run(r.key).lastInsertRowid as number);
-      const list = existing === undefined ? outcome.added : previous.has(`${r.key}\u0000${r.contentHash}`) ? outcome.unchanged : outcome.updated;
-      list.push(r.key);
+      const stored = storeRendition(db, docId, fileId, r);
+      if (!stored.newText) outcome.shared++;
+      outcome.passages += stored.passages;
+      outcome.boilerplate += stored.boilerplate;
+      const same = previous.has(`${docId}\u0000${r.contentHash}`) || !stored.newText;
+      (existing === undefined ? outcome.added : same ? outcome.unchanged : outcome.updated).push(r.key);
       touched.add(docId);
-      insertRendition(db, docId, fileId, r);
     }
     for (const docId of touched) refreshDocument(db, docId);
     return outcome;
+  });
+}
+
+/**
+ * The document a rendition belongs to: the one with its key. A rendition known only by its
+ * file (a `file:` key, which changes when the file moves) joins the document that already
+ * holds the very same content: the same file, copied or moved elsewhere.
+ */
+function documentFor(db: DB, r: PreparedRendition): number | undefined {
+  const byKey = stmt(db, 'SELECT id FROM documents WHERE key = ?').pluck().get(r.key) as number | undefined;
+  if (byKey !== undefined || !r.key.startsWith('file:')) return byKey;
+  return stmt(db, 'SELECT document_id FROM renditions WHERE content_hash = ? ORDER BY id LIMIT 1').pluck().get(r.contentHash) as number | undefined;
+}
+
+/**
+ * Forget a file: what it contributed is removed (texts other files share stay with them),
+ * documents left without renditions are deleted. Returns the documents touched and which of
+ * them are gone.
+ */
+export function forgetFile(db: DB, fileId: number): { touched: number[]; removed: number[] } {
+  return atomically(db, () => {
+    const touched = [...removeFileRenditions(db, fileId)];
+    stmt(db, 'DELETE FROM files WHERE id = ?').run(fileId);
+    for (const docId of touched) refreshDocument(db, docId);
+    const exists = stmt(db, 'SELECT 1 FROM documents WHERE id = ?').pluck();
+    return { touched, removed: touched.filter((d) => exists.get(d) === undefined) };
   });
 }
 
@@ -147,11 +183,15 @@ function upsertFile(db: DB, f: FileRecord, format: string | null, status: 'ok' |
   return row.id;
 }
 
-/** Delete a file's renditions and passages (and their index rows); returns the documents touched. */
+/**
+ * Delete a file's renditions and passages (and their index rows); texts that renditions of
+ * other files share pass to them first. Returns the documents touched.
+ */
 function removeFileRenditions(db: DB, fileId: number): Set<number> {
   const docs = new Set(stmt(db, 'SELECT DISTINCT document_id FROM renditions WHERE file_id = ?').pluck().all(fileId) as number[]);
   if (docs.size === 0) return docs;
-  stmt(db, 
+  handOverTexts(db, fileId);
+  stmt(db,
     'DELETE FROM passages_fts WHERE rowid IN (SELECT p.id FROM passages p JOIN renditions r ON r.id = p.rendition_id WHERE r.file_id = ?)',
   ).run(fileId);
   stmt(db, 'DELETE FROM passages WHERE rendition_id IN (SELECT id FROM renditions WHERE file_id = ?)').run(fileId);
@@ -159,33 +199,6 @@ function removeFileRenditions(db: DB, fileId: number): Set<number> {
   return docs;
 }
 
-function insertRendition(db: DB, docId: number, fileId: number, r: PreparedRendition): void {
-  const renditionId = stmt(db, 
-      `INSERT INTO renditions (document_id, file_id, entry, kind, format, title, date, url, source, source_named, metadata, content_hash, body)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      docId, fileId, r.entry ?? null, r.kind, r.format, r.title ?? null, r.date ?? null, r.url ?? null,
-      r.source, r.sourceNamed ? 1 : 0, JSON.stringify(r.metadata), r.contentHash, r.body,
-    ).lastInsertRowid as number;
-  const insertPassage = stmt(db, 
-    `INSERT INTO passages (rendition_id, document_id, seq, role, text, start, end, speaker, line, depth)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertTerms = stmt(db, 'INSERT INTO passages_fts (rowid, summary, body, raw) VALUES (?, ?, ?, ?)');
-  const column = r.kind === 'summary' ? 0 : r.kind === 'raw-transcript' ? 2 : 1;
-  r.passages.forEach((p, seq) => {
-    const id = insertPassage.run(
-      renditionId, docId, seq, p.role, p.text, p.start ?? null, p.end ?? null, p.speaker ?? null, p.line, p.depth ?? null,
-    ).lastInsertRowid as number;
-    if (p.role !== 'boilerplate' && p.terms) {
-      insertTerms.run(id, column === 0 ? p.terms : '', column === 1 ? p.terms : '', column === 2 ? p.terms : '');
-    }
-  });
-}
-
-/** Which rendition's title/date/url a document shows first. */
-const KIND_PRIORITY: Record<string, number> = { transcript: 0, summary: 1, post: 2, note: 3, text: 4, 'raw-transcript': 5 };
 
 interface RenditionRow {
   kind: string;
@@ -203,14 +216,19 @@ interface RenditionRow {
  * removes what it said), refresh its title index row, or delete it when nothing is left.
  */
 export function refreshDocument(db: DB, docId: number): void {
-  const rows = stmt(db, 'SELECT kind, title, date, url, source, source_named, metadata FROM renditions WHERE document_id = ? ORDER BY id')
+  // Renditions engram generated (store/generated.ts) say nothing about the document itself.
+  const rows = stmt(db, 'SELECT kind, title, date, url, source, source_named, metadata FROM renditions WHERE document_id = ? AND generated IS NULL ORDER BY id')
     .all(docId) as RenditionRow[];
   stmt(db, 'DELETE FROM titles_fts WHERE rowid = ?').run(docId);
   if (rows.length === 0) {
+    // Nothing from a file is left: what engram generated from those files goes too.
+    stmt(db, 'DELETE FROM passages_fts WHERE rowid IN (SELECT id FROM passages WHERE document_id = ?)').run(docId);
+    stmt(db, 'DELETE FROM passages WHERE document_id = ?').run(docId);
+    stmt(db, 'DELETE FROM renditions WHERE document_id = ?').run(docId);
     stmt(db, 'DELETE FROM documents WHERE id = ?').run(docId);
     return;
   }
-  rows.sort((a, b) => (KIND_PRIORITY[a.kind] ?? 9) - (KIND_PRIORITY[b.kind] ?? 9));
+  rows.sort((a, b) => (KIND_PRIORITY[a.kind as RenditionKind] ?? 9) - (KIND_PRIORITY[b.kind as RenditionKind] ?? 9));
   const first = <K extends keyof RenditionRow>(k: K) => rows.find((r) => r[k] != null && r[k] !== '')?.[k] ?? null;
   const named = rows.find((r) => r.source_named);
   const source = named?.source ?? rows[0]!.source;

@@ -70,7 +70,7 @@ function decodeUtf8(bytes: Uint8Array): Decoded {
         `(first on line ${bad.firstLine}, byte offset ${bad.firstOffset})`,
     });
   }
-  const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
+  const text = nulsToSpaces(new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes), warnings);
   if (!/\S/.test(text)) return { ok: false, reason: 'empty file' };
   return { ok: true, text, encoding: 'utf-8', warnings };
 }
@@ -84,9 +84,29 @@ function decodeUtf16(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be'): Deco
     warnings.push({ line: 0, message: `${encoding}: odd byte count, the last (incomplete) byte was dropped` });
   }
   // ignoreBOM: the BOM was already stripped by the caller; a second one is content.
-  const text = new TextDecoder(encoding, { fatal: false, ignoreBOM: true }).decode(body);
+  const text = nulsToSpaces(new TextDecoder(encoding, { fatal: false, ignoreBOM: true }).decode(body), warnings);
   if (!/\S/.test(text)) return { ok: false, reason: 'empty file' };
   return { ok: true, text, encoding, warnings };
+}
+
+/**
+ * NUL characters past the sniffed head (a text file with a stray NUL is still text) become
+ * spaces, said once: dropped, they would glue the words on either side together.
+ */
+function nulsToSpaces(text: string, warnings: DecodeWarning[]): string {
+  const first = text.indexOf('\u0000');
+  if (first < 0) return text;
+  let count = 0;
+  const spaced = text.replace(/\u0000/g, () => (count++, ' '));
+  const line = lineAt(text, first);
+  warnings.push({ line, message: `${count} NUL character${count === 1 ? '' : 's'} replaced with spaces (first on line ${line})` });
+  return spaced;
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 /** NUL and other C0 control bytes (tab, LF, VT, FF, CR and ESC are normal in text). */

@@ -199,3 +199,28 @@ export function toTraditional(s: string): string {
 
 /** Anything the dictionaries could touch: CJK blocks, compatibility ideographs, astral planes. */
 const HAS_CJK = /[\u2E80-\u9FFF\uF900-\uFAFF\uD840-\uD8BF]/;
+
+/**
+ * OpenCC's Taiwan phrase table (TWPhrases: 软件 ⇄ 軟體, 人工智能 ⇄ 人工智慧, 英伟达 ⇄ 輝達), as
+ * pairs of mainland and Taiwan vocabulary, both folded to Simplified characters
+ * (`[软件, 软体]`). These change words and lengths, so they are never applied to text:
+ * search uses them as alternative forms of a query word (lexicon/vocabulary.ts).
+ */
+export function taiwanPhrasePairs(): [mainland: string, taiwan: string][] {
+  const out: [string, string][] = [];
+  // to.twp is [TWPhrases], [TWVariants…]: the variants are characters, folded already.
+  for (const group of locale.to.twp.slice(0, 1)) {
+    for (const dict of group) {
+      for (const line of typeof dict === 'string' ? dict.split('|') : dict.map(([a, b]) => `${a} ${b}`)) {
+        const [from, ...candidates] = line.split(' ');
+        if (!from) continue;
+        const mainland = toSimplified(from);
+        for (const c of candidates) {
+          const taiwan = toSimplified(c);
+          if (taiwan !== mainland) out.push([mainland, taiwan]);
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -97,6 +97,14 @@ export function tokenize(text: string): Token[] {
   return out;
 }
 
+/**
+ * Jieba's part-of-speech reading of folded Han text (`nr` person name, `x` a word jieba
+ * inferred, `n` noun…): tells a name (曹越/x) from a word that starts with a surname (黄金/n).
+ */
+export function wordTags(text: string): { word: string; tag: string }[] {
+  return segmenter().tag(toSimplified(foldWidth(text)), true);
+}
+
 type Mode = 'index' | 'query' | 'tokens';
 type Emit = (term: string, start: number, end: number) => void;
 

@@ -18,6 +18,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const SAMPLE = join(ROOT, 'sample');
 const haveChromium = existsSync(CHROMIUM);
+/** A phone held upright (an iPhone 12–15 is 390 CSS pixels wide). */
+const PHONE = { width: 390, height: 844 };
 if (!haveChromium) console.warn(`browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
 
 interface Watch {
@@ -47,8 +49,9 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
   });
 
   /** A context that never leaves the machine: YouTube answers with a stub page, the rest is blocked. */
-  async function open(opts: { colorScheme?: 'light' | 'dark'; javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; watch: Watch }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: opts.colorScheme ?? 'light', javaScriptEnabled: opts.javaScriptEnabled ?? true });
+  async function open(opts: { colorScheme?: 'light' | 'dark'; javaScriptEnabled?: boolean; phone?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; watch: Watch }> {
+    const screen = opts.phone ? { viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true } : { viewport: { width: 1280, height: 900 } };
+    const context = await browser.newContext({ ...screen, colorScheme: opts.colorScheme ?? 'light', javaScriptEnabled: opts.javaScriptEnabled ?? true });
     await context.route(/^https?:\/\//, (route) => {
       const url = route.request().url();
       if (url.startsWith(`${server.url}/`)) return route.continue();
@@ -193,5 +196,44 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
       expect(watch.errors).toEqual([]);
       await context.close();
     }
+  });
+
+  it('on a phone, search results come first and the facets fold behind a control', async () => {
+    const { context, page, watch } = await open({ phone: true });
+    await page.goto(`${server.url}/`);
+    await page.screenshot({ path: join(ARTIFACTS, 'home-phone.png') });
+    await page.goto(`${server.url}/search?q=${encodeURIComponent('检索')}`);
+    const first = page.locator('.results > li').first();
+    const box = await first.boundingBox();
+    expect(box!.y).toBeLessThan(PHONE.height * 0.6);
+    expect(await page.locator('.facets.wide').isVisible()).toBe(false);
+    const refine = page.locator('details.facets.folded');
+    expect(await refine.locator('summary').isVisible()).toBe(true);
+    expect(await refine.locator('a').first().isVisible()).toBe(false);
+    // Nothing is wider than the screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await page.screenshot({ path: join(ARTIFACTS, 'search-phone.png') });
+    await refine.locator('summary').click();
+    expect(await refine.locator('a').first().isVisible()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'search-phone-refine.png') });
+    await Promise.all([page.waitForURL(/source=/), refine.locator('a').first().click()]);
+    expect(await page.locator('.chips .chip').count()).toBeGreaterThan(0);
+    await page.locator('.results > li .title').first().click();
+    await page.waitForTimeout(250);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await page.screenshot({ path: join(ARTIFACTS, 'document-phone.png') });
+    expect(watch.errors).toEqual([]);
+    await context.close();
+  });
+
+  it('on a wide screen the facets stand beside the results, unfolded', async () => {
+    const { context, page } = await open();
+    await page.goto(`${server.url}/search?q=${encodeURIComponent('检索')}`);
+    expect(await page.locator('.facets.wide a').first().isVisible()).toBe(true);
+    expect(await page.locator('details.facets.folded').isVisible()).toBe(false);
+    const facets = await page.locator('.facets.wide').boundingBox();
+    const results = await page.locator('.results').boundingBox();
+    expect(facets!.x + facets!.width).toBeLessThan(results!.x);
+    await context.close();
   });
 });

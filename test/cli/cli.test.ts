@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { FIXTURES, tempDir } from '../helpers.js';
@@ -78,7 +78,7 @@ describe('engram CLI', () => {
   });
 
   it('has --help on every command', () => {
-    for (const c of ['ingest', 'search', 'show', 'stats', 'demo']) {
+    for (const c of ['ingest', 'search', 'show', 'stats', 'forget', 'demo']) {
       const r = engram([c, '--help']);
       expect(r.code).toBe(0);
       expect(r.out).toContain(`engram ${c}`);
@@ -93,6 +93,46 @@ describe('engram CLI', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/bin\.dat: binary/);
     expect(r.out).toMatch(/1 added/);
+  });
+
+  it('says when ingested files are gone, and forget (or ingest --prune) removes what they gave', () => {
+    const dir = tempDir();
+    const lib2 = tempDir();
+    mkdirSync(join(dir, 'old'));
+    writeFileSync(join(dir, 'keep.md'), '# 留下\n\n这篇笔记留在库里。\n');
+    writeFileSync(join(dir, 'old', 'a.md'), '# 旧笔记甲\n\n甲的内容。\n');
+    writeFileSync(join(dir, 'old', 'b.md'), '# 旧笔记乙\n\n乙的内容。\n');
+    writeFileSync(join(dir, 'c.md'), '# 旧笔记丙\n\n丙的内容。\n');
+    expect(engram(['ingest', dir, '--library', lib2]).code).toBe(0);
+    rmSync(join(dir, 'old'), { recursive: true });
+    rmSync(join(dir, 'c.md'));
+    const again = engram(['ingest', dir, '--library', lib2]);
+    expect(again.out).toContain('3 files ingested before under these paths are gone');
+    const forget = engram(['forget', join(dir, 'old'), '--library', lib2]);
+    expect(forget.code).toBe(0);
+    expect(forget.out).toContain('forgot 2 files; documents: 2 removed, 0 updated');
+    expect(forget.out).toContain(join(dir, 'old', 'a.md'));
+    expect(JSON.parse(engram(['stats', '--library', lib2, '--json']).out).documents).toBe(2);
+    const pruned = JSON.parse(engram(['ingest', dir, '--library', lib2, '--prune', '--json']).out);
+    expect(pruned.forgotten).toEqual({ files: [join(dir, 'c.md')], documentsRemoved: 1, documentsUpdated: 0 });
+    expect(JSON.parse(engram(['stats', '--library', lib2, '--json']).out).documents).toBe(1);
+    expect(engram(['forget', '--missing', '--library', lib2]).out).toMatch(/nothing to forget/);
+    expect(engram(['forget', '--library', lib2]).code).toBe(2);
+  });
+
+  it('prints file names with control characters escaped (ingest report, search, show)', () => {
+    const dir = tempDir();
+    const lib2 = tempDir();
+    writeFileSync(join(dir, 'x\x1b[2Jy.md'), '# 终端\n\n转义序列测试的笔记。\n');
+    writeFileSync(join(dir, 'bad\x1b]0;pwned\x07.md'), Buffer.from([0, 1, 2, 3, 0, 0]));
+    const ingest = engram(['ingest', dir, '--library', lib2]);
+    expect(ingest.code).toBe(1);
+    expect(ingest.err).toContain('bad\\x1B]0;pwned\\x07.md: binary');
+    const search = engram(['search', '转义序列', '--library', lib2]);
+    expect(search.out).toContain('x\\x1B[2Jy.md');
+    const show = engram(['show', '1', '--library', lib2]);
+    expect(show.out).toContain('x\\x1B[2Jy.md');
+    for (const r of [ingest, search, show]) expect(r.out + r.err).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
   });
 
   it('survives kill -9 mid-ingest: the library stays consistent and the next run completes it', async () => {

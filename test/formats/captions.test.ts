@@ -60,6 +60,18 @@ describe('SRT', () => {
     expect(d.passages.every((p) => p.end! > p.start!)).toBe(true);
   });
 
+  it('reports a cue that ends before it starts and repairs the passage end', () => {
+    const text = '1\n00:00:10,000 --> 00:00:05,000\n倒着的时间\n\n2\n00:00:12,000 --> 00:00:14,000\nnext speaker line\n\n3\n00:00:20,000 --> 00:00:19,000\nlast\n';
+    const r = srt.parse(file(text, 'backwards.srt'));
+    expect(r.warnings).toEqual([
+      { line: 2, message: 'cue ends at 0:05, before it starts at 0:10: end set to 0:12 (where the next cue starts)' },
+      { line: 10, message: 'cue ends at 0:19, before it starts at 0:20: end set to 0:20' },
+    ]);
+    const p = r.documents[0]!.passages[0]!;
+    expect(p.start).toBe(10);
+    expect(p.end).toBe(20);
+  });
+
   it('no cue at all: no document', () => {
     expect(srt.parse(file('1\n\n2\n', 'e.srt')).documents).toEqual([]);
   });
@@ -93,5 +105,14 @@ describe('WebVTT', () => {
   it('several voices in one cue split the cue', () => {
     const d = vtt.parse(file('WEBVTT\n\n00:01.000 --> 00:03.000\n<v Ann>Yes?</v> <v Bo>No.</v>\n', 'x.vtt')).documents[0]!;
     expect(d.passages.map((p) => [p.speaker, p.text])).toEqual([['Ann', 'Yes?'], ['Bo', 'No.']]);
+  });
+});
+
+describe('YouTube automatic captions', () => {
+  it('keep every rolling line once, the first cue (after its one-space line) included', () => {
+    const text = fixtureReader('follow')('auto-captions.en.vtt');
+    const [doc] = vtt.parse(file(text, 'Ab3dEf9hIj0.en.vtt')).documents;
+    expect(doc!.passages.map((p) => p.text).join(' ')).toBe('welcome back to the show today we talk about scaling laws and data');
+    expect(doc!.passages[0]!.start).toBeCloseTo(0.16);
   });
 });

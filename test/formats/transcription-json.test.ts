@@ -88,3 +88,12 @@ describe('invalid input', () => {
     expect(() => transcriptionJson.parse(file('{"text": 1}', 'a.json'))).toThrow(/no "segments" array/);
   });
 });
+
+describe('segment timing', () => {
+  it('a segment that ends before it starts is reported and its end repaired', () => {
+    const json = JSON.stringify({ segments: [{ start: 5, end: 2, text: '倒着的时间' }, { start: 7, end: 9, text: 'and on' }] });
+    const r = transcriptionJson.parse(file(json, 'a.json'));
+    expect(r.warnings).toEqual([{ line: 1, message: 'segment ends at 0:02, before it starts at 0:05: end set to 0:07 (where the next segment starts)' }]);
+    expect(r.documents[0]!.passages[0]).toMatchObject({ start: 5, end: 9 });
+  });
+});

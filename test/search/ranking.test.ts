@@ -49,20 +49,41 @@ describe('ranking', () => {
   });
 
   it('matches, scores and highlights alternatives a lexicon supplies', () => {
-    // The hook gets the typed terms (folded, stemmed) and names spans with equivalent forms.
-    const expand: Expand = (terms) => {
-      const at = terms.findIndex((t, i) => t === 'sparse' && terms[i + 1] === 'attention');
-      return at === -1 ? [] : [{ start: at, end: at + 2, forms: ['稀疏注意力', '稀疏注意力機制'] }];
+    // The hook gets the query text and its tokens and names spans with other forms.
+    const expand: Expand = (_text, tokens) => {
+      const at = tokens.findIndex((t, i) => t.term === 'sparse' && tokens[i + 1]?.term === 'attention');
+      return at === -1 ? [] : [{ from: at, to: at + 2, alternatives: ['稀疏注意力', '稀疏注意力機制'] }];
     };
     const q = parseQuery('sparse attention 电力', { expand });
-    expect(q.groups[0]!.alternatives).toEqual([['sparse', 'attention'], ['稀疏注意力'], ['稀疏注意力', '机制']]);
-    const r = search(db, 'sparse attention 电力', { expand });
-    expect(r.hits[0]!.document.title).toBe('数据中心的电力问题');
+    // Each typed word gets the forms: a passage that writes 稀疏注意力 holds "sparse" and "attention".
+    expect(q.groups.slice(0, 2).map((g) => g.alternatives)).toEqual([
+      [['sparse'], ['稀疏注意力'], ['稀疏注意力', '机制']],
+      [['attention'], ['稀疏注意力'], ['稀疏注意力', '机制']],
+    ]);
+    expect(q.groups[0]!.forms).toBe(2);
+    // The shipped lexicon has the same entry (sparse attention, 稀疏注意力, 稀疏注意力机制): search
+    // uses it, and the Chinese notes hold all three words or two of them (as many as "sparse
+    // attention" typed next to a power note in English would).
+    const r = search(db, 'sparse attention 电力');
+    expect(r.hits.slice(0, 3).map((h) => h.document.title).sort()).toEqual(['Notes on sparse attention', '数据中心的电力问题', '稀疏注意力笔记']);
     expect(r.terms).toEqual(expect.arrayContaining(['sparse', '稀疏注意力', '电力']));
-    // Without the lexicon the English words do not reach the Chinese note.
-    expect(search(db, 'sparse attention 电力').hits[0]?.document.title).not.toBe('数据中心的电力问题');
-    const hit = search(db, 'sparse attention', { expand }).hits.find((h) => h.document.title === '稀疏注意力笔记')!;
+    // Without the lexicon the English words do not reach the Chinese notes.
+    const plain = search(db, 'sparse attention 电力', { expand: false });
+    expect(plain.hits.map((h) => h.document.title)).not.toContain('稀疏注意力笔记');
+    const hit = search(db, 'sparse attention').hits.find((h) => h.document.title === '稀疏注意力笔记')!;
     expect(hit.highlights.map(([a, b]) => hit.passage!.text.slice(a, b))).toContain('稀疏注意力');
+  });
+
+  it('keeps question and function words out of expansion, and drops forms the index cannot match', () => {
+    const expand: Expand = (_text, tokens) => tokens.map((_, i) => ({ from: i, to: i + 1, alternatives: ['zzunseen', '稀疏注意力'] }));
+    const known = (t: string) => t !== 'zzunseen';
+    const q = parseQuery('为什么 battery', { expand, known });
+    expect(q.groups[0]).toMatchObject({ alternatives: [['为什么']], intent: true });
+    // The Latin form the index never saw is dropped; the Chinese one stays.
+    expect(q.groups[1]!.alternatives).toEqual([['battery'], ['稀疏注意力']]);
+    // A name cut into pieces stays one group; without forms the pieces are kept together.
+    const name: Expand = (_text, tokens) => [{ from: 0, to: tokens.length, alternatives: [], names: [{}] }];
+    expect(parseQuery('钱 思源', { expand: name }).groups.map((g) => g.alternatives)).toEqual([[['钱', '思源']]]);
   });
 
   it('counts identical renditions once and shows a document stored twice once', () => {

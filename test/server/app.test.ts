@@ -13,7 +13,7 @@ import { createApp } from '../../src/server/app.js';
 import { BindRefused, startServer } from '../../src/server/server.js';
 import { isLoopback } from '../../src/server/auth.js';
 import { URLS } from '../../src/server/assets.js';
-import { PASSAGES_PER_PAGE } from '../../src/server/pages/document.js';
+import { PASSAGES_PER_PAGE } from '../../src/server/paging.js';
 import { openLibrary } from '../../src/store/db.js';
 import { main } from '../../src/cli/main.js';
 import { buildFixtureLibrary, LONG_LINES, LONG_VIDEO, type FixtureLibrary } from './fixture-library.js';
@@ -258,28 +258,31 @@ describe('API', () => {
     const r = await res.json();
     expect(r.total).toBeGreaterThan(0);
     expect(typeof r.took_ms).toBe('number');
-    expect(Object.keys(r.facets).sort()).toEqual(['source', 'speaker', 'year']);
+    expect(Object.keys(r.facets).sort()).toEqual(['entity', 'source', 'speaker', 'year']);
     const hit = r.results[0];
     expect(Object.keys(hit).sort()).toEqual(['document', 'highlights', 'more', 'passage', 'score']);
     expect(Object.keys(hit.document).sort()).toEqual(['date', 'id', 'origins', 'source', 'title', 'url']);
-    expect(Object.keys(hit.passage).sort()).toEqual(['end', 'link', 'rendition', 'speaker', 'start', 'text']);
+    expect(Object.keys(hit.passage).sort()).toEqual(['end', 'id', 'link', 'rendition', 'speaker', 'start', 'text']);
     expect(hit.document.title).toContain('向量');
     const filtered = await (await get(`/api/search?q=${encodeURIComponent('检索')}&source=notes`)).json();
     expect(filtered.results.every((h: { document: { source: string } }) => h.document.source === 'notes')).toBe(true);
   });
 
-  it('/api/documents/:id by ID or YouTube ID, with passage paging', async () => {
+  it('/api/documents/:id by ID or YouTube ID, with passage paging; bodies only on request', async () => {
     const id = docId('向量检索的未来');
     const doc = await (await get(`/api/documents/${id}`)).json();
     expect(doc.id).toBe(id);
     expect(doc.renditions.map((r: { kind: string }) => r.kind)).toEqual(['summary', 'transcript']);
-    expect(typeof doc.renditions[0].body).toBe('string');
+    expect(doc.renditions[0].body).toBeUndefined();
+    expect(doc.renditions[0].bodyBytes).toBeGreaterThan(0);
     expect((await (await get('/api/documents/tEaTaLk0012')).json()).id).toBe(id);
     const rid = doc.renditions[1].id;
-    const page = await (await get(`/api/documents/${id}?rendition=${rid}&offset=2&limit=3&bodies=0`)).json();
+    const page = await (await get(`/api/documents/${id}?rendition=${rid}&offset=2&limit=3&bodies=1`)).json();
     const r = page.renditions.find((x: { id: number }) => x.id === rid);
     expect(r.passages).toHaveLength(3);
-    expect(r.body).toBeUndefined();
+    expect(typeof r.body).toBe('string');
+    expect(r.bodyNext).toBeNull();
+    expect(page.renditions.find((x: { id: number }) => x.id !== rid).body).toBeUndefined();
   });
 
   it('errors are JSON {error: {status, message}}', async () => {

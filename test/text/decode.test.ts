@@ -114,3 +114,12 @@ describe('decodeBytes', () => {
     expect(ms).toBeLessThan(500);
   });
 });
+
+describe('NUL bytes after the sniffed head', () => {
+  it('become spaces, with one warning naming the line (words are not glued together)', () => {
+    const head = 'padding line\n'.repeat(700); // over 8 KB: the sniffing never sees the NUL
+    const d = ok(new Uint8Array(Buffer.concat([Buffer.from(head + 'before'), Buffer.from([0]), Buffer.from('after\nend\x00\n')])));
+    expect(d.text.endsWith('before after\nend \n')).toBe(true);
+    expect(d.warnings).toEqual([{ line: 701, message: '2 NUL characters replaced with spaces (first on line 701)' }]);
+  });
+});

@@ -11,7 +11,7 @@ import { search } from '../../search/search.js';
 import { openLibrary } from '../../store/db.js';
 import { libraryOption, type Command } from '../command.js';
 import { progressBar } from '../progress.js';
-import { serveOptions, serveUntilStopped } from './serve.js';
+import { serveFlags, serveOptions, serveUntilStopped } from './serve.js';
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const SAMPLE_DIR = join(projectRoot, 'sample');
@@ -19,18 +19,17 @@ export const SAMPLE_LIBRARY = join(projectRoot, '.engram', 'sample');
 
 export const demoCommand: Command = {
   name: 'demo',
-  usage: `engram demo [--library DIR] [--query TEXT] [--no-serve] [--port N] [--host ADDR] [--token SECRET]
+  usage: `engram demo [--library DIR] [--query TEXT] [--no-serve] [--port N] [--host ADDR] [--token SECRET | --new-token]
 
 Ingests ./sample into .engram/sample (or --library DIR), prints stats and a search, then
 serves the library in the browser until Ctrl+C (--no-serve: stop after the search; the
 other options are those of \`engram serve\`).`,
   options: {
-    ...libraryOption, query: { type: 'string' }, 'no-serve': { type: 'boolean' },
-    port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' },
+    ...libraryOption, ...serveFlags, query: { type: 'string' }, 'no-serve': { type: 'boolean' },
   },
   async run(values, _p, io) {
     const dir = (values.library as string | undefined) ?? SAMPLE_LIBRARY;
-    const serve = values['no-serve'] ? undefined : serveOptions(values as Record<string, string | undefined>, io);
+    const serve = values['no-serve'] ? undefined : serveOptions(values, io);
     const db = openLibrary(dir);
     let serving = false;
     try {

@@ -1,23 +1,29 @@
 import type { DB } from '../../store/db.js';
 import { BindRefused, DEFAULT_HOST, DEFAULT_PORT, startServer } from '../../server/server.js';
-import { bindRefusal } from '../../server/auth.js';
-import { libraryOption, UsageError, type Command, type Io } from '../command.js';
+import { bindRefusal, MIN_TOKEN_LENGTH, newToken, weakToken } from '../../server/auth.js';
+import { libraryOption, UsageError, type Command, type Io, type Options, type Values } from '../command.js';
 import { openFor } from '../library.js';
+
+/** The options `serve` and `demo` share. */
+export const serveFlags: Options = { port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, 'new-token': { type: 'boolean' } };
 
 export const serveCommand: Command = {
   name: 'serve',
-  usage: `engram serve [--library DIR] [--port N] [--host ADDR] [--token SECRET]
+  usage: `engram serve [--library DIR] [--port N] [--host ADDR] [--token SECRET | --new-token]
 
-Serves the library at http://127.0.0.1:${DEFAULT_PORT}/ until Ctrl+C.
+Serves the library at http://127.0.0.1:${DEFAULT_PORT}/ until Ctrl+C: the web app, the JSON API
+under /api/, and the Model Context Protocol at /mcp (the tools of \`engram mcp\`).
 
 Options:
   --port N         port to listen on (default ${DEFAULT_PORT}, or the next free one; 0 = any free port)
   --host ADDR      address to bind (default ${DEFAULT_HOST}). Anything but loopback needs a token.
-  --token SECRET   require SECRET on every request (or set ENGRAM_TOKEN): API clients send
-                   "Authorization: Bearer SECRET"; a browser opens /?token=SECRET once.`,
-  options: { ...libraryOption, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' } },
+  --token SECRET   require SECRET (at least ${MIN_TOKEN_LENGTH} characters) on every request (or set
+                   ENGRAM_TOKEN): API clients send "Authorization: Bearer SECRET"; a browser opens
+                   /?token=SECRET once.
+  --new-token      generate a random token for this run and print it`,
+  options: { ...libraryOption, ...serveFlags },
   async run(values, _p, io) {
-    const opts = serveOptions(values as Record<string, string | undefined>, io);
+    const opts = serveOptions(values, io);
     const { db, dir } = openFor(values, io);
     return serveUntilStopped(db, dir, opts, io);
   },
@@ -29,19 +35,24 @@ export interface ServeOptions {
   /** The default port moves on to the next free one; an explicit --port does not. */
   portGiven: boolean;
   token?: string;
+  /** The token was made up for this run (--new-token): show it, nobody else knows it. */
+  tokenGenerated?: boolean;
 }
 
-export function serveOptions(values: Record<string, string | undefined>, io: Io): ServeOptions {
-  const rawPort = values.port;
+export function serveOptions(values: Values, io: Io): ServeOptions {
+  const rawPort = values.port as string | undefined;
   const port = rawPort === undefined ? DEFAULT_PORT : Number(rawPort);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a number from 0 to 65535, not "${rawPort}"`);
+  if (values['new-token'] && values.token) throw new UsageError('pass --token SECRET or --new-token, not both');
   // An empty token is no token (and then only loopback is allowed).
-  const token = values.token || io.env.ENGRAM_TOKEN || undefined;
-  const host = values.host ?? DEFAULT_HOST;
+  const token = values['new-token'] ? newToken() : (values.token as string | undefined) || io.env.ENGRAM_TOKEN || undefined;
+  const weak = token && weakToken(token);
+  if (weak) throw new UsageError(`${values.token ? '--token' : 'ENGRAM_TOKEN'}: ${weak}`);
+  const host = (values.host as string | undefined) ?? DEFAULT_HOST;
   // Refuse before opening anything: the reason is the whole answer.
   const refusal = bindRefusal(host, token);
   if (refusal) throw new UsageError(refusal);
-  return { host, port, portGiven: rawPort !== undefined, token };
+  return { host, port, portGiven: rawPort !== undefined, token, tokenGenerated: Boolean(values['new-token']) };
 }
 
 /** Serves until SIGINT/SIGTERM, then closes the server and the library. */
@@ -60,7 +71,9 @@ export async function serveUntilStopped(db: DB, dir: string, opts: ServeOptions,
   const open = opts.token ? `${base}?token=${encodeURIComponent(opts.token)}` : base;
   io.out.write(
     `\nengram is serving ${dir}${everywhere ? ` on every address of this machine (port ${server.port})` : ''}\n` +
-      `  open ${open}${opts.token ? '  (once; the browser then keeps a cookie)' : ''}\n  press Ctrl+C to stop\n`,
+      `  open ${open}${opts.token ? '  (once; the browser then keeps a cookie)' : ''}\n` +
+      (opts.tokenGenerated ? `  token ${opts.token}  (API clients send "Authorization: Bearer ${opts.token}")\n` : '') +
+      '  press Ctrl+C to stop\n',
   );
   await new Promise<void>((resolve) => {
     const stop = () => {

@@ -1,6 +1,7 @@
 import { libraryStats, listSources } from '../../store/read.js';
 import { libraryOption, type Command } from '../command.js';
 import { openFor } from '../library.js';
+import { printable } from '../printable.js';
 
 export const statsCommand: Command = {
   name: 'stats',
@@ -16,7 +17,7 @@ export const statsCommand: Command = {
         return 0;
       }
       io.out.write(
-        `library   ${dir}\n` +
+        `library   ${printable(dir)}\n` +
           `documents ${stats.documents}\npassages  ${stats.passages} (${stats.boilerplatePassages} boilerplate, set aside)\n` +
           `renditions ${stats.renditions} (${Object.entries(stats.byKind).map(([k, n]) => `${k} ${n}`).join(', ')})\n` +
           `files     ${stats.files} ingested${stats.failedFiles ? `, ${stats.failedFiles} failed` : ''}\n` +
@@ -24,7 +25,7 @@ export const statsCommand: Command = {
           `sources   ${stats.sources}\n`,
       );
       for (const s of sources) {
-        io.out.write(`  ${s.name.padEnd(32)} ${String(s.documents).padStart(6)} docs  ${s.firstDate ?? ''}${s.lastDate ? ` … ${s.lastDate}` : ''}\n`);
+        io.out.write(`  ${printable(s.name).padEnd(32)} ${String(s.documents).padStart(6)} docs  ${s.firstDate ?? ''}${s.lastDate ? ` … ${s.lastDate}` : ''}\n`);
       }
       return 0;
     } finally {

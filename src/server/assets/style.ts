@@ -112,6 +112,8 @@ main { max-width: 74rem; margin: 0 auto; padding: 1.75rem 1.25rem 4rem; }
 .sources .name { font-weight: 600; overflow-wrap: anywhere; }
 .sources .range { display: block; font-size: .8rem; color: var(--faint); font-weight: 400; }
 .sources .count { color: var(--muted); font-variant-numeric: tabular-nums; white-space: nowrap; }
+p.more { margin: .6rem 0 0; font-size: .9rem; text-align: right; }
+.follow-failures { margin: 0 1rem .6rem; padding-left: 1rem; font-size: .8rem; color: var(--muted); }
 
 /* Pager */
 .pager { display: flex; flex-wrap: wrap; align-items: center; gap: .35rem; margin: 1.5rem 0; font-size: .9rem; }
@@ -153,6 +155,16 @@ a.chip:hover { color: var(--accent); border-color: var(--accent); text-decoratio
 .psg .ts-inline { font-family: var(--mono); font-size: .78rem; color: var(--accent); background: var(--accent-soft); border-radius: 6px; padding: .05rem .4rem; margin-right: .15rem; vertical-align: .08em; font-variant-numeric: tabular-nums; }
 .psg a.ts-inline:hover { text-decoration: none; filter: brightness(.95); }
 .psg a.ts:hover { color: var(--accent); text-decoration: none; }
+.qchecks { list-style: none; margin: .35rem 0 0; padding: 0; font-size: .8rem; color: var(--muted); }
+.qchecks li { display: flex; flex-wrap: wrap; align-items: baseline; gap: .1rem .35rem; margin: .15rem 0; }
+.qchecks .sign { font-weight: 700; width: 1rem; }
+.qchecks .ok .sign { color: #2e8b57; } .qchecks .tr .sign { color: var(--accent); } .qchecks .no .sign { color: #c0392b; }
+.qchecks .no .q { text-decoration: line-through; text-decoration-color: rgba(192, 57, 43, .5); }
+.qchecks .q { flex-basis: 100%; padding-left: 1.35rem; color: var(--faint); }
+.provenance { font-size: .8rem; color: var(--muted); background: var(--surface-2); border-radius: var(--radius); padding: .5rem .8rem; margin: -.5rem 0 1.25rem; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
+.provenance .reason { flex-basis: 100%; margin: .25rem 0 0; color: #c0392b; font-weight: 600; }
+.provenance .gates { flex-basis: 100%; margin: .25rem 0 0; padding-left: 1.1rem; }
+.provenance .gates .flagged { color: #b7791f; }
 .psg .who { display: block; font-size: .82rem; font-weight: 650; letter-spacing: .02em; line-height: 1.4; margin-top: .25rem; }
 .psg .anchor { position: absolute; left: -1.1rem; top: .4rem; color: var(--faint); opacity: 0; font-size: .85rem; }
 .psg:hover .anchor, .psg .anchor:focus { opacity: 1; text-decoration: none; }
@@ -203,6 +215,15 @@ details.aside .psg { font-size: .95rem; }
 .facets li a[aria-current="true"] { background: var(--accent-soft); color: var(--accent); font-weight: 600; }
 .facets .c { color: var(--faint); font-variant-numeric: tabular-nums; }
 .facets .v { overflow-wrap: anywhere; }
+/* Narrow screens: results first; the facets fold behind a one-line control above them. */
+.facets.folded { display: none; }
+@media (max-width: 860px) {
+  .facets.wide { display: none; }
+  .facets.folded { display: block; margin: 0 0 1rem; padding: 0 .9rem; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); }
+  .facets.folded > summary { cursor: pointer; padding: .5rem 0; font-size: .9rem; color: var(--muted); }
+  .facets.folded[open] { padding-bottom: .9rem; }
+  .facets.folded[open] > summary { margin-bottom: .5rem; border-bottom: 1px solid var(--border); }
+}
 .summary-line { color: var(--muted); font-size: .9rem; margin: 0 0 1.25rem; display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
 .results { list-style: none; padding: 0; margin: 0; max-width: 50rem; }
 .results > li { padding: 1rem 1.15rem; margin-bottom: .85rem; }
@@ -214,4 +235,14 @@ details.aside .psg { font-size: .95rem; }
 .results .foot a:hover { color: var(--accent); }
 .prose-note { color: var(--muted); max-width: 40rem; }
 footer { max-width: 74rem; margin: 0 auto; padding: 0 1.25rem 2.5rem; color: var(--faint); font-size: .8rem; }
+/* terms and entities: corrected words, entity chips, timeline */
+.fix { text-decoration: underline dotted var(--accent); text-underline-offset: 3px; cursor: help; }
+.fix .heard { color: var(--faint); font-size: .8em; margin-left: .15em; }
+.chips.entities .chip.person { border-style: dashed; }
+.related { color: var(--muted); font-size: .9rem; margin-top: .5rem; }
+.aliases { color: var(--muted); }
+.timeline { margin: 1rem 0; }
+.timeline rect { fill: var(--accent); }
+.timeline text { fill: var(--faint); font-size: 9px; }
+.entlist ul { columns: 16rem; padding-left: 1rem; }
 `;

@@ -4,10 +4,11 @@
  * PASSAGES_PER_PAGE at a time so a 160 KB transcript stays quick to serve and to scroll.
  * `?p=<passageId>` opens the tab and page holding that passage and marks it.
  * Boilerplate passages are set aside in a closed <details>, not shown as content.
+ * "Original formatting" is paged too (ORIGINAL_PAGE_CHARS a page, cut at blank lines), and
+ * not offered for texts over MAX_BODY_BYTES.
  */
-import { createHash } from 'node:crypto';
 import type { DB } from '../../store/db.js';
-import { getDocument, locatePassage, type DocumentView, type PassageView, type RenditionView } from '../../store/read.js';
+import { bodyLength, bodyWindow, getDocument, locatePassage, type DocumentView, type PassageView, type RenditionView } from '../../store/read.js';
 import { highlightRanges } from '../../search/highlight.js';
 import { youtubeIdFromUrl } from '../../formats/media.js';
 import { MACHINE_SPEAKER } from '../../formats/diarized-transcript.js';
@@ -15,11 +16,13 @@ import type { Display } from '../display.js';
 import { html, type Child, type Html } from '../html.js';
 import { HttpError } from '../params.js';
 import { renderMarkdown } from '../render.js';
-import { Lru } from '../cache.js';
+import { Lru, writeState } from '../cache.js';
+import { MAX_BODY_BYTES, megabytes, ORIGINAL_PAGE_CHARS, PASSAGES_PER_PAGE } from '../paging.js';
 import type { Page, PageContext } from './layout.js';
 import { documentHref, kindLabel, pager, plural, qs, richText, sourceHref, timecode, untitled } from './parts.js';
-
-export const PASSAGES_PER_PAGE = 200;
+import { documentQuoteChecks, type QuoteCheck } from '../../quotes/library.js';
+import { generatedLabel, provenanceInfo, quoteMarks } from './generated.js';
+import { correctedText, entityChips, relatedDocuments } from './terms-parts.js';
 
 export interface DocumentParams {
   rendition?: number;
@@ -41,7 +44,7 @@ export function documentPage(db: DB, ctx: PageContext, id: number, params: Docum
     renditionId = at.renditionId;
     page = Math.floor(at.seq / PASSAGES_PER_PAGE) + 1;
   }
-  const window = { passageOffset: (page - 1) * PASSAGES_PER_PAGE, passageLimit: PASSAGES_PER_PAGE, bodies: params.view === 'original' };
+  const window = { passageOffset: (page - 1) * PASSAGES_PER_PAGE, passageLimit: PASSAGES_PER_PAGE };
   if (renditionId === undefined) {
     // The first tab (summary, then transcript…) is the default; learn its ID, then fetch its passages.
     const head = getDocument(db, id, { passages: false });
@@ -53,15 +56,21 @@ export function documentPage(db: DB, ctx: PageContext, id: number, params: Docum
   const current = doc.renditions.find((r) => r.id === renditionId);
   if (renditionId !== undefined && !current) throw new HttpError(404, `document ${id} has no rendition ${renditionId}`);
 
-  const pages = current ? Math.max(1, Math.ceil(current.passageCount / PASSAGES_PER_PAGE)) : 1;
-  if (page > pages) throw new HttpError(404, `this rendition has ${pages} page${pages === 1 ? '' : 's'} of passages, not ${page}`);
+  const original = params.view === 'original' && current ? originalPages(db, current) : undefined;
+  const pages = original ?? (current ? Math.max(1, Math.ceil(current.passageCount / PASSAGES_PER_PAGE)) : 1);
+  if (page > pages) throw new HttpError(404, `this rendition has ${pages} page${pages === 1 ? '' : 's'} of ${original === undefined ? 'passages' : 'original text'}, not ${page}`);
+  // A summary's quotes, checked against the transcripts, marked under their passages.
+  const quotes = new Map<number, QuoteCheck[]>();
+  if (current?.kind === 'summary' && params.view === 'passages') {
+    for (const q of documentQuoteChecks(db, id, current.id)[0]?.quotes ?? []) quotes.set(q.summaryPassageId, [...(quotes.get(q.summaryPassageId) ?? []), q]);
+  }
 
   return {
     title: `${untitled(doc.title, d)} · engram`,
     body: html`<article class="doc">
 ${header(doc, d)}
 ${doc.renditions.length ? tabs(doc, current) : html`<p class="empty">This document has no text.</p>`}
-${current ? renditionBody(doc, current, d, { ...params, page, pages }) : ''}
+${current ? renditionBody(db, doc, current, d, { ...params, page, pages, quotes }) : ''}
 </article>`,
   };
 }
@@ -83,6 +92,7 @@ function header(doc: DocumentView, d: Display): Html {
     doc.url ? html`<a class="btn" href="${doc.url}" rel="noopener noreferrer" target="_blank">${watch} ↗</a>` : ''
   }</div>
   ${keywords.length ? html`<div class="chips">${keywords.map((k) => html`<a class="chip" href="/search${qs({ q: k })}">${d.t(k)}</a>`)}</div>` : ''}
+  ${entityChips(doc, d)}${relatedDocuments(doc, d)}
 </header>`;
 }
 
@@ -91,7 +101,7 @@ function tabs(doc: DocumentView, current: RenditionView | undefined): Html {
   return html`<nav class="tabs" aria-label="Renditions">${doc.renditions.map((r) => {
     const n = (seen.get(r.kind) ?? 0) + 1;
     seen.set(r.kind, n);
-    const label = kindLabel(r.kind) + (n > 1 ? ` ${n}` : '');
+    const label = r.generated ? generatedLabel(r.generated) : kindLabel(r.kind) + (n > 1 ? ` ${n}` : '');
     return html`<a href="${documentHref(doc.id)}${qs({ rendition: r.id })}" aria-current="${r.id === current?.id ? 'page' : 'false'}" title="${r.origin} (${r.format})">${label}<span class="n">${r.passageCount}</span></a>`;
   })}</nav>`;
 }
@@ -99,17 +109,23 @@ function tabs(doc: DocumentView, current: RenditionView | undefined): Html {
 interface BodyOptions extends DocumentParams {
   page: number;
   pages: number;
+  /** Quote checks by summary passage ID. */
+  quotes: Map<number, QuoteCheck[]>;
 }
 
-function renditionBody(doc: DocumentView, r: RenditionView, d: Display, o: BodyOptions): Html {
+function renditionBody(db: DB, doc: DocumentView, r: RenditionView, d: Display, o: BodyOptions): Html {
   const base = (extra: Record<string, string | number | undefined>) =>
     `${documentHref(doc.id)}${qs({ rendition: r.id, hl: o.hl.length ? o.hl.join(' ') : undefined, ...extra })}`;
   const info = html`<div class="rinfo">
   <span class="origin" title="Where this text came from: ${r.origin}">${r.origin}</span><span>${r.format}</span>${r.metadata.model ? html`<span>model ${String(r.metadata.model)}</span>` : ''}
   <span class="views"><a href="${base({})}" aria-current="${o.view === 'passages' ? 'true' : 'false'}">Passages</a><a href="${base({ view: 'original' })}" aria-current="${o.view === 'original' ? 'true' : 'false'}">Original formatting</a></span>
-</div>`;
+</div>${r.generated ? provenanceInfo(r.generated) : ''}`;
   if (o.view === 'original') {
-    return html`${info}<div class="prose">${renderedOriginal(r.body ?? '', d)}</div>`;
+    if (r.bodyBytes > MAX_BODY_BYTES) {
+      return html`${info}<p class="empty">This text is ${megabytes(r.bodyBytes)}: too large to show in its original formatting. Read it as <a href="${base({})}">passages</a>, ${PASSAGES_PER_PAGE} a page.</p>`;
+    }
+    const nav = pager(o.page, o.pages, (p) => base({ view: 'original', page: p > 1 ? p : undefined }), `Part ${o.page} of ${o.pages}`);
+    return html`${info}${o.pages > 1 ? nav : ''}<div class="prose">${renderedOriginal(db, r, o.page, d)}</div>${o.pages > 1 ? nav : ''}`;
   }
   const from = (o.page - 1) * PASSAGES_PER_PAGE;
   const passages = r.passages ?? [];
@@ -147,12 +163,49 @@ function stamp(p: PassageView, cls: string): Html {
     : html`<span class="${cls}">${tc}</span>`;
 }
 
-/** Rendering a 300 KB body takes ~100 ms; readers flip between tabs and views, so keep a few. */
+/** Pages of the original text of a rendition (one for a text over MAX_BODY_BYTES: the notice). */
+function originalPages(db: DB, r: RenditionView): number {
+  // A character is at least one byte: a body within one page's worth of bytes is one page.
+  if (r.bodyBytes <= ORIGINAL_PAGE_CHARS || r.bodyBytes > MAX_BODY_BYTES) return 1;
+  const chars = lengths.get(`${r.id}:${writeState(db)}`, () => bodyLength(db, r.id));
+  return Math.max(1, Math.ceil(chars / ORIGINAL_PAGE_CHARS));
+}
+
+const lengths = new Lru<number>(64);
+
+/** How far past a page's nominal start to look for a blank line to cut at. */
+const LOOK_AHEAD = 4000;
+
+/**
+ * Where page `n` (1-based) of the original text starts, in characters: at the first blank line
+ * after its nominal start (else the first line end), so Markdown blocks are not cut in half.
+ */
+function pageStart(db: DB, renditionId: number, n: number): number {
+  const nominal = (n - 1) * ORIGINAL_PAGE_CHARS;
+  if (n === 1) return 0;
+  const ahead = bodyWindow(db, renditionId, nominal, LOOK_AHEAD);
+  const blank = ahead.indexOf('\n\n');
+  const cut = blank >= 0 ? blank + 2 : ahead.indexOf('\n') + 1;
+  return nominal + codePoints(ahead.slice(0, cut));
+}
+
+/** SQL counts characters as code points; JavaScript strings count UTF-16 units. */
+function codePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+/** Rendering 100,000 characters takes ~50 ms; readers flip between tabs and views, so keep a few. */
 const originals = new Lru<Html>(12);
 
-function renderedOriginal(body: string, d: Display): Html {
-  const key = `${d.script}:${createHash('sha1').update(body).digest('hex')}`;
-  return originals.get(key, () => renderMarkdown(d.t(body)));
+function renderedOriginal(db: DB, r: RenditionView, page: number, d: Display): Html {
+  return originals.get(`${r.id}:${writeState(db)}:${page}:${d.script}`, () => {
+    const from = pageStart(db, r.id, page);
+    const last = page === originalPages(db, r);
+    const text = last ? bodyWindow(db, r.id, from, Number.MAX_SAFE_INTEGER) : bodyWindow(db, r.id, from, pageStart(db, r.id, page + 1) - from);
+    return renderMarkdown(d.t(text));
+  });
 }
 
 /** Runs of boilerplate become one group (shown behind a toggle); other passages stand alone. */
@@ -169,7 +222,7 @@ function groupBoilerplate(passages: PassageView[]): (PassageView | PassageView[]
 
 function passage(p: PassageView, r: RenditionView, doc: DocumentView, d: Display, o: BodyOptions, speakerClass: Map<string, string>): Html {
   const marks = o.hl.length ? highlightRanges(p.text, o.hl) : [];
-  const text = richText(p.text, marks, d);
+  const text = correctedText(p, marks, d);
   const cls = ['psg', p.id === o.passage ? 'target' : ''];
   const anchor = html`<a class="anchor" href="${documentHref(doc.id)}${qs({ rendition: r.id, p: p.id })}#p${p.id}" aria-label="Link to this passage">#</a>`;
   let inner: Child;
@@ -191,5 +244,6 @@ function passage(p: PassageView, r: RenditionView, doc: DocumentView, d: Display
     const time = p.start != null ? html`${stamp(p, 'ts-inline')} ` : '';
     inner = html`${anchor}${p.speaker ? html`<span class="who ${speakerClass.get(p.speaker) ?? 's0'}">${d.t(p.speaker)}</span>` : ''}<p>${time}${body}</p>`;
   }
-  return html`<div class="${cls.filter(Boolean).join(' ')}" id="p${p.id}">${inner}</div>`;
+  const checks = o.quotes.get(p.id);
+  return html`<div class="${cls.filter(Boolean).join(' ')}" id="p${p.id}">${inner}${checks ? quoteMarks(checks, d) : ''}</div>`;
 }

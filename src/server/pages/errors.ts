@@ -2,9 +2,15 @@
 import { html } from '../html.js';
 import type { Page } from './layout.js';
 
-const TITLES: Record<number, string> = { 400: 'That request did not make sense', 404: 'Not found', 500: 'Something went wrong' };
+const TITLES: Record<number, string> = {
+  400: 'That request did not make sense',
+  404: 'Not found',
+  405: 'Not something this page does',
+  500: 'Something went wrong',
+  503: 'Too busy to answer that',
+};
 
-export function errorPage(status: 400 | 404 | 500, message: string): Page {
+export function errorPage(status: NonNullable<Page['status']>, message: string): Page {
   const title = TITLES[status] ?? 'Error';
   return {
     title: `${title} · engram`,

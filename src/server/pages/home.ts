@@ -1,18 +1,16 @@
 /** Home: a search box, what the library holds, its newest documents and its sources. */
 import type { DB } from '../../store/db.js';
-import { libraryStats, listSources, recentDocuments } from '../../store/read.js';
+import { recentDocuments } from '../../store/read.js';
 import { html } from '../html.js';
-import { Lru, writeState } from '../cache.js';
+import { untilChanged } from '../cache.js';
+import { sources as allSources, stats as libraryStats } from '../overview.js';
 import { searchBox, type Page, type PageContext } from './layout.js';
-import { docItem, plural, qs, sourceHref } from './parts.js';
+import { docItem, plural, qs, sourceList } from './parts.js';
+import { followedBlock } from './follow-status.js';
 
 const RECENT = 15;
-
-function range(first: string | null, last: string | null): string {
-  if (!first && !last) return 'undated';
-  if (first === last || !last) return first ?? '';
-  return `${first} – ${last}`;
-}
+/** The largest sources; the rest are one click away on /sources (a library can have thousands). */
+export const HOME_SOURCES = 12;
 
 function years(first: string, last: string | null) {
   const a = first.slice(0, 4);
@@ -20,34 +18,19 @@ function years(first: string, last: string | null) {
   return a === b ? html`<span>from <b>${a}</b></span>` : html`<span><b>${a}</b>–<b>${b}</b></span>`;
 }
 
-/** What the home page shows, recomputed only after the library changes (the counts scan every passage). */
-const overviews = new WeakMap<DB, Lru<Overview>>();
-interface Overview {
-  stats: ReturnType<typeof libraryStats>;
-  sources: ReturnType<typeof listSources>;
-  recent: ReturnType<typeof recentDocuments>;
-  examples: string[];
-}
-
-function overview(db: DB): Overview {
-  let cache = overviews.get(db);
-  if (!cache) overviews.set(db, (cache = new Lru<Overview>(1)));
-  return cache.get(writeState(db), () => {
-    const stats = libraryStats(db);
-    return { stats, sources: listSources(db), recent: recentDocuments(db, { limit: RECENT }), examples: stats.documents ? sampleTerms(db) : [] };
-  });
-}
-
 export function homePage(db: DB, ctx: PageContext): Page {
   const d = ctx.display;
-  const { stats, sources, recent, examples } = overview(db);
+  const stats = libraryStats(db);
+  const sources = allSources(db);
+  const recent = untilChanged(db, 'home-recent', () => recentDocuments(db, { limit: RECENT }));
+  const examples = untilChanged(db, 'home-examples', () => (stats.documents ? sampleTerms(db) : []));
 
   if (stats.documents === 0) {
     return {
       title: 'engram',
       ownSearchBox: true,
       body: html`<section class="hero"><h1>Your library is empty</h1>
-<p>Add videos, podcasts, summaries, posts and notes with <code>engram ingest PATH</code>, then reload this page.</p></section>`,
+<p>Add videos, podcasts, summaries, posts and notes with <code>engram ingest PATH</code>, or follow channels and feeds with <code>engram source add URL</code> and <code>engram update</code>, then reload this page.</p></section>${followedBlock(db, d)}`,
     };
   }
 
@@ -73,9 +56,9 @@ export function homePage(db: DB, ctx: PageContext): Page {
   </section>
   <aside aria-labelledby="srcs">
     <h2 class="section-title" id="srcs">Sources</h2>
-    <ul class="sources card">${sources.map(
-      (s) => html`<li><a href="${sourceHref(s.name)}"><span class="name">${d.t(s.name)}<span class="range">${range(s.firstDate, s.lastDate)}</span></span><span class="count">${plural(s.documents, 'doc')}</span></a></li>`,
-    )}</ul>
+    ${sourceList(sources.slice(0, HOME_SOURCES), d)}
+    ${sources.length > HOME_SOURCES ? html`<p class="more"><a href="/sources">All ${plural(sources.length, 'source')} →</a></p>` : ''}
+    ${followedBlock(db, d)}
   </aside>
 </div>`,
   };

@@ -16,7 +16,7 @@ export interface Page {
   query?: string;
   /** Home and search show their own large search box instead of the header's. */
   ownSearchBox?: boolean;
-  status?: 200 | 400 | 404 | 500;
+  status?: 200 | 400 | 404 | 405 | 500 | 503;
 }
 
 const SCRIPT_LABELS: [Script, string, string][] = [
@@ -44,6 +44,7 @@ function controls(ctx: PageContext): Html {
   const { script, theme } = ctx.display;
   const nextTheme = THEME_ORDER[(THEME_ORDER.indexOf(theme) + 1) % THEME_ORDER.length]!;
   return html`<div class="controls" data-controls>
+  <a class="theme" href="/ask" title="Ask the library a question">Ask</a>
   <nav class="seg" aria-label="Display script">${SCRIPT_LABELS.map(
     ([value, label, title]) =>
       html`<a href="${prefHref('script', value, ctx.here)}" data-pref="script" data-value="${value}" title="${title}" lang="zh" aria-current="${script === value ? 'true' : 'false'}">${label}</a>`,
@@ -77,7 +78,7 @@ export function layout(ctx: PageContext, page: Page): string {
 <main id="content">
 ${body}
 </main>
-<footer>engram · your library, served from this computer · <a href="/api/stats">API</a></footer>
+<footer>engram · your library, served from this computer · <a href="/entities">Entities</a> · <a href="/api/stats">API</a></footer>
 </body>
 </html>`.value
   );

@@ -1,7 +1,7 @@
 /** Pieces every page shares: labels, document list items, pagers, highlighted text. */
 import { formatTimecode } from '../../formats/media.js';
 import type { RenditionKind } from '../../model.js';
-import type { DocumentSummary } from '../../store/read.js';
+import type { DocumentSummary, SourceSummary } from '../../store/read.js';
 import type { Display } from '../display.js';
 import { html, type Child, type Html } from '../html.js';
 
@@ -54,6 +54,19 @@ export function docItem(d: Display, doc: DocumentSummary, opts: { showSource?: b
     opts.showSource !== false && doc.source ? html`<a href="${sourceHref(doc.source)}">${d.t(doc.source)}</a>` : ''
   }${doc.kinds.map((k) => html`<span class="badge">${kindLabel(k)}</span>`)}</div>
 </li>`;
+}
+
+function dateRange(first: string | null, last: string | null): string {
+  if (!first && !last) return 'undated';
+  if (first === last || !last) return first ?? '';
+  return `${first} – ${last}`;
+}
+
+/** Sources with their dates and document counts (home and /sources). */
+export function sourceList(sources: readonly SourceSummary[], d: Display): Html {
+  return html`<ul class="sources card">${sources.map(
+    (s) => html`<li><a href="${sourceHref(s.name)}"><span class="name">${d.t(s.name)}<span class="range">${dateRange(s.firstDate, s.lastDate)}</span></span><span class="count">${plural(s.documents, 'doc')}</span></a></li>`,
+  )}</ul>`;
 }
 
 /** Page links: first, last, and a window around the current page. */

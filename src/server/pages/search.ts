@@ -2,9 +2,12 @@
  * Search results as the CLI gives them (each document once, its best passage with the matches
  * marked, "N more in this document"), with facets for source, year and speaker, and paging.
  * A result links to its passage: the document opens on the right tab and page, scrolled to it.
+ * Wide screens show the facets in a column beside the results; narrow ones show the results
+ * first, with the facets folded behind a "Refine" control above them (no script needed).
  */
 import type { DB } from '../../store/db.js';
-import { search, type Facet, type SearchHit } from '../../search/search.js';
+import type { Facet, SearchHit, SearchResult } from '../../search/search.js';
+import type { Searcher } from '../search-pool.js';
 import { locatePassage } from '../../store/read.js';
 import type { Display } from '../display.js';
 import { html, type Html } from '../html.js';
@@ -21,14 +24,16 @@ export interface SearchParams {
   source?: string;
   year?: string;
   speaker?: string;
+  /** An entity's slug: only documents that mention it. */
+  entity?: string;
   page: number;
 }
 
-export function searchPage(db: DB, ctx: PageContext, p: SearchParams): Page {
+export async function searchPage(db: DB, searcher: Searcher, ctx: PageContext, p: SearchParams): Promise<Page> {
   const d = ctx.display;
   if (p.year !== undefined && !/^\d{4}$/.test(p.year)) throw new HttpError(400, `"year" must be a year like 2025, not "${p.year}"`);
   if (p.page > MAX_PAGE) throw new HttpError(400, `"page" goes up to ${MAX_PAGE}`);
-  const filters = { source: p.source, year: p.year, speaker: p.speaker };
+  const filters = { source: p.source, year: p.year, speaker: p.speaker, entity: p.entity };
   const box = searchBox(p.q, { autofocus: !p.q, hidden: filters });
   const chips = activeFilters(p, d);
   if (!p.q) {
@@ -39,18 +44,19 @@ export function searchPage(db: DB, ctx: PageContext, p: SearchParams): Page {
       body: html`<section class="hero">${box}${chips}<p class="try">Words in either Chinese script or English. Quote a phrase to match it exactly: <code>"densing law"</code>.</p></section>`,
     };
   }
-  const r = search(db, p.q, {
+  const r = await searcher.search(p.q, {
     limit: RESULTS_PER_PAGE,
     offset: (p.page - 1) * RESULTS_PER_PAGE,
     source: p.source,
     speaker: p.speaker,
+    entity: p.entity,
     since: p.year ? `${p.year}-01-01` : undefined,
     until: p.year ? `${p.year}-12-31` : undefined,
     facets: true,
   });
   const pages = Math.min(MAX_PAGE, Math.max(1, Math.ceil(r.total / RESULTS_PER_PAGE)));
   const href = (extra: Partial<SearchParams>) => `/search${qs({ q: p.q, ...filters, ...extra, page: extra.page && extra.page > 1 ? extra.page : undefined })}`;
-  const facets = r.facets ?? { source: [], year: [], speaker: [] };
+  const refine = facetLists(r, p, href, d);
   return {
     title: `${p.q} · search · engram`,
     ownSearchBox: true,
@@ -59,12 +65,9 @@ export function searchPage(db: DB, ctx: PageContext, p: SearchParams): Page {
   <p class="summary-line">${r.total ? `${plural(r.total, 'document')}` : 'No documents'} for “${p.q}”${chips}<span class="faint">${r.tookMs.toFixed(0)} ms</span></p>
 </div>
 <div class="search-grid">
-  <aside class="facets" aria-label="Refine">
-    ${facetList('Source', 'source', facets.source, p, href, d)}
-    ${facetList('Year', 'year', facets.year, p, href, d)}
-    ${facetList('Speaker', 'speaker', facets.speaker, p, href, d)}
-  </aside>
+  ${refine ? html`<aside class="facets wide" aria-label="Refine">${refine}</aside>` : ''}
   <section aria-label="Results">
+    ${refine ? html`<details class="facets folded"><summary>Refine by source, year or speaker</summary>${refine}</details>` : ''}
     ${r.hits.length
       ? html`<ol class="results">${r.hits.map((h) => result(db, h, r.terms, d))}</ol>`
       : html`<div class="empty card"><p>Nothing matched “${p.q}”${chips ? ' with these filters' : ''}.</p><p class="small">Try fewer words, the other Chinese script, or ${chips ? html`<a href="${`/search${qs({ q: p.q })}`}">search everything</a>` : 'a shorter phrase'}.</p></div>`}
@@ -75,19 +78,26 @@ export function searchPage(db: DB, ctx: PageContext, p: SearchParams): Page {
 }
 
 function activeFilters(p: SearchParams, d: Display): Html | '' {
-  const active = (['source', 'year', 'speaker'] as const).filter((k) => p[k]);
+  const active = (['source', 'year', 'speaker', 'entity'] as const).filter((k) => p[k]);
   if (!active.length) return '';
   return html`<span class="chips">${active.map((k) => {
-    const rest = { q: p.q, source: p.source, year: p.year, speaker: p.speaker, [k]: undefined };
+    const rest = { q: p.q, source: p.source, year: p.year, speaker: p.speaker, entity: p.entity, [k]: undefined };
     return html`<a class="chip" href="/search${qs(rest)}" title="Remove this filter">${k}: ${k === 'year' ? p[k]! : d.t(p[k]!)} ✕</a>`;
   })}</span>`;
 }
 
-function facetList(title: string, key: 'source' | 'year' | 'speaker', values: Facet[], p: SearchParams, href: (x: Partial<SearchParams>) => string, d: Display): Html | '' {
+/** The facet lists (shown in the wide column and in the folded control), or nothing. */
+function facetLists(r: SearchResult, p: SearchParams, href: (x: Partial<SearchParams>) => string, d: Display): Html | undefined {
+  const f = r.facets;
+  if (!f || f.source.length + f.year.length + f.speaker.length + (f.entity?.length ?? 0) === 0) return undefined;
+  return html`${facetList('Source', 'source', f.source, p, href, d)}${facetList('Year', 'year', f.year, p, href, d)}${facetList('Speaker', 'speaker', f.speaker, p, href, d)}${facetList('Mentions', 'entity', f.entity ?? [], p, href, d)}`;
+}
+
+function facetList(title: string, key: 'source' | 'year' | 'speaker' | 'entity', values: Facet[], p: SearchParams, href: (x: Partial<SearchParams>) => string, d: Display): Html | '' {
   if (values.length === 0) return '';
   return html`<section><h3>${title}</h3><ul>${values.slice(0, 12).map((f) => {
     const on = p[key] === f.value;
-    return html`<li><a href="${href({ [key]: on ? undefined : f.value, page: 1 })}" aria-current="${on ? 'true' : 'false'}"><span class="v">${key === 'year' ? f.value : d.t(f.value)}</span><span class="c">${f.count}</span></a></li>`;
+    return html`<li><a href="${href({ [key]: on ? undefined : f.value, page: 1 })}" aria-current="${on ? 'true' : 'false'}"><span class="v">${key === 'year' ? f.value : d.t(f.label ?? f.value)}</span><span class="c">${f.count}</span></a></li>`;
   })}</ul></section>`;
 }
 

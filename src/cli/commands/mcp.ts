@@ -1,0 +1,42 @@
+import type { Readable, Writable } from 'node:stream';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { createMcpServer, TOOLS } from '../../mcp/server.js';
+import { inlineSearcher } from '../../server/search-pool.js';
+import { warmUp } from '../../server/warm-up.js';
+import { libraryOption, type Command } from '../command.js';
+import { openFor } from '../library.js';
+
+export const mcpCommand: Command = {
+  name: 'mcp',
+  usage: `engram mcp [--library DIR]
+
+Serves the library to an AI assistant over the Model Context Protocol on stdin and stdout.
+The assistant starts this command itself: add it to the client's configuration (the README
+shows the line for a desktop client). Tools: ${TOOLS.map((t) => t.name).join(', ')}.
+\`engram serve\` offers the same tools over HTTP at /mcp.`,
+  options: { ...libraryOption },
+  async run(values, _p, io) {
+    const { db } = openFor(values, io);
+    const server = createMcpServer({ db, searcher: inlineSearcher(db) });
+    const transport = new StdioServerTransport(io.stdin as Readable, io.out as Writable);
+    // The client ends the session by closing our stdin (or with a signal).
+    let stop = () => {};
+    const ended = new Promise<void>((resolve) => (stop = resolve));
+    transport.onclose = stop;
+    io.stdin.once('end', stop);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      await server.connect(transport);
+      // Load the dictionaries now rather than during the first search the client asks for.
+      setImmediate(() => warmUp(db, { search: true }));
+      await ended;
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      await server.close();
+      db.close();
+    }
+    return 0;
+  },
+};

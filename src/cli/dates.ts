@@ -1,0 +1,46 @@
+/**
+ * Date flags shared by the commands that select documents by date (`--since`, `--until`,
+ * `--last`): `YYYY`, `YYYY-MM` or a full date; an `until` bound stretches to the end of the
+ * year or month. Document dates are `YYYY-MM-DD` strings, so bounds are compared as strings.
+ */
+import { isoDate } from '../formats/media.js';
+import { UsageError, type Values } from './command.js';
+
+export function dateOption(values: Values, name: string, bound: 'since' | 'until'): string | undefined {
+  const raw = values[name];
+  if (typeof raw !== 'string') return undefined;
+  const v = raw.trim();
+  if (/^\d{4}$/.test(v)) return bound === 'since' ? `${v}-01-01` : `${v}-12-31`;
+  if (/^\d{4}-\d{2}$/.test(v)) return bound === 'since' ? `${v}-01` : `${v}-31`;
+  const d = isoDate(v);
+  if (!d) throw new UsageError(`--${name} takes a date like 2025-03-01 (or 2025-03, 2025), not "${raw}"`);
+  return d;
+}
+
+/**
+ * `--last 1d` / `7d` / `2w`: documents dated from that many days before today through today
+ * (today's local date). A day more than "the last 24 hours" on purpose: a video published
+ * yesterday evening and ingested overnight belongs in this morning's daily digest.
+ */
+export function lastOption(raw: string, today: Date = new Date()): string {
+  const m = /^\s*(\d+)\s*([dw])\s*$/i.exec(raw);
+  if (!m || Number(m[1]) < 1) throw new UsageError(`--last takes a number of days or weeks like 1d, 7d or 2w, not "${raw}"`);
+  const days = Number(m[1]) * (m[2]!.toLowerCase() === 'w' ? 7 : 1);
+  const d = new Date(today.getFullYear(), today.getMonth(), today.getDate() - days);
+  return localDate(d);
+}
+
+/** `YYYY-MM-DD` of a date in local time. */
+export function localDate(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** A positive whole number flag, or the fallback. */
+export function countOption(values: Values, name: string, fallback: number | undefined): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !Number.isInteger(n) || n < 1) throw new UsageError(`--${name} takes a positive whole number, not "${String(raw)}"`);
+  return n;
+}

@@ -1,0 +1,41 @@
+/**
+ * Command-line side of service settings: every command that talks to a service takes the
+ * same flags (`--llm-url`, `--llm-model`, `--llm-key`, `--llm-context`; likewise `asr`, `embed`; `--smtp-url`;
+ * `--ytdlp`), which win over the environment and the library's config file (src/config.ts).
+ */
+import { readLibraryConfig, serviceSettings, type Service, type ServiceSettings } from '../config.js';
+import type { Io, Options, Values } from './command.js';
+
+const FLAG_FIELDS: Record<Service, (keyof ServiceSettings)[]> = {
+  asr: ['url', 'model', 'key'],
+  llm: ['url', 'model', 'key', 'context'],
+  embed: ['url', 'model', 'key'],
+  smtp: ['url'],
+  ytdlp: ['path', 'cookies'],
+};
+
+const flagName = (service: Service, field: keyof ServiceSettings) =>
+  service === 'ytdlp' ? (field === 'path' ? 'ytdlp' : field) : `${service}-${field}`;
+
+/** The parseArgs options for a service's flags. */
+export function serviceOptions(...services: Service[]): Options {
+  const out: Options = {};
+  for (const s of services) for (const f of FLAG_FIELDS[s]) out[flagName(s, f)] = { type: 'string' };
+  return out;
+}
+
+/** Usage lines for a service's flags. */
+export function serviceUsage(service: Service): string {
+  const env = (f: string) => (service === 'ytdlp' && f === 'path' ? 'ENGRAM_YTDLP' : `ENGRAM_${service.toUpperCase()}_${f.toUpperCase()}`);
+  return FLAG_FIELDS[service].map((f) => `  --${flagName(service, f).padEnd(12)} (else $${env(f)}, else config.json "${service}.${f}")`).join('\n');
+}
+
+/** A service's settings for a command: its flags, else the environment, else LIBRARY/config.json. */
+export function settingsFor(service: Service, values: Values, io: Io, libraryDir: string): ServiceSettings | undefined {
+  const flags: ServiceSettings = {};
+  for (const f of FLAG_FIELDS[service]) {
+    const v = values[flagName(service, f)];
+    if (typeof v === 'string') flags[f] = v;
+  }
+  return serviceSettings(service, { flags, env: io.env, config: readLibraryConfig(libraryDir) });
+}

@@ -1,0 +1,148 @@
+/**
+ * The pages of a notes export: one per document (date, source and URL as properties; its
+ * summary; its passages that mention entities, with timestamp links and the mentions linked)
+ * and one per entity (type, aliases, the documents mentioning it by date, related entities),
+ * linked both ways with `[[ ]]` so the notes app's graph and backlinks work.
+ */
+import { stmt } from '../store/statements.js';
+import type { DB } from '../store/db.js';
+import { deepLink, formatTimecode } from '../formats/media.js';
+import { speakerNames } from '../entities/read.js';
+import type { Dialect } from './dialects.js';
+
+export interface Page {
+  /** Path relative to the export folder. */
+  file: string;
+  content: string;
+}
+
+/** Passages of a document's transcript written to its page (the summary is always whole). */
+const MAX_PASSAGES = 200;
+
+interface EntityRow { id: number; name: string; type: string; aliases: string }
+interface DocRow { id: number; title: string | null; date: string | null; url: string | null; source: string | null }
+
+export function exportPages(db: DB, dialect: Dialect): Page[] {
+  const entities = stmt(db,
+    'SELECT e.id, e.name, e.type, e.aliases FROM entities e WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.id) ORDER BY e.id',
+  ).all() as EntityRow[];
+  const docs = stmt(db,
+    'SELECT d.id, d.title, d.date, d.url, s.name AS source FROM documents d LEFT JOIN sources s ON s.id = d.source_id ORDER BY d.id',
+  ).all() as DocRow[];
+
+  // Page names, unique regardless of case (both apps treat names case-insensitively).
+  const taken = new Set<string>();
+  const unique = (name: string, suffix: string) => {
+    let n = dialect.pageName(name) || suffix;
+    if (taken.has(n.toLowerCase())) n = dialect.pageName(`${name} (${suffix})`);
+    taken.add(n.toLowerCase());
+    return n;
+  };
+  const entityPage = new Map(entities.map((e) => [e.id, unique(e.name, e.type)]));
+  const docPage = new Map(docs.map((d) => [d.id, unique([d.date, d.title ?? 'Untitled'].filter(Boolean).join(' '), String(d.id))]));
+
+  const pages: Page[] = [];
+  for (const d of docs) pages.push({ file: dialect.file(docPage.get(d.id)!, 'document'), content: documentPage(db, dialect, d, entityPage) });
+  for (const e of entities) pages.push({ file: dialect.file(entityPage.get(e.id)!, 'entity'), content: entityPageContent(db, dialect, e, entityPage, docPage) });
+  return pages;
+}
+
+function documentPage(db: DB, dialect: Dialect, d: DocRow, entityPage: Map<number, string>): string {
+  const link = (id: number) => dialect.link(entityPage.get(id)!);
+  const speakers = stmt(db, 'SELECT DISTINCT entity_id FROM speaker_names WHERE document_id = ? ORDER BY entity_id').pluck().all(d.id) as number[];
+  const mentioned = stmt(db, 'SELECT DISTINCT entity_id FROM mentions WHERE document_id = ? ORDER BY entity_id').pluck().all(d.id) as number[];
+  const props: [string, string | string[]][] = [
+    ['title', dialect.name === 'logseq' ? [d.date, d.title ?? 'Untitled'].filter(Boolean).join(' ') : ''],
+    ['type', 'engram document'],
+    ['date', d.date ?? ''],
+    ['source', d.source ?? ''],
+    ['url', d.url ?? ''],
+    ['speakers', speakers.filter((id) => entityPage.has(id)).map(link)],
+    ['entities', mentioned.filter((id) => entityPage.has(id)).map(link)],
+    ['engram-id', String(d.id)],
+  ];
+  let out = dialect.properties(props);
+  if (dialect.name === 'obsidian') out += `# ${d.title ?? 'Untitled'}\n\n`;
+
+  const summary = stmt(db,
+    `SELECT p.id, p.text, p.role FROM passages p JOIN renditions r ON r.id = p.rendition_id
+      WHERE p.document_id = ? AND r.kind = 'summary' AND p.role <> 'boilerplate' ORDER BY r.id, p.seq`,
+  ).all(d.id) as { id: number; text: string; role: string }[];
+  if (summary.length) {
+    out += dialect.heading('Summary');
+    for (const p of summary) {
+      const text = oneLine(linkMentions(db, dialect, p.id, p.text, entityPage));
+      out += dialect.block(p.role === 'heading' ? `**${text}**` : text, 1);
+    }
+  }
+  const passages = stmt(db,
+    `SELECT p.id, p.text, p.start, p.speaker FROM passages p JOIN renditions r ON r.id = p.rendition_id
+      WHERE p.document_id = ? AND r.kind <> 'summary' AND p.role = 'content'
+        AND EXISTS (SELECT 1 FROM mentions m WHERE m.passage_id = p.id)
+      ORDER BY CASE r.kind WHEN 'transcript' THEN 0 WHEN 'raw-transcript' THEN 2 ELSE 1 END, r.id, p.seq LIMIT ${MAX_PASSAGES}`,
+  ).all(d.id) as { id: number; text: string; start: number | null; speaker: string | null }[];
+  if (passages.length) {
+    const names = speakerNames(db, d.id);
+    out += dialect.heading('Passages');
+    for (const p of passages) {
+      const at = p.start != null ? `[${formatTimecode(p.start)}](${deepLink(d.url, p.start) ?? ''}) ` : '';
+      const who = p.speaker ? `**${names.get(p.speaker)?.name ?? p.speaker}**: ` : '';
+      out += dialect.block(at + who + oneLine(linkMentions(db, dialect, p.id, p.text, entityPage)), 1);
+    }
+  }
+  return out;
+}
+
+/** The passage's text with its entity mentions turned into links. */
+function linkMentions(db: DB, dialect: Dialect, passageId: number, text: string, entityPage: Map<number, string>): string {
+  const spans = stmt(db, 'SELECT entity_id AS id, start, end FROM mentions WHERE passage_id = ? AND start IS NOT NULL ORDER BY start, end DESC')
+    .all(passageId) as { id: number; start: number; end: number }[];
+  let out = '';
+  let at = 0;
+  for (const s of spans) {
+    if (s.start < at || !entityPage.has(s.id)) continue;
+    out += escapeLinks(text.slice(at, s.start)) + dialect.link(entityPage.get(s.id)!, text.slice(s.start, s.end));
+    at = s.end;
+  }
+  return out + escapeLinks(text.slice(at));
+}
+
+function entityPageContent(db: DB, dialect: Dialect, e: EntityRow, entityPage: Map<number, string>, docPage: Map<number, string>): string {
+  const name = entityPage.get(e.id)!;
+  const aliases = (JSON.parse(e.aliases) as string[]).map((a) => dialect.pageName(a)).filter((a) => a && a.toLowerCase() !== name.toLowerCase());
+  const props: [string, string | string[]][] = [
+    ['title', dialect.name === 'logseq' ? name : ''],
+    ['type', 'engram entity'],
+    ['entity-type', e.type],
+    [dialect.name === 'logseq' ? 'alias' : 'aliases', [...new Set(aliases)]],
+  ];
+  let out = dialect.properties(props);
+  if (dialect.name === 'obsidian') out += `# ${name}\n\n`;
+  const docs = stmt(db,
+    `SELECT d.id, d.date, count(*) AS n FROM mentions m JOIN documents d ON d.id = m.document_id
+      WHERE m.entity_id = ? GROUP BY d.id ORDER BY d.date IS NULL, d.date DESC, d.id DESC`,
+  ).all(e.id) as { id: number; date: string | null; n: number }[];
+  out += dialect.heading('Mentioned in');
+  for (const d of docs) out += dialect.block(`${dialect.link(docPage.get(d.id)!)} (${d.n})`, 1);
+  const months = new Map<string, number>();
+  for (const d of docs) if (d.date) months.set(d.date.slice(0, 7), (months.get(d.date.slice(0, 7)) ?? 0) + d.n);
+  if (months.size) {
+    out += dialect.heading('Timeline');
+    for (const [m, n] of [...months].sort()) out += dialect.block(`${m}: ${n}`, 1);
+  }
+  const related = stmt(db,
+    `SELECT o.entity_id AS id, count(DISTINCT o.document_id) AS n FROM mentions mine
+       JOIN mentions o ON o.document_id = mine.document_id AND o.entity_id <> mine.entity_id
+      WHERE mine.entity_id = ? GROUP BY o.entity_id ORDER BY n DESC, o.entity_id LIMIT 15`,
+  ).all(e.id) as { id: number; n: number }[];
+  const shown = related.filter((r) => entityPage.has(r.id));
+  if (shown.length) {
+    out += dialect.heading('Related');
+    for (const r of shown) out += dialect.block(`${dialect.link(entityPage.get(r.id)!)} (${r.n})`, 1);
+  }
+  return out;
+}
+
+const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ').trim();
+/** Text that happens to contain `[[` must not become a link. */
+const escapeLinks = (s: string) => s.replace(/\[\[/g, '[ [').replace(/\]\]/g, '] ]');

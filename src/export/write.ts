@@ -1,0 +1,82 @@
+/**
+ * Writing an export folder without ever losing a user's notes. A manifest
+ * (`.engram-export.json`) records the hash of every page engram wrote. On the next export:
+ * - a page that is new is written; one whose content changed is rewritten only if the file
+ *   is still exactly what engram wrote (a page the user edited is kept, and reported);
+ * - a file engram did not write (the user's own page, even under a name engram would use)
+ *   is never touched;
+ * - a page engram wrote that is no longer exported is removed, again only if unedited.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Page } from './pages.js';
+
+export const MANIFEST = '.engram-export.json';
+
+export interface ExportReport {
+  written: number;
+  unchanged: number;
+  removed: number;
+  /** Pages engram wrote before that the user has since edited: left as they are. */
+  keptEdited: string[];
+  /** Files engram did not write, where it would have written a page: left as they are. */
+  notOurs: string[];
+}
+
+interface Manifest { format: string; files: Record<string, string> }
+
+const hash = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+
+export function writeExport(dir: string, format: string, pages: Page[]): ExportReport {
+  mkdirSync(dir, { recursive: true });
+  const manifestPath = join(dir, MANIFEST);
+  const old: Manifest = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : { format, files: {} };
+  const files: Record<string, string> = {};
+  const report: ExportReport = { written: 0, unchanged: 0, removed: 0, keptEdited: [], notOurs: [] };
+  const onDisk = (rel: string) => (existsSync(join(dir, rel)) ? hash(readFileSync(join(dir, rel))) : undefined);
+
+  for (const page of pages) {
+    const target = join(dir, page.file);
+    const now = hash(page.content);
+    const disk = onDisk(page.file);
+    const ours = old.files[page.file];
+    if (disk === undefined) {
+      write(target, page.content);
+      report.written++;
+      files[page.file] = now;
+    } else if (ours === undefined) {
+      report.notOurs.push(page.file);
+    } else if (disk !== ours) {
+      report.keptEdited.push(page.file);
+      files[page.file] = ours; // still ours to update once the user's edits are undone
+    } else if (disk === now) {
+      report.unchanged++;
+      files[page.file] = now;
+    } else {
+      write(target, page.content);
+      report.written++;
+      files[page.file] = now;
+    }
+  }
+  for (const [rel, h] of Object.entries(old.files)) {
+    if (rel in files || report.notOurs.includes(rel)) continue;
+    const disk = onDisk(rel);
+    if (disk === h) {
+      rmSync(join(dir, rel));
+      report.removed++;
+    } else if (disk !== undefined) {
+      report.keptEdited.push(rel);
+    }
+  }
+  write(manifestPath, JSON.stringify({ format, files }, null, 1) + '\n');
+  return report;
+}
+
+/** Write through a temporary file, so a crash never leaves half a page. */
+function write(path: string, content: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.engram-tmp`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, path);
+}

@@ -1,0 +1,94 @@
+/**
+ * The terms stage, run at the end of an ingest over the documents it added or changed
+ * (after all their renditions are written, because the evidence for a correction often sits
+ * in another file of the same document — the summary, the title): recognition errors are
+ * corrected, entities linked, speakers unified and related documents found.
+ *
+ * When what the stage depends on changes (the lexicon), every document is redone.
+ */
+import { dirname } from 'node:path';
+import { stmt } from '../store/statements.js';
+import type { DB } from '../store/db.js';
+import { linkDocument } from '../entities/link.js';
+import { unifySpeakers } from '../entities/speakers.js';
+import { dropDeletedDocuments, pruneEntities, refreshDocumentEntities } from '../entities/store.js';
+import { relateDocuments } from '../entities/related.js';
+import type { TermMatcher } from '../entities/term-mentions.js';
+
+export interface TermsReport {
+  documents: number;
+  corrections: number;
+  mentions: number;
+  speakers: number;
+  related: number;
+  /** The LLM pass, when an LLM is configured: spans asked about, names chosen, answers ignored. */
+  llm?: { asked: number; chosen: number; ignored: number };
+  elapsedMs: number;
+}
+
+export interface TermsContext {
+  /** Finds lexicon terms in passages (none: only summaries' lists and speakers are linked). */
+  terms?: TermMatcher;
+  /** Corrects recognition errors in one document; returns how many it made. */
+  correct?: (db: DB, documentId: number) => number;
+  /** Fingerprint of what the stage depends on: a change redoes every document. */
+  fingerprint?: string;
+  /** The optional LLM pass over the documents just processed (terms/llm-pass.ts). */
+  llm?: (db: DB, documentIds: number[]) => Promise<NonNullable<TermsReport['llm']>>;
+}
+
+export function runTermsStage(db: DB, documentIds: Iterable<number>, ctx: TermsContext = {}): TermsReport & { processed: number[] } {
+  const t0 = performance.now();
+  const report: TermsReport & { processed: number[] } = { documents: 0, corrections: 0, mentions: 0, speakers: 0, related: 0, elapsedMs: 0, processed: [] };
+  const fingerprint = ctx.fingerprint ?? '';
+  const previous = stmt(db, "SELECT v FROM terms_state WHERE k = 'fingerprint'").pluck().get() as string | undefined;
+  const ids = previous === fingerprint
+    ? [...new Set(documentIds)]
+    : (stmt(db, 'SELECT id FROM documents ORDER BY id').pluck().all() as number[]);
+  db.transaction(() => {
+    dropDeletedDocuments(db);
+    for (const id of ids) {
+      if (stmt(db, 'SELECT 1 FROM documents WHERE id = ?').pluck().get(id) === undefined) continue;
+      report.documents++;
+      report.processed.push(id);
+      if (ctx.correct) report.corrections += ctx.correct(db, id);
+      report.mentions += linkDocument(db, id, ctx.terms);
+    }
+    report.speakers = unifySpeakers(db).people;
+    // Speakers are linked library-wide: recount every document that has speakers, and the changed ones.
+    const recount = new Set([...report.processed, ...(stmt(db, 'SELECT DISTINCT document_id FROM speaker_names').pluck().all() as number[])]);
+    for (const id of recount) refreshDocumentEntities(db, id);
+    report.related = relateDocuments(db, ids);
+    pruneEntities(db);
+    stmt(db, "INSERT INTO terms_state (k, v) VALUES ('fingerprint', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v").run(fingerprint);
+  })();
+  report.elapsedMs = performance.now() - t0;
+  return report;
+}
+
+/** The stage over the documents an ingest added or changed (by key), then the LLM pass if any. */
+export async function runTermsStageForKeys(db: DB, keys: Iterable<string>, ctx: TermsContext = {}): Promise<TermsReport> {
+  const byKey = stmt(db, 'SELECT id FROM documents WHERE key = ?').pluck();
+  const ids: number[] = [];
+  for (const k of keys) {
+    const id = byKey.get(k) as number | undefined;
+    if (id !== undefined) ids.push(id);
+  }
+  const { processed, ...report } = runTermsStage(db, ids, ctx);
+  if (ctx.llm && processed.length) {
+    const t0 = performance.now();
+    report.llm = await ctx.llm(db, processed);
+    report.elapsedMs += performance.now() - t0;
+  }
+  return report;
+}
+
+/** What the stage runs with in a library: its lexicon (shipped and its own entries). */
+export async function defaultTermsContext(db: DB): Promise<TermsContext> {
+  const [{ lexiconFor }, { lexiconTermsContext }, { llmChat }, { readLibraryConfig, serviceSettings }] = await Promise.all([
+    import('../lexicon/index.js'), import('../terms/context.js'), import('../terms/llm-pass.js'), import('../config.js'),
+  ]);
+  const dir = db.memory || !db.name ? undefined : dirname(db.name);
+  const llm = serviceSettings('llm', { config: dir ? readLibraryConfig(dir) : {} });
+  return lexiconTermsContext(lexiconFor(db).entries(), { chat: llm?.url && llm.model ? llmChat(llm) : undefined });
+}

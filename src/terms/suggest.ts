@@ -1,0 +1,99 @@
+/**
+ * `engram lexicon suggest`: names and terms the library keeps using that the lexicon does
+ * not know, with examples, for a person to accept with `engram lexicon add`.
+ *
+ * Where they come from:
+ * - names the library's summaries list (People / Companies) and its speakers, linked into
+ *   entities at ingest but not in the lexicon;
+ * - index terms no dictionary holds: Chinese words jieba inferred (not in its dictionary)
+ *   and English words that are not everyday words (OpenClaw, Genspark), appearing in
+ *   several documents.
+ * Known names, everyday words and numbers are left out; the most widespread come first.
+ */
+import { stmt } from '../store/statements.js';
+import type { DB } from '../store/db.js';
+import type { EntityType } from '../entities/names.js';
+import { hanFrequency, isCommonEnglish } from './words.js';
+import { toSimplified } from '../text/fold.js';
+
+export interface Suggestion {
+  name: string;
+  /** What it probably is: a listed name's type, else `term`. */
+  type: EntityType | 'term';
+  documents: number;
+  mentions: number;
+  /** Where it came from: `summary`, `speaker` or `text`. */
+  via: string;
+  examples: { document: number; title: string | null; text: string }[];
+}
+
+export interface SuggestOptions {
+  /** Only terms found in at least this many documents (default 3). */
+  minDocuments?: number;
+  limit?: number;
+}
+
+export function suggestTerms(db: DB, isKnown: (name: string) => boolean, opts: SuggestOptions = {}): Suggestion[] {
+  const minDocuments = opts.minDocuments ?? 3;
+  const out: Suggestion[] = [];
+  const seen = new Set<string>();
+  const add = (s: Suggestion) => {
+    const k = s.name.toLowerCase();
+    if (seen.has(k) || isKnown(s.name)) return;
+    seen.add(k);
+    out.push(s);
+  };
+
+  // Names listed by summaries or speaking, that no lexicon entry names.
+  const listed = stmt(db,
+    `SELECT e.id, e.name, e.type, group_concat(DISTINCT m.via) AS via, count(DISTINCT m.document_id) AS documents, count(*) AS mentions
+       FROM entities e JOIN mentions m ON m.entity_id = e.id
+      WHERE e.lexicon_id IS NULL GROUP BY e.id HAVING documents >= ? ORDER BY documents DESC, mentions DESC`,
+  ).all(Math.max(1, minDocuments - 1)) as { id: number; name: string; type: EntityType; via: string; documents: number; mentions: number }[];
+  for (const e of listed) {
+    const examples = stmt(db,
+      `SELECT d.id AS document, d.title FROM mentions m JOIN documents d ON d.id = m.document_id WHERE m.entity_id = ? GROUP BY d.id ORDER BY d.date DESC LIMIT 3`,
+    ).all(e.id) as { document: number; title: string | null }[];
+    add({ name: e.name, type: e.type, documents: e.documents, mentions: e.mentions, via: e.via, examples: examples.map((x) => ({ ...x, text: '' })) });
+  }
+
+  // Words of the index that no dictionary knows.
+  const vocab = stmt(db,
+    `SELECT term, doc AS passages, cnt AS mentions FROM passages_vocab WHERE doc >= ? AND length(term) >= 2 ORDER BY doc DESC LIMIT 20000`,
+  ).all(minDocuments) as { term: string; passages: number; mentions: number }[];
+  const docsOf = stmt(db, `SELECT count(DISTINCT p.document_id) FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid WHERE passages_fts MATCH ?`).pluck();
+  const example = stmt(db,
+    `SELECT p.document_id AS document, d.title, p.text FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid JOIN documents d ON d.id = p.document_id
+      WHERE passages_fts MATCH ? ORDER BY length(p.text) LIMIT 2`,
+  );
+  // What was corrected is a garble of a known name, not a new one.
+  const garbles = new Set((stmt(db, 'SELECT DISTINCT original FROM corrections').pluck().all() as string[]).map((o) => o.toLowerCase()));
+  const garbled = (term: string) => [...garbles].some((g) => g.includes(term) || toSimplified(g).includes(term));
+  for (const v of vocab) {
+    if (!unknownWord(v.term) || garbled(v.term)) continue;
+    const match = `"${v.term.replace(/"/g, '""')}"`;
+    const documents = docsOf.get(match) as number;
+    if (documents < minDocuments) continue;
+    const found = example.all(match) as { document: number; title: string | null; text: string }[];
+    // An English term must be written as a word of its own (the index also joins compounds: on-device → ondevice).
+    if (!/\p{Script=Han}/u.test(v.term) && !found.some((x) => new RegExp(`(^|[^a-z0-9])${v.term}($|[^a-z0-9])`, 'i').test(x.text))) continue;
+    const examples = found.map((x) => ({ ...x, text: clip(x.text, v.term) }));
+    add({ name: v.term, type: 'term', documents, mentions: v.mentions, via: 'text', examples });
+    if (out.length >= (opts.limit ?? 50) * 2) break;
+  }
+  return out.sort((a, b) => b.documents - a.documents || b.mentions - a.mentions).slice(0, opts.limit ?? 50);
+}
+
+/** A Chinese word no dictionary holds, or a Latin word that is not everyday English. */
+function unknownWord(term: string): boolean {
+  if (/^\p{Script=Han}{2,8}$/u.test(term)) return hanFrequency(term) === 0;
+  if (/^[a-z][a-z0-9]{3,}$/.test(term) && /[a-z]{3}/.test(term)) return !isCommonEnglish(term);
+  return false;
+}
+
+/** A window of the passage around the term (the index holds it folded: find it loosely). */
+function clip(text: string, term: string): string {
+  const at = text.toLowerCase().indexOf(term);
+  const from = Math.max(0, (at === -1 ? 0 : at) - 40);
+  return (from > 0 ? '…' : '') + text.slice(from, from + 120).replace(/\s+/g, ' ') + (text.length > from + 120 ? '…' : '');
+}

@@ -1,0 +1,162 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { ingest } from '../../src/pipeline/ingest.js';
+import { findDocumentId, getDocument } from '../../src/store/read.js';
+import { findEntity, getEntity, listEntities } from '../../src/entities/read.js';
+import { foldName, looseKey, nameKey } from '../../src/entities/names.js';
+import { listedNames } from '../../src/entities/summary-sections.js';
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli/main.js';
+import { suggestTerms } from '../../src/terms/suggest.js';
+import { loadLexicon } from '../../src/lexicon/load.js';
+import { copyFixture, tempLibrary } from '../helpers.js';
+
+describe('name keys', () => {
+  it('one key across scripts, languages and spacing', () => {
+    expect(nameKey('習近平')).toBe('xijinping');
+    expect(nameKey('习近平')).toBe('xijinping');
+    expect(nameKey('Xi Jinping')).toBe('xijinping');
+    expect(nameKey('Open AI')).toBe(nameKey('OpenAI'));
+    expect(nameKey('ＤｅｅｐＳｅｅｋ')).toBe('deepseek');
+  });
+
+  it('loose keys meet romanization variants, strict keys do not', () => {
+    expect(looseKey('Manchi')).toBe(looseKey('曼祺'));
+    expect(looseKey('Manqi')).toBe(looseKey('曼奇'));
+    expect(nameKey('Manchi')).not.toBe(nameKey('Manqi'));
+    expect(foldName('  Café  Ｘ ')).toBe('cafe x');
+  });
+});
+
+describe('names listed in summaries', () => {
+  it('reads People / Companies entries with their aliases', () => {
+    const md = [
+      '# Title', '## 3. Companies Identified', '### DeepSeek', 'text', '**GitHub - The Real Winner**',
+      '### OpenAI (Context: early research)', '## 4. People Identified', '**Jia Peng (贾鹏) — CEO of a startup**',
+      '### Sam Altman (implied in a quote)', '## 5. Operating Insights', '### Not A Name Here',
+    ].join('\n');
+    const names = listedNames(md);
+    expect(names.map((n) => [n.name, n.type, n.aliases])).toEqual([
+      ['DeepSeek', 'organization', []],
+      ['GitHub', 'organization', []],
+      ['OpenAI', 'organization', []],
+      ['Jia Peng', 'person', ['贾鹏']],
+      ['Sam Altman', 'person', []],
+    ]);
+  });
+});
+
+describe('entities and speakers at ingest', () => {
+  const root = copyFixture('terms');
+  const { db } = tempLibrary();
+  beforeAll(async () => {
+    const r = await ingest(db, [root]);
+    expect(r.failures).toEqual([]);
+  });
+
+  it('unifies the speaker labelled 曼奇, Manqi and 曼祺 in different files and shows', () => {
+    const id = findEntity(db, '曼祺')!;
+    expect(id).toBeDefined();
+    expect(findEntity(db, 'Manqi')).toBe(id);
+    expect(findEntity(db, '曼奇')).toBe(id);
+    const e = getEntity(db, id)!;
+    expect(e.type).toBe('person');
+    expect(e.aliases).toEqual(expect.arrayContaining(['曼奇', 'Manqi', '曼祺']));
+    expect(e.documents).toHaveLength(3);
+  });
+
+  it('names machine labels from the named transcript and hides them', () => {
+    const doc = getDocument(db, findDocumentId(db, 'https://www.xiaoyuzhoufm.com/episode/70aa11bb22cc33dd44ee5501')!)!;
+    expect(doc.speakers).not.toContain('SPEAKER_00');
+    const raw = doc.renditions.find((r) => r.kind === 'raw-transcript')!;
+    const first = raw.passages![0]!;
+    expect(first.speakerLabel).toBe('SPEAKER_00');
+    expect(doc.speakers).toContain(first.speaker);
+    expect(doc.speakers.length).toBe(2);
+  });
+
+  it('links 习近平, 習近平 and Xi Jinping to one entity across documents', () => {
+    const id = findEntity(db, 'Xi Jinping')!;
+    expect(findEntity(db, '习近平')).toBe(id);
+    expect(findEntity(db, '習近平')).toBe(id);
+    expect(getEntity(db, id)!.documents).toHaveLength(2);
+    expect(listEntities(db, { type: 'person' }).filter((e) => /xi|习|習/i.test(e.name))).toHaveLength(1);
+  });
+
+  it('lists the companies a summary names, with the people', () => {
+    const org = getEntity(db, findEntity(db, 'ModelBest')!)!;
+    expect(org.type).toBe('organization');
+    expect(org.aliases).toContain('面壁智能');
+    // the speaker 刘知远 and the summary's Liu Zhiyuan are one person
+    expect(findEntity(db, 'Liu Zhiyuan')).toBe(findEntity(db, '刘知远'));
+  });
+
+  it('re-ingesting unchanged files keeps entities and slugs', async () => {
+    const before = listEntities(db).map((e) => e.slug).sort();
+    await ingest(db, [join(root)]);
+    expect(listEntities(db).map((e) => e.slug).sort()).toEqual(before);
+  });
+});
+
+describe('related documents', () => {
+  const root = copyFixture('terms');
+  const { db } = tempLibrary();
+  beforeAll(async () => {
+    await ingest(db, [root]);
+  });
+
+  it('links an interview and a channel digest naming its guest, both ways, only within weeks', () => {
+    const interview = findDocumentId(db, 'https://www.xiaoyuzhoufm.com/episode/70aa11bb22cc33dd44ee5501')!;
+    const digest = findDocumentId(db, 'Zz9yXw8vUt7')!;
+    const old = findDocumentId(db, 'Yy8xWv7uTs6')!;
+    expect(getDocument(db, interview)!.related.map((r) => r.id)).toEqual([digest]);
+    expect(getDocument(db, digest)!.related.map((r) => r.id)).toEqual([interview]);
+    expect(getDocument(db, old)!.related).toEqual([]);
+    // the host speaks in several episodes: not a guest, links nothing
+    expect(getDocument(db, findDocumentId(db, 'https://www.xiaoyuzhoufm.com/episode/70aa11bb22cc33dd44ee5502')!)!.related).toEqual([]);
+  });
+});
+
+describe('entity commands and lexicon suggestions', () => {
+  const root = copyFixture('terms');
+  const { db, dir } = tempLibrary();
+  beforeAll(async () => {
+    await ingest(db, [root]);
+  });
+  const run = async (args: string[]) => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (c) => (text += c));
+    const code = await main([...args, '--library', dir], { out, err: new PassThrough(), stdin: new PassThrough(), env: {} });
+    return { code, text };
+  };
+
+  it('engram entity NAME --json has the documented shape', async () => {
+    const r = await run(['entity', '習近平', '--json']);
+    expect(r.code).toBe(0);
+    const e = JSON.parse(r.text);
+    expect(e).toMatchObject({ name: expect.any(String), type: 'person', aliases: expect.arrayContaining(['Xi Jinping', '习近平']), mentions: expect.any(Number) });
+    expect(e.documents).toHaveLength(2);
+    expect(e.timeline.map((t: { month: string }) => t.month)).toEqual(['2025-03', '2025-09']);
+    expect(e.mentions).toBe(e.timeline.reduce((n: number, t: { count: number }) => n + t.count, 0));
+    expect(Array.isArray(e.related) && Array.isArray(e.passages)).toBe(true);
+    expect((await run(['entity', 'Nobody Here'])).code).toBe(1);
+  });
+
+  it('engram entities --type lists with counts; a bad type is a usage error', async () => {
+    const r = await run(['entities', '--type', 'person', '--json']);
+    const list = JSON.parse(r.text) as { name: string; type: string; documents: number }[];
+    expect(list.every((e) => e.type === 'person')).toBe(true);
+    expect(list[0]!.documents).toBe(3); // the host speaks in three episodes
+    expect((await run(['entities', '--type', 'planet'])).code).toBe(2);
+  });
+
+  it('suggests names the library keeps using that the lexicon lacks, with examples', () => {
+    const known = (name: string) => loadLexicon().lookup(name).length > 0;
+    const s = suggestTerms(db, known, { minDocuments: 2 });
+    const host = s.find((x) => x.name === '曼奇');
+    expect(host).toMatchObject({ type: 'person', documents: 3, via: 'speaker' });
+    expect(host!.examples.length).toBeGreaterThan(0);
+    expect(s.some((x) => known(x.name))).toBe(false);
+  });
+});

@@ -1,0 +1,85 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ingest } from '../../src/pipeline/ingest.js';
+import { exportPages } from '../../src/export/pages.js';
+import { logseqDialect, obsidianDialect } from '../../src/export/dialects.js';
+import { writeExport } from '../../src/export/write.js';
+import { findDocumentId, getDocument } from '../../src/store/read.js';
+import { copyFixture, tempDir, tempLibrary } from '../helpers.js';
+
+describe('export to notes apps', () => {
+  const root = copyFixture('terms');
+  const { db } = tempLibrary();
+  beforeAll(async () => {
+    await ingest(db, [root]);
+  });
+
+  it('writes Logseq pages with properties, timestamp links and [[ ]] links both ways', () => {
+    const out = tempDir();
+    const r = writeExport(out, 'logseq', exportPages(db, logseqDialect));
+    expect(r.written).toBeGreaterThan(5);
+    const pages = readdirSync(join(out, 'pages'));
+    const doc = readFileSync(join(out, 'pages', pages.find((p) => p.startsWith('2025-06-02'))!), 'utf8');
+    expect(doc).toMatch(/^title:: 2025-06-02 Small Models/m);
+    expect(doc).toMatch(/^url:: https:\/\/www\.xiaoyuzhoufm\.com\/episode\/70aa11bb22cc33dd44ee5501$/m);
+    expect(doc).toMatch(/^source:: 晚点聊 LateTalk \(Investigative Journalism\)$/m);
+    expect(doc).toMatch(/^speakers:: .*\[\[刘知远\]\]/m);
+    expect(doc).toContain('- ## Summary');
+    const person = readFileSync(join(out, 'pages', '刘知远.md'), 'utf8');
+    expect(person).toMatch(/^entity-type:: person$/m);
+    expect(person).toMatch(/^alias:: .*Liu Zhiyuan/m);
+    expect(person).toContain('[[2025-06-02 Small Models');
+  });
+
+  it('Logseq pages ingest back as notes that keep their titles, dates and links', async () => {
+    const out = tempDir();
+    writeExport(out, 'logseq', exportPages(db, logseqDialect));
+    const { db: fresh } = tempLibrary();
+    const r = await ingest(fresh, [out]);
+    expect(r.failures).toEqual([]);
+    const formats = fresh.prepare('SELECT DISTINCT format FROM renditions').pluck().all();
+    expect(formats).toEqual(['logseq']);
+    const id = findDocumentId(fresh, 'https://www.xiaoyuzhoufm.com/episode/70aa11bb22cc33dd44ee5501')!;
+    const doc = getDocument(fresh, id)!;
+    expect(doc.title).toMatch(/^2025-06-02 Small Models/);
+    expect(doc.date).toBe('2025-06-02');
+    expect(String((doc.renditions[0]!.metadata.properties as Record<string, string>).speakers)).toContain('[[刘知远]]');
+  });
+
+  it('re-export rewrites only what changed and never touches the user\'s pages', () => {
+    const out = tempDir();
+    const first = writeExport(out, 'obsidian', exportPages(db, obsidianDialect));
+    const entityFile = join(out, 'Entities', '刘知远.md');
+    expect(existsSync(entityFile)).toBe(true);
+    // the user edits one exported page, and writes their own page where engram would write one
+    writeFileSync(entityFile, readFileSync(entityFile, 'utf8') + '\nMy own note.\n');
+    const theirs = readdirSync(join(out, 'Entities')).find((f) => f !== '刘知远.md')!;
+    const ownPath = join(out, 'Entities', theirs);
+    const documentsBefore = readdirSync(join(out, 'Documents'));
+    // simulate a page of the user's that engram did not write: drop it from engram's manifest
+    const manifest = JSON.parse(readFileSync(join(out, '.engram-export.json'), 'utf8'));
+    delete manifest.files[`Entities/${theirs}`];
+    writeFileSync(join(out, '.engram-export.json'), JSON.stringify(manifest));
+    writeFileSync(ownPath, 'mine\n');
+    const userPage = join(out, 'Reading list.md');
+    writeFileSync(userPage, '# My reading list\n');
+
+    const again = writeExport(out, 'obsidian', exportPages(db, obsidianDialect));
+    expect(again.written).toBe(0);
+    expect(again.unchanged).toBe(first.written - 2);
+    expect(again.keptEdited).toEqual(['Entities/刘知远.md']);
+    expect(again.notOurs).toEqual([`Entities/${theirs}`]);
+    expect(readFileSync(entityFile, 'utf8')).toContain('My own note.');
+    expect(readFileSync(ownPath, 'utf8')).toBe('mine\n');
+    expect(readFileSync(userPage, 'utf8')).toBe('# My reading list\n');
+    expect(readdirSync(join(out, 'Documents'))).toEqual(documentsBefore);
+  });
+
+  it('writes Obsidian front matter and aliases', () => {
+    const pages = exportPages(db, obsidianDialect);
+    const person = pages.find((p) => p.file === 'Entities/刘知远.md')!;
+    expect(person.content).toMatch(/^---\ntype: engram entity\nentity-type: person\naliases:\n/);
+    expect(person.content).toContain('  - Liu Zhiyuan');
+  });
+});

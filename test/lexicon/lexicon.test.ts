@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { formatEntry, parseLexicon } from '../../src/lexicon/format.js';
+import { entryForms, formKey, formKeys, Lexicon, lexiconProblems } from '../../src/lexicon/lexicon.js';
+import { expandQuery } from '../../src/lexicon/expand.js';
+import { loadLexicon } from '../../src/lexicon/load.js';
+import { tokenize } from '../../src/text/segment.js';
+
+const SAMPLE = `# test
+[organization]
+nvidia: NVIDIA, 英伟达, tw:輝達, ~Nvidia Corporation
+[concept]
+reasoning: reasoning, ?推理
+inference: inference, ?推理, tw:推論
+export-controls: export controls, 出口管制
+[person]
+jensen-huang: 黄仁勋, Jensen Huang, ~老黄
+elon-musk: Elon Musk, 埃隆·马斯克, 马斯克
+`;
+
+describe('lexicon format', () => {
+  const entries = parseLexicon(SAMPLE, 'sample.txt');
+
+  it('reads ids, types, scripts, regions, aliases and ambiguity marks', () => {
+    const nvidia = entries.find((e) => e.id === 'nvidia')!;
+    expect(nvidia.type).toBe('organization');
+    expect(nvidia.canonical).toBe('NVIDIA');
+    expect(entryForms(nvidia)).toMatchObject({ simplified: ['英伟达'], traditional: ['英偉達'], tw: ['輝達'], english: ['NVIDIA'], aliases: ['Nvidia Corporation'] });
+    expect(entries.find((e) => e.id === 'inference')!.names[1]).toEqual({ text: '推理', script: 'han', ambiguous: true });
+    expect(formatEntry(nvidia)).toBe('nvidia: NVIDIA, 英伟达, tw:輝達, ~Nvidia Corporation');
+  });
+
+  it('names the file and line of a malformed entry', () => {
+    expect(() => parseLexicon('[person]\nBad Id: x', 'mine.txt')).toThrow(/mine\.txt:2: expected "id: name/);
+    expect(() => parseLexicon('[place]\n', 'mine.txt')).toThrow(/mine\.txt:1: unknown type \[place\]/);
+    expect(() => parseLexicon('x: y', 'mine.txt')).toThrow(/mine\.txt:1: entry before any \[type\]/);
+    expect(() => parseLexicon('[concept]\nx: tw:software', 'mine.txt')).toThrow(/no Chinese characters/);
+  });
+
+  it('reports names claimed by two entries unless both mark them ambiguous', () => {
+    expect(lexiconProblems(entries)).toEqual([]);
+    const clash = parseLexicon('[organization]\na: Apple, 苹果\nb: Apple Inc, 苹果', 'clash.txt');
+    expect(lexiconProblems(clash)).toEqual([expect.stringMatching(/"苹果".*claimed by a \(clash\.txt:2\), b \(clash\.txt:3\)/)]);
+    const dup = parseLexicon('[organization]\na: A, 甲\na: B, 乙', 'dup.txt');
+    expect(lexiconProblems(dup)[0]).toMatch(/dup\.txt:3: id "a" already used at dup\.txt:2/);
+  });
+});
+
+describe('lexicon lookup', () => {
+  const lexicon = new Lexicon(parseLexicon(SAMPLE, 'sample.txt'));
+
+  it('finds an entry by any name, in any script or case', () => {
+    for (const form of ['英伟达', '英偉達', '輝達', '辉达', 'nvidia', 'ＮＶＩＤＩＡ', 'Nvidia Corporation']) {
+      expect(lexicon.lookup(form).map((e) => e.id)).toEqual(['nvidia']);
+    }
+    expect(lexicon.lookup('Export Control').map((e) => e.id)).toEqual(['export-controls']);
+    expect(lexicon.lookup('埃隆马斯克').map((e) => e.id)).toEqual(['elon-musk']); // middle dot optional
+    expect(lexicon.lookup('推理').map((e) => e.id).sort()).toEqual(['inference', 'reasoning']);
+  });
+
+  it('lets a later entry with a known id add names (the library extending a shipped entry)', () => {
+    const more = parseLexicon('[organization]\nnvidia: 老黄家', 'library.txt', true);
+    const merged = new Lexicon([...parseLexicon(SAMPLE, 'sample.txt'), ...more]);
+    expect(merged.lookup('老黄家').map((e) => e.id)).toEqual(['nvidia']);
+    expect(merged.get('nvidia')!.type).toBe('organization');
+  });
+
+  it('keys every shipped name exactly as a query of it is tokenized', () => {
+    const names = loadLexicon().entries().flatMap((e) => e.names.map((n) => n.text)).filter((n) => !/\p{Script=Han}/u.test(n));
+    const reference = names.map((n) => tokenize(n).map((t) => t.term).join(' '));
+    expect(formKeys(names)).toEqual(reference);
+  });
+
+  it('keys text the way queries are tokenized', () => {
+    expect(formKey('Export Controls')).toBe('export control');
+    expect(formKey('小米SU7')).toBe('小米 su7');
+    expect(formKey('萨姆·奥特曼')).toBe('萨姆奥特曼');
+  });
+});
+
+describe('query expansion', () => {
+  const lexicon = new Lexicon(parseLexicon(SAMPLE, 'sample.txt'));
+  const expand = (q: string) => expandQuery(q, tokenize(q), { lexicon }).map((x) => ({ text: x.text, alternatives: x.alternatives }));
+
+  it('expands the longest lexicon span, and persons to their romanizations', () => {
+    expect(expand('US export controls')).toEqual([{ text: 'export controls', alternatives: ['出口管制'] }]);
+    const huang = expand('黄仁勋')[0]!;
+    expect(huang.alternatives).toEqual(expect.arrayContaining(['Jensen Huang', '老黄', 'Huang Renxun', 'Huang Jen-hsun']));
+    // a transliterated foreign name is not romanized as if it were Chinese
+    expect(expand('马斯克')[0]!.alternatives).not.toContain('Ma Sike');
+  });
+
+  it('reads names outside the lexicon, and leaves ordinary words alone', () => {
+    expect(expand('钱思远 视频')[0]).toMatchObject({ text: '钱思远', alternatives: expect.arrayContaining(['Qian Siyuan', 'Chin Ssu-yuan']) });
+    expect(expand('Siyuan Qian')[0]!.alternatives).toContain('Qian Siyuan');
+    expect(expand('黄金 周末')).toEqual([]);
+    expect(expand('scaling law')).toEqual([]);
+  });
+
+  it('adds Taiwan and mainland vocabulary from OpenCC', () => {
+    expect(expand('服务器')).toEqual([{ text: '服务器', alternatives: ['伺服器'] }]);
+    expect(expand('伺服器')).toEqual([{ text: '伺服器', alternatives: ['服务器'] }]);
+    // a Taiwan word that is an everyday mainland word with another sense is left alone
+    expect(expand('智慧')).toEqual([]);
+  });
+
+  it('finds a lexicon person from a romanization in any order or spelling', () => {
+    const shipped = loadLexicon();
+    const x = expandQuery('Wenfeng Liang', tokenize('Wenfeng Liang'), { lexicon: shipped })[0]!;
+    expect(x.entries.map((e) => e.id)).toEqual(['liang-wenfeng']);
+    expect(x.alternatives).toContain('梁文锋');
+  });
+
+  it('ships a lexicon that knows the domain', () => {
+    const shipped = loadLexicon();
+    expect(shipped.lookup('輝達').map((e) => e.id)).toEqual(['nvidia']);
+    expect(shipped.lookup('hallucination').map((e) => e.id)).toEqual(['hallucination']);
+    expect(shipped.lookup('人工智慧').map((e) => e.id)).toEqual(['artificial-intelligence']);
+  });
+});

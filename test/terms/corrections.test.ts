@@ -1,0 +1,123 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { ingest } from '../../src/pipeline/ingest.js';
+import { search } from '../../src/search/search.js';
+import { findDocumentId, getDocument } from '../../src/store/read.js';
+import { listCorrections, revertCorrection } from '../../src/terms/store.js';
+import { TermIndex } from '../../src/terms/term-index.js';
+import { compareSyllables, soundsLikeLatin } from '../../src/terms/phonetic.js';
+import { findEntity, getEntity } from '../../src/entities/read.js';
+import { main } from '../../src/cli/main.js';
+import { copyFixture, tempLibrary } from '../helpers.js';
+
+const EP1 = 'https://podcast.example.com/episodes/small-labs';
+const EP2 = 'https://podcast.example.com/episodes/another';
+
+describe('sound alike', () => {
+  it('compares toneless pinyin with the usual confusions', () => {
+    expect(compareSyllables(['mian', 'bi'], ['mian', 'bi'])).toBe('exact');
+    expect(compareSyllables(['yin', 'wei', 'da'], ['ying', 'wei', 'da'])).toBe('merged');
+    expect(compareSyllables(['zhong', 'duan'], ['zong', 'duan'])).toBe('merged');
+    expect(compareSyllables(['li', 'xiang'], ['lan', 'xiang'])).toBeUndefined();
+  });
+
+  it('hears English garbles by Double Metaphone, keeping version numbers apart', () => {
+    expect(soundsLikeLatin('dipsick', 'deepseek')).toBe('exact');
+    expect(soundsLikeLatin('dancinglaw', 'densinglaw')).toBe('exact');
+    expect(soundsLikeLatin('gpt4', 'gpt5')).toBeUndefined();
+  });
+
+  it('finds spans that sound like a name, never a name itself or part of one', () => {
+    const index = new TermIndex([
+      { id: 'modelbest', type: 'organization', canonical: '面壁智能', names: [{ text: '面壁智能' }] },
+      { id: 'deepseek', type: 'organization', canonical: 'DeepSeek', names: [{ text: 'DeepSeek' }] },
+      { id: 'anthropic', type: 'organization', canonical: 'Anthropic', names: [{ text: 'Anthropic' }] },
+      { id: 'tiangong', type: 'product', canonical: '天工', names: [{ text: '天工' }] },
+    ]);
+    expect(index.soundAlikes('他是面臂智能的科学家').map((a) => a.name)).toEqual(['面壁智能']);
+    expect(index.soundAlikes('他是面壁智能的科学家')).toEqual([]);
+    expect(index.soundAlikes('我们用Dipsick的模型').map((a) => a.name)).toEqual(['DeepSeek']);
+    expect(index.soundAlikes('这里提到了AI Anthropic两个词')).toEqual([]);
+    expect(index.find('我们每天工作很忙')).toEqual([]);
+    expect(index.find('天工是一个模型').map((f) => f.entry.id)).toEqual(['tiangong']);
+  });
+});
+
+describe('corrections at ingest', () => {
+  const root = copyFixture('corrections');
+  const { db } = tempLibrary();
+  let ep1: number;
+  let ep2: number;
+  beforeAll(async () => {
+    await ingest(db, [root]);
+    ep1 = findDocumentId(db, EP1)!;
+    ep2 = findDocumentId(db, EP2)!;
+  });
+
+  it('corrects garbles the summary writes correctly, with reason and confidence', () => {
+    const rows = listCorrections(db, { documentId: ep1 });
+    const pairs = rows.map((r) => `${r.original}→${r.corrected}`);
+    expect(pairs).toEqual(expect.arrayContaining(['面臂智能→面壁智能', 'Dipsick→DeepSeek', 'Cloud Code→Claude Code']));
+    const first = rows.find((r) => r.original === '面臂智能')!;
+    expect(first).toMatchObject({ origin: 'show/ep-01/transcript_raw.md', line: 9, start: 0 });
+    expect(first.confidence).toBeGreaterThanOrEqual(0.7);
+    expect(first.reason).toMatch(/sounds like 面壁智能.*another rendition/);
+  });
+
+  it('leaves the same garble alone where nothing in the document says the right term', () => {
+    expect(listCorrections(db, { documentId: ep2 })).toEqual([]);
+  });
+
+  it('never replaces common words on sound alone: 理想, 请问, cloud', () => {
+    const originals = listCorrections(db).map((r) => r.original);
+    expect(originals).not.toContain('理想');
+    expect(originals).not.toContain('请问');
+    expect(originals).not.toContain('cloud');
+  });
+
+  it('finds the episode by the corrected term, and still by what was heard', () => {
+    expect(search(db, '面壁智能').hits.map((h) => h.document.id)).toContain(ep1);
+    expect(search(db, '"Claude Code"').hits.map((h) => h.document.id)).toContain(ep1);
+    expect(search(db, '面臂智能').hits.map((h) => h.document.id)).toEqual(expect.arrayContaining([ep1, ep2]));
+  });
+
+  it('shows a corrected passage with what was heard', () => {
+    const raw = getDocument(db, ep1)!.renditions.find((r) => r.kind === 'raw-transcript')!;
+    const p = raw.passages!.find((x) => x.corrections?.length)!;
+    expect(p.text).toContain('面臂智能');
+    expect(p.corrections![0]).toMatchObject({ original: '面臂智能', corrected: '面壁智能' });
+  });
+
+  it('links the corrected term to its entity', () => {
+    const e = getEntity(db, findEntity(db, 'ModelBest')!)!;
+    expect(e.documents.map((d) => d.id)).toContain(ep1);
+  });
+
+  it('keeps a revert across re-ingest, and re-applies the others', async () => {
+    const target = listCorrections(db, { documentId: ep1 }).find((r) => r.original === 'Dipsick')!;
+    const kept = listCorrections(db, { documentId: ep1 }).find((r) => r.original === '面臂智能')!.id;
+    expect(revertCorrection(db, target.id)).toBeDefined();
+    expect(search(db, 'DeepSeek').hits.map((h) => h.document.id)).toContain(ep1); // the summary still says it
+    appendFileSync(join(root, 'show', 'ep-01', 'transcript_raw.md'), '[00:00:41] SPEAKER_00: 好的 谢谢\n');
+    await ingest(db, [root]);
+    const after = listCorrections(db, { documentId: ep1 });
+    expect(after.map((r) => r.original)).not.toContain('Dipsick');
+    expect(after.map((r) => r.id)).toContain(kept); // the same correction, the same ID
+    expect(search(db, 'Dipsick').hits.map((h) => h.document.id)).toContain(ep1);
+  });
+
+  it('lists corrections as JSON from the CLI', async () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (c) => (text += c));
+    const code = await main(['corrections', '--json', '--library', join(db.name, '..')], { out, err: new PassThrough(), stdin: new PassThrough(), env: {} });
+    expect(code).toBe(0);
+    const rows = JSON.parse(text);
+    expect(rows[0]).toEqual({
+      id: expect.any(String), document: expect.any(Number), origin: expect.any(String), line: expect.any(Number),
+      start: expect.any(Number), original: expect.any(String), corrected: expect.any(String), confidence: expect.any(Number), reason: expect.any(String),
+    });
+  });
+});
