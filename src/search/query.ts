@@ -126,11 +126,13 @@ function chooseSpans(spans: ExpansionSpan[], n: number): Map<number, ExpansionSp
 /**
  * The groups of a span with other forms: each typed word with every form the index can match
  * as further alternatives; a personal name as one group. Undefined when no form is left and
- * the span is not a name: the words then go on as typed. Question and function words stay
- * intent and get no forms.
+ * the span is not a name, or when a "name" holds a function word: the words then go on as
+ * typed. Question and function words stay intent and get no forms.
  */
 function expandedGroups(typed: string[], span: ExpansionSpan, known?: (t: string) => boolean): QueryGroup[] | undefined {
   if (typed.every(isIntentWord)) return undefined;
+  // A name has no function words in it: 解决了 is not Mr Xie.
+  if (span.names?.length && typed.some(isIntentWord)) return undefined;
   const own = typed.map((t) => resolveTerm(t, known));
   const seen = new Set([own.flat().join(' ')]);
   const forms: string[][] = [];

@@ -84,6 +84,8 @@ describe('ranking', () => {
     // A name cut into pieces stays one group; without forms the pieces are kept together.
     const name: Expand = (_text, tokens) => [{ from: 0, to: tokens.length, alternatives: [], names: [{}] }];
     expect(parseQuery('钱 思源', { expand: name }).groups.map((g) => g.alternatives)).toEqual([[['钱', '思源']]]);
+    // …but a "name" with a function word in it is no name (解决了 read as Mr Xie).
+    expect(parseQuery('解决了', { expand: name }).groups.map((g) => g.alternatives)).toEqual([[['解决']], [['了']]]);
   });
 
   it('counts identical renditions once and shows a document stored twice once', () => {
