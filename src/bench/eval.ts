@@ -1,96 +1,35 @@
 /**
  * `npm run eval`: search quality on the reference corpus, engram vs its peers, side by side.
- * 1. Cross-script agreement: each benchmark query typed in Simplified and in Traditional
- *    should find the same documents (top-10 overlap).
- * 2. Known-item recall: a phrase a person remembers from a passage (a run of whole words,
- *    half the time in the other script; three English words) should bring back its document
- *    (recall@10, MRR).
- * 3. Quote verification on the Teahose summaries (quotes-eval.ts).
- * Peers see the same passages: SQLite FTS5 trigram, and MiniSearch with default settings.
+ *
+ * 1. The judged set (bench/judged.jsonl, see judged.ts): nDCG@10, MRR and recall@10 per
+ *    query class, for engram, FTS5 trigram and MiniSearch.
+ * 2. Cross-script agreement: each Chinese benchmark query typed in Simplified and in
+ *    Traditional should find the same documents (top-10 overlap).
+ * 3. Known-item recall: a phrase a person remembers from a passage (a run of whole words,
+ *    half the time in the other script; three English words) should bring back its document.
+ * 4. Quote verification on the Teahose summaries (quotes-eval.ts) and the corrections the
+ *    terms stage makes, against bench/corrections.jsonl (eval-corrections.ts).
+ * Search runs as users get it: lexicon expansion on. Names across scripts: `npm run eval:names`.
+ *
+ * Usage: npm run eval -- [CORPUS] [--library DIR] [--judged FILE] [--verbose]
+ *   --library DIR  evaluate an existing library instead of ingesting CORPUS into a temp one
+ *   --verbose      print every judged query with each searcher's nDCG@10
  */
-import Database from 'better-sqlite3';
-import MiniSearch from 'minisearch';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { openLibrary, type DB } from '../store/db.js';
 import { ingest } from '../pipeline/ingest.js';
-import { search } from '../search/search.js';
 import { toSimplified, toTraditional } from '../text/fold.js';
-import { tokenize } from '../text/segment.js';
-import { loadQueries, rng } from './run.js';
+import { loadQueries, projectRoot } from './queries.js';
+import { engramSearcher, miniSearchSearcher, passageRows, trigramSearcher, type Searcher } from './peers.js';
+import { byClass, documentRefs, loadJudged, score } from './judged.js';
+import { knownItems } from './known-items.js';
 import { quoteEval } from './quotes-eval.js';
 import { correctionReport } from './eval-corrections.js';
 
-const projectRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
-const corpus = resolve(process.argv[2] ?? join(projectRoot, '..', 'shared', 'corpus'));
 const HAN = /\p{Script=Han}/u;
-
-type Searcher = { name: string; docs: (q: string) => number[] };
-
-function engramSearcher(db: DB): Searcher {
-  return { name: 'engram', docs: (q) => search(db, q, { limit: 10 }).hits.map((h) => h.document.id) };
-}
-
-function peers(db: DB): Searcher[] {
-  const rows = db
-    .prepare(`SELECT p.id, p.document_id AS doc, p.text, COALESCE(d.title, '') AS title FROM passages p JOIN documents d ON d.id = p.document_id WHERE p.role <> 'boilerplate'`)
-    .all() as { id: number; doc: number; text: string; title: string }[];
-  const docOf = new Map(rows.map((r) => [r.id, r.doc]));
-  const topDocs = (ids: number[]) => [...new Set(ids.map((id) => docOf.get(id)!))].slice(0, 10);
-
-  const tri = new Database(':memory:');
-  tri.exec(`CREATE VIRTUAL TABLE t USING fts5(title, text, tokenize = 'trigram')`);
-  const ins = tri.prepare('INSERT INTO t (rowid, title, text) VALUES (?, ?, ?)');
-  tri.transaction(() => rows.forEach((r) => ins.run(r.id, r.title, r.text)))();
-  const triStmt = tri.prepare('SELECT rowid FROM t WHERE t MATCH ? ORDER BY rank LIMIT 200').pluck();
-  const trigram: Searcher = {
-    name: 'FTS5 trigram',
-    docs: (q) => {
-      try {
-        return topDocs(triStmt.all(q.replace(/"/g, ' ').split(/\s+/).filter(Boolean).map((w) => `"${w}"`).join(' ')) as number[]);
-      } catch {
-        return [];
-      }
-    },
-  };
-  const ms = new MiniSearch({ fields: ['title', 'text'] });
-  ms.addAll(rows);
-  const mini: Searcher = { name: 'MiniSearch', docs: (q) => topDocs(ms.search(q).slice(0, 200).map((r) => r.id as number)) };
-  return [trigram, mini];
-}
-
-function knownItems(db: DB, n: number): { query: string; doc: number }[] {
-  const rand = rng(42);
-  const rows = db
-    .prepare(`SELECT p.document_id AS doc, p.text FROM passages p WHERE p.role = 'content' AND length(p.text) >= 40 ORDER BY p.id`)
-    .all() as { doc: number; text: string }[];
-  const out: { query: string; doc: number }[] = [];
-  while (out.length < n && rows.length) {
-    const r = rows[Math.floor(rand() * rows.length)]!;
-    let q: string;
-    if (HAN.test(r.text)) {
-      // a remembered phrase: 6–12 Chinese characters of consecutive whole words
-      const toks = tokenize(r.text).filter((t) => HAN.test(r.text.slice(t.start, t.end)));
-      if (!toks.length) continue;
-      let i = Math.floor(rand() * toks.length);
-      const first = toks[i]!;
-      let last = first;
-      while (last.end - first.start < 6 && toks[i + 1]?.start === last.end) last = toks[++i]!;
-      if (last.end - first.start < 6 || last.end - first.start > 12) continue;
-      q = r.text.slice(first.start, last.end);
-      q = rand() < 0.5 ? toTraditional(q) : toSimplified(q);
-    } else {
-      const words = r.text.split(/\s+/).filter((w) => /^[A-Za-z][A-Za-z'-]+$/.test(w));
-      if (words.length < 4) continue;
-      const at = Math.floor(rand() * (words.length - 3));
-      q = words.slice(at, at + 3).join(' ');
-    }
-    out.push({ query: q, doc: r.doc });
-  }
-  return out;
-}
 
 function overlap(a: number[], b: number[]): number {
   if (!a.length && !b.length) return 1;
@@ -98,55 +37,105 @@ function overlap(a: number[], b: number[]): number {
   return a.filter((x) => sb.has(x)).length / Math.max(a.length, b.length);
 }
 
+const f3 = (x: number) => x.toFixed(3);
+
+function judgedTable(db: DB, searchers: Searcher[], file: string, verbose: boolean): string[] {
+  const queries = loadJudged(file);
+  const refs = documentRefs(db);
+  const results = searchers.map((s) => byClassOf(s));
+  function byClassOf(s: Searcher) {
+    const scores = queries.map((q) => score(s.docs(q.query, 10), q, refs));
+    return { scores, classes: byClass(queries, scores) };
+  }
+  const lines = [
+    `Judged set: ${queries.length} queries (${file}); nDCG@10 / MRR / recall@10 per class`,
+    '',
+    `| class | n | ${searchers.map((s) => `${s.name} nDCG | MRR | R@10`).join(' | ')} |`,
+    `|---|---|${searchers.map(() => '---|---|---|').join('')}`,
+  ];
+  for (const [cls, m] of results[0]!.classes) {
+    const cells = results.map((r) => {
+      const c = r.classes.get(cls)!;
+      return `${f3(c.ndcg)} | ${f3(c.mrr)} | ${f3(c.recall)}`;
+    });
+    lines.push(`| ${cls === 'all' ? '**all**' : cls} | ${m.n} | ${cells.join(' | ')} |`);
+  }
+  if (verbose) {
+    lines.push('', `| query | class | ${searchers.map((s) => s.name).join(' | ')} |`, `|---|---|${searchers.map(() => '---|').join('')}`);
+    queries.forEach((q, i) => lines.push(`| ${q.query} | ${q.class} | ${results.map((r) => f3(r.scores[i]!.ndcg)).join(' | ')} |`));
+  }
+  return lines;
+}
+
+function agreementTable(db: DB, searchers: Searcher[]): string[] {
+  const cjk = loadQueries().filter((q) => q.class === 'keywords' && HAN.test(q.query)).map((q) => q.query);
+  const items = knownItems(db, 300);
+  const lines = [
+    `Cross-script: ${cjk.length} Chinese benchmark queries in both scripts. Known items: ${items.length} remembered phrases (half typed in the other script).`,
+    '',
+    '| searcher | cross-script top-10 overlap | queries finding nothing (simp / trad) | known-item recall@10 | MRR |',
+    '|---|---|---|---|---|',
+  ];
+  for (const s of searchers) {
+    let agree = 0;
+    let emptyS = 0;
+    let emptyT = 0;
+    for (const q of cjk) {
+      const a = s.docs(toSimplified(q));
+      const b = s.docs(toTraditional(q));
+      agree += overlap(a, b);
+      if (!a.length) emptyS++;
+      if (!b.length) emptyT++;
+    }
+    let found = 0;
+    let rr = 0;
+    for (const it of items) {
+      const rank = s.docs(it.query).indexOf(it.doc);
+      if (rank !== -1) {
+        found++;
+        rr += 1 / (rank + 1);
+      }
+    }
+    lines.push(
+      `| ${s.name} | ${((agree / cjk.length) * 100).toFixed(1)}% | ${emptyS} / ${emptyT} | ${((found / items.length) * 100).toFixed(1)}% | ${f3(rr / items.length)} |`,
+    );
+  }
+  return lines;
+}
+
 async function main(): Promise<void> {
-  if (!existsSync(corpus)) {
-    console.error(`eval: corpus not found at ${corpus}`);
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { library: { type: 'string' }, judged: { type: 'string' }, verbose: { type: 'boolean' } },
+  });
+  const corpus = resolve(positionals[0] ?? join(projectRoot, '..', 'shared', 'corpus'));
+  const judged = resolve(values.judged ?? join(projectRoot, 'bench', 'judged.jsonl'));
+  if (!values.library && !existsSync(corpus)) {
+    console.error(`eval: corpus not found at ${corpus} (pass its path, or --library DIR)`);
     process.exitCode = 2;
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'engram-eval-'));
+  const dir = values.library ? resolve(values.library) : mkdtempSync(join(tmpdir(), 'engram-eval-'));
   try {
     const db = openLibrary(dir);
-    await ingest(db, [corpus]);
-    const searchers = [engramSearcher(db), ...peers(db)];
-    const cjk = loadQueries().filter((q) => HAN.test(q));
-    const items = knownItems(db, 300);
+    if (!values.library) await ingest(db, [corpus]);
+    const rows = passageRows(db);
+    const trigram = trigramSearcher(rows);
+    const searchers = [engramSearcher(db), trigram, miniSearchSearcher(rows)];
     const lines = [
-      `engram evaluation — ${corpus}; ${cjk.length} Chinese queries in both scripts; ${items.length} known-item queries (half typed in the other script)`,
+      `engram evaluation — ${values.library ? `library ${dir}` : corpus}`,
       '',
-      '| searcher | cross-script top-10 overlap | queries finding nothing (simp / trad) | known-item recall@10 | MRR |',
-      '|---|---|---|---|---|',
+      ...judgedTable(db, searchers, judged, values.verbose ?? false),
+      '',
+      ...agreementTable(db, searchers),
     ];
-    for (const s of searchers) {
-      let agree = 0;
-      let emptyS = 0;
-      let emptyT = 0;
-      for (const q of cjk) {
-        const a = s.docs(toSimplified(q));
-        const b = s.docs(toTraditional(q));
-        agree += overlap(a, b);
-        if (!a.length) emptyS++;
-        if (!b.length) emptyT++;
-      }
-      let found = 0;
-      let rr = 0;
-      for (const it of items) {
-        const rank = s.docs(it.query).indexOf(it.doc);
-        if (rank !== -1) {
-          found++;
-          rr += 1 / (rank + 1);
-        }
-      }
-      lines.push(
-        `| ${s.name} | ${((agree / cjk.length) * 100).toFixed(1)}% | ${emptyS} / ${emptyT} | ${((found / items.length) * 100).toFixed(1)}% | ${(rr / items.length).toFixed(3)} |`,
-      );
-    }
     console.log(lines.join('\n'));
     console.log(['', ...quoteEval(db)].join('\n'));
     console.log('\n' + correctionReport(db, join(projectRoot, 'bench', 'corrections.jsonl')));
+    trigram.close();
     db.close();
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!values.library) rmSync(dir, { recursive: true, force: true });
   }
 }
 

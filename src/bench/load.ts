@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { databasePath, openLibrary, type DB } from '../store/db.js';
 import { startServer } from '../server/server.js';
 import { MAX_QUERY_LENGTH } from '../search/limits.js';
-import { loadQueries, percentile } from './run.js';
+import { loadQueries, percentile } from './queries.js';
 
 export interface LoadPlan {
   queries: string[];
@@ -200,7 +200,7 @@ async function standalone(): Promise<void> {
   const db = openLibrary(resolve(values.library));
   try {
     const opts = { clients: Number(values.clients ?? 20), seconds: Number(values.seconds ?? 20) };
-    console.log((await loadBench(db, loadQueries(), opts)).join('\n'));
+    console.log((await loadBench(db, loadQueries().map((q) => q.query), opts)).join('\n'));
   } finally {
     db.close();
   }

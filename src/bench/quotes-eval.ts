@@ -23,7 +23,7 @@ import { documentQuoteChecks, documentTranscripts, type QuoteCheck } from '../qu
 import { languageOf } from '../text/language.js';
 import { formatTimecode } from '../formats/media.js';
 import { fragmentsOf, TranscriptIndex } from '../quotes/locate.js';
-import { percentile, rng } from './run.js';
+import { percentile, rng } from './queries.js';
 
 const projectRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 const LABELS = join(projectRoot, 'bench', 'quote-labels.json');

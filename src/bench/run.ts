@@ -1,18 +1,26 @@
 /**
- * `npm run bench`: ingest the reference corpus, then compare, side by side in one run:
- * - ingest time vs the segmentation bound (jieba alone over the same decoded text);
- * - engram search latency vs two peers on the same passages: SQLite FTS5 with its trigram
- *   tokenizer, and MiniSearch with default settings (and how many queries each finds nothing for);
- * - the web app over HTTP (search, largest document page), when the server module is built;
- * - the web app under load: 20 clients for 20 s, mixed requests (load.ts).
+ * `npm run bench`: measured side by side in one run.
+ * - Ingest of the reference corpus vs the segmentation bound (jieba alone over the same text).
+ * - Search latency per query class (bench/queries.txt and the judged set: keywords,
+ *   questions, common words, pasted sentences, twenty-term queries, judged classes), engram
+ *   vs SQLite FTS5 trigram and MiniSearch on the same passages; the first query of a new
+ *   process.
+ * - Ingest with the terms stage (corrections, entity linking) off, in a library of its own.
+ * - The web app over HTTP (search page, largest document page), and under load: 20 clients
+ *   for 20 s, mixed requests (load.ts).
+ * - Following sources: a large download's memory, a local feed's update rate (follow.ts).
+ *
+ * `npm run bench -- --scale N`: builds an N× corpus (scale.ts), ingests 1× and N× in fresh
+ * processes (time, peak RSS) and times the query set on both libraries.
+ *
+ * Usage: npm run bench -- [CORPUS] [--scale N] [--keep DIR]
  * Ratios, not absolute numbers, are the point: these machines are noisy.
  */
-import Database from 'better-sqlite3';
-import MiniSearch from 'minisearch';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import { openLibrary, type DB } from '../store/db.js';
@@ -21,49 +29,16 @@ import { search } from '../search/search.js';
 import { walk } from '../sources/folder.js';
 import { decodeBytes } from '../text/decode.js';
 import { startServer } from '../server/server.js';
+import { benchQueries, loadQueries, percentile, projectRoot, statsByClass, timeQueries, type BenchQuery, type ClassStats } from './queries.js';
+import { miniSearchSearcher, passageRows, trigramSearcher } from './peers.js';
+import { buildScaledCorpus } from './scale.js';
+import { inChild } from './child.js';
 import { loadBench } from './load.js';
+import { followBench } from './follow.js';
 
-const projectRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
-const corpus = resolve(process.argv[2] ?? join(projectRoot, '..', 'shared', 'corpus'));
+const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
 
-export function loadQueries(): string[] {
-  return readFileSync(join(projectRoot, 'bench', 'queries.txt'), 'utf8')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'));
-}
-
-/** Deterministic pseudo-random numbers, so every run samples the same items. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
-
-export function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-}
-
-interface PeerResult { name: string; p50: number; p95: number; empty: number; build?: number }
-
-/** Each query timed `rounds` times after one warm-up; the median of its rounds is its latency. */
-function timeQueries(queries: string[], run: (q: string) => number, rounds = 3): { p50: number; p95: number; empty: number } {
-  const latencies: number[] = [];
-  let empty = 0;
-  for (const q of queries) {
-    if (run(q) === 0) empty++;
-    const times: number[] = [];
-    for (let i = 0; i < rounds; i++) {
-      const t = performance.now();
-      run(q);
-      times.push(performance.now() - t);
-    }
-    latencies.push(percentile(times, 50));
-  }
-  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), empty };
-}
-
-function segmentationBound(paths: string[]): { ms: number; chars: number } {
+function segmentationBound(paths: string[]): number {
   const jieba = Jieba.withDict(dict);
   const texts: string[] = [];
   for (const p of paths) {
@@ -72,46 +47,30 @@ function segmentationBound(paths: string[]): { ms: number; chars: number } {
   }
   jieba.cutForSearch('预热', true);
   const t = performance.now();
-  let n = 0;
-  for (const text of texts) n += jieba.cutForSearch(text, true).length;
-  void n;
-  return { ms: performance.now() - t, chars: texts.reduce((a, s) => a + s.length, 0) };
+  for (const text of texts) jieba.cutForSearch(text, true);
+  return performance.now() - t;
 }
 
-function passagesOf(db: DB): { id: number; text: string; title: string }[] {
-  return db
-    .prepare(`SELECT p.id, p.text, COALESCE(d.title, '') AS title FROM passages p JOIN documents d ON d.id = p.document_id WHERE p.role <> 'boilerplate'`)
-    .all() as { id: number; text: string; title: string }[];
+const engramRun = (db: DB) => (q: string) => search(db, q, { limit: 10 }).hits.length;
+
+/** The first query of a new process, for a few queries (each in its own process). */
+function firstQueries(dir: string, queries: BenchQuery[]): { sinceStartMs: number; searchMs: number }[] {
+  const picks = ['questions', 'common', 'pasted', 'keywords'].map((c) => queries.find((q) => q.class === c)!).filter(Boolean);
+  return picks.map((q) => inChild<{ sinceStartMs: number; searchMs: number }>(['first-query', dir, q.query]));
 }
 
-function trigramPeer(rows: { id: number; text: string; title: string }[], queries: string[]): PeerResult {
-  const db = new Database(':memory:');
-  const t = performance.now();
-  db.exec(`CREATE VIRTUAL TABLE t USING fts5(title, text, tokenize = 'trigram')`);
-  const ins = db.prepare('INSERT INTO t (rowid, title, text) VALUES (?, ?, ?)');
-  db.transaction(() => rows.forEach((r) => ins.run(r.id, r.title, r.text)))();
-  const build = performance.now() - t;
-  const stmt = db.prepare('SELECT rowid FROM t WHERE t MATCH ? ORDER BY rank LIMIT 10');
-  // The peer's own query syntax: each whitespace-separated word as a quoted string, ANDed.
-  const toMatch = (q: string) => q.replace(/"/g, ' ').split(/\s+/).filter(Boolean).map((w) => `"${w}"`).join(' ');
-  const r = timeQueries(queries, (q) => {
-    try {
-      return stmt.all(toMatch(q)).length;
-    } catch {
-      return 0;
-    }
-  });
-  db.close();
-  return { name: 'SQLite FTS5 trigram', ...r, build };
-}
-
-function miniSearchPeer(rows: { id: number; text: string; title: string }[], queries: string[]): PeerResult {
-  const t = performance.now();
-  const ms = new MiniSearch({ fields: ['title', 'text'] });
-  ms.addAll(rows);
-  const build = performance.now() - t;
-  const r = timeQueries(queries, (q) => ms.search(q).slice(0, 10).length);
-  return { name: 'MiniSearch (defaults)', ...r, build };
+function classTable(queries: BenchQuery[], columns: { name: string; ms: number[]; full?: boolean }[]): string[] {
+  const stats = columns.map((c) => statsByClass(queries, c.ms));
+  const head = columns.map((c) => (c.full ? `${c.name} p50 | p95 | max` : `${c.name} p50 | p95`)).join(' | ');
+  const lines = [`| class | n | ${head} |`, `|---|---|${columns.map((c) => (c.full ? '---|---|---|' : '---|---|')).join('')}`];
+  for (const [cls, s0] of stats[0]!) {
+    const cells = columns.map((c, i) => {
+      const s = stats[i]!.get(cls) as ClassStats;
+      return c.full ? `${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.max)}` : `${ms(s.p50)} | ${ms(s.p95)}`;
+    });
+    lines.push(`| ${cls === 'all' ? '**all**' : cls} | ${s0.n} | ${cells.join(' | ')} |`);
+  }
+  return lines;
 }
 
 async function httpBench(db: DB, queries: string[]): Promise<string[]> {
@@ -154,57 +113,65 @@ async function httpBench(db: DB, queries: string[]): Promise<string[]> {
   }
 }
 
-async function main(): Promise<void> {
-  if (!existsSync(corpus)) {
-    console.error(`bench: corpus not found at ${corpus} (pass its path as the first argument)`);
-    process.exitCode = 2;
-    return;
-  }
-  const queries = loadQueries();
-  const dir = mkdtempSync(join(tmpdir(), 'engram-bench-'));
-  try {
-    const db = openLibrary(dir);
-    const { files } = walk([corpus]);
-    // The bound is measured before and after the ingest and averaged, so a noisy moment
-    // does not decide the ratio alone (the first run also warms the page cache for both).
-    const boundBefore = segmentationBound(files.map((f) => f.absPath));
-    const rssBefore = process.memoryUsage().rss;
-    const report = await ingest(db, [corpus]);
-    const peakRss = process.resourceUsage().maxRSS * 1024;
-    const boundAfter = segmentationBound(files.map((f) => f.absPath));
-    const bound = { ms: (boundBefore.ms + boundAfter.ms) / 2 };
-    const termsOff = await ingestWithoutTerms(corpus);
-    const docs = report.documents.added + report.documents.updated + report.documents.unchanged;
-    const secs = report.elapsedMs / 1000;
+async function benchOnce(corpus: string, dir: string): Promise<string[]> {
+  const queries = benchQueries();
+  const db = openLibrary(dir);
+  const { files } = walk([corpus]);
+  // The bound is measured before and after the ingest and averaged, so a noisy moment
+  // does not decide the ratio alone (the first run also warms the page cache for both).
+  const boundBefore = segmentationBound(files.map((f) => f.absPath));
+  const rssBefore = process.memoryUsage().rss;
+  const report = await ingest(db, [corpus]);
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+  const boundAfter = segmentationBound(files.map((f) => f.absPath));
+  const bound = (boundBefore + boundAfter) / 2;
+  const docs = report.documents.added + report.documents.updated + report.documents.unchanged;
+  const termsOff = await ingestWithoutTerms(corpus);
+  const secs = report.elapsedMs / 1000;
 
-    search(db, '预热 warm up');
-    const engram = timeQueries(queries, (q) => search(db, q, { limit: 10 }).hits.length);
-    const rows = passagesOf(db);
-    const trigram = trigramPeer(rows, queries);
-    const mini = miniSearchPeer(rows, queries);
-    const http = await httpBench(db, queries);
-
-    const lines = [
-      `engram benchmark — corpus ${corpus} (${files.length} files, ${(report.bytes / 1e6).toFixed(1)} MB), ${queries.length} queries`,
-      '',
-      '| measure | engram | peer / bound | ratio / target |',
-      '|---|---|---|---|',
-      `| ingest (whole corpus) | ${secs.toFixed(1)} s, ${(report.bytes / 1e6 / secs).toFixed(2)} MB/s, ${(docs / secs).toFixed(0)} docs/s | jieba cutForSearch alone: ${(bound.ms / 1000).toFixed(1)} s (${(boundBefore.ms / 1000).toFixed(1)} before, ${(boundAfter.ms / 1000).toFixed(1)} after) | ${(report.elapsedMs / bound.ms).toFixed(2)}x the bound (target ≤ 3x) |`,
-      `| ingest without the terms stage | ${(termsOff / 1000).toFixed(1)} s | corrections + entity linking: ${((report.terms?.elapsedMs ?? 0) / 1000).toFixed(1)} s (${report.terms?.corrections ?? 0} corrections, ${report.terms?.mentions ?? 0} mentions) | ${(termsOff / bound.ms).toFixed(2)}x the bound off, ${(report.elapsedMs / bound.ms).toFixed(2)}x on |`,
-      `| ingest peak RSS | ${(peakRss / 1e6).toFixed(0)} MB (process start ${(rssBefore / 1e6).toFixed(0)} MB) | | |`,
-      `| documents / passages / failures | ${docs} / ${report.passages} / ${report.failures.length} | | |`,
-      `| search latency p50 / p95 (ms) | ${engram.p50.toFixed(2)} / ${engram.p95.toFixed(2)} | | p95 target < 50 ms |`,
-      `| vs ${trigram.name} p50 / p95 (ms) | | ${trigram.p50.toFixed(2)} / ${trigram.p95.toFixed(2)} (index build ${(trigram.build! / 1000).toFixed(1)} s) | engram p95 = ${(engram.p95 / trigram.p95).toFixed(2)}x trigram |`,
-      `| vs ${mini.name} p50 / p95 (ms) | | ${mini.p50.toFixed(2)} / ${mini.p95.toFixed(2)} (index build ${(mini.build! / 1000).toFixed(1)} s) | engram p95 = ${(engram.p95 / mini.p95).toFixed(2)}x MiniSearch |`,
-      `| queries with no result (of ${queries.length}) | ${engram.empty} | trigram ${trigram.empty}, MiniSearch ${mini.empty} | |`,
-      ...http,
-    ];
-    console.log(lines.join('\n'));
-    console.log(['', ...(await loadBench(db, queries))].join('\n'));
-    db.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const cold = firstQueries(dir, queries);
+  search(db, '预热 warm up');
+  const engram = timeQueries(queries, engramRun(db));
+  const rows = passageRows(db);
+  const trigram = trigramSearcher(rows);
+  const tri = timeQueries(queries, (q) => trigram.docs(q).length);
+  trigram.close();
+  const mini = miniSearchSearcher(rows);
+  const ms2 = timeQueries(queries, (q) => mini.docs(q).length);
+  const http = await httpBench(db, queries.filter((q) => q.class === 'keywords').map((q) => q.query));
+  const load = await loadBench(db, loadQueries().map((q) => q.query));
+  db.close();
+  const follow = await followBench(corpus);
+  const all = statsByClass(queries, engram.ms).get('all')!;
+  const over = (limit: number) => engram.ms.filter((x) => x > limit).length;
+  return [
+    `engram benchmark — corpus ${corpus} (${files.length} files, ${(report.bytes / 1e6).toFixed(1)} MB), ${queries.length} queries`,
+    '',
+    '| measure | engram | peer / bound | ratio / target |',
+    '|---|---|---|---|',
+    `| ingest (whole corpus) | ${secs.toFixed(1)} s, ${(report.bytes / 1e6 / secs).toFixed(2)} MB/s, ${(docs / secs).toFixed(0)} docs/s | jieba cutForSearch alone: ${(bound / 1000).toFixed(1)} s (${(boundBefore / 1000).toFixed(1)} before, ${(boundAfter / 1000).toFixed(1)} after) | ${(report.elapsedMs / bound).toFixed(2)}x the bound (target ≤ 3x) |`,
+    `| ingest without the terms stage | ${(termsOff / 1000).toFixed(1)} s | corrections + entity linking: ${((report.terms?.elapsedMs ?? 0) / 1000).toFixed(1)} s (${report.terms?.corrections ?? 0} corrections, ${report.terms?.mentions ?? 0} mentions) | ${(termsOff / bound).toFixed(2)}x the bound off, ${(report.elapsedMs / bound).toFixed(2)}x on |`,
+    `| ingest peak RSS | ${(peakRss / 1e6).toFixed(0)} MB (process start ${(rssBefore / 1e6).toFixed(0)} MB) | | |`,
+    `| documents / passages / failures | ${docs} / ${report.passages} / ${report.failures.length} | | |`,
+    `| search latency p50 / p95 / max (ms), ${queries.length} queries | ${ms(all.p50)} / ${ms(all.p95)} / ${ms(all.max)} | | p95 < 50 ms; none > 200 ms (${over(200)} over 200, ${over(50)} over 50) |`,
+    `| first query in a new process (ms from process start; in search) | ${cold.map((c) => `${c.sinceStartMs.toFixed(0)} (${c.searchMs.toFixed(0)})`).join(', ')} | | no multi-second first query |`,
+    `| vs ${trigram.name} p50 / p95 (ms) | | ${ms(percentile(tri.ms, 50))} / ${ms(percentile(tri.ms, 95))} (index build ${(trigram.buildMs! / 1000).toFixed(1)} s) | engram p95 = ${(all.p95 / percentile(tri.ms, 95)).toFixed(2)}x trigram |`,
+    `| vs ${mini.name} p50 / p95 (ms) | | ${ms(percentile(ms2.ms, 50))} / ${ms(percentile(ms2.ms, 95))} (index build ${(mini.buildMs! / 1000).toFixed(1)} s) | engram p95 = ${(all.p95 / percentile(ms2.ms, 95)).toFixed(2)}x MiniSearch |`,
+    `| queries with no result (of ${queries.length}) | ${engram.empty} | trigram ${tri.empty}, MiniSearch ${ms2.empty} | |`,
+    ...http,
+    '',
+    'Search latency per class (ms; each query: median of 3 runs after a warm-up):',
+    '',
+    ...classTable(queries, [
+      { name: 'engram', ms: engram.ms, full: true },
+      { name: 'trigram', ms: tri.ms },
+      { name: 'MiniSearch', ms: ms2.ms },
+    ]),
+    '',
+    ...load,
+    '',
+    ...follow,
+  ];
 }
 
 /** The same ingest with correction and entity linking turned off, in a library of its own. */
@@ -217,6 +184,69 @@ async function ingestWithoutTerms(corpus: string): Promise<number> {
     return r.elapsedMs;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchScale(corpus: string, dir: string, n: number): Promise<string[]> {
+  const queries = benchQueries();
+  const scaled = join(dir, 'corpus');
+  mkdirSync(scaled, { recursive: true });
+  const built = buildScaledCorpus(corpus, scaled, n);
+  type Ingested = { ms: number; maxRssMb: number; bytes: number; documents: number; passages: number; failures: number };
+  const one = inChild<Ingested>(['ingest', join(dir, 'lib-1x'), corpus]);
+  const many = inChild<Ingested>(['ingest', join(dir, `lib-${n}x`), scaled]);
+  const timings = [join(dir, 'lib-1x'), join(dir, `lib-${n}x`)].map((lib) => {
+    const db = openLibrary(lib);
+    search(db, '预热 warm up');
+    const t = timeQueries(queries, engramRun(db));
+    db.close();
+    return t;
+  });
+  const row = (label: string, r: Ingested) =>
+    `| ${label} | ${(r.bytes / 1e6).toFixed(0)} MB, ${r.documents} documents, ${r.passages} passages, ${r.failures} failures | ${(r.ms / 1000).toFixed(1)} s (${(r.bytes / 1e6 / (r.ms / 1000)).toFixed(2)} MB/s) | ${r.maxRssMb.toFixed(0)} MB |`;
+  const s1 = statsByClass(queries, timings[0]!.ms).get('all')!;
+  const sn = statsByClass(queries, timings[1]!.ms).get('all')!;
+  return [
+    `engram scale benchmark — ${n}× corpus (${built.files} files, ${(built.bytes / 1e6).toFixed(0)} MB): the real files repeated with distinct IDs and dates`,
+    '',
+    '| library | size | ingest time | ingest peak RSS |',
+    '|---|---|---|---|',
+    row('1×', one),
+    row(`${n}×`, many),
+    `| ratio ${n}× / 1× | ${(many.bytes / one.bytes).toFixed(1)}x data | ${(many.ms / one.ms).toFixed(1)}x time (linear: ${n}x) | ${(many.maxRssMb / one.maxRssMb).toFixed(2)}x RSS (target: flat) |`,
+    '',
+    `| search, ${queries.length} queries | p50 | p95 | max | over 50 ms |`,
+    '|---|---|---|---|---|',
+    `| 1× | ${ms(s1.p50)} | ${ms(s1.p95)} | ${ms(s1.max)} | ${timings[0]!.ms.filter((x) => x > 50).length} |`,
+    `| ${n}× | ${ms(sn.p50)} | ${ms(sn.p95)} | ${ms(sn.max)} | ${timings[1]!.ms.filter((x) => x > 50).length} |`,
+    '',
+    `Search latency per class at ${n}× (ms):`,
+    '',
+    ...classTable(queries, [{ name: `engram ${n}×`, ms: timings[1]!.ms, full: true }, { name: 'engram 1×', ms: timings[0]!.ms }]),
+  ];
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { scale: { type: 'string' }, keep: { type: 'string' } } });
+  const corpus = resolve(positionals[0] ?? join(projectRoot, '..', 'shared', 'corpus'));
+  if (!existsSync(corpus)) {
+    console.error(`bench: corpus not found at ${corpus} (pass its path as the first argument)`);
+    process.exitCode = 2;
+    return;
+  }
+  const scale = values.scale === undefined ? undefined : Number(values.scale);
+  if (scale !== undefined && !(Number.isInteger(scale) && scale >= 2)) {
+    console.error(`bench: --scale takes a whole number of copies ≥ 2, not "${values.scale}"`);
+    process.exitCode = 2;
+    return;
+  }
+  const dir = values.keep ? resolve(values.keep) : mkdtempSync(join(tmpdir(), 'engram-bench-'));
+  mkdirSync(dir, { recursive: true });
+  try {
+    const lines = scale ? await benchScale(corpus, dir, scale) : await benchOnce(corpus, join(dir, 'lib'));
+    console.log(lines.join('\n'));
+  } finally {
+    if (!values.keep) rmSync(dir, { recursive: true, force: true });
   }
 }
 

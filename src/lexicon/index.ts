@@ -8,8 +8,10 @@ import type { DB } from '../store/db.js';
 import type { Token } from '../text/segment.js';
 import { libraryNameEvidence } from './evidence.js';
 import { expandQuery, type Expansion } from './expand.js';
+import type { LexiconEntry } from './format.js';
 import { loadLexicon } from './load.js';
 import type { Lexicon } from './lexicon.js';
+import { TermIndex } from '../terms/term-index.js';
 
 /** The lexicon a library searches with: shipped entries and the library's own. */
 export function lexiconFor(db: DB): Lexicon {
@@ -20,7 +22,18 @@ export function lexiconFor(db: DB): Lexicon {
 export function queryExpander(db: DB): (text: string, tokens: readonly Token[]) => Expansion[] {
   const lexicon = lexiconFor(db);
   const evidence = libraryNameEvidence(db);
-  return (text, tokens) => expandQuery(text, tokens, { lexicon, evidence });
+  // The index is built from these very entries: what it finds are lexicon entries.
+  const soundAlikes = (text: string) => soundIndex(lexicon).soundAlikes(text).map((a) => ({ entry: a.entry as LexiconEntry, start: a.start, end: a.end }));
+  return (text, tokens) => expandQuery(text, tokens, { lexicon, evidence, soundAlikes });
+}
+
+const soundIndexes = new WeakMap<Lexicon, TermIndex>();
+
+/** The terms stage's index of the lexicon's names by sound (built on first use: ~0.1 s). */
+function soundIndex(lexicon: Lexicon): TermIndex {
+  let index = soundIndexes.get(lexicon);
+  if (!index) soundIndexes.set(lexicon, (index = new TermIndex(lexicon.entries())));
+  return index;
 }
 
 function libraryDirOf(db: DB): string | undefined {

@@ -61,6 +61,23 @@ export interface UpdateOptions {
   transcribe?: Pick<TranscribeOptions, 'maxChunkBytes' | 'overlapSeconds' | 'encoding'>;
   onProgress?: (p: UpdateProgress) => void;
   signal?: AbortSignal;
+  /**
+   * Takes the library's writer lock around each ingest of fetched files (the CLI passes
+   * `acquireWriterLock`), so an \`engram ingest\` running beside a long update waits for the
+   * update's short ingests instead of failing on a locked database, and vice versa. The hours
+   * an update spends downloading and recognizing hold no lock.
+   */
+  writerLock?: () => Promise<{ release(): void }>;
+}
+
+/** Run `fn` holding the writer lock when one is given. */
+async function locked<T>(lock: UpdateOptions['writerLock'], fn: () => Promise<T>): Promise<T> {
+  const held = await lock?.();
+  try {
+    return await fn();
+  } finally {
+    held?.release();
+  }
 }
 
 export interface UpdateProgress {
@@ -137,7 +154,7 @@ class IngestQueue {
   private running: Promise<void> | undefined;
   readonly documents = { added: 0, updated: 0, unchanged: 0 };
 
-  constructor(private readonly db: DB) {}
+  constructor(private readonly db: DB, private readonly writerLock?: UpdateOptions['writerLock']) {}
 
   add(file: string, source?: string): Promise<{ failure?: string }> {
     return new Promise((done) => {
@@ -154,7 +171,7 @@ class IngestQueue {
       for (const p of batch) bySource.set(p.source, [...(bySource.get(p.source) ?? []), p]);
       for (const [source, group] of bySource) {
         try {
-          const report = await ingest(this.db, group.map((g) => g.file), source ? { source } : {});
+          const report = await locked(this.writerLock, () => ingest(this.db, group.map((g) => g.file), source ? { source } : {}));
           for (const k of ['added', 'updated', 'unchanged'] as const) this.documents[k] += report.documents[k];
           const failures = new Map(report.failures.map((f) => [f.file, f.reason]));
           for (const g of group) g.done({ failure: failures.get(g.file.split('/').pop()!) ?? failures.get(g.file) });
@@ -202,7 +219,7 @@ export async function update(db: DB, libraryDir: string, opts: UpdateOptions = {
     onBytes: (n) => { bytes += n; },
   });
   const progress = (p: Omit<UpdateProgress, 'bytes'>) => opts.onProgress?.({ ...p, bytes });
-  const queue = new IngestQueue(db);
+  const queue = new IngestQueue(db, opts.writerLock);
 
   // 1. Discovery, one source at a time.
   for (const [i, s] of selected.entries()) {
@@ -226,7 +243,7 @@ export async function update(db: DB, libraryDir: string, opts: UpdateOptions = {
       recordItems(db, s.id, [...fresh, ...found.items.filter((it) => known.has(it.key))]);
       for (const it of fresh.filter((x) => x.skip)) report.skipped.push({ job: 0, source: s.name, title: it.title ?? null, url: it.url ?? null, date: it.date ?? null, reason: it.skip });
       for (const folder of found.folders ?? []) {
-        const r = await ingest(db, [folder], s.options.documentSource ? { source: s.options.documentSource } : {});
+        const r = await locked(opts.writerLock, () => ingest(db, [folder], s.options.documentSource ? { source: s.options.documentSource } : {}));
         for (const k of ['added', 'updated', 'unchanged'] as const) report.documents[k] += r.documents[k];
         for (const f of r.failures) report.warnings.push(`${s.name}: ${f.file}${f.line ? `:${f.line}` : ''}: ${f.reason}`);
       }

@@ -22,6 +22,9 @@ export function foldForMatch(text: string): string {
   return out;
 }
 
+/** Folded text without spaces and punctuation, for verbatim comparison. */
+export const compact = (folded: string) => folded.replace(/[\p{P}\p{S}\s]+/gu, '');
+
 export function highlightRanges(text: string, terms: string[]): [number, number][] {
   if (!text || terms.length === 0) return [];
   const ranges: [number, number][] = [];

@@ -13,6 +13,7 @@ import { startFakeAsr, type FakeAsr } from '../support/fake-asr.js';
 import { speechFile, type SpeechFile } from '../support/audio.js';
 import { atom, pubDate, rss, type FeedItem } from '../support/feeds.js';
 import { tempDir, tempLibrary } from '../helpers.js';
+import { acquireWriterLock } from '../../src/store/lock.js';
 
 const HTTP = { attempts: 3, timeoutMs: 1500, baseDelayMs: 1, maxDelayMs: 5 };
 const FAST = { hostDelayMs: 0, http: HTTP, retryBaseMs: 1 };
@@ -260,6 +261,25 @@ describe('feed discovery', () => {
     expect(d.wouldFetch.map((i) => i.date)).toEqual(['2025-03-08', '2025-03-07', '2025-03-06']);
     expect(listJobs(lib.db, { source: 'dry' })).toEqual([]);
     expect(getSource(lib.db, 'dry')!.checkedAt).toBeNull();
+  });
+
+  it('adds fetched items under the writer lock: waits while an ingest writes, then goes on', async () => {
+    const ingestLock = await acquireWriterLock(lib.dir, { command: 'ingest' });
+    addSource(lib.db, { name: 'locked', kind: 'feed', url: `${w.server.url}/show.xml` });
+    let waited = 0;
+    const running = update(lib.db, lib.dir, {
+      ...FAST, names: ['locked'],
+      writerLock: () => acquireWriterLock(lib.dir, { command: 'update', pollMs: 20, onWait: () => waited++ }),
+    });
+    let settled = false;
+    void running.then(() => { settled = true; });
+    await new Promise((r) => setTimeout(r, 600));
+    expect(settled).toBe(false); // the fetched transcript waits for the lock
+    expect(waited).toBe(1);
+    ingestLock.release();
+    const r = await running;
+    expect(r.failed).toEqual([]);
+    expect(settled).toBe(true);
   });
 
   it('maps feed items: guid identity, episode page, persons, transcripts', () => {

@@ -4,6 +4,8 @@ import { entryForms, formKey, formKeys, Lexicon, lexiconProblems } from '../../s
 import { expandQuery } from '../../src/lexicon/expand.js';
 import { loadLexicon } from '../../src/lexicon/load.js';
 import { tokenize } from '../../src/text/segment.js';
+import { TermIndex } from '../../src/terms/term-index.js';
+import type { LexiconEntry } from '../../src/lexicon/format.js';
 
 const SAMPLE = `# test
 [organization]
@@ -101,6 +103,23 @@ describe('query expansion', () => {
     expect(expand('伺服器')).toEqual([{ text: '伺服器', alternatives: ['服务器'] }]);
     // a Taiwan word that is an everyday mainland word with another sense is left alone
     expect(expand('智慧')).toEqual([]);
+  });
+
+  it('reads a garbled name as the one name it sounds like, never an everyday word', () => {
+    const names = new Lexicon(parseLexicon(`${SAMPLE}[organization]\nsmic: SMIC, 中芯\n`, 'sample.txt'));
+    const index = new TermIndex(names.entries());
+    const soundAlikes = (t: string) => index.soundAlikes(t).map((a) => ({ entry: a.entry as LexiconEntry, start: a.start, end: a.end }));
+    const heard = (q: string) => expandQuery(q, tokenize(q), { lexicon: names, soundAlikes }).map((x) => ({ text: x.text, alternatives: x.alternatives, entries: x.entries.map((e) => e.id) }));
+    // 黄仁训 is how a recognizer writes 黄仁勋 (the same pinyin); nobody writes it otherwise
+    expect(heard('黄仁训 演讲')[0]).toMatchObject({ text: '黄仁训', entries: ['jensen-huang'], alternatives: expect.arrayContaining(['黄仁勋', 'Jensen Huang']) });
+    // 中心 sounds like 中芯 (zhong xin), but a dictionary word is meant as typed
+    expect(heard('数据 中心')).toEqual([]);
+    expect(heard('中芯 中心').map((x) => x.text)).toEqual(['中芯']);
+  });
+
+  it('meets a Latin name typed apart', () => {
+    const apart = new Lexicon(parseLexicon('[organization]\nopenai: OpenAI, ~Open AI Inc\ndeepseek: DeepSeek, 深度求索\n', 'x.txt'));
+    expect(expandQuery('deep seek 开源', tokenize('deep seek 开源'), { lexicon: apart })[0]).toMatchObject({ text: 'deep seek', alternatives: ['DeepSeek', '深度求索'] });
   });
 
   it('finds a lexicon person from a romanization in any order or spelling', () => {

@@ -59,6 +59,12 @@ describe('names and terms across languages', () => {
     expect(titles('黄仁勋')).toContain('Notes on cross-embodiment robotics');
   });
 
+  it('reads a name garbled as a recognizer writes it as the name', () => {
+    // 黄仁训: the pinyin of 黄仁勋, written by no one on purpose
+    expect(without('黄仁训')).toEqual([]);
+    expect(titles('黄仁训')).toContain('Notes on cross-embodiment robotics');
+  });
+
   it('finds Chinese documents for English terms', () => {
     expect(without('export controls').join('\n')).not.toMatch(/出口管制/);
     expect(titles('export controls').join('\n')).toMatch(/出口管制/);

@@ -127,7 +127,7 @@ function expand(query: string, values: Values, io: Io): void {
   if (!expansions.length) io.out.write(`"${query}" expands to nothing: it is searched as typed\n`);
   for (const x of expansions) {
     const why = x.entries.length ? x.entries.map((e) => e.id).join(', ') : x.names ? 'personal name' : 'Taiwan/mainland vocabulary';
-    io.out.write(`${x.text}  (${why})\n  → ${x.alternatives.join(' | ')}\n`);
+    io.out.write(`${x.text}  (${why})\n  → ${x.alternatives.join(' | ') || 'no other form: searched as one name'}\n`);
   }
 }
 

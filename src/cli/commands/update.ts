@@ -5,6 +5,7 @@ import { update, type ItemReport, type UpdateOptions, type UpdateReport } from '
 import { sleep } from '../../sources/pacer.js';
 import { EXIT, libraryOption, UsageError, type Command, type Io, type Values } from '../command.js';
 import { openFor } from '../library.js';
+import { acquireWriterLock } from '../../store/lock.js';
 import { statusLine } from '../progress.js';
 import { serviceOptions, serviceUsage, settingsFor } from '../services.js';
 
@@ -66,6 +67,10 @@ upcoming, members-only); 1 some source or item failed (listed with reasons; retr
         try {
           report = await update(db, dir, {
             ...base, recognizer, ytdlp, signal: stop.signal,
+            writerLock: () => acquireWriterLock(dir, {
+              command: 'update',
+              onWait: (who) => bar.update(`${who} is writing to this library; waiting to add the fetched items…`),
+            }),
             onProgress: (p) => bar.update(p.phase === 'discovering'
               ? `discovering ${p.itemsDone + 1}/${p.itemsTotal}: ${p.current}`
               : `${p.itemsDone}/${p.itemsTotal} items  ${(p.bytes / 1e6).toFixed(1)} MB  ${p.current}`),
