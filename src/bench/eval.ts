@@ -10,6 +10,9 @@
  * 4. Quote verification on the Teahose summaries (quotes-eval.ts) and the corrections the
  *    terms stage makes, against bench/corrections.jsonl (eval-corrections.ts).
  * Search runs as users get it: lexicon expansion on. Names across scripts: `npm run eval:names`.
+ * With an embeddings endpoint configured (ENGRAM_EMBED_URL/MODEL/KEY, or the library's
+ * config.json), the library is embedded (`engram embed`) and "engram+semantic" (reciprocal
+ * rank fusion, as `engram search` does) joins the judged table.
  *
  * Usage: npm run eval -- [CORPUS] [--library DIR] [--judged FILE] [--verbose]
  *   --library DIR  evaluate an existing library instead of ingesting CORPUS into a temp one
@@ -28,6 +31,10 @@ import { byClass, documentRefs, loadJudged, score } from './judged.js';
 import { knownItems } from './known-items.js';
 import { quoteEval } from './quotes-eval.js';
 import { correctionReport } from './eval-corrections.js';
+import { readLibraryConfig, serviceSettings } from '../config.js';
+import { openAIEmbedder } from '../providers/embeddings.js';
+import { embedLibrary } from '../semantic/embed.js';
+import { hybridSearch } from '../semantic/search.js';
 
 const HAN = /\p{Script=Han}/u;
 
@@ -38,6 +45,26 @@ function overlap(a: number[], b: number[]): number {
 }
 
 const f3 = (x: number) => x.toFixed(3);
+
+/**
+ * engram with semantic retrieval fused in, when an embeddings endpoint is configured: the
+ * library's passages are embedded first (resumable: a kept --library pays once), then the
+ * judged queries are answered ahead (the endpoint is asynchronous, the tables are not).
+ */
+async function semanticSearcher(db: DB, dir: string, judged: string): Promise<Searcher | undefined> {
+  const settings = serviceSettings('embed', { config: readLibraryConfig(dir) });
+  if (!settings?.url || !settings.model) return undefined;
+  const embedder = openAIEmbedder(settings);
+  const t = performance.now();
+  const report = await embedLibrary(db, embedder);
+  console.error(`eval: embedded ${report.embedded} passages with ${settings.model} in ${((performance.now() - t) / 1000).toFixed(1)} s${report.error ? ` (stopped: ${report.error})` : ''}`);
+  const answers = new Map<string, number[]>();
+  for (const q of loadJudged(judged)) {
+    const r = await hybridSearch(db, q.query, { limit: 10 }, embedder, (e) => console.error(`eval: semantic skipped for ${q.query}: ${e.message}`));
+    answers.set(q.query, r.hits.map((h) => h.document.id));
+  }
+  return { name: 'engram+semantic', docs: (q, limit = 10) => (answers.get(q) ?? []).slice(0, limit) };
+}
 
 function judgedTable(db: DB, searchers: Searcher[], file: string, verbose: boolean): string[] {
   const queries = loadJudged(file);
@@ -122,10 +149,11 @@ async function main(): Promise<void> {
     const rows = passageRows(db);
     const trigram = trigramSearcher(rows);
     const searchers = [engramSearcher(db), trigram, miniSearchSearcher(rows)];
+    const semantic = await semanticSearcher(db, dir, judged);
     const lines = [
       `engram evaluation — ${values.library ? `library ${dir}` : corpus}`,
       '',
-      ...judgedTable(db, searchers, judged, values.verbose ?? false),
+      ...judgedTable(db, semantic ? [searchers[0]!, semantic, ...searchers.slice(1)] : searchers, judged, values.verbose ?? false),
       '',
       ...agreementTable(db, searchers),
     ];
