@@ -144,6 +144,25 @@ describe('engram source / update / jobs', async () => {
   });
 });
 
+describe('engram update --every', () => {
+  it('updates, waits for the next round, and stops cleanly on SIGTERM, releasing its lock', async () => {
+    const l3 = tempDir();
+    expect((await engram(['source', 'add', join(FIXTURES, 'library'), '--library', l3])).code).toBe(0);
+    const child = spawn(process.execPath, [BIN, 'update', '--every', '1m', '--library', l3], { env: { ...process.env, ENGRAM_HOME: '', ENGRAM_ASR_URL: '' } });
+    let err = '';
+    const waiting = new Promise<void>((resolve) => child.stderr.setEncoding('utf8').on('data', (d) => {
+      err += d;
+      if (/next update at/.test(err)) resolve();
+    }));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await waiting;
+    expect(existsSync(join(l3, 'update.lock'))).toBe(true);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(existsSync(join(l3, 'update.lock'))).toBe(false);
+  }, 60_000);
+});
+
 describe('engram update under kill -9', async () => {
   it('loses nothing and duplicates nothing: the next run resumes where it stopped', async () => {
     const N = 40;
