@@ -6,7 +6,7 @@
  */
 import type { z, ZodRawShape } from 'zod';
 import type { DB } from '../store/db.js';
-import type { Searcher } from '../server/search-pool.js';
+import type { Searcher } from '../search/searcher.js';
 
 export interface ToolContext {
   db: DB;

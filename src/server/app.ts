@@ -26,7 +26,8 @@ import { sourcePage, sourcesPage } from './pages/source.js';
 import { locatePassage } from '../store/read.js';
 import { passageHref } from './pages/parts.js';
 import { sameSitePath } from './redirect.js';
-import { inlineSearcher, SearchRefused, type Searcher } from './search-pool.js';
+import { SearchRefused } from './search-pool.js';
+import { inlineSearcher, type Searcher } from '../search/searcher.js';
 import { mcpHandler } from '../mcp/http.js';
 
 export interface AppOptions {

@@ -66,18 +66,6 @@ export function contentTerms(text: string): string[] {
   return [...new Set(queryTerms(text).filter(isContentTerm))];
 }
 
-/** Share of `terms` (by weight, default 1 each) that `lookup` contains: 0 when there are none. */
-export function coverage(terms: readonly string[], lookup: TermLookup, weight: (t: string) => number = () => 1): number {
-  let total = 0;
-  let found = 0;
-  for (const t of terms) {
-    const w = weight(t);
-    total += w;
-    if (lookup.has(t)) found += w;
-  }
-  return total ? found / total : 0;
-}
-
 const WORD = /[\p{L}\p{N}]+/gu;
 
 /**

@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createMcpServer, TOOLS } from '../../mcp/server.js';
-import { inlineSearcher } from '../../server/search-pool.js';
+import { inlineSearcher } from '../../search/searcher.js';
 import { warmUp } from '../../server/warm-up.js';
 import { libraryOption, type Command } from '../command.js';
 import { openFor } from '../library.js';
