@@ -2,10 +2,8 @@
 import { z } from 'zod';
 import { ask } from '../../pipeline/ask.js';
 import { dateParam } from '../../server/params.js';
+import { MAX_QUERY_LENGTH } from '../../search/limits.js';
 import { defineTool, ToolError } from '../tool.js';
-
-/** As long as a question the web app takes. */
-const MAX_QUESTION_LENGTH = 500;
 
 export const askTool = defineTool({
   name: 'ask',
@@ -18,7 +16,7 @@ export const askTool = defineTool({
     'mode "offline" means no chat model is configured: the answer is the best passages, grouped by document. ' +
     'Use `show` with a citation\'s passage id to read around it.',
   input: {
-    question: z.string().describe(`The question, at most ${MAX_QUESTION_LENGTH} characters`),
+    question: z.string().describe(`The question, at most ${MAX_QUERY_LENGTH} characters`),
     source: z.string().optional().describe('Only documents of this source (see the `sources` tool)'),
     since: z.string().optional().describe('Only documents dated on or after this day, month or year (2025-03-01, 2025-03, 2025)'),
     until: z.string().optional().describe('Only documents dated on or before this day, month or year'),
@@ -26,7 +24,7 @@ export const askTool = defineTool({
   async run(args, { db, searcher, llm, libraryDir }) {
     const question = args.question.trim();
     if (!question) throw new ToolError('ask needs a question');
-    if (question.length > MAX_QUESTION_LENGTH) throw new ToolError(`the question is ${question.length} characters long; the limit is ${MAX_QUESTION_LENGTH}`);
+    if (question.length > MAX_QUERY_LENGTH) throw new ToolError(`the question is ${question.length} characters long; the limit is ${MAX_QUERY_LENGTH}`);
     return ask(db, question, {
       searcher, llm, libraryDir,
       source: args.source,
