@@ -18,13 +18,14 @@
  *
  * "Not in the library": no passage reaches `RELEVANCE_THRESHOLD` (half the question's weight).
  */
+import { setImmediate as yieldNow } from 'node:timers/promises';
 import { stmt } from '../store/statements.js';
 import type { DB } from '../store/db.js';
 import type { SearchOptions } from '../search/search.js';
 import { inlineSearcher, type Searcher } from '../search/searcher.js';
 import { idf } from '../search/rank.js';
 import { deepLink } from '../formats/media.js';
-import { foldedLookup, isContentTerm, termLookup, type TermLookup } from '../text/keywords.js';
+import { foldedLookups, isContentTerm, termLookup, type TermLookup } from '../text/keywords.js';
 import { foldForMatch } from '../search/highlight.js';
 
 /** A passage must hold this share of the question's (weighted) words to be used. */
@@ -104,24 +105,35 @@ export async function retrieve(db: DB, question: string, opts: RetrieveOptions =
   for (const docId of speakerDocuments(db, groups, filters.source)) add(docId);
   // What a passage says includes who says it ("what did Karpathy say…"). The title counts a
   // quarter: a passage must say something itself, the title only helps.
-  const relevance = (title: TermLookup, own: TermLookup) => {
-    const mine = coverage(groups, own);
-    const titled = coverage(groups, { has: (t) => own.has(t) || title.has(t) });
+  const relevance = (inDocument: QuestionGroup[], title: TermLookup, own: TermLookup) => {
+    const mine = coverage(inDocument, own);
+    const titled = coverage(inDocument, { has: (t) => own.has(t) || title.has(t) });
     return mine + TITLE_SHARE * (titled - mine);
   };
 
   // Score every candidate document's passages; keep the documents whose best passage is best.
-  const scored = [...candidates.values()].map((c) => {
+  const score = (c: Candidate) => {
     const doc = documentRow(db, c.docId);
     const rows = documentPassages(db, c.docId);
-    const title = termLookup(doc.title ?? '');
-    const passages = foldEach(rows.map((p) => `${p.speaker ?? ''}\n${p.text}`))
-      .map((folded, i) => ({ p: rows[i]!, relevance: relevance(title, foldedLookup(folded)) }))
+    const [title, ...own] = foldedLookups(foldEach([doc.title ?? '', ...rows.map((p) => `${p.speaker ?? ''}\n${p.text}`)]));
+    // Forms the whole document never writes are not looked for passage by passage (a question
+    // with many lexicon forms over a long transcript).
+    const anywhere = (t: string) => title!.has(t) || own.some((l) => l.has(t));
+    const inDocument = groups.map((g) => ({ ...g, alternatives: g.alternatives.filter((seq) => seq.every(anywhere)) }));
+    const passages = own
+      .map((lookup, i) => ({ p: rows[i]!, relevance: relevance(inDocument, title!, lookup) }))
       .filter((x) => x.relevance > 0)
       // Equally relevant: the passage with a time first (its citation can open the moment).
       .sort((a, b) => b.relevance - a.relevance || Number(b.p.start != null) - Number(a.p.start != null) || a.p.seq - b.p.seq);
     return { c, doc, passages, best: passages[0]?.relevance ?? 0 };
-  });
+  };
+  const scored: ReturnType<typeof score>[] = [];
+  for (const c of candidates.values()) {
+    scored.push(score(c));
+    // A long transcript takes tens of milliseconds to read and score: in the web server,
+    // other requests get their turn between documents.
+    await yieldNow();
+  }
   scored.sort((a, b) => b.best - a.best || a.c.order - b.c.order);
   const best = scored[0]?.best ?? 0;
 
