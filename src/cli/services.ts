@@ -4,7 +4,8 @@
  * `--ytdlp`), which win over the environment and the library's config file (src/config.ts).
  */
 import { readLibraryConfig, serviceSettings, type Service, type ServiceSettings } from '../config.js';
-import type { Io, Options, Values } from './command.js';
+import { createLlm, LlmError, type Llm } from '../providers/llm.js';
+import { UsageError, type Io, type Options, type Values } from './command.js';
 
 const FLAG_FIELDS: Record<Service, (keyof ServiceSettings)[]> = {
   asr: ['url', 'model', 'key'],
@@ -38,4 +39,14 @@ export function settingsFor(service: Service, values: Values, io: Io, libraryDir
     if (typeof v === 'string') flags[f] = v;
   }
   return serviceSettings(service, { flags, env: io.env, config: readLibraryConfig(libraryDir) });
+}
+
+/** The chat model a command answers with (flags, environment, config), or undefined; bad settings are a usage error. */
+export function chatModelFor(values: Values, io: Io, libraryDir: string): Llm | undefined {
+  try {
+    return createLlm(settingsFor('llm', values, io, libraryDir));
+  } catch (e) {
+    if (e instanceof LlmError) throw new UsageError(e.message);
+    throw e;
+  }
 }

@@ -8,10 +8,11 @@ import { SearchRefused } from '../server/search-pool.js';
 import { searchTool } from './tools/search.js';
 import { showTool } from './tools/show.js';
 import { sourcesTool } from './tools/sources.js';
+import { askTool } from './tools/ask.js';
 import { ToolError, type EngramTool, type ToolContext } from './tool.js';
 
-/** Every tool engram offers; `ask` joins them once the ask command exists. */
-export const TOOLS: readonly EngramTool<any>[] = [searchTool, showTool, sourcesTool];
+/** Every tool engram offers. */
+export const TOOLS: readonly EngramTool<any>[] = [searchTool, showTool, sourcesTool, askTool];
 
 const VERSION = '0.1.0';
 

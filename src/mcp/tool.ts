@@ -6,12 +6,17 @@
  */
 import type { z, ZodRawShape } from 'zod';
 import type { DB } from '../store/db.js';
-import type { Searcher } from '../server/search-pool.js';
+import type { Searcher } from '../search/searcher.js';
+import type { Llm } from '../providers/llm.js';
 
 export interface ToolContext {
   db: DB;
   /** Where searches run: the web server's threads over HTTP, inline over stdio. */
   searcher: Searcher;
+  /** The chat model `ask` answers with (ENGRAM_LLM_* or the library's config); none: offline answers. */
+  llm?: Llm;
+  /** The library's folder: its prompts/ask.md, if any, overrides the shipped prompt. */
+  libraryDir?: string;
 }
 
 export interface EngramTool<S extends ZodRawShape = ZodRawShape> {

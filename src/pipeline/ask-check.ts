@@ -58,6 +58,7 @@ export class AnswerChecker {
   private readonly index: TranscriptIndex;
   private readonly byN: Map<number, CheckPassage>;
   readonly dropped: Dropped[] = [];
+  private readonly own = new Map<number, TranscriptIndex>();
 
   constructor(private readonly passages: readonly CheckPassage[]) {
     this.byN = new Map(passages.map((p) => [p.n, p]));
@@ -80,6 +81,8 @@ export class AnswerChecker {
 
     for (const m of claim.matchAll(QUOTE)) {
       const quote = (m[1] ?? m[2] ?? m[3] ?? m[4])!;
+      // A cited passage that holds the quote stays cited (the same words may be in a summary too).
+      if ([...cited].some((n) => locateQuote(this.indexOf(n), quote).status !== 'not-found')) continue;
       const at = locateQuote(this.index, quote);
       if (at.status === 'not-found' || at.passage === undefined) return this.dropSentence(claim, `the quotation “${quote}” is in none of the passages`);
       const n = this.passages[at.passage]!.n;
@@ -96,6 +99,13 @@ export class AnswerChecker {
 
     const order = [...cited].sort((a, b) => a - b);
     return { text: withCitations(claim, order), cited: order };
+  }
+
+  /** One passage's own quote index (built when first asked for). */
+  private indexOf(n: number): TranscriptIndex {
+    let index = this.own.get(n);
+    if (!index) this.own.set(n, (index = new TranscriptIndex([{ text: this.byN.get(n)!.text }])));
+    return index;
   }
 
   /** Whether a passage says enough of what the sentence says (see the module comment). */

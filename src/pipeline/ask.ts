@@ -86,11 +86,11 @@ export function answerLanguage(question: string): SummaryLang {
 export async function ask(db: DB, question: string, opts: AskOptions = {}): Promise<AskResult> {
   const language = answerLanguage(question);
   const base = { question, language, dropped: [] as Dropped[] };
-  const r = retrieve(db, question, opts);
+  const r = await retrieve(db, question, opts);
   if (r.passages.length === 0 || r.best < RELEVANCE_THRESHOLD) {
     return finish(opts, { ...base, answer: say(language, 'notInLibrary'), citations: [], status: 'not-in-library', mode: opts.llm ? 'llm' : 'offline', notes: [] });
   }
-  const terms = r.terms.map((t) => t.term);
+  const terms = r.terms;
   if (!opts.llm) return finish(opts, offline(base, r.passages, terms, 'noModel', []));
   return askModel(opts.llm, base, r.passages, terms, opts);
 }

@@ -47,6 +47,8 @@ export interface ParsedQuery {
    * discuss the subject in other words.
    */
   verbatim: string;
+  /** Typed words that carry meaning but that the index cannot match at all (a name the library never saw). */
+  unknown: string[];
 }
 
 /** Tokens `from`..`to` (exclusive) of the query have these other forms (text, cut like a query). */
@@ -78,6 +80,7 @@ const PHRASE = /"([^"]+)"|“([^”]+)”|「([^」]+)」|『([^』]+)』/g;
 export function parseQuery(input: string, opts: ParseOptions = {}): ParsedQuery {
   const { known } = opts;
   const groups: QueryGroup[] = [];
+  const unknown: string[] = [];
   const rest = input.replace(PHRASE, (_m, a, b, c, d) => {
     const phrase = String(a ?? b ?? c ?? d).trim();
     const terms = resolveSequence(queryTerms(phrase), known);
@@ -98,6 +101,7 @@ export function parseQuery(input: string, opts: ParseOptions = {}): ParsedQuery 
     const t = typed[i++]!;
     const resolved = resolveTerm(t, known);
     if (resolved.length) groups.push({ alternatives: [resolved], intent: resolved.length === 1 && isIntentWord(resolved[0]!) });
+    else if (!isIntentWord(t)) unknown.push(t);
   }
   const unique = dedupeGroups(groups);
   // A query of nothing but question words is about them after all.
@@ -107,7 +111,7 @@ export function parseQuery(input: string, opts: ParseOptions = {}): ParsedQuery 
   const terms = [...new Set([...meaningful.flatMap((g) => g.alternatives.flat()), ...typed.filter((t) => !isIntentWord(t))])];
   const words = unique.reduce((n, g) => n + (typedAlternatives(g)[0]?.length ?? 0), 0);
   const verbatim = words >= 3 && !/\p{Script=Han}\s+\p{Script=Han}/u.test(input) ? compact(foldForMatch(input)) : '';
-  return { groups: unique, terms, verbatim };
+  return { groups: unique, terms, verbatim, unknown: [...new Set(unknown)] };
 }
 
 /** Non-overlapping spans by start, longer ones first. */

@@ -16,7 +16,7 @@ import { parseQuery, type ParsedQuery } from './query.js';
 import { highlightRanges, snippet } from './highlight.js';
 import { corpusMap, renditionOf, type CorpusMap } from './corpus.js';
 import { fetchPostings, passageTexts } from './postings.js';
-import { rankDocuments, sortRanked, weighGroups, type RankedDoc } from './rank.js';
+import { rankDocuments, sortRanked, weighGroups, type GroupWeight, type RankedDoc, type Role } from './rank.js';
 import { refineDocument } from './refine.js';
 
 export { WEIGHTS } from './rank.js';
@@ -42,6 +42,8 @@ export interface SearchOptions {
   expand?: boolean;
   /** Passages nearest to the query's embedding, best first (semantic/search.ts): fused by reciprocal rank. */
   semantic?: { id: number; similarity: number }[];
+  /** Also return how the query was read (`SearchResult.parsed`), for callers that judge passages themselves (ask). */
+  explain?: boolean;
 }
 
 export interface SearchHit {
@@ -69,6 +71,20 @@ export interface SearchResult {
   hits: SearchHit[];
   facets?: { source: Facet[]; year: Facet[]; speaker: Facet[]; entity: Facet[] };
   tookMs: number;
+  /** With `explain`: the query's groups as the engine read and weighed them. */
+  parsed?: ParsedSearch;
+}
+
+/**
+ * How a query was read: each group with its alternatives (index terms; any one sequence
+ * satisfies it), its role (intent words are never required) and its IDF over passages; and the
+ * typed words the index cannot match at all.
+ */
+export interface ParsedSearch {
+  groups: { alternatives: string[][]; role: Role; idf: number }[];
+  unknown: string[];
+  /** Passages in the library (the IDF's N). */
+  passages: number;
 }
 
 export function search(db: DB, query: string, opts: SearchOptions = {}): SearchResult {
@@ -77,9 +93,10 @@ export function search(db: DB, query: string, opts: SearchOptions = {}): SearchR
   const offset = opts.offset ?? 0;
   const q = parseQuery(query, { known: knownTerm(db), expand: opts.expand === false ? undefined : queryExpander(db) });
   const empty: SearchResult = { query, terms: q.terms, total: 0, hits: [], tookMs: 0, ...(opts.facets ? { facets: { source: [], year: [], speaker: [], entity: [] } } : {}) };
-  if (q.groups.length === 0 && !opts.semantic?.length) return { ...empty, tookMs: performance.now() - t0 };
-
   const map = corpusMap(db);
+  const parsed = (weights: GroupWeight[]) => (opts.explain ? { parsed: explained(q, weights, map.passages) } : {});
+  if (q.groups.length === 0 && !opts.semantic?.length) return { ...empty, ...parsed([]), tookMs: performance.now() - t0 };
+
   const keepDoc = documentFilter(db, opts);
   const keepPassage = speakerFilter(db, opts);
   const { groups: postings, adjacent, verbatim } = fetchPostings(db, q, map);
@@ -102,10 +119,18 @@ export function search(db: DB, query: string, opts: SearchOptions = {}): SearchR
   let all = [...refined, ...ranked.filter((d) => !rest.has(d.doc))];
   if (opts.semantic?.length) all = fuseSemantic(all, opts.semantic, map, keepDoc, keepPassage);
   const hits = all.slice(offset, offset + limit).map((d) => buildHit(db, d, q));
-  const result: SearchResult = { query, terms: q.terms, total: all.length, hits, tookMs: 0 };
+  const result: SearchResult = { query, terms: q.terms, total: all.length, hits, tookMs: 0, ...parsed(weights) };
   if (opts.facets) result.facets = facets(db, all);
   result.tookMs = performance.now() - t0;
   return result;
+}
+
+function explained(q: ParsedQuery, weights: GroupWeight[], passages: number): ParsedSearch {
+  return {
+    groups: q.groups.map((g, i) => ({ alternatives: g.alternatives, role: weights[i]?.role ?? 'intent', idf: weights[i]?.idf ?? 0 })),
+    unknown: q.unknown,
+    passages,
+  };
 }
 
 /**

@@ -9,7 +9,7 @@ import { findEntity, getEntity, listEntities } from '../entities/read.js';
 import type { EntityType } from '../entities/names.js';
 import { findDocumentId, getDocument, recentDocuments } from '../store/read.js';
 import { hitJson } from '../search/hit-json.js';
-import type { Searcher } from './search-pool.js';
+import type { Searcher } from '../search/searcher.js';
 import { source as findSource, sources, stats } from './overview.js';
 import { dateParam, flagParam, HttpError, intParam, queryParam, textParam } from './params.js';
 import { qs } from './pages/parts.js';

@@ -5,12 +5,13 @@
  * `Searcher` (worker threads when served by server.ts); everything else is cheap enough for
  * the main thread.
  */
+import { dirname } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { DB } from '../store/db.js';
 import { apiRoutes } from './api.js';
 import { feedRoutes } from './feeds.js';
-import { askPageFor, askRoutes, libraryLlm } from './ask.js';
+import { askPageFor, askRoutes, libraryLlm, type Asking } from './ask.js';
 import type { Llm } from '../providers/llm.js';
 import { asset } from './assets.js';
 import { loopbackHostGuard, tokenAuth } from './auth.js';
@@ -26,7 +27,8 @@ import { sourcePage, sourcesPage } from './pages/source.js';
 import { locatePassage } from '../store/read.js';
 import { passageHref } from './pages/parts.js';
 import { sameSitePath } from './redirect.js';
-import { inlineSearcher, SearchRefused, type Searcher } from './search-pool.js';
+import { SearchRefused } from './search-pool.js';
+import { inlineSearcher, type Searcher } from '../search/searcher.js';
 import { mcpHandler } from '../mcp/http.js';
 
 export interface AppOptions {
@@ -117,9 +119,10 @@ export function createApp(opts: AppOptions): Hono {
 
   app.get('/', (c) => page(c, homePage(db, context(c))));
 
-  const llm = opts.llm === undefined ? libraryLlm(db) : opts.llm ?? undefined;
-  app.get('/ask', async (c) => page(c, await askPageFor(db, llm, context(c), c)));
-  app.route('/', askRoutes(db, llm));
+  // Asking retrieves through the search threads, like /search: never on this thread.
+  const asking: Asking = { db, llm: opts.llm === undefined ? libraryLlm(db) : opts.llm ?? undefined, searcher, libraryDir: dirname(db.name) };
+  app.get('/ask', async (c) => page(c, await askPageFor(asking, context(c), c)));
+  app.route('/', askRoutes(asking));
 
   app.get('/search', async (c) =>
     page(c, await searchPage(db, searcher, context(c), {
@@ -181,7 +184,7 @@ export function createApp(opts: AppOptions): Hono {
   app.route('/api', apiRoutes(db, searcher));
   app.route('/', feedRoutes(db));
   /** The Model Context Protocol (Streamable HTTP, stateless): the tools `engram mcp` offers. */
-  app.post('/mcp', mcpHandler({ db, searcher }));
+  app.post('/mcp', mcpHandler(asking));
   answerOtherMethods(app);
 
   app.notFound((c) => {

@@ -17,6 +17,7 @@ import type { DB } from '../store/db.js';
 import { ask, type AskOptions, type AskResult, type Citation } from '../pipeline/ask.js';
 import { createLlm, type Llm } from '../providers/llm.js';
 import { readLibraryConfig, serviceSettings } from '../config.js';
+import type { Searcher } from '../search/searcher.js';
 import { displayFrom } from './display.js';
 import { dateParam, HttpError, textParam } from './params.js';
 import { answerBlock, answerPiece, askPage, citationItem } from './pages/ask.js';
@@ -33,12 +34,23 @@ export function libraryLlm(db: DB): Llm | undefined {
   }
 }
 
-function askParams(c: Context, db: DB): { question?: string; opts: AskOptions } {
+/** What answering needs: the library, its chat model (none: offline), and where searches run (the worker pool). */
+export interface Asking {
+  db: DB;
+  llm?: Llm;
+  searcher: Searcher;
+  /** The library's folder (its prompts/ask.md overrides the shipped prompt). */
+  libraryDir?: string;
+}
+
+function askParams(c: Context, { llm, searcher, libraryDir }: Asking): { question?: string; opts: AskOptions } {
   const q = c.req.query('q');
   return {
     question: textParam(q, 'q', 500),
     opts: {
-      libraryDir: dirname(db.name),
+      llm,
+      searcher,
+      libraryDir,
       source: textParam(c.req.query('source'), 'source'),
       since: dateParam(c.req.query('since'), 'since', 'since'),
       until: dateParam(c.req.query('until'), 'until', 'until'),
@@ -47,17 +59,18 @@ function askParams(c: Context, db: DB): { question?: string; opts: AskOptions } 
 }
 
 /** The ask page, answered on the server when a question is given (the no-JavaScript path). */
-export async function askPageFor(db: DB, llm: Llm | undefined, ctx: PageContext, c: Context): Promise<Page> {
-  const { question, opts } = askParams(c, db);
-  const result = question ? await ask(db, question, { ...opts, llm, signal: c.req.raw.signal }) : undefined;
-  return askPage(db, ctx, { q: question, source: opts.source }, result);
+export async function askPageFor(asking: Asking, ctx: PageContext, c: Context): Promise<Page> {
+  const { question, opts } = askParams(c, asking);
+  const result = question ? await ask(asking.db, question, { ...opts, signal: c.req.raw.signal }) : undefined;
+  return askPage(asking.db, ctx, { q: question, source: opts.source }, result);
 }
 
-export function askRoutes(db: DB, llm: Llm | undefined): Hono {
+export function askRoutes(asking: Asking): Hono {
+  const { db } = asking;
   const routes = new Hono();
 
   const required = (c: Context) => {
-    const p = askParams(c, db);
+    const p = askParams(c, asking);
     if (!p.question) throw new HttpError(400, 'ask needs a question: ?q=…');
     return p as { question: string; opts: AskOptions };
   };
@@ -86,7 +99,7 @@ export function askRoutes(db: DB, llm: Llm | undefined): Hono {
     const shown = new Map<number, Citation>();
     return streamed(c, async (send, signal) => {
       const result = await ask(db, question, {
-        ...opts, llm, signal,
+        ...opts, signal,
         onText(text, citations) {
           for (const ci of citations) shown.set(ci.n, ci);
           send('piece', { html: answerPiece(text, shown, d).value, citations: html`${citations.map((ci) => citationItem(ci, d))}`.value });
@@ -98,9 +111,9 @@ export function askRoutes(db: DB, llm: Llm | undefined): Hono {
 
   routes.get('/api/ask', async (c) => {
     const { question, opts } = required(c);
-    if (c.req.query('stream') !== '1') return c.json(await ask(db, question, { ...opts, llm, signal: c.req.raw.signal }) satisfies AskResult);
+    if (c.req.query('stream') !== '1') return c.json(await ask(db, question, { ...opts, signal: c.req.raw.signal }) satisfies AskResult);
     return streamed(c, async (send, signal) => {
-      const result = await ask(db, question, { ...opts, llm, signal, onText: (text, citations) => send('text', { text, citations }) });
+      const result = await ask(db, question, { ...opts, signal, onText: (text, citations) => send('text', { text, citations }) });
       send('done', result);
     });
   });

@@ -20,32 +20,14 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DB } from '../store/db.js';
-import { search, type SearchOptions, type SearchResult } from '../search/search.js';
-
-export interface Searcher {
-  /** Worker threads searching (0: searches run on the calling thread). */
-  readonly threads: number;
-  search(query: string, opts?: SearchOptions): Promise<SearchResult>;
-  /** Resolves once every thread has opened the library and warmed up. */
-  ready(): Promise<void>;
-  close(): Promise<void>;
-}
+import type { SearchOptions, SearchResult } from '../search/search.js';
+import { inlineSearcher, type Searcher } from '../search/searcher.js';
 
 /** A search the server would not run to the end: over its time budget, or too many waiting. */
 export class SearchRefused extends Error {
   constructor(readonly reason: 'timeout' | 'busy', message: string) {
     super(message);
   }
-}
-
-/** Searches on the calling thread (tests, and libraries opened in memory). */
-export function inlineSearcher(db: DB): Searcher {
-  return {
-    threads: 0,
-    search: async (query, opts) => search(db, query, opts),
-    ready: async () => {},
-    close: async () => {},
-  };
 }
 
 export const DEFAULT_BUDGET_MS = 5000;

@@ -9,7 +9,8 @@ import type { DB } from '../store/db.js';
 import { bindRefusal, weakToken } from './auth.js';
 import { createApp } from './app.js';
 import { loadedDictionaries } from '../text/segment.js';
-import { searchPool, type Searcher } from './search-pool.js';
+import { searchPool } from './search-pool.js';
+import type { Searcher } from '../search/searcher.js';
 import { warmUp } from './warm-up.js';
 
 export const DEFAULT_HOST = '127.0.0.1';

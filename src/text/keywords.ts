@@ -66,18 +66,6 @@ export function contentTerms(text: string): string[] {
   return [...new Set(queryTerms(text).filter(isContentTerm))];
 }
 
-/** Share of `terms` (by weight, default 1 each) that `lookup` contains: 0 when there are none. */
-export function coverage(terms: readonly string[], lookup: TermLookup, weight: (t: string) => number = () => 1): number {
-  let total = 0;
-  let found = 0;
-  for (const t of terms) {
-    const w = weight(t);
-    total += w;
-    if (lookup.has(t)) found += w;
-  }
-  return total ? found / total : 0;
-}
-
 const WORD = /[\p{L}\p{N}]+/gu;
 
 /**
@@ -106,4 +94,46 @@ export function foldedLookup(folded: string): TermLookup {
       return words.has(term);
     },
   };
+}
+
+/** Stems of the words seen so far (a library's documents share most of their words). */
+const stems = new Map<string, string>();
+const MAX_STEMS = 200_000;
+
+function stemmed(word: string): string {
+  let s = stems.get(word);
+  if (s === undefined) {
+    if (stems.size >= MAX_STEMS) stems.clear();
+    stems.set(word, (s = stem(word)));
+  }
+  return s;
+}
+
+/**
+ * Lookups for many folded texts at once (a document's thousands of passages), answering as
+ * `foldedLookup` does. Latin words are not stemmed text by text: the texts' distinct words are
+ * stemmed once, and a term is looked for as the few words that stem to it.
+ */
+export function foldedLookups(texts: readonly string[]): TermLookup[] {
+  const words = texts.map((t) => t.replace(/\p{Script=Han}+/gu, ' ').match(WORD) ?? []);
+  /** Each distinct word and its stem. */
+  let distinct: Map<string, string> | undefined;
+  const forms = new Map<string, Set<string>>();
+  /** The words of the texts that are the term or stem to it. */
+  const formsOf = (term: string) => {
+    let f = forms.get(term);
+    if (!f) {
+      distinct ??= new Map(words.flat().map((w) => [w, stemmed(w)]));
+      f = new Set([...distinct].filter(([w, st]) => w === term || st === term).map(([w]) => w));
+      forms.set(term, f);
+    }
+    return f;
+  };
+  return texts.map((text, i) => ({
+    has(term) {
+      if (HAN.test(term) || /[^\p{L}\p{N}]/u.test(term)) return text.includes(term);
+      const f = formsOf(term);
+      return f.size > 0 && words[i]!.some((w) => f.has(w));
+    },
+  }));
 }

@@ -10,7 +10,7 @@ describe('engram ask', async () => {
   await runCli(['ingest', join(FIXTURES, 'library'), '--library', lib]);
   const chat = await startFakeChat();
   chat.script((req) => {
-    const n = /\[(\d+)\] [^\n]*\n[^\n]*翻一番/.exec(userText(req))?.[1];
+    const n = /\[(\d+)\] [^\n]*\n[^\n]*端侧模型特别重要/.exec(userText(req))?.[1];
     return { content: `密度法则说模型的能力密度大约每一百天翻一番[${n}]。` };
   });
 

@@ -6,14 +6,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { hitJson } from '../../src/search/hit-json.js';
 import { search } from '../../src/search/search.js';
+import { ask } from '../../src/pipeline/ask.js';
+import { startFakeChat, userText } from '../support/fake-chat.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
 import { buildFixtureLibrary, LONG_VIDEO, type FixtureLibrary } from '../server/fixture-library.js';
 
+/** A question the fixture library answers (a vector-database episode). */
+const ASKED = '向量数据库为什么突然火了';
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'engram.js');
 const TOKEN = 'mcp-test-token-0123456789';
 
@@ -59,7 +64,7 @@ async function connect(transport: StdioClientTransport | StreamableHTTPClientTra
 /** Everything a client does with the library; returns what it saw, to compare transports. */
 async function exercise(client: Client) {
   const { tools } = await client.listTools();
-  expect(tools.map((t) => t.name)).toEqual(['search', 'show', 'sources']);
+  expect(tools.map((t) => t.name)).toEqual(['search', 'show', 'sources', 'ask']);
   expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
   expect(tools[0]!.inputSchema.required).toEqual(['query']);
 
@@ -103,7 +108,24 @@ async function exercise(client: Client) {
   expect(missing.text).toMatch(/no document "no-such-thing"/);
   const badDate = await call(client, 'search', { query: '检索', since: 'yesterday' });
   expect(badDate.error).toBe(true);
-  return { found, around, sources };
+
+  // No chat model configured: the offline answer, the shape of `engram ask --json`.
+  const answered = (await call(client, 'ask', { question: ASKED })).json();
+  expect(answered).toMatchObject({ status: 'answered', mode: 'offline', language: 'zh-Hans' });
+  expect(answered).toEqual(JSON.parse(JSON.stringify(await ask(lib.db, ASKED))));
+  expect(answered.citations[0]).toMatchObject({
+    n: 1,
+    document: { id: expect.any(Number), title: expect.any(String), url: expect.stringMatching(/^https:/) },
+    passage: { text: expect.stringContaining('向量'), link: expect.any(String) },
+  });
+  expect(answered.citations[0].passage).toHaveProperty('start');
+  const filteredAsk = (await call(client, 'ask', { question: ASKED, source: 'no-such-source' })).json();
+  expect(filteredAsk).toMatchObject({ status: 'not-in-library', citations: [] });
+  const notHeld = (await call(client, 'ask', { question: 'What did Yann LeCun say about JEPA world models?' })).json();
+  expect(notHeld).toMatchObject({ status: 'not-in-library', citations: [] });
+  expect((await call(client, 'ask', { question: '  ' })).text).toMatch(/ask needs a question/);
+  expect((await call(client, 'ask', { question: ASKED, since: 'last week' })).error).toBe(true);
+  return { found, around, sources, answered };
 }
 
 describe('MCP', () => {
@@ -142,5 +164,42 @@ describe('MCP', () => {
     const get = await fetch(`${server.url}/mcp`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST, OPTIONS');
+  });
+});
+
+describe('MCP ask with a chat model (LIBRARY/config.json)', () => {
+  let chat: Awaited<ReturnType<typeof startFakeChat>>;
+  let online: RunningServer;
+
+  beforeAll(async () => {
+    chat = await startFakeChat();
+    // Cites the passage about vector databases, and invents a citation the checks must drop.
+    chat.script((req) => {
+      const n = /\[(\d+)\] [^\n]*\n[^\n]*向量/.exec(userText(req))?.[1] ?? '1';
+      return { stream: ['向量数据库之所以火，', `是因为大模型需要检索外部知识[${n}]。`, '量子计算机也离不开它[99]。'] };
+    });
+    writeFileSync(join(lib.dir, 'library', 'config.json'), JSON.stringify({ llm: { url: chat.url, model: 'fake-model' } }));
+    online = await startServer({ db: lib.db, port: 0, token: TOKEN, searchThreads: 1 });
+  });
+  afterAll(async () => {
+    await online?.close();
+  });
+
+  const checked = async (client: Client) => {
+    const r = (await call(client, 'ask', { question: ASKED })).json();
+    expect(r).toMatchObject({ status: 'answered', mode: 'llm', model: 'fake-model', answer: '向量数据库之所以火，是因为大模型需要检索外部知识[1]。' });
+    expect(r.citations).toHaveLength(1);
+    expect(r.citations[0].passage.text).toContain('向量');
+    expect(r.dropped.length).toBeGreaterThan(0);
+    return r;
+  };
+
+  it('answers with the model over stdio and over HTTP, citations checked', async () => {
+    const stdio = await stdioClient();
+    const viaStdio = await checked(stdio).finally(() => stdio.close());
+    const transport = new StreamableHTTPClientTransport(new URL(`${online.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } });
+    const http = await connect(transport);
+    const viaHttp = await checked(http).finally(() => http.close());
+    expect(viaHttp).toEqual(viaStdio);
   });
 });

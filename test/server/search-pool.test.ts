@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { createApp } from '../../src/server/app.js';
-import { SearchRefused, searchPool, type Searcher } from '../../src/server/search-pool.js';
+import { SearchRefused, searchPool } from '../../src/server/search-pool.js';
+import type { Searcher } from '../../src/search/searcher.js';
 import { startServer } from '../../src/server/server.js';
 import { search } from '../../src/search/search.js';
 import { FIXTURES } from '../helpers.js';
@@ -27,7 +28,7 @@ const q = (query: string) => `/api/search?q=${encodeURIComponent(query)}`;
 beforeAll(async () => {
   lib = await buildFixtureLibrary();
   pool = searchPool(lib.db, { database: lib.db.name, threads: 2, budgetMs: BUDGET_MS, stopAfterMs: STOP_AFTER_MS, maxWaiting: 1, module: STAND_IN });
-  app = createApp({ db: lib.db, searcher: pool });
+  app = createApp({ db: lib.db, searcher: pool, llm: null });
   await pool.ready();
 });
 afterAll(async () => {
@@ -60,6 +61,21 @@ describe('search pool', () => {
     expect((await slow).status).toBe(200);
     expect(searchAnswered).toBeGreaterThan(650);
     // On the main thread the stats would have waited for the whole search.
+    expect(statsAnswered).toBeLessThan(350);
+  });
+
+  it('an ask retrieves in the search threads: /api/stats answers while it does', async () => {
+    const t0 = performance.now();
+    const asked = get(`/api/ask?q=${encodeURIComponent('slow:700 向量数据库为什么突然火了')}`).then((res) => ({ res, at: performance.now() - t0 }));
+    await new Promise((r) => setTimeout(r, 50));
+    const stats = await get('/api/stats');
+    const statsAnswered = performance.now() - t0;
+    expect(stats.status).toBe(200);
+    const { res, at } = await asked;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'answered', mode: 'offline' });
+    // The ask's search ran in a thread (the stand-in's 700 ms), and the stats did not wait for it.
+    expect(at).toBeGreaterThan(650);
     expect(statsAnswered).toBeLessThan(350);
   });
 

@@ -1,10 +1,9 @@
 import { ask, type AskResult, type Citation } from '../../pipeline/ask.js';
-import { createLlm, LlmError } from '../../providers/llm.js';
 import { formatTimecode } from '../../formats/media.js';
 import { libraryOption, UsageError, type Command, type Io } from '../command.js';
 import { dateOption } from '../dates.js';
 import { openFor } from '../library.js';
-import { serviceOptions, serviceUsage, settingsFor } from '../services.js';
+import { chatModelFor, serviceOptions, serviceUsage } from '../services.js';
 
 export const askCommand: Command = {
   name: 'ask',
@@ -38,13 +37,7 @@ Exit code: 0 answered (or not in the library), 2 usage error.`,
     const until = dateOption(values, 'until', 'until');
     const { db, dir } = openFor(values, io);
     try {
-      let llm;
-      try {
-        llm = values.offline ? undefined : createLlm(settingsFor('llm', values, io, dir));
-      } catch (e) {
-        if (e instanceof LlmError) throw new UsageError(e.message);
-        throw e;
-      }
+      const llm = values.offline ? undefined : chatModelFor(values, io, dir);
       const json = Boolean(values.json);
       const result = await ask(db, question, {
         source: values.source as string | undefined, since, until, llm, libraryDir: dir,

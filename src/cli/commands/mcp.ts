@@ -1,23 +1,29 @@
 import type { Readable, Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createMcpServer, TOOLS } from '../../mcp/server.js';
-import { inlineSearcher } from '../../server/search-pool.js';
+import { inlineSearcher } from '../../search/searcher.js';
 import { warmUp } from '../../server/warm-up.js';
 import { libraryOption, type Command } from '../command.js';
 import { openFor } from '../library.js';
+import { chatModelFor, serviceOptions, serviceUsage } from '../services.js';
 
 export const mcpCommand: Command = {
   name: 'mcp',
-  usage: `engram mcp [--library DIR]
+  usage: `engram mcp [--library DIR] [--llm-url URL --llm-model NAME ...]
 
 Serves the library to an AI assistant over the Model Context Protocol on stdin and stdout.
 The assistant starts this command itself: add it to the client's configuration (the README
 shows the line for a desktop client). Tools: ${TOOLS.map((t) => t.name).join(', ')}.
-\`engram serve\` offers the same tools over HTTP at /mcp.`,
-  options: { ...libraryOption },
+\`ask\` answers with the chat model when one is configured, else with the best passages.
+\`engram serve\` offers the same tools over HTTP at /mcp.
+
+Options:
+${serviceUsage('llm')}`,
+  options: { ...libraryOption, ...serviceOptions('llm') },
   async run(values, _p, io) {
-    const { db } = openFor(values, io);
-    const server = createMcpServer({ db, searcher: inlineSearcher(db) });
+    const { db, dir } = openFor(values, io);
+    const llm = chatModelFor(values, io, dir);
+    const server = createMcpServer({ db, searcher: inlineSearcher(db), llm, libraryDir: dir });
     const transport = new StdioServerTransport(io.stdin as Readable, io.out as Writable);
     // The client ends the session by closing our stdin (or with a signal).
     let stop = () => {};

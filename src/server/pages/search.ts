@@ -7,7 +7,7 @@
  */
 import type { DB } from '../../store/db.js';
 import type { Facet, SearchHit, SearchResult } from '../../search/search.js';
-import type { Searcher } from '../search-pool.js';
+import type { Searcher } from '../../search/searcher.js';
 import { locatePassage } from '../../store/read.js';
 import type { Display } from '../display.js';
 import { html, type Html } from '../html.js';
