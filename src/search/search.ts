@@ -12,6 +12,7 @@ import type { DB } from '../store/db.js';
 import { deepLink } from '../formats/media.js';
 import { queryExpander } from '../lexicon/index.js';
 import { reciprocalRankFusion } from '../semantic/fuse.js';
+import { nearestPassages, SEMANTIC_NEIGHBOURS } from '../semantic/vectors.js';
 import { parseQuery, type ParsedQuery } from './query.js';
 import { highlightRanges, snippet } from './highlight.js';
 import { corpusMap, renditionOf, type CorpusMap } from './corpus.js';
@@ -42,6 +43,12 @@ export interface SearchOptions {
   expand?: boolean;
   /** Passages nearest to the query's embedding, best first (semantic/search.ts): fused by reciprocal rank. */
   semantic?: { id: number; similarity: number }[];
+  /**
+   * The query's embedding (a unit vector of `model`): its nearest passages are found where the
+   * search runs — a server's search thread holds the library's vectors, its main thread only
+   * asks the embeddings endpoint — and fused as `semantic` is.
+   */
+  near?: { model: string; vector: Float32Array };
   /** Also return how the query was read (`SearchResult.parsed`), for callers that judge passages themselves (ask). */
   explain?: boolean;
 }
@@ -95,7 +102,8 @@ export function search(db: DB, query: string, opts: SearchOptions = {}): SearchR
   const empty: SearchResult = { query, terms: q.terms, total: 0, hits: [], tookMs: 0, ...(opts.facets ? { facets: { source: [], year: [], speaker: [], entity: [] } } : {}) };
   const map = corpusMap(db);
   const parsed = (weights: GroupWeight[]) => (opts.explain ? { parsed: explained(q, weights, map.passages) } : {});
-  if (q.groups.length === 0 && !opts.semantic?.length) return { ...empty, ...parsed([]), tookMs: performance.now() - t0 };
+  const semantic = opts.semantic ?? (opts.near ? nearestPassages(db, opts.near.model, opts.near.vector, SEMANTIC_NEIGHBOURS) : undefined);
+  if (q.groups.length === 0 && !semantic?.length) return { ...empty, ...parsed([]), tookMs: performance.now() - t0 };
 
   const keepDoc = documentFilter(db, opts);
   const keepPassage = speakerFilter(db, opts);
@@ -117,7 +125,7 @@ export function search(db: DB, query: string, opts: SearchOptions = {}): SearchR
   const refined = withoutCopies(sortRanked(top.map((d) => refineDocument(d, texts, { groups: q.groups, weights, postings, adjacent, map, verbatim: q.verbatim }))), texts, db);
   const rest = new Set(top.map((d) => d.doc));
   let all = [...refined, ...ranked.filter((d) => !rest.has(d.doc))];
-  if (opts.semantic?.length) all = fuseSemantic(all, opts.semantic, map, keepDoc, keepPassage);
+  if (semantic?.length) all = fuseSemantic(all, semantic, map, keepDoc, keepPassage);
   const hits = all.slice(offset, offset + limit).map((d) => buildHit(db, d, q));
   const result: SearchResult = { query, terms: q.terms, total: all.length, hits, tookMs: 0, ...parsed(weights) };
   if (opts.facets) result.facets = facets(db, all);

@@ -7,28 +7,44 @@
  */
 import type { DB } from '../store/db.js';
 import type { Embedder } from '../providers/embeddings.js';
-import { search, type SearchOptions, type SearchResult } from '../search/search.js';
-import { hasVectors, nearestPassages } from './vectors.js';
-
-/** Nearest passages fused: enough to reach documents BM25 ranks beyond the first pages. */
-const NEIGHBOURS = 200;
+import type { SearchOptions, SearchResult } from '../search/search.js';
+import { inlineSearcher, type Searcher } from '../search/searcher.js';
+import { hasVectors } from './vectors.js';
 
 const QUOTED = /["“「『]/;
 
-export async function hybridSearch(
+/**
+ * `inner` with the query's embedding passed along (`SearchOptions.near`) when it applies. The
+ * endpoint is asked here, asynchronously; the neighbours are found where `inner` searches (a
+ * server's search thread, or this one).
+ */
+export function semanticSearcher(inner: Searcher, db: DB, embedder: Embedder, onError?: (e: Error) => void): Searcher {
+  return {
+    threads: inner.threads,
+    ready: () => inner.ready(),
+    close: () => inner.close(),
+    async search(query: string, opts: SearchOptions = {}): Promise<SearchResult> {
+      if (opts.semantic || QUOTED.test(query) || query.trim() === '' || !hasVectors(db, embedder.model)) return inner.search(query, opts);
+      let vector: Float32Array | undefined;
+      try {
+        [vector] = await embedder.embed([query]);
+      } catch (e) {
+        onError?.(e as Error);
+        return inner.search(query, opts);
+      }
+      return inner.search(query, { ...opts, near: { model: embedder.model, vector: vector! } });
+    },
+  };
+}
+
+/** One search on this thread, semantic when `embedder` is given and the library has its vectors. */
+export function hybridSearch(
   db: DB,
   query: string,
   opts: SearchOptions = {},
   embedder?: Embedder,
   onError?: (e: Error) => void,
 ): Promise<SearchResult> {
-  if (!embedder || QUOTED.test(query) || query.trim() === '' || !hasVectors(db, embedder.model)) return search(db, query, opts);
-  let vector: Float32Array | undefined;
-  try {
-    [vector] = await embedder.embed([query]);
-  } catch (e) {
-    onError?.(e as Error);
-    return search(db, query, opts);
-  }
-  return search(db, query, { ...opts, semantic: nearestPassages(db, embedder.model, vector!, NEIGHBOURS) });
+  const inline = inlineSearcher(db);
+  return (embedder ? semanticSearcher(inline, db, embedder, onError) : inline).search(query, opts);
 }

@@ -75,6 +75,9 @@ function matrix(db: DB, model: string): Matrix | undefined {
   return m;
 }
 
+/** Nearest passages fused into a search: enough to reach documents the word ranking puts beyond the first pages. */
+export const SEMANTIC_NEIGHBOURS = 200;
+
 /** Whether the library has vectors for `model`. */
 export function hasVectors(db: DB, model: string): boolean {
   return stmt(db, 'SELECT 1 FROM passage_vectors WHERE model = ? LIMIT 1').pluck().get(model) !== undefined;

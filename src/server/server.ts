@@ -3,6 +3,7 @@
  * the benchmark). Binding beyond loopback without a token is refused here, with the reason.
  */
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { DB } from '../store/db.js';
@@ -12,6 +13,9 @@ import { loadedDictionaries } from '../text/segment.js';
 import { searchPool } from './search-pool.js';
 import type { Searcher } from '../search/searcher.js';
 import { warmUp } from './warm-up.js';
+import { readLibraryConfig, serviceSettings } from '../config.js';
+import { openAIEmbedder, type Embedder } from '../providers/embeddings.js';
+import { semanticSearcher } from '../semantic/search.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 3647;
@@ -28,6 +32,11 @@ export interface ServerOptions {
   searchThreads?: number;
   /** How long a search may take, waiting included, before it is stopped (default 5 s). */
   searchBudgetMs?: number;
+  /**
+   * The embeddings model semantic neighbours are fused with (as `engram search` does, while the
+   * library has its vectors); default: the library's (ENGRAM_EMBED_*, else config.json); null: none.
+   */
+  embedder?: Embedder | null;
 }
 
 export interface RunningServer {
@@ -54,15 +63,28 @@ function listen(fetch: (req: Request) => Response | Promise<Response>, host: str
   });
 }
 
-/** Searches run in worker threads that open the library's file (inline for a library in memory). */
+/**
+ * Searches run in worker threads that open the library's file (inline for a library in memory);
+ * with an embeddings model, the query is embedded here and its neighbours found in the thread.
+ */
 function searcherFor(opts: ServerOptions): Searcher {
   const { db } = opts;
-  return searchPool(db, {
+  const pool = searchPool(db, {
     database: db.name,
     threads: db.memory ? 0 : opts.searchThreads ?? 2,
     budgetMs: opts.searchBudgetMs,
     dictionaries: loadedDictionaries(),
   });
+  const embedder = opts.embedder === undefined ? libraryEmbedder(db) : opts.embedder;
+  if (!embedder) return pool;
+  return semanticSearcher(pool, db, embedder, (e) => process.stderr.write(`engram serve: semantic search skipped: ${e.message}\n`));
+}
+
+/** The library's embeddings model, when one is configured (environment, else config.json). */
+function libraryEmbedder(db: DB): Embedder | undefined {
+  if (db.memory) return undefined;
+  const settings = serviceSettings('embed', { env: process.env, config: readLibraryConfig(dirname(db.name)) });
+  return settings?.url && settings.model ? openAIEmbedder(settings, { attempts: 2, timeoutMs: 15_000 }) : undefined;
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {

@@ -10,6 +10,7 @@ import { hybridSearch } from '../../src/semantic/search.js';
 import { vectorCoverage } from '../../src/semantic/vectors.js';
 import { reciprocalRankFusion } from '../../src/semantic/fuse.js';
 import { search } from '../../src/search/search.js';
+import { startServer } from '../../src/server/server.js';
 import { FIXTURES, tempDir, tempLibrary } from '../helpers.js';
 import { startFakeEmbeddings, DIMENSIONS } from '../support/fake-embeddings.js';
 
@@ -96,6 +97,24 @@ describe('semantic search in a library', () => {
     expect(r.hits.length).toBeGreaterThan(0);
     expect(errors[0]!.message).toMatch(/network error/);
   });
+
+  it('fuses semantic neighbours in the web app too, found in its search threads', async () => {
+    await embedLibrary(db, embedder);
+    const titles = async (e: typeof embedder | null) => {
+      const server = await startServer({ db, port: 0, embedder: e });
+      try {
+        expect(server.searchThreads).toBe(2);
+        const r = await (await fetch(`${server.url}/api/search?q=songs`)).json() as { results: { document: { title: string } }[] };
+        return r.results.map((h) => h.document.title);
+      } finally {
+        await server.close();
+      }
+    };
+    expect(await titles(null)).toEqual([]);
+    const asked = server.requests.length;
+    expect((await titles(embedder))[0]).toBe('周末音乐会随记');
+    expect(server.requests.length).toBe(asked + 1); // the query, embedded once on the main thread
+  }, 30_000);
 
   it('drops the vectors of passages a re-ingest replaced', async () => {
     const dir = tempDir();
