@@ -137,7 +137,7 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
   const dead = new Set<Worker>();
   let next = 0;
   /** Send a parse to the least busy live worker; `instead` does it without one. */
-  const send = (task: WorkerTask & { parse: ParseJob }, instead: (crashed?: string) => Promise<ScannedOutcome>): Promise<ScannedOutcome> => {
+  const send = (task: { parse: ParseJob }, instead: (crashed?: string) => Promise<ScannedOutcome>): Promise<ScannedOutcome> => {
     const alive = workers.filter((w) => !dead.has(w));
     if (alive.length === 0) return instead();
     const w = alive.reduce((a, b) => (load.get(b)! < load.get(a)! ? b : a));
