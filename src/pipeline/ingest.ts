@@ -19,11 +19,11 @@ import {
   type FileRecord, type PreparedRendition,
 } from '../store/write.js';
 import { filesUnder, forgetFiles, goneFiles, movedFrom, type Forgotten } from '../store/files.js';
-import { inlinePool, workerPool, type ParsePool } from './pool.js';
+import { inlinePool, workerPool, storedText, type ParsePool, type ScannedOutcome } from './pool.js';
 import { folderJoin } from './folder-join.js';
-import { DEFAULT_LIMITS, type ParseOutcome, type SizeLimits } from './parse-file.js';
+import { DEFAULT_LIMITS, type SizeLimits } from './parse-file.js';
 import { defaultTermsContext, runTermsStageForKeys, type TermsContext, type TermsReport } from './terms.js';
-import { isCorrected } from '../terms/scan.js';
+import type { PassageScan } from '../terms/scan.js';
 
 export { MAX_LINE_CHARS, DEFAULT_LIMITS, type SizeLimits } from './parse-file.js';
 
@@ -108,6 +108,8 @@ interface ParsedFile {
   warnings: ParseWarning[];
   /** No file was recorded at this path before (it may have moved here). */
   isNew: boolean;
+  /** Its renditions' passage scans for the terms stage (by rendition; see pool.ts). */
+  scans?: (PassageScan[] | undefined)[];
 }
 
 export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}): Promise<IngestReport> {
@@ -144,7 +146,7 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
 
   // Jobs are started ahead of the writer (READ_AHEAD files, READ_AHEAD_BYTES); results are consumed in file order.
   const limits: SizeLimits = { textBytes: opts.limits?.textBytes ?? DEFAULT_LIMITS.textBytes, jsonBytes: opts.limits?.jsonBytes ?? DEFAULT_LIMITS.jsonBytes };
-  const pending: Promise<ParseOutcome>[] = [];
+  const pending: Promise<ScannedOutcome>[] = [];
   let started = 0;
   let bytesAhead = 0;
   /** Start jobs from file `next` on, within the read-ahead bounds (file `next` itself always). */
@@ -163,24 +165,22 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
 
   const seen = { added, updated, unchanged };
   const keyless: ParsedFile[] = [];
-  // The texts a file brought are scanned for the terms stage while the ingest goes on (pool.ts).
-  const scanning: Promise<void>[] = [];
-  const scanTexts = (renditions: PreparedRendition[]) => {
+  /** The texts a file brought are handed to the terms stage with their scans, made where the file was parsed (pool.ts). */
+  const keepScans = (pf: ParsedFile, stored: PreparedRendition[]) => {
     const scanner = terms?.scanner;
-    if (!scanner || renditions.length === 0) return;
-    const jobs = renditions.flatMap((r) => {
-      const alikes = isCorrected(r.kind, r.format);
-      return r.passages.map((p) => ({ text: p.text, simplified: p.simplified, alikes: alikes && p.role !== 'boilerplate' }));
-    });
-    scanning.push(pool.scan(jobs).then((scans) => {
-      let at = 0;
-      for (const r of renditions) scanner.keep(r.textHash, scans.slice(at, (at += r.passages.length)), r.passages.map((p) => p.terms));
-    }));
+    if (!scanner || !pf.scans) return;
+    for (const r of stored) {
+      const scans = pf.scans[pf.renditions.indexOf(r)];
+      if (scans) scanner.keep(r.textHash, scans, r.passages.map((p) => p.terms));
+    }
   };
   const write = (pf: ParsedFile) => {
     batch.begin();
     try {
-      scanTexts(writeFile(db, pf, report, seen));
+      const stored = writeFile(db, pf, report, seen);
+      keepScans(pf, stored);
+      // Files parsed from now on skip the work for texts their document holds already (pool.ts).
+      pool.stored(stored.map((r) => [storedText(r), r.kind] as const));
     } catch (e) {
       // A failed write must not commit half a file: drop the batch (the next run redoes it).
       batch.rollback();
@@ -213,7 +213,7 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
         } else {
           documentsSeen += outcome.renditions.length;
           const pf: ParsedFile = {
-            found, record: outcome.record, format: outcome.format, renditions: outcome.renditions, warnings: outcome.warnings,
+            found, record: outcome.record, format: outcome.format, renditions: outcome.renditions, warnings: outcome.warnings, scans: outcome.scans,
             isNew: fileState(db, found.absPath) === undefined,
           };
           // A file that names no media item waits for its folder's other files (it may join theirs).
@@ -227,7 +227,6 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
       progress('');
       batch.maybeCommit();
     }
-    await Promise.all(scanning);
   } finally {
     batch.commit();
     await pool.close();

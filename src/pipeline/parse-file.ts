@@ -8,7 +8,7 @@ import type { FormatParser, ParseResult, ParseWarning, SourceFile } from '../mod
 import { detectFormat, parserByName } from '../formats/index.js';
 import { decodeBytes } from '../text/decode.js';
 import type { FileRecord, PreparedRendition } from '../store/write.js';
-import { hashOf, prepareDocument } from './prepare.js';
+import { hashOf, prepareDocument, type PrepareContext } from './prepare.js';
 
 /** Lines longer than this are not prose: minified data, a dump, or a binary in disguise (text formats only). */
 export const MAX_LINE_CHARS = 1_000_000;
@@ -44,7 +44,8 @@ export type ParseOutcome =
   | { kind: 'failed'; record: FileRecord; line?: number; reason: string }
   | { kind: 'parsed'; record: FileRecord; format: string; renditions: PreparedRendition[]; warnings: ParseWarning[] };
 
-export function parseFile(job: ParseJob): ParseOutcome {
+/** `follows`: texts the library holds already (see `PrepareContext.follows`). */
+export function parseFile(job: ParseJob, follows?: PrepareContext['follows']): ParseOutcome {
   const base = { absPath: job.absPath, root: job.root, relPath: job.relPath, mtimeMs: job.mtimeMs };
   const read = readBounded(job.absPath, job.limits);
   if (!read.ok) return { kind: 'failed', record: { ...base, size: read.size, contentHash: '' }, reason: read.reason };
@@ -78,7 +79,7 @@ export function parseFile(job: ParseJob): ParseOutcome {
     const why = result.warnings[0];
     return fail(`${parser.name}: no documents found${why ? ` (${why.message})` : ''}`, why?.line);
   }
-  const ctx = { format: parser.name, fallbackSource: job.fallbackSource, fileText: decoded.text, singleDocument: result.documents.length === 1 };
+  const ctx = { format: parser.name, fallbackSource: job.fallbackSource, fileText: decoded.text, singleDocument: result.documents.length === 1, follows };
   const renditions = result.documents.map((d) => prepareDocument(d, ctx));
   return { kind: 'parsed', record, format: parser.name, renditions, warnings: [...decoded.warnings, ...result.warnings] };
 }

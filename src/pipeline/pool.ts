@@ -3,32 +3,35 @@
  * costs more than it saves), or in a few worker threads that parse while the main thread
  * writes. Either way callers get a promise per job, and results come back per job.
  *
- * The same threads scan passages for the terms stage (terms/scan.ts): the writer sends the
- * texts it stored (an identical text stored once is scanned once), so the stage at the end
- * of the ingest only applies what needs the whole document.
+ * When the terms stage runs, the thread that parses a file also scans its passages
+ * (terms/scan.ts) while their text is at hand, so no text crosses threads twice and the stage
+ * at the end of the ingest only applies what needs the whole document.
+ *
+ * The writer tells the pool which texts each document holds (`stored`): a rendition whose
+ * document holds its text already (the summary file an archive entry was made from) will
+ * follow it, so its passages are neither segmented nor scanned (store/texts.ts segments them
+ * should it hold the text after all).
  */
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseFile, type ParseJob, type ParseOutcome } from './parse-file.js';
 import type { TermEntry } from '../terms/term-index.js';
-import type { PassageScan } from '../terms/scan.js';
+import { isCorrected, type PassageScan } from '../terms/scan.js';
 import type { PassageScanner } from './terms.js';
+import type { PreparedRendition } from '../store/write.js';
+import { KIND_PRIORITY } from '../store/texts.js';
+import type { RenditionKind } from '../model.js';
 
-/** One passage to scan, as prepare.ts left it, and whether its sound-alike spans are wanted. */
-export interface ScanJob {
-  text: string;
-  /** The text made Simplified and half-width, when that changed it (`PreparedPassage.simplified`). */
-  simplified?: string;
-  alikes: boolean;
-}
+/** A parsed file, with its renditions' passage scans (by rendition; none where the document holds the text already, or no scanner runs). */
+export type ScannedOutcome = ParseOutcome & { scans?: (PassageScan[] | undefined)[] };
 
 export interface ParsePool {
   /** Worker threads parsing (0: inline on the main thread). */
   readonly threads: number;
-  parse(job: ParseJob): Promise<ParseOutcome>;
-  /** Scan passages with the setup's scanner (none: nothing to scan with, an error). */
-  scan(passages: ScanJob[]): Promise<PassageScan[]>;
+  parse(job: ParseJob): Promise<ScannedOutcome>;
+  /** The writer stored these texts (`storedText`) with renditions of these kinds: the same text in the same document will follow them. */
+  stored(texts: readonly StoredText[]): void;
   close(): Promise<void>;
 }
 
@@ -44,19 +47,55 @@ export interface WorkerSetup {
   lexicon?: readonly TermEntry[];
 }
 
-/** A message to a worker, and what it answers. */
-export type WorkerTask = { parse: ParseJob } | { scan: ScanJob[] };
-export type WorkerResult = ParseOutcome | PassageScan[];
+/** A message to a worker: a file to parse (answered), or texts the writer stored (not answered). */
+export type WorkerTask = { parse: ParseJob } | { stored: readonly StoredText[] };
+
+type Scan = PassageScanner['scan'];
+
+/** A text as stored in a document (the document's key and the text's hash), and the kind of the rendition holding it. */
+export type StoredText = readonly [text: string, kind: RenditionKind];
+export const storedText = (r: Pick<PreparedRendition, 'key' | 'textHash'>) => `${r.key}\u0000${r.textHash}`;
+
+/** Texts the writer stored, by document, and the best rank (`KIND_PRIORITY`) of a rendition holding each. */
+export class StoredTexts {
+  private readonly rank = new Map<string, number>();
+  add(texts: readonly StoredText[]): void {
+    for (const [text, kind] of texts) this.rank.set(text, Math.min(this.rank.get(text) ?? Infinity, KIND_PRIORITY[kind]));
+  }
+  /** Whether a rendition will follow the one holding its text (`PrepareContext.follows`). */
+  readonly follows = (r: Pick<PreparedRendition, 'key' | 'kind' | 'textHash'>): boolean => KIND_PRIORITY[r.kind] >= (this.rank.get(storedText(r)) ?? Infinity);
+}
+
+/**
+ * Parse a file, and scan the passages of its renditions except those that will follow the
+ * one holding their text (`stored`). The passages' folded text (`simplified`) was kept for the
+ * scan only: it is dropped, so it never crosses threads.
+ */
+export function parseAndScan(job: ParseJob, scan: Scan | undefined, stored: StoredTexts): ScannedOutcome {
+  const outcome = parseFile(job, stored.follows);
+  if (outcome.kind !== 'parsed') return outcome;
+  let scans: (PassageScan[] | undefined)[] | undefined;
+  try {
+    scans = scan ? outcome.renditions.map((r) => (stored.follows(r) ? undefined : scanRendition(r, scan))) : undefined;
+  } catch {
+    // Never lose the file over a scan: the terms stage scans what has no scan, and reports its error there.
+    scans = undefined;
+  }
+  for (const r of outcome.renditions) for (const p of r.passages) delete p.simplified;
+  return scans ? { ...outcome, scans } : outcome;
+}
+
+function scanRendition(r: PreparedRendition, scan: Scan): PassageScan[] {
+  const alikes = isCorrected(r.kind, r.format);
+  return r.passages.map((p) => scan(p.text, alikes && p.role !== 'boilerplate', p.simplified ?? p.text));
+}
 
 export function inlinePool(setup: Pick<ParseSetup, 'scanner'> = {}): ParsePool {
+  const stored = new StoredTexts();
   return {
     threads: 0,
-    parse: async (job) => parseFile(job),
-    scan: async (passages) => {
-      const scanner = setup.scanner;
-      if (!scanner) throw new Error('no passage scanner: the ingest runs without the terms stage');
-      return passages.map((p) => scanner.scan(p.text, p.alikes, p.simplified ?? p.text));
-    },
+    parse: async (job) => parseAndScan(job, setup.scanner?.scan, stored),
+    stored: (texts) => stored.add(texts),
     close: async () => {},
   };
 }
@@ -74,10 +113,10 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
   if (!script || size < 1) return inline;
   const workerData: WorkerSetup = { dictionaries: setup.dictionaries, lexicon: setup.scanner?.entries };
   /** Jobs sent and not answered: how to answer them, and how to do them here if their worker dies. */
-  const waiting = new Map<number, { worker: Worker; done: (r: WorkerResult) => void; fail: (e: Error) => void; instead: (crashed: string) => Promise<WorkerResult> }>();
+  const waiting = new Map<number, { worker: Worker; done: (r: ScannedOutcome) => void; fail: (e: Error) => void; instead: (crashed: string) => Promise<ScannedOutcome> }>();
   const workers = Array.from({ length: size }, () => {
     const w = new Worker(script, { workerData });
-    w.on('message', ({ id, result, error }: { id: number; result: WorkerResult; error?: string }) => {
+    w.on('message', ({ id, result, error }: { id: number; result: ScannedOutcome; error?: string }) => {
       const job = waiting.get(id);
       waiting.delete(id);
       load.set(w, load.get(w)! - 1);
@@ -97,15 +136,15 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
   const load = new Map(workers.map((w) => [w, 0]));
   const dead = new Set<Worker>();
   let next = 0;
-  /** Send a task to the least busy live worker; `instead` does it without one. */
-  const send = <R extends WorkerResult>(task: WorkerTask, instead: (crashed?: string) => Promise<R>): Promise<R> => {
+  /** Send a parse to the least busy live worker; `instead` does it without one. */
+  const send = (task: { parse: ParseJob }, instead: (crashed?: string) => Promise<ScannedOutcome>): Promise<ScannedOutcome> => {
     const alive = workers.filter((w) => !dead.has(w));
     if (alive.length === 0) return instead();
     const w = alive.reduce((a, b) => (load.get(b)! < load.get(a)! ? b : a));
     const id = next++;
     load.set(w, load.get(w)! + 1);
-    return new Promise<R>((resolve, reject) => {
-      waiting.set(id, { worker: w, done: (r) => resolve(r as R), fail: reject, instead });
+    return new Promise<ScannedOutcome>((resolve, reject) => {
+      waiting.set(id, { worker: w, done: resolve, fail: reject, instead });
       w.postMessage({ id, task });
     });
   };
@@ -114,7 +153,11 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
     parse: (job) => send({ parse: job }, (crashed) => crashed
       ? Promise.resolve({ kind: 'failed', record: { absPath: job.absPath, root: job.root, relPath: job.relPath, mtimeMs: job.mtimeMs, size: 0, contentHash: '' }, reason: crashed })
       : inline.parse(job)),
-    scan: (passages) => send({ scan: passages }, () => inline.scan(passages)),
+    stored(texts) {
+      if (texts.length === 0) return;
+      inline.stored(texts);
+      for (const w of workers) if (!dead.has(w)) w.postMessage({ task: { stored: texts } });
+    },
     async close() {
       await Promise.all(workers.map((w) => w.terminate()));
     },

@@ -21,6 +21,12 @@ export interface PrepareContext {
   /** Text of the whole file, the body of single-document files. */
   fileText: string;
   singleDocument: boolean;
+  /**
+   * Whether the document already holds this text in a rendition that ranks as high (it will
+   * follow that one, store/texts.ts): then its passages are not segmented, since the writer
+   * would throw their terms away (it segments them itself should the text be its to hold after all).
+   */
+  follows?: (r: Pick<PreparedRendition, 'key' | 'kind' | 'textHash'>) => boolean;
 }
 
 export function prepareDocument(doc: ParsedDocument, ctx: PrepareContext): PreparedRendition {
@@ -29,10 +35,12 @@ export function prepareDocument(doc: ParsedDocument, ctx: PrepareContext): Prepa
     .filter((p) => p.text.trim() !== '')
     .flatMap(splitLongPassage);
   markBoilerplate(passages);
+  const hash = textHash(passages);
+  const follows = ctx.follows?.({ key: doc.key, kind: doc.kind, textHash: hash }) ?? false;
   const prepared: PreparedPassage[] = passages.map((p) => {
-    const terms = p.role === 'boilerplate' ? '' : indexTerms(p.text).join(' ');
-    // Folded just now (boilerplate detection, segmentation): toSimplified has it in its cache.
+    // Folded just now (boilerplate detection): toSimplified has it in its cache. Segmentation reads it too.
     const simplified = toSimplified(foldWidth(p.text));
+    const terms = p.role === 'boilerplate' ? '' : follows ? undefined : indexTerms(p.text, simplified).join(' ');
     return simplified === p.text ? { ...p, terms } : { ...p, terms, simplified };
   });
   const body = doc.body ?? (ctx.singleDocument ? ctx.fileText : passages.map((p) => p.text).join('\n\n'));
@@ -49,7 +57,7 @@ export function prepareDocument(doc: ParsedDocument, ctx: PrepareContext): Prepa
     sourceNamed: Boolean(doc.source?.trim()),
     metadata: doc.metadata,
     contentHash: hashOf(contentParts(doc.kind, title ?? '', body, passages)),
-    textHash: textHash(passages),
+    textHash: hash,
     body,
     passages: prepared,
   };

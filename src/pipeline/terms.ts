@@ -58,7 +58,7 @@ export interface PassageScanner {
    * A rendition's scans, by passage position, for the text with this hash, and its passages'
    * index terms (a correction re-indexes its passage with them instead of segmenting again).
    */
-  keep(textHash: string, scans: readonly PassageScan[], terms: readonly string[]): void;
+  keep(textHash: string, scans: readonly PassageScan[], terms: readonly (string | undefined)[]): void;
 }
 
 export function runTermsStage(db: DB, documentIds: Iterable<number>, ctx: TermsContext = {}): TermsReport & { processed: number[] } {

@@ -1,39 +1,32 @@
 /**
- * Worker thread entry: parses files and scans passages sent by the pool (see pool.ts), one
- * message per task. It loads the same user dictionaries as the main thread so segmentation is
- * identical, and builds its own lexicon index from the same entries in the same order (scans
- * name entries by position).
+ * Worker thread entry: parses files sent by the pool (see pool.ts), one message per file, and
+ * scans their passages for the terms stage when it runs. It loads the same user dictionaries
+ * as the main thread so segmentation is identical, and builds its own lexicon index from the
+ * same entries in the same order (scans name entries by position).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadUserDictionary } from '../text/segment.js';
 import { TermIndex } from '../terms/term-index.js';
 import { scanPassage } from '../terms/scan.js';
-import { parseFile, type ParseOutcome } from './parse-file.js';
-import type { WorkerResult, WorkerSetup, WorkerTask } from './pool.js';
+import type { ParseOutcome } from './parse-file.js';
+import { parseAndScan, StoredTexts, type ScannedOutcome, type WorkerSetup, type WorkerTask } from './pool.js';
 
 const { dictionaries, lexicon } = workerData as WorkerSetup;
 for (const d of dictionaries) loadUserDictionary(d);
-let index: TermIndex | undefined;
+const index = lexicon ? new TermIndex(lexicon) : undefined;
+const scan = index ? (text: string, alikes: boolean, simplified?: string) => scanPassage(index, text, alikes, simplified) : undefined;
+/** Texts the writer stored, by document. */
+const stored = new StoredTexts();
 
-parentPort!.on('message', ({ id, task }: { id: number; task: WorkerTask }) => {
-  let result: WorkerResult;
-  if ('scan' in task) {
-    try {
-      if (!lexicon) throw new Error('no lexicon to scan with');
-      index ??= new TermIndex(lexicon);
-      result = task.scan.map((p) => scanPassage(index!, p.text, p.alikes, p.simplified ?? p.text));
-    } catch (e) {
-      parentPort!.postMessage({ id, error: `scanning passages: ${(e as Error).message}` });
-      return;
-    }
-  } else {
-    const job = task.parse;
-    try {
-      result = parseFile(job);
-    } catch (e) {
-      const record = { absPath: job.absPath, root: job.root, relPath: job.relPath, mtimeMs: job.mtimeMs, size: 0, contentHash: '' };
-      result = { kind: 'failed', record, reason: `internal error: ${(e as Error).message}` } satisfies ParseOutcome;
-    }
+parentPort!.on('message', ({ id, task }: { id?: number; task: WorkerTask }) => {
+  if ('stored' in task) return stored.add(task.stored);
+  const job = task.parse;
+  let result: ScannedOutcome;
+  try {
+    result = parseAndScan(job, scan, stored);
+  } catch (e) {
+    const record = { absPath: job.absPath, root: job.root, relPath: job.relPath, mtimeMs: job.mtimeMs, size: 0, contentHash: '' };
+    result = { kind: 'failed', record, reason: `internal error: ${(e as Error).message}` } satisfies ParseOutcome;
   }
   parentPort!.postMessage({ id, result });
 });

@@ -23,7 +23,7 @@
 import { stmt } from './statements.js';
 import type { DB } from './db.js';
 import type { RenditionKind } from '../model.js';
-import type { PreparedRendition } from './write.js';
+import type { PreparedPassage, PreparedRendition } from './write.js';
 import { indexTerms } from '../text/segment.js';
 
 /** Which rendition's title and date a document shows first, and which of several with one text holds it: lower first. */
@@ -64,7 +64,8 @@ export function storeRendition(db: DB, docId: number, fileId: number, r: Prepare
     ids.forEach((passageId, seq) => {
       stmt(db, 'DELETE FROM passages_fts WHERE rowid = ?').run(passageId);
       const p = r.passages[seq];
-      if (p && p.role !== 'boilerplate' && p.terms) insertTerms(db, passageId, column(r.kind), p.terms);
+      const terms = p && termsOf(p);
+      if (terms) insertTerms(db, passageId, column(r.kind), terms);
     });
   }
   stmt(db, "UPDATE renditions SET same_text_as = ?, body = '' WHERE id = ?").run(id, holder.id);
@@ -129,8 +130,15 @@ function insertPassages(db: DB, renditionId: number, docId: number, r: PreparedR
     const id = insertPassage.run(
       renditionId, docId, seq, p.role, p.text, p.start ?? null, p.end ?? null, p.speaker ?? null, p.line, p.depth ?? null,
     ).lastInsertRowid as number;
-    if (p.role !== 'boilerplate' && p.terms) insertTerms(db, id, col, p.terms);
+    const terms = termsOf(p);
+    if (terms) insertTerms(db, id, col, terms);
   });
+}
+
+/** A passage's index terms: as prepared, or segmented now when they were not (`PreparedPassage.terms`). */
+function termsOf(p: PreparedPassage): string {
+  if (p.role === 'boilerplate') return '';
+  return (p.terms ??= indexTerms(p.text).join(' '));
 }
 
 function insertTerms(db: DB, passageId: number, col: 0 | 1 | 2, terms: string): void {

@@ -43,8 +43,12 @@ export interface PreparedRendition {
 }
 
 export interface PreparedPassage extends ParsedPassage {
-  /** Folded, segmented terms for the index, space-joined; empty for boilerplate. */
-  terms: string;
+  /**
+   * Folded, segmented terms for the index, space-joined; empty for boilerplate. Absent when
+   * the text was not segmented where it was parsed (`PrepareContext.follows`): the writer
+   * segments it if it stores the text after all (store/texts.ts).
+   */
+  terms?: string;
   /** The text made Simplified and half-width (the index's folding), when that changed it: the terms scan reads it. */
   simplified?: string;
 }

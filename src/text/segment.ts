@@ -76,10 +76,13 @@ function segmenter(): Jieba {
   return jieba;
 }
 
-/** Terms to index: search-mode cut (words and their dictionary sub-words) plus joined compounds. */
-export function indexTerms(text: string): string[] {
+/**
+ * Terms to index: search-mode cut (words and their dictionary sub-words) plus joined compounds.
+ * `folded`: the text already through `toSimplified(foldWidth(text))`, when the caller has it.
+ */
+export function indexTerms(text: string, folded?: string): string[] {
   const out: string[] = [];
-  walk(text, 'index', (term) => out.push(term));
+  walk(text, 'index', (term) => out.push(term), folded);
   return out;
 }
 
@@ -108,16 +111,17 @@ export function wordTags(text: string): { word: string; tag: string }[] {
 type Mode = 'index' | 'query' | 'tokens';
 type Emit = (term: string, start: number, end: number) => void;
 
-/** Folds `text`, then emits terms of Han runs and Latin compounds in text order. */
-function walk(text: string, mode: Mode, emit: Emit): void {
+/** Folds `text` (unless given folded), then emits terms of Han runs and Latin compounds in text order. */
+function walk(text: string, mode: Mode, emit: Emit, folded = text.length === 0 ? '' : toSimplified(foldWidth(text))): void {
   if (text.length === 0) return;
-  const folded = toSimplified(foldWidth(text));
 
   const compounds = folded.matchAll(COMPOUND);
   let nextCompound = compounds.next();
   const flushBefore = (pos: number): void => {
     while (!nextCompound.done && nextCompound.value.index < pos) {
-      compound(nextCompound.value[0], nextCompound.value.index, mode, emit);
+      const { 0: s, index: at } = nextCompound.value;
+      if (mode === 'index') for (const term of indexCompound(s)) emit(term, at, at + s.length);
+      else compound(s, at, mode, emit);
       nextCompound = compounds.next();
     }
   };
@@ -155,6 +159,22 @@ interface Part {
   start: number;
   end: number;
 }
+
+/**
+ * The index terms of a Latin compound, remembered by its text: the same words (the, AI,
+ * GPT-4o) come back passage after passage, and index terms carry no offsets.
+ */
+function indexCompound(s: string): readonly string[] {
+  let terms = indexCompounds.get(s);
+  if (terms === undefined) {
+    const out: string[] = [];
+    compound(s, 0, 'index', (term) => out.push(term));
+    if (indexCompounds.size >= 50_000) indexCompounds.clear();
+    indexCompounds.set(s, (terms = out));
+  }
+  return terms;
+}
+const indexCompounds = new Map<string, readonly string[]>();
 
 /** Emits the terms of one Latin compound found at `at`. */
 function compound(s: string, at: number, mode: Mode, emit: Emit): void {

@@ -1,0 +1,72 @@
+/**
+ * What the parse pool skips for a text its document holds already (the summary file an
+ * archive entry was made from): the passages are neither segmented nor scanned, and the writer
+ * still indexes them should it hold the text after all.
+ */
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { prepareDocument } from '../../src/pipeline/prepare.js';
+import { inlinePool, StoredTexts, storedText } from '../../src/pipeline/pool.js';
+import { DEFAULT_LIMITS } from '../../src/pipeline/parse-file.js';
+import { replaceFile } from '../../src/store/write.js';
+import { search } from '../../src/search/search.js';
+import { lexiconTermsContext } from '../../src/terms/context.js';
+import type { ParsedDocument } from '../../src/model.js';
+import { tempDir, tempLibrary } from '../helpers.js';
+
+const doc: ParsedDocument = {
+  key: 'url:https://example.com/ep/7',
+  kind: 'summary',
+  metadata: {},
+  passages: [
+    { role: 'content', text: '今天聊蜂鸟芯片和 DeepSeek-V3 的推理成本。', line: 1 },
+    { role: 'content', text: 'Dipsick 的端侧模型也很有意思。', line: 2 },
+  ],
+};
+const ctx = { format: 'summary', fallbackSource: 'test', fileText: '', singleDocument: true };
+
+describe('texts a document holds already', () => {
+  it('follow a rendition of the same or a better kind in the same document, no other', () => {
+    const prepared = prepareDocument(doc, ctx);
+    const stored = new StoredTexts();
+    stored.add([[storedText(prepared), 'transcript']]);
+    expect(stored.follows(prepared)).toBe(true); // a summary ranks below a cleaned transcript
+    expect(stored.follows({ ...prepared, kind: 'raw-transcript' })).toBe(true);
+    expect(stored.follows({ ...prepared, key: 'url:https://example.com/ep/8' })).toBe(false);
+    const bySummary = new StoredTexts();
+    bySummary.add([[storedText(prepared), 'summary']]);
+    expect(bySummary.follows({ ...prepared, kind: 'transcript' })).toBe(false); // it would take the text over
+  });
+
+  it('are not segmented where they are parsed, and the writer segments them if it stores them after all', () => {
+    const skipped = prepareDocument(doc, { ...ctx, follows: () => true });
+    expect(skipped.passages.map((p) => p.terms)).toEqual([undefined, undefined]);
+    expect(skipped.textHash).toBe(prepareDocument(doc, ctx).textHash);
+    const { db } = tempLibrary();
+    const file = { absPath: '/x/summary.md', root: '/x', relPath: 'summary.md', size: 1, mtimeMs: 0, contentHash: 'h1' };
+    const out = replaceFile(db, file, 'summary', [], [skipped]);
+    expect(out.withText).toHaveLength(1);
+    expect(skipped.passages[0]!.terms).toContain('蜂鸟');
+    expect(search(db, '蜂鸟芯片').hits).toHaveLength(1);
+    expect(search(db, 'deepseekv3').hits).toHaveLength(1);
+  });
+
+  it('are not scanned for the terms stage, the other renditions are', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'summary.md');
+    writeFileSync(path, '# 第七期\n\n今天聊蜂鸟芯片和 Dipsick 的推理成本。\n');
+    const terms = lexiconTermsContext([{ id: 'deepseek', type: 'organization', canonical: 'DeepSeek', names: [{ text: 'DeepSeek' }] }]);
+    const pool = inlinePool({ scanner: terms.scanner });
+    const job = { absPath: path, root: dir, relPath: 'summary.md', mtimeMs: 0, fallbackSource: 'test', limits: DEFAULT_LIMITS };
+    const first = await pool.parse(job);
+    if (first.kind !== 'parsed') throw new Error(first.kind);
+    expect(first.scans![0]).toHaveLength(first.renditions[0]!.passages.length);
+    expect(first.renditions[0]!.passages.every((p) => p.simplified === undefined)).toBe(true); // folded text stays where it was made
+    pool.stored([[storedText(first.renditions[0]!), first.renditions[0]!.kind]]);
+    const again = await pool.parse(job);
+    if (again.kind !== 'parsed') throw new Error(again.kind);
+    expect(again.scans).toEqual([undefined]);
+    expect(again.renditions[0]!.passages.some((p) => p.terms === undefined)).toBe(true);
+  });
+});
