@@ -48,9 +48,11 @@ export interface SpeakerReport {
   people: number;
   labels: number;
   machineLabelsNamed: number;
+  /** Documents whose speakers were (re)linked: their entity counts need a recount. */
+  changed: number[];
 }
 
-export function unifySpeakers(db: DB): SpeakerReport {
+export function unifySpeakers(db: DB, relink: Iterable<number> = []): SpeakerReport {
   const rows = stmt(db,
     `SELECT p.document_id AS doc, p.speaker AS label, count(*) AS n, s.name AS source
        FROM passages p JOIN documents d ON d.id = p.document_id LEFT JOIN sources s ON s.id = d.source_id
@@ -93,27 +95,52 @@ export function unifySpeakers(db: DB): SpeakerReport {
     for (const [label] of forms) entityOf.set(label, id);
   }
 
-  stmt(db, 'DELETE FROM speaker_names').run();
-  const insert = stmt(db, 'INSERT OR REPLACE INTO speaker_names (document_id, label, entity_id) VALUES (?, ?, ?)');
-  const byDoc = new Map<number, Mention[]>();
+  // Only documents whose links change are rewritten: an update ingests a file or two at a time,
+  // and rewriting every document's speakers each time made it quadratic in the library's size.
+  // A document is relinked when asked (its passages changed), when one of its named labels
+  // now belongs to another person, or when its labels changed; its machine labels
+  // (SPEAKER_01) follow the named labels of the same document, so they change only with them.
+  const previous = new Map<number, Map<string, number>>();
+  for (const r of stmt(db, 'SELECT document_id AS doc, label, entity_id AS id FROM speaker_names').all() as { doc: number; label: string; id: number }[]) {
+    if (!isPersonLabel(r.label)) continue;
+    const m = previous.get(r.doc) ?? new Map<string, number>();
+    m.set(r.label, r.id);
+    previous.set(r.doc, m);
+  }
+  const byDoc = new Map<number, Map<string, number>>();
   for (const r of named) {
-    const id = entityOf.get(r.label)!;
-    insert.run(r.doc, r.label, id);
-    const list = byDoc.get(r.doc) ?? [];
-    if (!list.some((m) => m.entityId === id)) list.push({ entityId: id, passageId: null, start: null, end: null, surface: r.label, via: 'speaker' });
-    byDoc.set(r.doc, list);
+    const m = byDoc.get(r.doc) ?? new Map<string, number>();
+    m.set(r.label, entityOf.get(r.label)!);
+    byDoc.set(r.doc, m);
   }
+  const changed = new Set(relink);
+  for (const [doc, labels] of byDoc) {
+    const before = previous.get(doc);
+    if (!before || before.size !== labels.size || [...labels].some(([l, id]) => before.get(l) !== id)) changed.add(doc);
+  }
+  for (const doc of previous.keys()) if (!byDoc.has(doc)) changed.add(doc);
+
+  const machineDocs = new Set(rows.filter((r) => MACHINE_SPEAKER.test(r.label)).map((r) => r.doc));
+  const remove = stmt(db, 'DELETE FROM speaker_names WHERE document_id = ?');
+  const insert = stmt(db, 'INSERT OR REPLACE INTO speaker_names (document_id, label, entity_id) VALUES (?, ?, ?)');
   let machineLabelsNamed = 0;
-  const mixedDocs = new Set(rows.filter((r) => MACHINE_SPEAKER.test(r.label)).map((r) => r.doc).filter((d) => byDoc.has(d)));
-  for (const doc of mixedDocs) {
-    for (const [machine, label] of nameMachineLabels(db, doc)) {
-      insert.run(doc, machine, entityOf.get(label)!);
-      machineLabelsNamed++;
+  for (const doc of changed) {
+    remove.run(doc);
+    const labels = byDoc.get(doc) ?? new Map<string, number>();
+    const mentions: Mention[] = [];
+    for (const [label, id] of labels) {
+      insert.run(doc, label, id);
+      if (!mentions.some((m) => m.entityId === id)) mentions.push({ entityId: id, passageId: null, start: null, end: null, surface: label, via: 'speaker' });
     }
+    if (labels.size && machineDocs.has(doc)) {
+      for (const [machine, label] of nameMachineLabels(db, doc)) {
+        insert.run(doc, machine, entityOf.get(label)!);
+        machineLabelsNamed++;
+      }
+    }
+    replaceMentions(db, doc, 'speaker', mentions);
   }
-  stmt(db, "DELETE FROM mentions WHERE via = 'speaker'").run();
-  for (const [doc, mentions] of byDoc) replaceMentions(db, doc, 'speaker', mentions);
-  return { people: groups.size, labels: named.length, machineLabelsNamed };
+  return { people: groups.size, labels: named.length, machineLabelsNamed, changed: [...changed] };
 }
 
 /** Machine label → the person label most of its timed passages carry in another rendition. */

@@ -78,9 +78,10 @@ export function runTermsStage(db: DB, documentIds: Iterable<number>, ctx: TermsC
       if (ctx.correct) report.corrections += ctx.correct(db, id);
       report.mentions += linkDocument(db, id, ctx.terms);
     }
-    report.speakers = unifySpeakers(db).people;
-    // Speakers are linked library-wide: recount every document that has speakers, and the changed ones.
-    const recount = new Set([...report.processed, ...(stmt(db, 'SELECT DISTINCT document_id FROM speaker_names').pluck().all() as number[])]);
+    // Speakers are unified library-wide; the documents whose links changed are recounted.
+    const speakers = unifySpeakers(db, report.processed);
+    report.speakers = speakers.people;
+    const recount = new Set([...report.processed, ...speakers.changed]);
     for (const id of recount) refreshDocumentEntities(db, id);
     report.related = relateDocuments(db, ids);
     ctx.done?.(db);
@@ -99,7 +100,14 @@ export async function runTermsStageForKeys(db: DB, keys: Iterable<string>, ctx: 
     const id = byKey.get(k) as number | undefined;
     if (id !== undefined) ids.push(id);
   }
-  const { processed, ...report } = runTermsStage(db, ids, ctx);
+  let stage: ReturnType<typeof runTermsStage>;
+  try {
+    stage = runTermsStage(db, ids, ctx);
+  } catch (e) {
+    contexts.delete(db); // it may hold this failed run's half-done state: the next ingest builds a fresh one
+    throw e;
+  }
+  const { processed, ...report } = stage;
   if (ctx.llm && processed.length) {
     const t0 = performance.now();
     report.llm = await ctx.llm(db, processed);
@@ -108,12 +116,24 @@ export async function runTermsStageForKeys(db: DB, keys: Iterable<string>, ctx: 
   return report;
 }
 
-/** What the stage runs with in a library: its lexicon (shipped and its own entries). */
+/**
+ * What the stage runs with in a library: its lexicon (shipped and its own entries). Kept per
+ * library while its lexicon and chat settings stay the same: building it (the term index, the
+ * lexicon's entities) costs ~50 ms, and `engram update` ingests a file or two at a time.
+ */
 export async function defaultTermsContext(db: DB): Promise<TermsContext> {
   const [{ lexiconFor }, { lexiconTermsContext }, { llmChat }, { readLibraryConfig, serviceSettings }] = await Promise.all([
     import('../lexicon/index.js'), import('../terms/context.js'), import('../terms/llm-pass.js'), import('../config.js'),
   ]);
   const dir = db.memory || !db.name ? undefined : dirname(db.name);
   const llm = serviceSettings('llm', { config: dir ? readLibraryConfig(dir) : {} });
-  return lexiconTermsContext(lexiconFor(db).entries(), { chat: llm?.url && llm.model ? llmChat(llm) : undefined });
+  const lexicon = lexiconFor(db);
+  const settings = JSON.stringify(llm ?? {});
+  const kept = contexts.get(db);
+  if (kept && kept.lexicon === lexicon && kept.settings === settings) return kept.context;
+  const context = lexiconTermsContext(lexicon.entries(), { chat: llm?.url && llm.model ? llmChat(llm) : undefined });
+  contexts.set(db, { lexicon, settings, context });
+  return context;
 }
+
+const contexts = new WeakMap<DB, { lexicon: object; settings: string; context: TermsContext }>();

@@ -1,4 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { walk } from '../../src/sources/folder.js';
+import { unifySpeakers } from '../../src/entities/speakers.js';
+import { openLibrary } from '../../src/store/db.js';
 import { join } from 'node:path';
 import { ingest } from '../../src/pipeline/ingest.js';
 import { findDocumentId, getDocument } from '../../src/store/read.js';
@@ -9,7 +12,7 @@ import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { suggestTerms } from '../../src/terms/suggest.js';
 import { loadLexicon } from '../../src/lexicon/load.js';
-import { copyFixture, tempLibrary } from '../helpers.js';
+import { copyFixture, tempDir, tempLibrary } from '../helpers.js';
 
 describe('name keys', () => {
   it('one key across scripts, languages and spacing', () => {
@@ -63,6 +66,28 @@ describe('entities and speakers at ingest', () => {
     expect(e.type).toBe('person');
     expect(e.aliases).toEqual(expect.arrayContaining(['曼奇', 'Manqi', '曼祺']));
     expect(e.documents).toHaveLength(3);
+  });
+
+  it('links speakers the same when files arrive one at a time (as engram update ingests them)', async () => {
+    const one = openLibrary(tempDir());
+    // Each file alone, under the source the whole-folder ingest gives it (its first folder).
+    for (const f of walk([root]).files.sort((a, b) => a.relPath.localeCompare(b.relPath))) {
+      const folder = f.relPath.includes('/') ? f.relPath.split('/')[0] : undefined;
+      await ingest(one, [f.absPath], folder ? { source: folder } : {});
+    }
+    const links = (lib: typeof db) => lib.prepare(
+      `SELECT d.key || ' ' || s.label || ' → ' || e.name AS link FROM speaker_names s JOIN documents d ON d.id = s.document_id JOIN entities e ON e.id = s.entity_id ORDER BY 1`,
+    ).pluck().all();
+    const counts = (lib: typeof db) => lib.prepare(
+      `SELECT e.name || ' ' || count(*) FROM document_entities x JOIN entities e ON e.id = x.entity_id WHERE e.type = 'person' GROUP BY e.name ORDER BY 1`,
+    ).pluck().all();
+    expect(links(one).length).toBeGreaterThan(3);
+    expect(links(one)).toEqual(links(db));
+    expect(counts(one)).toEqual(counts(db));
+    // Nothing new: nothing is relinked (the stage used to rewrite every document's speakers).
+    expect(unifySpeakers(one).changed).toEqual([]);
+    expect(links(one)).toEqual(links(db));
+    one.close();
   });
 
   it('names machine labels from the named transcript and hides them', () => {
