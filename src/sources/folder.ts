@@ -43,7 +43,8 @@ export function walk(paths: string[]): WalkResult {
     const abs = resolve(p);
     const st = statOf(abs, statSync);
     if (!st.ok) {
-      result.failures.push({ path: p, reason: st.reason });
+      // A path given by the user that is not there was mistyped, not removed while reading.
+      result.failures.push({ path: p, reason: st.reason === VANISHED ? 'no such file or folder: check the path' : st.reason });
       continue;
     }
     const root = st.stats.isDirectory() ? abs : dirname(abs);
@@ -136,6 +137,8 @@ class Walker {
   }
 }
 
+const VANISHED = 'no such file or folder (removed while reading?)';
+
 type StatOutcome = { ok: true; stats: BigIntStats } | { ok: false; reason: string };
 
 function statOf(path: string, how: typeof statSync | typeof lstatSync): StatOutcome {
@@ -143,7 +146,7 @@ function statOf(path: string, how: typeof statSync | typeof lstatSync): StatOutc
     return { ok: true, stats: how(path, { bigint: true }) };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { ok: false, reason: 'no such file or folder (removed while reading?)' };
+    if (code === 'ENOENT') return { ok: false, reason: VANISHED };
     if (code === 'ELOOP') return { ok: false, reason: 'symbolic link loop' };
     return { ok: false, reason: errorText(e) };
   }

@@ -51,6 +51,12 @@ describe('walking a folder', () => {
     }
   });
 
+  it('says a path given that does not exist was not found, not that it vanished', () => {
+    const dir = tempDir();
+    const r = walk([join(dir, 'no-such-folder')]);
+    expect(r.failures).toEqual([{ path: join(dir, 'no-such-folder'), reason: 'no such file or folder: check the path' }]);
+  });
+
   it('refuses special files given as arguments by type, without opening them', () => {
     const dir = tempDir();
     const fifo = join(dir, 'fifo');
