@@ -22,7 +22,7 @@ import { filesUnder, forgetFiles, goneFiles, movedFrom, type Forgotten } from '.
 import { inlinePool, workerPool, storedText, type ParsePool, type ScannedOutcome } from './pool.js';
 import { folderJoin } from './folder-join.js';
 import { DEFAULT_LIMITS, type SizeLimits } from './parse-file.js';
-import { defaultTermsContext, runTermsStageForKeys, type TermsContext, type TermsReport } from './terms.js';
+import { addTermsReports, defaultTermsContext, runTermsStageForKeys, type TermsContext, type TermsReport } from './terms.js';
 import type { PassageScan } from '../terms/scan.js';
 
 export { MAX_LINE_CHARS, DEFAULT_LIMITS, type SizeLimits } from './parse-file.js';
@@ -38,6 +38,12 @@ const WORKERS_FROM_BYTES = 4_000_000;
 /** Files parsed ahead of the writer, at most this many and this many bytes (bounds memory on huge folders). */
 const READ_AHEAD = 64;
 const READ_AHEAD_BYTES = 16 * 2 ** 20;
+/**
+ * The terms stage runs before the end of the ingest once the passage scans it keeps reach this
+ * many (about 600 bytes each), over the documents written so far, so an ingest's memory does
+ * not grow with its size. A document written again after such a run is done again.
+ */
+const TERMS_EVERY_PASSAGES = 150_000;
 
 export interface IngestOptions {
   /** Parse every file with this format instead of detecting it. */
@@ -53,6 +59,8 @@ export interface IngestOptions {
   onProgress?: (p: IngestProgress) => void;
   /** Correction and entity linking after the files are written (default on; see terms.ts). */
   terms?: boolean | TermsContext;
+  /** Run the terms stage whenever this many passage scans are kept (default `TERMS_EVERY_PASSAGES`): bounds memory. */
+  termsEvery?: number;
 }
 
 export interface IngestProgress {
@@ -126,6 +134,8 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
   const added = new Set<string>();
   const updated = new Set<string>();
   const unchanged = new Set<string>();
+  /** Documents written since the terms stage last ran. */
+  const touched = new Set<string>();
   const bytesTotal = files.reduce((n, f) => n + f.size, 0);
   let filesDone = 0;
   let documentsSeen = 0; // for the progress line: documents read so far (written a folder at a time)
@@ -163,7 +173,14 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
     }
   };
 
-  const seen = { added, updated, unchanged };
+  const seen = { added, updated, unchanged, touched };
+  /** Run the terms stage over the documents written since it last ran (committed first: it runs in its own transaction). */
+  const termsStage = async () => {
+    if (!terms) return;
+    batch.commit();
+    report.terms = addTermsReports(report.terms, await runTermsStageForKeys(db, touched, terms));
+    touched.clear();
+  };
   const keyless: ParsedFile[] = [];
   /** The texts a file brought are handed to the terms stage with their scans, made where the file was parsed (pool.ts). */
   const keepScans = (pf: ParsedFile, stored: PreparedRendition[]) => {
@@ -220,6 +237,7 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
           if (isKeyless(pf)) keyless.push(pf);
           else write(pf);
         }
+        if ((terms?.scanner?.keptPassages ?? 0) >= (opts.termsEvery ?? TERMS_EVERY_PASSAGES)) await termsStage();
         batch.maybeCommit();
       }
       keyless.forEach(write);
@@ -235,7 +253,7 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
   if (opts.prune) report.forgotten = forgetFiles(db, gone);
   else report.gone = gone.length;
   pruneSources(db);
-  if (terms) report.terms = await runTermsStageForKeys(db, [...added, ...updated], terms);
+  await termsStage();
   for (const k of added) { updated.delete(k); unchanged.delete(k); }
   for (const k of updated) unchanged.delete(k);
   report.documents = { added: added.size, updated: updated.size, unchanged: unchanged.size };
@@ -249,7 +267,7 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
  */
 function writeFile(
   db: DB, pf: ParsedFile, report: IngestReport,
-  seen: { added: Set<string>; updated: Set<string>; unchanged: Set<string> },
+  seen: { added: Set<string>; updated: Set<string>; unchanged: Set<string>; touched: Set<string> },
 ): PreparedRendition[] {
   if (isKeyless(pf)) {
     const dir = posix.dirname(pf.found.relPath);
@@ -260,8 +278,14 @@ function writeFile(
     }
   }
   const out = replaceFile(db, pf.record, pf.format, pf.warnings, pf.renditions);
-  out.added.forEach((k) => seen.added.add(k));
-  out.updated.forEach((k) => seen.updated.add(k));
+  for (const k of out.added) {
+    seen.added.add(k);
+    seen.touched.add(k);
+  }
+  for (const k of out.updated) {
+    seen.updated.add(k);
+    seen.touched.add(k);
+  }
   out.unchanged.forEach((k) => seen.unchanged.add(k));
   report.renditions += pf.renditions.length - out.shared;
   report.shared += out.shared;

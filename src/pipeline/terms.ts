@@ -52,6 +52,8 @@ export interface TermsContext {
  */
 export interface PassageScanner {
   readonly entries: readonly TermEntry[];
+  /** Passage scans kept for the stage's next run (it forgets them): what the scans hold in memory. */
+  readonly keptPassages: number;
   /** Scan one passage (`alikes`: its sound-alike spans too, for corrected renditions; `simplified`: its folded form if at hand). */
   scan(text: string, alikes: boolean, simplified?: string): PassageScan;
   /**
@@ -114,6 +116,16 @@ export async function runTermsStageForKeys(db: DB, keys: Iterable<string>, ctx: 
     report.elapsedMs += performance.now() - t0;
   }
   return report;
+}
+
+/** Two runs of the stage in one ingest, reported as one (`speakers` is library-wide: the later run's). */
+export function addTermsReports(a: TermsReport | undefined, b: TermsReport): TermsReport {
+  if (!a) return b;
+  const llm = a.llm && b.llm ? { asked: a.llm.asked + b.llm.asked, chosen: a.llm.chosen + b.llm.chosen, ignored: a.llm.ignored + b.llm.ignored } : (a.llm ?? b.llm);
+  return {
+    documents: a.documents + b.documents, corrections: a.corrections + b.corrections, mentions: a.mentions + b.mentions,
+    speakers: b.speakers, related: a.related + b.related, elapsedMs: a.elapsedMs + b.elapsedMs, ...(llm ? { llm } : {}),
+  };
 }
 
 /**

@@ -24,6 +24,7 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
   const kept = new Map<string, readonly (PassageScan | undefined)[]>();
   const scans: ScanLookup = (textHash, seq) => kept.get(textHash)?.[seq];
   const withAlikes = (list: readonly (PassageScan | undefined)[]) => list.some((s) => s?.alikes);
+  let keptPassages = 0;
   /** Passages to re-index once every document is corrected, with their index terms when kept. */
   const reindex = new Map<number, string | undefined>();
   // The corrector and the mention finder read the same document, one after the other.
@@ -53,6 +54,9 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
     fingerprint,
     scanner: {
       entries,
+      get keptPassages() {
+        return keptPassages;
+      },
       scan: (text, alikes, simplified) => scanPassage(index, text, alikes, simplified),
       keep(textHash, list, terms) {
         // One text may be kept from renditions of several kinds: the scans with sound-alikes say more.
@@ -63,6 +67,7 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
           if (s.alikes?.single.some((a) => a.verdict !== 'held')) s.terms = terms[i];
         });
         kept.set(textHash, list);
+        keptPassages += list.length - (known?.length ?? 0);
       },
     },
     warm: () => void hanFrequency(''),
@@ -70,6 +75,7 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
       reindexPassages(db, reindex.keys(), (id) => reindex.get(id));
       reindex.clear();
       kept.clear();
+      keptPassages = 0;
       last = undefined;
     },
     llm: chat && opts.correct !== false ? (db, ids) => llmPass(db, ids, index, chat, (c) => entityOf(db, c.entry)) : undefined,

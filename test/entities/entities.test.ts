@@ -90,6 +90,26 @@ describe('entities and speakers at ingest', () => {
     one.close();
   });
 
+  it('gives the same corrections, mentions and links when the stage runs in pieces (memory bound)', async () => {
+    const pieces = openLibrary(tempDir());
+    // A run of the stage after every file (the ingest's bound is 150,000 passages).
+    const r = await ingest(pieces, [root], { termsEvery: 1 });
+    expect(r.failures).toEqual([]);
+    const rows = (lib: typeof db) => [
+      ...lib.prepare('SELECT id || original || corrected FROM corrections ORDER BY 1').pluck().all(),
+      ...lib.prepare(
+        `SELECT d.key || ' ' || e.name || ' ' || COALESCE(m.start, '') || ' ' || m.via FROM mentions m
+           JOIN entities e ON e.id = m.entity_id JOIN documents d ON d.id = m.document_id ORDER BY 1`,
+      ).pluck().all(),
+      ...lib.prepare(`SELECT d.key || ' ' || s.label || ' ' || e.name FROM speaker_names s JOIN documents d ON d.id = s.document_id JOIN entities e ON e.id = s.entity_id ORDER BY 1`).pluck().all(),
+      ...lib.prepare(`SELECT d.key || ' ' || e.name || ' ' || x.mentions FROM document_entities x JOIN entities e ON e.id = x.entity_id JOIN documents d ON d.id = x.document_id ORDER BY 1`).pluck().all(),
+    ];
+    expect(r.terms!.documents).toBeGreaterThan(r.documents.added);
+    expect(rows(pieces).length).toBeGreaterThan(20);
+    expect(rows(pieces)).toEqual(rows(db));
+    pieces.close();
+  });
+
   it('names machine labels from the named transcript and hides them', () => {
     const doc = getDocument(db, findDocumentId(db, 'https://www.xiaoyuzhoufm.com/episode/70aa11bb22cc33dd44ee5501')!)!;
     expect(doc.speakers).not.toContain('SPEAKER_00');
