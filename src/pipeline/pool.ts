@@ -39,7 +39,17 @@ export interface ParsePool {
 export interface ParseSetup {
   dictionaries: string[];
   scanner?: PassageScanner;
+  /** Old-generation heap of each worker thread, MB (default `WORKER_HEAP_MB`). */
+  workerHeapMb?: number;
 }
+
+/**
+ * Each parse worker's heap is capped: left alone, V8 lets a busy thread's heap grow with the
+ * garbage it makes, and an ingest's memory grew with its length (three threads' heaps). What a
+ * worker keeps between files (dictionaries, lexicon index, caches) is well under this; a file
+ * too big to parse within it is parsed again on the writer's thread, which has no cap.
+ */
+export const WORKER_HEAP_MB = 256;
 
 /** What a worker thread gets to set itself up (worker.ts): the scanner travels as its lexicon entries. */
 export interface WorkerSetup {
@@ -112,10 +122,11 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
   const inline = inlinePool(setup);
   if (!script || size < 1) return inline;
   const workerData: WorkerSetup = { dictionaries: setup.dictionaries, lexicon: setup.scanner?.entries };
+  const resourceLimits = { maxOldGenerationSizeMb: setup.workerHeapMb ?? WORKER_HEAP_MB };
   /** Jobs sent and not answered: how to answer them, and how to do them here if their worker dies. */
-  const waiting = new Map<number, { worker: Worker; done: (r: ScannedOutcome) => void; fail: (e: Error) => void; instead: (crashed: string) => Promise<ScannedOutcome> }>();
+  const waiting = new Map<number, { worker: Worker; done: (r: ScannedOutcome) => void; fail: (e: Error) => void; instead: (crashed?: string) => Promise<ScannedOutcome> }>();
   const workers = Array.from({ length: size }, () => {
-    const w = new Worker(script, { workerData });
+    const w = new Worker(script, { workerData, resourceLimits });
     w.on('message', ({ id, result, error }: { id: number; result: ScannedOutcome; error?: string }) => {
       const job = waiting.get(id);
       waiting.delete(id);
@@ -123,12 +134,14 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
       if (error !== undefined) job?.fail(new Error(error));
       else job?.done(result);
     });
-    w.on('error', (e) => {
-      // A crashed worker's jobs are done here instead (a parse fails with the reason); the ingest goes on.
+    w.on('error', (e: Error & { code?: string }) => {
+      // A crashed worker's jobs are done here instead: parsed on this thread when it ran out
+      // of its capped heap (a huge file), else failed with the reason. The ingest goes on.
       dead.add(w);
+      const outOfMemory = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
       for (const [id, job] of waiting) if (job.worker === w) {
         waiting.delete(id);
-        job.instead(`parser worker crashed: ${e.message}`).then(job.done, job.fail);
+        job.instead(outOfMemory ? undefined : `parser worker crashed: ${e.message}`).then(job.done, job.fail);
       }
     });
     return w;

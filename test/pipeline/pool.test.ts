@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareDocument } from '../../src/pipeline/prepare.js';
-import { inlinePool, StoredTexts, storedText } from '../../src/pipeline/pool.js';
+import { inlinePool, StoredTexts, storedText, workerPool } from '../../src/pipeline/pool.js';
 import { DEFAULT_LIMITS } from '../../src/pipeline/parse-file.js';
 import { replaceFile } from '../../src/store/write.js';
 import { search } from '../../src/search/search.js';
@@ -69,4 +69,26 @@ describe('texts a document holds already', () => {
     expect(again.scans).toEqual([undefined]);
     expect(again.renditions[0]!.passages.some((p) => p.terms === undefined)).toBe(true);
   });
+});
+
+describe('parse workers with a capped heap', () => {
+  it('parse a file too big for a worker on the writer thread instead of failing it', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'long.md');
+    // ~3 MB of mixed-script paragraphs: far more than a worker with an 8 MB heap can hold parsed.
+    const para = (i: number) => `第${i}段：我们讨论了 DeepSeek-V${i % 9} 的推理成本，還有蜂鳥晶片與端側模型的部署。`;
+    writeFileSync(path, `# 长文\n\n${Array.from({ length: 30_000 }, (_, i) => para(i)).join('\n\n')}\n`);
+    const job = { absPath: path, root: dir, relPath: 'long.md', mtimeMs: 0, fallbackSource: 'test', limits: DEFAULT_LIMITS };
+    const pool = workerPool(1, { dictionaries: [], workerHeapMb: 8 });
+    try {
+      const out = await pool.parse(job);
+      if (out.kind !== 'parsed') throw new Error(`${out.kind}: ${'reason' in out ? out.reason : ''}`);
+      const inline = await inlinePool().parse(job);
+      if (inline.kind !== 'parsed') throw new Error(inline.kind);
+      expect(out.renditions[0]!.passages.length).toBe(inline.renditions[0]!.passages.length);
+      expect(out.renditions[0]!.passages.length).toBeGreaterThan(10_000);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 });
