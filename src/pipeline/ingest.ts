@@ -23,7 +23,7 @@ import { inlinePool, workerPool, storedText, type ParsePool, type ScannedOutcome
 import { folderJoin } from './folder-join.js';
 import { DEFAULT_LIMITS, type SizeLimits } from './parse-file.js';
 import { addTermsReports, defaultTermsContext, runTermsStageForKeys, type TermsContext, type TermsReport } from './terms.js';
-import type { PassageScan } from '../terms/scan.js';
+import type { PackedScans } from '../terms/packed-scans.js';
 
 export { MAX_LINE_CHARS, DEFAULT_LIMITS, type SizeLimits } from './parse-file.js';
 
@@ -117,7 +117,7 @@ interface ParsedFile {
   /** No file was recorded at this path before (it may have moved here). */
   isNew: boolean;
   /** Its renditions' passage scans for the terms stage (by rendition; see pool.ts). */
-  scans?: (PassageScan[] | undefined)[];
+  scans?: (PackedScans | undefined)[];
 }
 
 export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}): Promise<IngestReport> {

@@ -17,14 +17,15 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseFile, type ParseJob, type ParseOutcome } from './parse-file.js';
 import type { TermEntry } from '../terms/term-index.js';
-import { isCorrected, type PassageScan } from '../terms/scan.js';
+import { isCorrected } from '../terms/scan.js';
+import { packScans, type PackedScans } from '../terms/packed-scans.js';
 import type { PassageScanner } from './terms.js';
 import type { PreparedRendition } from '../store/write.js';
 import { KIND_PRIORITY } from '../store/texts.js';
 import type { RenditionKind } from '../model.js';
 
 /** A parsed file, with its renditions' passage scans (by rendition; none where the document holds the text already, or no scanner runs). */
-export type ScannedOutcome = ParseOutcome & { scans?: (PassageScan[] | undefined)[] };
+export type ScannedOutcome = ParseOutcome & { scans?: (PackedScans | undefined)[] };
 
 export interface ParsePool {
   /** Worker threads parsing (0: inline on the main thread). */
@@ -84,7 +85,7 @@ export class StoredTexts {
 export function parseAndScan(job: ParseJob, scan: Scan | undefined, stored: StoredTexts): ScannedOutcome {
   const outcome = parseFile(job, stored.follows);
   if (outcome.kind !== 'parsed') return outcome;
-  let scans: (PassageScan[] | undefined)[] | undefined;
+  let scans: (PackedScans | undefined)[] | undefined;
   try {
     scans = scan ? outcome.renditions.map((r) => (stored.follows(r) ? undefined : scanRendition(r, scan))) : undefined;
   } catch {
@@ -95,9 +96,9 @@ export function parseAndScan(job: ParseJob, scan: Scan | undefined, stored: Stor
   return scans ? { ...outcome, scans } : outcome;
 }
 
-function scanRendition(r: PreparedRendition, scan: Scan): PassageScan[] {
+function scanRendition(r: PreparedRendition, scan: Scan): PackedScans {
   const alikes = isCorrected(r.kind, r.format);
-  return r.passages.map((p) => scan(p.text, alikes && p.role !== 'boilerplate', p.simplified ?? p.text));
+  return packScans(r.passages.map((p) => scan(p.text, alikes && p.role !== 'boilerplate', p.simplified ?? p.text)));
 }
 
 export function inlinePool(setup: Pick<ParseSetup, 'scanner'> = {}): ParsePool {

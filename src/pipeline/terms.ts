@@ -16,6 +16,7 @@ import { relateDocuments } from '../entities/related.js';
 import type { TermMatcher } from '../entities/term-mentions.js';
 import type { TermEntry } from '../terms/term-index.js';
 import type { PassageScan } from '../terms/scan.js';
+import type { PackedScans } from '../terms/packed-scans.js';
 
 export interface TermsReport {
   documents: number;
@@ -60,7 +61,7 @@ export interface PassageScanner {
    * A rendition's scans, by passage position, for the text with this hash, and its passages'
    * index terms (a correction re-indexes its passage with them instead of segmenting again).
    */
-  keep(textHash: string, scans: readonly PassageScan[], terms: readonly (string | undefined)[]): void;
+  keep(textHash: string, scans: PackedScans, terms: readonly (string | undefined)[]): void;
 }
 
 export function runTermsStage(db: DB, documentIds: Iterable<number>, ctx: TermsContext = {}): TermsReport & { processed: number[] } {

@@ -11,6 +11,7 @@ import { resolveEntity, type Mention } from '../entities/store.js';
 import { TermIndex, type TermEntry } from './term-index.js';
 import { findCorrections, scanOf, type Candidate } from './correct.js';
 import { isEveryday, scanPassage, type PassageScan } from './scan.js';
+import { scannedForAlikes, unpackScans, type PackedScans } from './packed-scans.js';
 import { loadDocText, reindexPassages, storeCorrections, type ScanLookup } from './store.js';
 import { hanFrequency } from './words.js';
 import { llmPass, type Chat } from './llm-pass.js';
@@ -21,9 +22,17 @@ const RULES_VERSION = 1;
 export function lexiconTermsContext(entries: readonly TermEntry[], opts: { correct?: boolean; chat?: Chat } = {}): TermsContext {
   const index = new TermIndex(entries);
   // Scans made where passages were parsed, by text hash; what a passage lacks is scanned here.
-  const kept = new Map<string, readonly (PassageScan | undefined)[]>();
-  const scans: ScanLookup = (textHash, seq) => kept.get(textHash)?.[seq];
-  const withAlikes = (list: readonly (PassageScan | undefined)[]) => list.some((s) => s?.alikes);
+  const kept = new Map<string, PackedScans>();
+  // The stage reads a rendition's passages in order: its scans are unpacked once, when the first is asked for.
+  let unpacked: { textHash: string; list: PassageScan[] } | undefined;
+  const scans: ScanLookup = (textHash, seq) => {
+    if (unpacked?.textHash !== textHash) {
+      const packed = kept.get(textHash);
+      if (!packed) return undefined;
+      unpacked = { textHash, list: unpackScans(packed) };
+    }
+    return unpacked.list[seq];
+  };
   let keptPassages = 0;
   /** Passages to re-index once every document is corrected, with their index terms when kept. */
   const reindex = new Map<number, string | undefined>();
@@ -58,16 +67,14 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
         return keptPassages;
       },
       scan: (text, alikes, simplified) => scanPassage(index, text, alikes, simplified),
-      keep(textHash, list, terms) {
+      keep(textHash, packed, terms) {
         // One text may be kept from renditions of several kinds: the scans with sound-alikes say more.
         const known = kept.get(textHash);
-        if (known && (withAlikes(known) || !withAlikes(list))) return;
+        if (known && (scannedForAlikes(known) || !scannedForAlikes(packed))) return;
         // A passage that may be corrected keeps its index terms for re-indexing.
-        list.forEach((s, i) => {
-          if (s.alikes?.single.some((a) => a.verdict !== 'held')) s.terms = terms[i];
-        });
-        kept.set(textHash, list);
-        keptPassages += list.length - (known?.length ?? 0);
+        packed.terms = packed.alikes.flatMap(([seq, a]) => (a.single.some((x) => x.verdict !== 'held') && terms[seq] ? [[seq, terms[seq]!] as const] : []));
+        kept.set(textHash, packed);
+        keptPassages += packed.count - (known?.count ?? 0);
       },
     },
     warm: () => void hanFrequency(''),
@@ -75,6 +82,7 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
       reindexPassages(db, reindex.keys(), (id) => reindex.get(id));
       reindex.clear();
       kept.clear();
+      unpacked = undefined;
       keptPassages = 0;
       last = undefined;
     },

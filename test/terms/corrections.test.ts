@@ -7,6 +7,8 @@ import { search } from '../../src/search/search.js';
 import { findDocumentId, getDocument } from '../../src/store/read.js';
 import { listCorrections, revertCorrection } from '../../src/terms/store.js';
 import { TermIndex } from '../../src/terms/term-index.js';
+import { scanPassage } from '../../src/terms/scan.js';
+import { packScans, unpackScans } from '../../src/terms/packed-scans.js';
 import { compareSyllables, soundsLikeLatin } from '../../src/terms/phonetic.js';
 import { findEntity, getEntity } from '../../src/entities/read.js';
 import { main } from '../../src/cli/main.js';
@@ -42,6 +44,30 @@ describe('sound alike', () => {
     expect(index.soundAlikes('这里提到了AI Anthropic两个词')).toEqual([]);
     expect(index.find('我们每天工作很忙')).toEqual([]);
     expect(index.find('天工是一个模型').map((f) => f.entry.id)).toEqual(['tiangong']);
+  });
+});
+
+describe('passage scans packed to cross threads', () => {
+  it('unpack to what was scanned: names with their surfaces, sound-alikes, passages without any', () => {
+    const index = new TermIndex([
+      { id: 'modelbest', type: 'organization', canonical: '面壁智能', names: [{ text: '面壁智能' }, { text: 'ModelBest' }] },
+      { id: 'deepseek', type: 'organization', canonical: 'DeepSeek', names: [{ text: 'DeepSeek' }] },
+      { id: 'nvidia', type: 'organization', canonical: '英伟达', names: [{ text: '英伟达' }, { text: '輝達' }, { text: 'NVIDIA' }] },
+    ]);
+    const passages: [string, boolean][] = [
+      ['面壁智能和ＤｅｅｐＳｅｅｋ，還有輝達都在做端側模型', true],
+      ['没有任何名字的一句话', true],
+      ['他是面臂智能的科学家，用Dipsick的模型', true],
+      ['Boilerplate: ModelBest and NVIDIA', false],
+      ['', false],
+    ];
+    const scans = passages.map(([text, alikes]) => scanPassage(index, text, alikes));
+    expect(scans[0]!.names.map((n) => n.surface)).toEqual(['面壁智能', 'ＤｅｅｐＳｅｅｋ', '輝達']);
+    expect(scans[2]!.alikes!.single.length).toBeGreaterThan(0);
+    const packed = packScans(scans);
+    expect(packed.count).toBe(5);
+    // What crosses threads is typed arrays and strings (structured clone), and comes back the same.
+    expect(unpackScans(structuredClone(packed))).toEqual(scans);
   });
 });
 
