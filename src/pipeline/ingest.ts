@@ -147,7 +147,8 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
 
   // The terms stage's context first: its scanner goes with the parsers (terms/scan.ts).
   const terms = opts.terms === false ? undefined : typeof opts.terms === 'object' ? opts.terms : await defaultTermsContext(db);
-  const workers = opts.workers ?? (bytesTotal >= WORKERS_FROM_BYTES ? Math.max(1, Math.min(4, availableParallelism())) : 0);
+  // One thread per core: the writer's, which parses too when it would wait (pool.ts), and workers.
+  const workers = opts.workers ?? (bytesTotal >= WORKERS_FROM_BYTES ? Math.max(1, Math.min(4, availableParallelism() - 1)) : 0);
   const setup = { dictionaries: [...loadedDictionaries()], scanner: terms?.scanner };
   const pool: ParsePool = workers > 0 ? workerPool(workers, setup) : inlinePool(setup);
   if (pool.threads > 0) terms?.warm?.();
@@ -212,7 +213,7 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
       for (const found of group) {
         startAhead(i);
         progress(found.relPath);
-        const outcome = await pending[i]!;
+        const outcome = await pool.wait(pending[i]!);
         delete pending[i];
         i++;
         report.bytes += found.size;

@@ -30,7 +30,14 @@ export type ScannedOutcome = ParseOutcome & { scans?: (PackedScans | undefined)[
 export interface ParsePool {
   /** Worker threads parsing (0: inline on the main thread). */
   readonly threads: number;
+  /** Jobs parsed on the caller's thread so far. */
+  readonly parsedHere: number;
   parse(job: ParseJob): Promise<ScannedOutcome>;
+  /**
+   * Wait for a parse, working meanwhile: if no worker has started it, it is done on the
+   * caller's thread; while a worker parses it, the caller parses queued jobs.
+   */
+  wait(parse: Promise<ScannedOutcome>): Promise<ScannedOutcome>;
   /** The writer stored these texts (`storedText`) with renditions of these kinds: the same text in the same document will follow them. */
   stored(texts: readonly StoredText[]): void;
   close(): Promise<void>;
@@ -103,9 +110,14 @@ function scanRendition(r: PreparedRendition, scan: Scan): PackedScans {
 
 export function inlinePool(setup: Pick<ParseSetup, 'scanner'> = {}): ParsePool {
   const stored = new StoredTexts();
+  let parsedHere = 0;
   return {
     threads: 0,
-    parse: async (job) => parseAndScan(job, setup.scanner?.scan, stored),
+    get parsedHere() {
+      return parsedHere;
+    },
+    parse: async (job) => (parsedHere++, parseAndScan(job, setup.scanner?.scan, stored)),
+    wait: (parse) => parse,
     stored: (texts) => stored.add(texts),
     close: async () => {},
   };
@@ -118,55 +130,118 @@ function workerScript(): string | undefined {
   return existsSync(js) ? js : undefined;
 }
 
+/** Files a worker holds at once: the next is at hand when it finishes one, the rest wait in the pool's queue. */
+const IN_FLIGHT = 2;
+
+/** A job in the pool: queued until a worker takes it (or the caller claims it), then sent. */
+interface Job {
+  job: ParseJob;
+  done: (r: ScannedOutcome) => void;
+  fail: (e: Error) => void;
+  worker?: Worker;
+}
+
+/**
+ * Workers take queued jobs as they finish others (at most `IN_FLIGHT` each), so the thread
+ * that waits for a result (`wait`) can take queued jobs too: the writer parses files instead
+ * of idling while the workers are behind. With one worker fewer than cores, every core is busy
+ * and none runs two busy threads (which cost a fifth more CPU for the same work).
+ */
 export function workerPool(size: number, setup: ParseSetup): ParsePool {
   const script = workerScript();
   const inline = inlinePool(setup);
   if (!script || size < 1) return inline;
   const workerData: WorkerSetup = { dictionaries: setup.dictionaries, lexicon: setup.scanner?.entries };
   const resourceLimits = { maxOldGenerationSizeMb: setup.workerHeapMb ?? WORKER_HEAP_MB };
-  /** Jobs sent and not answered: how to answer them, and how to do them here if their worker dies. */
-  const waiting = new Map<number, { worker: Worker; done: (r: ScannedOutcome) => void; fail: (e: Error) => void; instead: (crashed?: string) => Promise<ScannedOutcome> }>();
+  const queue: Job[] = [];
+  /** Jobs sent and not answered, by message id. */
+  const sent = new Map<number, Job>();
+  const byPromise = new WeakMap<Promise<ScannedOutcome>, Job>();
+  const dead = new Set<Worker>();
+  const load = new Map<Worker, number>();
+  let next = 0;
+
+  /** Parse here: when no worker is left, when a worker ran out of its capped heap, or when claimed. */
+  const here = (j: Job) => void inline.parse(j.job).then(j.done, j.fail);
+  const failed = (j: Job, reason: string) => j.done({
+    kind: 'failed', record: { absPath: j.job.absPath, root: j.job.root, relPath: j.job.relPath, mtimeMs: j.job.mtimeMs, size: 0, contentHash: '' }, reason,
+  });
+
+  /** Hand queued jobs to live workers with room, in order; with none alive, parse them here. */
+  const pump = () => {
+    const alive = workers.filter((w) => !dead.has(w));
+    if (alive.length === 0) {
+      queue.splice(0).forEach(here);
+      return;
+    }
+    for (const w of alive) {
+      while (queue.length > 0 && load.get(w)! < IN_FLIGHT) {
+        const j = queue.shift()!;
+        const id = next++;
+        j.worker = w;
+        sent.set(id, j);
+        load.set(w, load.get(w)! + 1);
+        w.postMessage({ id, task: { parse: j.job } });
+      }
+    }
+  };
+
   const workers = Array.from({ length: size }, () => {
     const w = new Worker(script, { workerData, resourceLimits });
+    load.set(w, 0);
     w.on('message', ({ id, result, error }: { id: number; result: ScannedOutcome; error?: string }) => {
-      const job = waiting.get(id);
-      waiting.delete(id);
+      const j = sent.get(id);
+      sent.delete(id);
       load.set(w, load.get(w)! - 1);
-      if (error !== undefined) job?.fail(new Error(error));
-      else job?.done(result);
+      if (error !== undefined) j?.fail(new Error(error));
+      else j?.done(result);
+      pump();
     });
     w.on('error', (e: Error & { code?: string }) => {
       // A crashed worker's jobs are done here instead: parsed on this thread when it ran out
       // of its capped heap (a huge file), else failed with the reason. The ingest goes on.
       dead.add(w);
       const outOfMemory = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      for (const [id, job] of waiting) if (job.worker === w) {
-        waiting.delete(id);
-        job.instead(outOfMemory ? undefined : `parser worker crashed: ${e.message}`).then(job.done, job.fail);
+      for (const [id, j] of sent) if (j.worker === w) {
+        sent.delete(id);
+        if (outOfMemory) here(j);
+        else failed(j, `parser worker crashed: ${e.message}`);
       }
+      pump();
     });
     return w;
   });
-  const load = new Map(workers.map((w) => [w, 0]));
-  const dead = new Set<Worker>();
-  let next = 0;
-  /** Send a parse to the least busy live worker; `instead` does it without one. */
-  const send = (task: { parse: ParseJob }, instead: (crashed?: string) => Promise<ScannedOutcome>): Promise<ScannedOutcome> => {
-    const alive = workers.filter((w) => !dead.has(w));
-    if (alive.length === 0) return instead();
-    const w = alive.reduce((a, b) => (load.get(b)! < load.get(a)! ? b : a));
-    const id = next++;
-    load.set(w, load.get(w)! + 1);
-    return new Promise<ScannedOutcome>((resolve, reject) => {
-      waiting.set(id, { worker: w, done: resolve, fail: reject, instead });
-      w.postMessage({ id, task });
-    });
-  };
+
   return {
     threads: size,
-    parse: (job) => send({ parse: job }, (crashed) => crashed
-      ? Promise.resolve({ kind: 'failed', record: { absPath: job.absPath, root: job.root, relPath: job.relPath, mtimeMs: job.mtimeMs, size: 0, contentHash: '' }, reason: crashed })
-      : inline.parse(job)),
+    get parsedHere() {
+      return inline.parsedHere;
+    },
+    parse(job) {
+      let j!: Job;
+      const promise = new Promise<ScannedOutcome>((done, fail) => (j = { job, done, fail }));
+      byPromise.set(promise, j);
+      queue.push(j);
+      pump();
+      return promise;
+    },
+    async wait(promise) {
+      const j = byPromise.get(promise);
+      const at = j ? queue.indexOf(j) : -1;
+      if (at !== -1) {
+        queue.splice(at, 1);
+        here(j!);
+        return promise;
+      }
+      let settled = false;
+      promise.then(() => (settled = true), () => (settled = true));
+      // One queued job at a time, letting the workers' answers in between.
+      while (!settled && queue.length > 0) {
+        here(queue.shift()!);
+        await new Promise(setImmediate);
+      }
+      return promise;
+    },
     stored(texts) {
       if (texts.length === 0) return;
       inline.stored(texts);

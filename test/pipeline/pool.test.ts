@@ -92,3 +92,29 @@ describe('parse workers with a capped heap', () => {
     }
   }, 60_000);
 });
+
+describe('the thread waiting for a parse', () => {
+  it('parses queued files itself while the worker is busy, with the same results', async () => {
+    const dir = tempDir();
+    const jobs = Array.from({ length: 8 }, (_, i) => {
+      const path = join(dir, `ep${i}.md`);
+      writeFileSync(path, `# 第${i}期\n\n${Array.from({ length: 400 }, (_, k) => `第${k}句：蜂鸟芯片和 DeepSeek-V3 的推理成本。`).join('\n\n')}\n`);
+      return { absPath: path, root: dir, relPath: `ep${i}.md`, mtimeMs: 0, fallbackSource: 'test', limits: DEFAULT_LIMITS };
+    });
+    const pool = workerPool(1, { dictionaries: [] });
+    try {
+      const pending = jobs.map((j) => pool.parse(j));
+      const results = [];
+      for (const p of pending) results.push(await pool.wait(p));
+      expect(pool.parsedHere).toBeGreaterThan(0); // the worker holds two files at a time, the rest were queued
+      const inline = inlinePool();
+      for (const [i, r] of results.entries()) {
+        const alone = await inline.parse(jobs[i]!);
+        if (r.kind !== 'parsed' || alone.kind !== 'parsed') throw new Error(`${r.kind} ${alone.kind}`);
+        expect(r.renditions.map((x) => x.passages)).toEqual(alone.renditions.map((x) => x.passages));
+      }
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});
