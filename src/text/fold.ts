@@ -31,7 +31,7 @@ class AlignedStage {
   private readonly table = new Uint16Array(0x10000);
   /** Astral characters (surrogate pairs) by code point. */
   private readonly astral = new Map<number, string>();
-  /** Phrases (2+ code units) by their first code unit, longest first. */
+  /** Phrases (2+ code units) by their first two code units (`pair`), longest first: by the first alone, a common character starts a hundred. */
   private readonly phrases = new Map<number, { from: string; to: string }[]>();
   /** 1 where a phrase starts with that code unit: avoids a Map lookup per character. */
   private readonly phraseStart = new Uint8Array(0x10000);
@@ -60,8 +60,9 @@ class AlignedStage {
       this.astral.set(cp, to);
     } else {
       const first = from.charCodeAt(0);
-      let list = this.phrases.get(first);
-      if (!list) this.phrases.set(first, (list = []));
+      const key = pair(from, 0);
+      let list = this.phrases.get(key);
+      if (!list) this.phrases.set(key, (list = []));
       this.phraseStart[first] = 1;
       list.push({ from, to });
     }
@@ -73,9 +74,10 @@ class AlignedStage {
     let changed = false;
     for (let i = 0; i < n; ) {
       const c = s.charCodeAt(i);
-      if (this.phraseStart[c] === 1) {
+      const candidates = this.phraseStart[c] === 1 && i + 1 < n ? this.phrases.get(pair(s, i)) : undefined;
+      if (candidates) {
         let hit = false;
-        for (const p of this.phrases.get(c)!) {
+        for (const p of candidates) {
           if (s.startsWith(p.from, i)) {
             for (let k = 0; k < p.to.length; k++) out[i + k] = p.to.charCodeAt(k);
             if (p.to !== p.from) changed = true;
@@ -111,6 +113,9 @@ class AlignedStage {
     return changed;
   }
 }
+
+/** The code units at `i` and `i + 1` as one number. */
+const pair = (s: string, i: number) => s.charCodeAt(i) * 0x10000 + s.charCodeAt(i + 1);
 
 function* entries(d: DictLike): Iterable<readonly [string, string]> {
   if (typeof d !== 'string') {
