@@ -87,10 +87,16 @@ export function fetchPostings(db: DB, q: ParsedQuery, map: CorpusMap, limits: Re
   return { groups, adjacent, verbatim };
 }
 
+/**
+ * The newest `limit` passage ids below `below` that match. The bound goes in as a BigInt:
+ * better-sqlite3 binds a JS number as REAL, and FTS5 only seeks to an INTEGER rowid bound —
+ * given a REAL it reads the list from its newest end and SQLite drops the ids above the bound,
+ * so every continued read re-read all that came before it.
+ */
 const readIds = (db: DB, match: string, below: number, limit: number) =>
   stmt(db, 'SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?')
     .pluck()
-    .all(match, below, limit) as number[];
+    .all(match, BigInt(Math.min(below, Number.MAX_SAFE_INTEGER)), limit) as number[];
 
 /** One posting list being read, newest first. */
 interface ListRead {
