@@ -1,0 +1,123 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ingest } from '../../src/pipeline/ingest.js';
+import { parseQuery } from '../../src/search/query.js';
+import { corpusMap } from '../../src/search/corpus.js';
+import { coOccurrenceFloor, fetchPostings, readIds, type ReadLimits } from '../../src/search/postings.js';
+import type { DB } from '../../src/store/db.js';
+import { rng } from '../../src/bench/queries.js';
+import { tempDir, tempLibrary } from '../helpers.js';
+
+const COMMON = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot'];
+const RARER = ['kilo', 'lima', 'mike', 'november', 'oscar', 'papa'];
+
+/** `files` notes of 20 paragraphs: each paragraph holds half the common words and, now and then, a rarer one. */
+async function syntheticLibrary(files: number): Promise<DB> {
+  const { db } = tempLibrary();
+  const dir = tempDir();
+  mkdirSync(join(dir, 'notes'));
+  const random = rng(files);
+  for (let f = 0; f < files; f++) {
+    const paragraphs = Array.from({ length: 20 }, () => {
+      const words = COMMON.filter(() => random() < 0.5);
+      if (random() < 0.2) words.push(RARER[Math.floor(random() * RARER.length)]!);
+      return `${words.join(' ')} zulu.`;
+    });
+    writeFileSync(join(dir, 'notes', `${String(f).padStart(4, '0')}.md`), `Note ${f} ${COMMON[f % COMMON.length]}\n\n${paragraphs.join('\n\n')}\n`);
+  }
+  await ingest(db, [dir], { terms: false });
+  return db;
+}
+
+/** Counts the rows the full-text statements of `db` return (statements are cached per connection: call before any search). */
+function countRows(db: DB): { passages: number; titles: number; reads: number } {
+  const counts = { passages: 0, titles: 0, reads: 0 };
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((sql: string) => {
+    const s = prepare(sql);
+    const table = /FROM passages_fts/.test(sql) ? 'passages' : /FROM titles_fts/.test(sql) ? 'titles' : undefined;
+    if (table) {
+      const all = s.all.bind(s);
+      s.all = ((...args: unknown[]) => {
+        const rows = all(...args);
+        counts[table] += rows.length;
+        counts.reads++;
+        return rows;
+      }) as typeof s.all;
+    }
+    return s;
+  }) as typeof db.prepare;
+  return counts;
+}
+
+describe('bounded reads per query', () => {
+  const limits: ReadLimits = { budget: 60, probes: 40, probeMin: 5, probeMax: 20, together: 30, togetherWords: 8, scan: 1e9, titles: 20 };
+  const libraries: DB[] = [];
+  beforeAll(async () => {
+    libraries.push(await syntheticLibrary(15), await syntheticLibrary(60));
+  });
+
+  it('reads no more posting ids for a bigger library or a longer query', () => {
+    const reads = libraries.map((db) => {
+      const map = corpusMap(db);
+      const counts = countRows(db);
+      return ['alpha bravo', 'alpha kilo', [...COMMON, ...RARER].join(' ')].map((query) => {
+        const before = { ...counts };
+        fetchPostings(db, parseQuery(query), map, limits);
+        return { passages: counts.passages - before.passages, titles: counts.titles - before.titles, reads: counts.reads - before.reads };
+      });
+    });
+    for (const perQuery of reads) {
+      for (const counts of perQuery) {
+        // The budget (probes included), a probe's worth of forms (none here), two co-occurrence
+        // reads, and one id of look-ahead per read.
+        expect(counts.passages).toBeLessThanOrEqual(limits.budget + limits.probes + 2 * limits.together + counts.reads);
+        expect(counts.titles).toBeLessThanOrEqual(2 * limits.titles);
+      }
+    }
+    // Twelve words read what two do: the budget is the query's, not each word's.
+    const [small, big] = reads;
+    expect(big![2]!.passages).toBeLessThanOrEqual(limits.budget + limits.probes + big![2]!.reads);
+    // Common words are sampled within the budget: four times the library reads no more.
+    expect(big![0]!.passages).toBeLessThanOrEqual(small![0]!.passages);
+    expect(big![2]!.passages).toBeLessThanOrEqual(small![2]!.passages);
+  });
+
+  it('narrows co-occurrence reads of frequent words to the newest passages', () => {
+    const map = { maxId: 1_000_000 } as Parameters<typeof coOccurrenceFloor>[1];
+    // Rare words: the whole library.
+    expect(coOccurrenceFloor([2_000, 500], map, 150_000)).toBe(0);
+    // Lists holding 600,000 entries in all: the newest quarter holds about 150,000 of them.
+    expect(coOccurrenceFloor([300_000, 200_000, 100_000], map, 150_000)).toBe(750_000);
+  });
+});
+
+describe('reading a posting list on from where a read stopped', () => {
+  it('seeks to the bound instead of reading down to it', () => {
+    // A contentless table of the library's shape, one word in 200,000 passages.
+    const db = new Database(':memory:');
+    db.exec("CREATE VIRTUAL TABLE passages_fts USING fts5(body, content='', contentless_delete=1)");
+    const insert = db.prepare('INSERT INTO passages_fts (rowid, body) VALUES (?, ?)');
+    db.transaction(() => {
+      for (let id = 1; id <= 200_000; id++) insert.run(id, 'word');
+    })();
+    const fastest = (read: () => number[]) => {
+      let best = Infinity;
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        read();
+        best = Math.min(best, performance.now() - t);
+      }
+      return best;
+    };
+    expect(readIds(db, '"word"', 3, 1_000)).toEqual([999, 998, 997]);
+    expect(readIds(db, '"word"', 10, 1_000, 995)).toEqual([999, 998, 997, 996, 995]);
+    // The oldest ids cost what the newest do (bound as a REAL, FTS5 ignored it and walked the list from the top).
+    const newest = fastest(() => readIds(db, '"word"', 10));
+    const oldest = fastest(() => readIds(db, '"word"', 10, 1_000));
+    expect(oldest).toBeLessThan(newest * 5 + 1);
+    db.close();
+  });
+});
