@@ -6,6 +6,7 @@ import { ingest } from '../../src/pipeline/ingest.js';
 import { parseQuery } from '../../src/search/query.js';
 import { corpusMap } from '../../src/search/corpus.js';
 import { coOccurrenceFloor, fetchPostings, readIds, type ReadLimits } from '../../src/search/postings.js';
+import { rankDocuments, weighGroups } from '../../src/search/rank.js';
 import type { DB } from '../../src/store/db.js';
 import { rng } from '../../src/bench/queries.js';
 import { tempDir, tempLibrary } from '../helpers.js';
@@ -83,6 +84,21 @@ describe('bounded reads per query', () => {
     // Common words are sampled within the budget: four times the library reads no more.
     expect(big![0]!.passages).toBeLessThanOrEqual(small![0]!.passages);
     expect(big![2]!.passages).toBeLessThanOrEqual(small![2]!.passages);
+  });
+
+  it('gathers best passages only for the documents the order needs', () => {
+    const db = libraries[1]!;
+    const map = corpusMap(db);
+    const q = parseQuery('alpha kilo');
+    const { groups: postings, adjacent, verbatim } = fetchPostings(db, q, map);
+    const { weights, minMatch } = weighGroups(q.groups, postings, map.passages);
+    const input = { map, postings, adjacent, verbatim, weights, minMatch };
+    const all = rankDocuments(input);
+    const three = rankDocuments({ ...input, exact: 3 });
+    expect(three.slice(0, 3).map((d) => [d.doc, d.score])).toEqual(all.slice(0, 3).map((d) => [d.doc, d.score]));
+    // The bound is the score with the best passage any rendition has: the rest need not be looked at.
+    expect(all.length).toBeGreaterThan(20);
+    expect(three.filter((d) => d.candidates.length > 0).length).toBeLessThanOrEqual(5);
   });
 
   it('narrows co-occurrence reads of frequent words to the newest passages', () => {
