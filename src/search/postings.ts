@@ -193,13 +193,17 @@ function readTogether(db: DB, q: ParsedQuery, active: { g: QueryGroup; p: GroupP
   if (words < 2 || words > limits.togetherWords || active.length === 0) return { adjacent, verbatim };
   const floor = coOccurrenceFloor(active.map(({ p }) => p.df), map, limits.scan);
   let together: number[] | undefined;
+  /** Whether `together` holds every passage (from `floor` on) that holds all the groups. */
+  let complete: boolean;
   if (active.length > 1 && active.some(({ p }) => p.truncated)) {
     // As typed (an AND of the lexicon's forms is slow, and a remembered phrase is what it is after).
     const typed = active.map(({ g }) => groupMatch(g, 'typed') || groupMatch(g));
     together = readIds(db, typed.join(' AND '), limits.together, undefined, floor);
+    complete = together.length < limits.together;
     for (const { p } of active) p.ids = mergeDescending(p.ids, together);
   } else {
     together = active.map(({ p }) => p.ids).reduce((a, b) => intersectDescending(a, b));
+    complete = !active.some(({ p }) => p.truncated);
   }
   if (q.verbatim && together.length <= VERBATIM_CHECKS) {
     for (const [id, text] of passageTexts(db, together)) if (compact(foldForMatch(text)).includes(q.verbatim)) verbatim.add(id);
@@ -207,9 +211,13 @@ function readTogether(db: DB, q: ParsedQuery, active: { g: QueryGroup; p: GroupP
   const meaningful = active.flatMap(({ g }) => typedAlternatives(g)[0] ?? []);
   // Found verbatim, the phrase needs no looser sign (which would lift every 一定程度 alike).
   if (meaningful.length < 2 || verbatim.size > 0) return { adjacent, verbatim };
+  // Passages holding the words close together hold them all: when those were read whole, the
+  // NEAR looks no further back than the oldest of them (and not at all when there are none).
+  const bounded = complete && active.every(({ g }) => typedAlternatives(g).length > 0);
+  if (bounded && together.length === 0) return { adjacent, verbatim };
   // Search-mode indexing puts sub-words between adjacent words: allow two tokens per typed word.
   const near = `NEAR(${meaningful.map((t) => `"${t.replace(/"/g, '""')}"`).join(' ')}, ${2 * words + 2})`;
-  const ids = readIds(db, near, limits.together, undefined, floor);
+  const ids = readIds(db, near, limits.together, undefined, bounded ? together[together.length - 1]! : floor);
   for (const id of ids) adjacent.add(id);
   for (const { p } of active) p.ids = mergeDescending(p.ids, ids);
   return { adjacent, verbatim };

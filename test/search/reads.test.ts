@@ -32,9 +32,9 @@ async function syntheticLibrary(files: number): Promise<DB> {
   return db;
 }
 
-/** Counts the rows the full-text statements of `db` return (statements are cached per connection: call before any search). */
-function countRows(db: DB): { passages: number; titles: number; reads: number } {
-  const counts = { passages: 0, titles: 0, reads: 0 };
+/** Counts the rows the full-text statements of `db` return (statements are cached per connection: call once, before any search). */
+function countRows(db: DB): { passages: number; titles: number; reads: number; matches: string[] } {
+  const counts = { passages: 0, titles: 0, reads: 0, matches: [] as string[] };
   const prepare = db.prepare.bind(db);
   db.prepare = ((sql: string) => {
     const s = prepare(sql);
@@ -45,6 +45,7 @@ function countRows(db: DB): { passages: number; titles: number; reads: number } 
         const rows = all(...args);
         counts[table] += rows.length;
         counts.reads++;
+        counts.matches.push(args.length > 3 ? `${String(args[0])} from ${String(args[2])}` : String(args[0]));
         return rows;
       }) as typeof s.all;
     }
@@ -56,19 +57,26 @@ function countRows(db: DB): { passages: number; titles: number; reads: number } 
 describe('bounded reads per query', () => {
   const limits: ReadLimits = { budget: 60, probes: 40, probeMin: 5, probeMax: 20, together: 30, togetherWords: 8, scan: 1e9, titles: 20 };
   const libraries: DB[] = [];
+  const counters = new Map<DB, ReturnType<typeof countRows>>();
   beforeAll(async () => {
     libraries.push(await syntheticLibrary(15), await syntheticLibrary(60));
+    for (const db of libraries) counters.set(db, countRows(db));
   });
+  /** What the full-text statements returned while `run` ran. */
+  const reading = (db: DB, run: () => void) => {
+    const counts = counters.get(db)!;
+    const before = { ...counts, matches: counts.matches.length };
+    run();
+    return {
+      passages: counts.passages - before.passages, titles: counts.titles - before.titles, reads: counts.reads - before.reads,
+      matches: counts.matches.slice(before.matches),
+    };
+  };
 
   it('reads no more posting ids for a bigger library or a longer query', () => {
     const reads = libraries.map((db) => {
       const map = corpusMap(db);
-      const counts = countRows(db);
-      return ['alpha bravo', 'alpha kilo', [...COMMON, ...RARER].join(' ')].map((query) => {
-        const before = { ...counts };
-        fetchPostings(db, parseQuery(query), map, limits);
-        return { passages: counts.passages - before.passages, titles: counts.titles - before.titles, reads: counts.reads - before.reads };
-      });
+      return ['alpha bravo', 'alpha kilo', [...COMMON, ...RARER].join(' ')].map((query) => reading(db, () => fetchPostings(db, parseQuery(query), map, limits)));
     });
     for (const perQuery of reads) {
       for (const counts of perQuery) {
@@ -99,6 +107,17 @@ describe('bounded reads per query', () => {
     // The bound is the score with the best passage any rendition has: the rest need not be looked at.
     expect(all.length).toBeGreaterThan(20);
     expect(three.filter((d) => d.candidates.length > 0).length).toBeLessThanOrEqual(5);
+  });
+
+  it('looks for words close together only where they occur together', () => {
+    const db = libraries[0]!;
+    const map = corpusMap(db);
+    const nears = (query: string) => reading(db, () => fetchPostings(db, parseQuery(query), map, limits)).matches.filter((m) => m.startsWith('NEAR('));
+    // No paragraph holds two of the rarer words: nothing to look for.
+    expect(nears('kilo lima')).toEqual([]);
+    // Where they do, no further back than the oldest passage holding both.
+    const [near] = nears('alpha kilo');
+    expect(Number(/ from (\d+)$/.exec(near ?? '')?.[1])).toBeGreaterThan(1);
   });
 
   it('narrows co-occurrence reads of frequent words to the newest passages', () => {
