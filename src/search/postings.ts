@@ -24,10 +24,12 @@ import { groupMatch, typedAlternatives, type ParsedQuery, type QueryGroup } from
 export interface ReadLimits {
   /** Ids read from the groups' lists (their typed words', or their forms' standing in), probes included. */
   budget: number;
-  /** Ids read first from each group to tell rare from common: this many over all groups, at most `probeMax` each and at least `probeMin` (a density needs a few dozen). A group's forms get as many again. */
+  /** Ids read first from each group to tell rare from common: this many over all groups, at most `probeMax` each and at least `probeMin` (a density needs a few dozen). */
   probes: number;
   probeMin: number;
   probeMax: number;
+  /** Ids read of the lexicon's forms beside typed words the index holds, over all groups (at most `probeMax` each). */
+  forms: number;
   /** Co-occurrence reads (all groups together, typed words adjacent) return at most this many passages… */
   together: number;
   /** …run only for queries of up to this many words… */
@@ -39,7 +41,7 @@ export interface ReadLimits {
 }
 
 export const READ_LIMITS: ReadLimits = {
-  budget: 6_000, probes: 6_000, probeMin: 50, probeMax: 1_500, together: 1_500, togetherWords: 8, scan: 150_000, titles: 1_000,
+  budget: 6_000, probes: 6_000, probeMin: 50, probeMax: 1_500, forms: 6_000, together: 1_500, togetherWords: 8, scan: 150_000, titles: 1_000,
 };
 
 /** A group in more than this share of passages is common: it scores but is not required. */
@@ -117,8 +119,8 @@ const truncatedList = (l: ListRead) => l.from > 0;
  * The budget then goes to the groups that are not common, rarest first: each is read whole if
  * what it has left fits its share of what the budget has left (so the rare groups that decide
  * a search are read whole), the rest up to that share. Common groups are read further, with
- * what the budget has left, only if nothing rarer was asked. Last, each group's forms are read — a probe's worth at most, over
- * the passages its typed words were read in: one sample of one range.
+ * what the budget has left, only if nothing rarer was asked. Last, the forms beside typed words
+ * the index holds are read, once, as extra evidence: `forms` ids over all groups.
  */
 function readGroups(db: DB, active: { g: QueryGroup; p: GroupPostings }[], map: CorpusMap, limits: ReadLimits): void {
   // The typed words of one lexicon span share its forms: their list is read once.
@@ -142,6 +144,7 @@ function readGroups(db: DB, active: { g: QueryGroup; p: GroupPostings }[], map: 
   };
   const n = Math.max(1, active.length);
   const probe = Math.min(limits.probeMax, Math.max(limits.probeMin, Math.floor(limits.probes / n)));
+  const formsEach = Math.min(limits.probeMax, Math.max(limits.probeMin, Math.floor(limits.forms / n)));
   // The list that tells a group's frequency: its typed words', or its forms' when the index holds none of those.
   const main = lists.map(({ typed, forms }) => {
     readList(typed, probe);
@@ -167,7 +170,7 @@ function readGroups(db: DB, active: { g: QueryGroup; p: GroupPostings }[], map: 
   }
   lists.forEach(({ typed, forms }, k) => {
     // Forms beside typed words the index holds are extra evidence.
-    if (forms && main[k] === typed) readList(forms, probe);
+    if (forms && main[k] === typed) readList(forms, formsEach);
     const p = active[k]!.p;
     p.ids = mergeDescending(typed?.ids ?? [], forms?.ids ?? []);
     p.truncated = [typed, forms].some((l) => l && truncatedList(l));

@@ -55,7 +55,7 @@ function countRows(db: DB): { passages: number; titles: number; reads: number; m
 }
 
 describe('bounded reads per query', () => {
-  const limits: ReadLimits = { budget: 60, probes: 40, probeMin: 5, probeMax: 20, together: 30, togetherWords: 8, scan: 1e9, titles: 20 };
+  const limits: ReadLimits = { budget: 60, probes: 40, probeMin: 5, probeMax: 20, forms: 40, together: 30, togetherWords: 8, scan: 1e9, titles: 20 };
   const libraries: DB[] = [];
   const counters = new Map<DB, ReturnType<typeof countRows>>();
   beforeAll(async () => {
