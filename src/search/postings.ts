@@ -195,7 +195,14 @@ function readTogether(db: DB, q: ParsedQuery, active: { g: QueryGroup; p: GroupP
   const words = q.groups.reduce((n, g) => n + (typedAlternatives(g)[0]?.length ?? 0), 0);
   if (words < 2 || words > limits.togetherWords || active.length === 0) return { adjacent, verbatim };
   const floor = coOccurrenceFloor(active.map(({ p }) => p.df), map, limits.scan);
-  let together: number[] | undefined;
+  // Passages found here hold every group: they join every group's list (once, at the end).
+  const found: number[][] = [];
+  const done = () => {
+    const ids = found.reduce(mergeDescending, []);
+    if (ids.length) for (const { p } of active) p.ids = mergeDescending(p.ids, ids);
+    return { adjacent, verbatim };
+  };
+  let together: number[];
   /** Whether `together` holds every passage (from `floor` on) that holds all the groups. */
   let complete: boolean;
   if (active.length > 1 && active.some(({ p }) => p.truncated)) {
@@ -203,7 +210,7 @@ function readTogether(db: DB, q: ParsedQuery, active: { g: QueryGroup; p: GroupP
     const typed = active.map(({ g }) => groupMatch(g, 'typed') || groupMatch(g));
     together = readIds(db, typed.join(' AND '), limits.together, undefined, floor);
     complete = together.length < limits.together;
-    for (const { p } of active) p.ids = mergeDescending(p.ids, together);
+    found.push(together);
   } else {
     together = active.map(({ p }) => p.ids).reduce((a, b) => intersectDescending(a, b));
     complete = !active.some(({ p }) => p.truncated);
@@ -213,17 +220,17 @@ function readTogether(db: DB, q: ParsedQuery, active: { g: QueryGroup; p: GroupP
   }
   const meaningful = active.flatMap(({ g }) => typedAlternatives(g)[0] ?? []);
   // Found verbatim, the phrase needs no looser sign (which would lift every 一定程度 alike).
-  if (meaningful.length < 2 || verbatim.size > 0) return { adjacent, verbatim };
+  if (meaningful.length < 2 || verbatim.size > 0) return done();
   // Passages holding the words close together hold them all: when those were read whole, the
   // NEAR looks no further back than the oldest of them (and not at all when there are none).
   const bounded = complete && active.every(({ g }) => typedAlternatives(g).length > 0);
-  if (bounded && together.length === 0) return { adjacent, verbatim };
+  if (bounded && together.length === 0) return done();
   // Search-mode indexing puts sub-words between adjacent words: allow two tokens per typed word.
   const near = `NEAR(${meaningful.map((t) => `"${t.replace(/"/g, '""')}"`).join(' ')}, ${2 * words + 2})`;
   const ids = readIds(db, near, limits.together, undefined, bounded ? together[together.length - 1]! : floor);
   for (const id of ids) adjacent.add(id);
-  for (const { p } of active) p.ids = mergeDescending(p.ids, ids);
-  return { adjacent, verbatim };
+  found.push(ids);
+  return done();
 }
 
 /**

@@ -286,22 +286,29 @@ function scanPostings(input: RankInput): Map<number, RenditionScan> {
   let run = -1;
   let r = -1;
   let row: RenditionScan | undefined;
+  let kind = 1;
+  const verbatim = input.verbatim?.size ? input.verbatim : undefined;
+  const adjacent = input.adjacent?.size ? input.adjacent : undefined;
   for (const id of Int32Array.from(ids).sort()) {
     if (run < 0 || id > map.last[run]!) {
       run = runOf(map, id);
       r = map.rendition[run]!;
       row = scan.get(r)!;
+      kind = KIND_WEIGHT[map.kind[r]!]!;
     }
-    const boost = input.verbatim?.has(id) ? VERBATIM_BOOST : input.adjacent?.has(id) ? ADJACENT_BOOST : 1;
-    const score = KIND_WEIGHT[map.kind[r]!]! * acc[id]! * boost;
+    const boost = verbatim?.has(id) ? VERBATIM_BOOST : adjacent?.has(id) ? ADJACENT_BOOST : 1;
+    const score = kind * acc[id]! * boost;
     acc[id] = 0;
     row!.matched++;
     const list = row!.best;
-    if (list.length < CANDIDATES_PER_DOC || score > list[list.length - 1]!.score) {
-      if (list.length === CANDIDATES_PER_DOC) list.pop();
-      list.push({ id, rendition: r, score });
-      list.sort(byScore);
+    if (list.length === CANDIDATES_PER_DOC && score <= list[CANDIDATES_PER_DOC - 1]!.score) continue;
+    // Best first; an equal score keeps the earlier (smaller) id ahead, as byScore orders them.
+    let at = list.length === CANDIDATES_PER_DOC ? CANDIDATES_PER_DOC - 1 : list.length;
+    while (at > 0 && list[at - 1]!.score < score) {
+      list[at] = list[at - 1]!;
+      at--;
     }
+    list[at] = { id, rendition: r, score };
   }
   return scan;
 }
