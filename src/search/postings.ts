@@ -38,16 +38,16 @@ export interface ReadLimits {
   scan: number;
   /** Documents read from the title and keyword index. */
   titles: number;
+  /** Passages whose text is checked for the query's quoted phrases (the index only knows NEAR). */
+  phrases: number;
 }
 
 export const READ_LIMITS: ReadLimits = {
-  budget: 6_000, probes: 6_000, probeMin: 50, probeMax: 1_500, forms: 6_000, together: 1_500, togetherWords: 8, scan: 150_000, titles: 1_000,
+  budget: 6_000, probes: 6_000, probeMin: 50, probeMax: 1_500, forms: 6_000, together: 1_500, togetherWords: 8, scan: 150_000, titles: 1_000, phrases: 3_000,
 };
 
 /** A group in more than this share of passages is common: it scores but is not required. */
 export const COMMON_SHARE = 0.05;
-/** Quoted phrases are checked literally on at most this many passages. */
-const PHRASE_CHECKS = 3_000;
 /** A phrase-like query is looked for verbatim in at most this many passages holding all its words. */
 const VERBATIM_CHECKS = 300;
 
@@ -79,9 +79,11 @@ export function fetchPostings(db: DB, q: ParsedQuery, map: CorpusMap, limits: Re
   readGroups(db, active, map, limits);
   const { adjacent, verbatim } = readTogether(db, q, active, map, limits);
   const titles = Math.max(1, Math.floor(limits.titles / Math.max(1, active.length)));
+  const checks = Math.floor(limits.phrases / Math.max(1, active.filter(({ g }) => g.quoted && g.phrase).length));
   for (const { g, p } of active) {
     if (g.quoted && g.phrase) {
-      p.ids = holdingPhrase(db, p.ids.slice(0, PHRASE_CHECKS), g.phrase);
+      if (p.ids.length > checks) p.truncated = true;
+      p.ids = holdingPhrase(db, p.ids.slice(0, checks), g.phrase);
       if (!p.truncated) p.df = p.ids.length;
     }
     const titled = titleHits(db, g, titles);

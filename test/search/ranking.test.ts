@@ -106,7 +106,7 @@ describe('bounded reads of common words', () => {
   const { db } = tempLibrary();
   const dir = tempDir();
   // The oldest passages are the only ones holding both common words; a sample of the newest misses them.
-  const limits: ReadLimits = { budget: 30, probes: 20, probeMin: 10, probeMax: 10, forms: 20, together: 50, togetherWords: 8, scan: 1_000_000, titles: 50 };
+  const limits: ReadLimits = { budget: 30, probes: 20, probeMin: 10, probeMax: 10, forms: 20, together: 50, togetherWords: 8, scan: 1_000_000, titles: 50, phrases: 100 };
   beforeAll(async () => {
     mkdirSync(join(dir, 'notes'));
     writeFileSync(join(dir, 'notes', '000-target.md'), '要找的笔记\n\n这个模型的方法很特别。\n');

@@ -33,17 +33,18 @@ async function syntheticLibrary(files: number): Promise<DB> {
 }
 
 /** Counts the rows the full-text statements of `db` return (statements are cached per connection: call once, before any search). */
-function countRows(db: DB): { passages: number; titles: number; reads: number; matches: string[] } {
-  const counts = { passages: 0, titles: 0, reads: 0, matches: [] as string[] };
+function countRows(db: DB): { passages: number; titles: number; texts: number; reads: number; matches: string[] } {
+  const counts = { passages: 0, titles: 0, texts: 0, reads: 0, matches: [] as string[] };
   const prepare = db.prepare.bind(db);
   db.prepare = ((sql: string) => {
     const s = prepare(sql);
-    const table = /FROM passages_fts/.test(sql) ? 'passages' : /FROM titles_fts/.test(sql) ? 'titles' : undefined;
+    const table = /FROM passages_fts/.test(sql) ? 'passages' : /FROM titles_fts/.test(sql) ? 'titles' : /SELECT id, text FROM passages/.test(sql) ? 'texts' : undefined;
     if (table) {
       const all = s.all.bind(s);
       s.all = ((...args: unknown[]) => {
         const rows = all(...args);
         counts[table] += rows.length;
+        if (table === 'texts') return rows;
         counts.reads++;
         counts.matches.push(args.length > 3 ? `${String(args[0])} from ${String(args[2])}` : String(args[0]));
         return rows;
@@ -55,7 +56,7 @@ function countRows(db: DB): { passages: number; titles: number; reads: number; m
 }
 
 describe('bounded reads per query', () => {
-  const limits: ReadLimits = { budget: 60, probes: 40, probeMin: 5, probeMax: 20, forms: 40, together: 30, togetherWords: 8, scan: 1e9, titles: 20 };
+  const limits: ReadLimits = { budget: 60, probes: 40, probeMin: 5, probeMax: 20, forms: 40, together: 30, togetherWords: 8, scan: 1e9, titles: 20, phrases: 40 };
   const libraries: DB[] = [];
   const counters = new Map<DB, ReturnType<typeof countRows>>();
   beforeAll(async () => {
@@ -68,8 +69,8 @@ describe('bounded reads per query', () => {
     const before = { ...counts, matches: counts.matches.length };
     run();
     return {
-      passages: counts.passages - before.passages, titles: counts.titles - before.titles, reads: counts.reads - before.reads,
-      matches: counts.matches.slice(before.matches),
+      passages: counts.passages - before.passages, titles: counts.titles - before.titles, texts: counts.texts - before.texts,
+      reads: counts.reads - before.reads, matches: counts.matches.slice(before.matches),
     };
   };
 
@@ -118,6 +119,17 @@ describe('bounded reads per query', () => {
     // Where they do, no further back than the oldest passage holding both.
     const [near] = nears('alpha kilo');
     expect(Number(/ from (\d+)$/.exec(near ?? '')?.[1])).toBeGreaterThan(1);
+  });
+
+  it('checks quoted phrases on a bounded number of passage texts per query', () => {
+    const db = libraries[1]!;
+    const map = corpusMap(db);
+    // (No co-occurrence reads, whose verbatim check reads texts of its own.)
+    const alone = { ...limits, togetherWords: 1 };
+    const one = reading(db, () => fetchPostings(db, parseQuery('"alpha bravo"'), map, alone));
+    const two = reading(db, () => fetchPostings(db, parseQuery('"alpha bravo" "charlie delta"'), map, alone));
+    expect(one.texts).toBe(limits.phrases);
+    expect(two.texts).toBeLessThanOrEqual(limits.phrases);
   });
 
   it('narrows co-occurrence reads of frequent words to the newest passages', () => {
