@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../../src/pipeline/ingest.js';
-import { parseQuery } from '../../src/search/query.js';
+import { groupMatch, parseQuery } from '../../src/search/query.js';
 import { corpusMap } from '../../src/search/corpus.js';
 import { coOccurrenceFloor, fetchPostings, readIds, type ReadLimits } from '../../src/search/postings.js';
 import { rankDocuments, weighGroups } from '../../src/search/rank.js';
@@ -166,5 +166,14 @@ describe('reading a posting list on from where a read stopped', () => {
     const oldest = fastest(() => readIds(db, '"word"', 10, 1_000));
     expect(oldest).toBeLessThan(newest * 5 + 1);
     db.close();
+  });
+});
+
+describe("the lexicon's forms in the index", () => {
+  it('are looked up without their function words, which keep their place in the distance', () => {
+    const g = { alternatives: [['bitter'], ['苦涩', '的', '教训'], ['the', 'bitter', 'lesson'], ['bitter', 'lesson'], ['的', '话']], forms: 4 };
+    expect(groupMatch(g, 'forms')).toBe('(NEAR("苦涩" "教训", 5) OR NEAR("bitter" "lesson", 5) OR NEAR("bitter" "lesson", 4) OR NEAR("的" "话", 4))');
+    // The typed words are matched as typed.
+    expect(groupMatch({ alternatives: [['the', 'lesson']] }, 'typed')).toBe('NEAR("the" "lesson", 6)');
   });
 });
