@@ -3,11 +3,11 @@
  *
  * Reading ids is cheap (no BM25 in SQLite: its bm25() scans every phrase's whole posting
  * list to count documents, which is what made queries with common words slow), and the
- * number of ids read per query is bounded: a group gets its share of a fixed budget, newest
- * passages first, and a group that holds more is marked truncated and its document
- * frequency estimated from how densely its ids fill the id range read. Rare groups — the
- * ones that decide a search — are always read whole; only very common words are sampled,
- * and they weigh little anyway. A group's typed words and the lexicon's forms of them are
+ * number of ids read per query is bounded — the query's reads, whatever its length or the
+ * library's size: a group gets its share of the query's budget, newest passages first, and a
+ * group that holds more is marked truncated and its document frequency estimated from how
+ * densely its ids fill the id range read. Rare groups — the ones that decide a search — are
+ * read whole first; frequent words are sampled, and they weigh little anyway. A group's typed words and the lexicon's forms of them are
  * read as two lists: its frequency (what it weighs, whether it is required) is the typed
  * words', the forms only add passages.
  */
