@@ -234,13 +234,20 @@ export function formAlternatives(g: QueryGroup): string[][] {
  * The FTS5 expression that matches a group (or only its typed words, or only its forms): any
  * alternative; a sequence as a NEAR group — loose for the typed words (search-mode indexing
  * puts sub-words between them), tight for the lexicon's forms (Cao Yue is one name, not "Cao"
- * and "Yue" a sentence apart). Empty when there is nothing to match.
+ * and "Yue" a sentence apart). A form's function words (苦涩的教训, mixture of experts) keep
+ * their place in the distance but are not looked up when two words or more are left: FTS5
+ * steps through every list of a NEAR, and 的's or "of"'s is a third of the library. Empty when
+ * there is nothing to match.
  */
 export function groupMatch(g: QueryGroup, part: 'all' | 'typed' | 'forms' = 'all'): string {
-  const near = (seq: string[], slack: number) => (seq.length === 1 ? quote(seq[0]!) : `NEAR(${seq.map(quote).join(' ')}, ${seq.length + slack})`);
+  const near = (seq: string[], slack: number, skip = (_: string) => false) => {
+    if (seq.length === 1) return quote(seq[0]!);
+    const looked = seq.filter((t) => !skip(t));
+    return `NEAR(${(looked.length >= 2 ? looked : seq).map(quote).join(' ')}, ${seq.length + slack})`;
+  };
   const parts = [
     ...(part === 'forms' ? [] : typedAlternatives(g).map((seq) => near(seq, 4))),
-    ...(part === 'typed' ? [] : formAlternatives(g).map((seq) => near(seq, 2))),
-  ];
+    ...(part === 'typed' ? [] : formAlternatives(g).map((seq) => near(seq, 2, isIntentWord))),
+  ].filter((p, i, all) => all.indexOf(p) === i);
   return parts.length <= 1 ? (parts[0] ?? '') : `(${parts.join(' OR ')})`;
 }

@@ -27,7 +27,6 @@ import type { QueryGroup } from './query.js';
 export const WEIGHTS = { title: 3.0, keywords: 1.5, summary: 1.6, body: 1.0, raw: 0.8 } as const;
 /** By rendition kind (corpus.ts KIND). */
 export const KIND_WEIGHT = [WEIGHTS.summary, WEIGHTS.body, WEIGHTS.raw];
-const MAX_KIND_WEIGHT = Math.max(...KIND_WEIGHT);
 
 /** Intent words only break ties. */
 const INTENT_WEIGHT = 0.05;
@@ -132,38 +131,42 @@ export function rankDocuments(input: RankInput): RankedDoc[] {
   for (const doc of titled.keys()) if (!byDoc.has(doc)) byDoc.set(doc, []);
 
   const scored: Scored[] = [];
+  const bestOf = new Float64Array(G);
   for (const [doc, renditions] of byDoc) {
     const t = titled.get(doc);
-    const rows = renditions.map((r) => scan.get(r)!);
-    const norms = renditions.map((r) => DOC_K1 * (1 - DOC_B + (DOC_B * lengthOf(map, r)) / map.avgLength));
-    const kinds = renditions.map((r) => KIND_WEIGHT[map.kind[r]!]!);
+    // Per group, the best rendition's BM25 saturation of its count against the rendition's length, by kind.
+    bestOf.fill(0);
+    let top = 0;
+    for (const r of renditions) {
+      const row = scan.get(r)!;
+      const norm = DOC_K1 * (1 - DOC_B + (DOC_B * lengthOf(map, r)) / map.avgLength);
+      const kind = KIND_WEIGHT[map.kind[r]!]!;
+      for (let g = 0; g < G; g++) {
+        const c = row.counts[g]!;
+        if (c > 0) bestOf[g] = Math.max(bestOf[g]!, (kind * c * (DOC_K1 + 1)) / (c + norm));
+      }
+      top = Math.max(top, row.best[0]?.score ?? 0);
+    }
     let evidence = 0;
     let title = 0;
-    let passage = 0;
     let coverage = 0;
     let quotedMissing = false;
     let any = false;
     for (let g = 0; g < G; g++) {
       const w = weights[g]!;
       if (w.role === 'intent') continue;
-      let best = 0;
-      for (let k = 0; k < rows.length; k++) {
-        const c = rows[k]!.counts[g]!;
-        // BM25 saturation of the count against the rendition's length, by rendition kind.
-        if (c > 0) best = Math.max(best, (kinds[k]! * c * (DOC_K1 + 1)) / (c + norms[k]!));
-      }
+      const best = bestOf[g]!;
       const inTitle = t ? t[g]! : 0;
       evidence += w.idf * best * DOCUMENT_WEIGHT;
       title += w.idf * inTitle;
-      if (best > 0) passage += w.idf;
       const matched = best > 0 || inTitle > 0;
       if (matched) any = true;
       if (matched && w.role === 'informative') coverage++;
       if (!matched && w.role === 'quoted') quotedMissing = true;
     }
     if (quotedMissing || !any) continue;
-    // The best passage can at most hold every group the document's passages hold.
-    const bound = evidence + title + passage * MAX_KIND_WEIGHT * VERBATIM_BOOST;
+    // The best passage is the best of some rendition's (one holding the same text as another counts once).
+    const bound = evidence + title + top;
     scored.push({ doc, tier: coverage >= input.minMatch ? 0 : 1, score: evidence + title, evidence, title, renditions, bound });
   }
   const meeting = scored.filter((d) => d.tier === 0).length;
@@ -182,10 +185,12 @@ interface Scored extends Omit<RankedDoc, 'candidates' | 'matched'> {
 }
 
 /**
- * Picks the best passages (the costly part: thousands of documents match a common query)
- * only as far as the order needs them: documents are visited best bound first, and once
- * `exact` of them are scored and the next bound cannot beat the last of those, the rest keep
- * their bound and no passages (they are listed after, beyond any page asked for).
+ * Gathers each document's best passages (merging its renditions', identical ones once) only
+ * as far as the order needs them: thousands of documents match a common query. Documents are
+ * visited best bound first — the bound is the score with the best passage of any of its
+ * renditions, which only a rendition identical to another can lower — and once `exact` of
+ * them are scored and the next bound cannot beat the last of those, the rest keep their bound
+ * and no passages (they are listed after, beyond any page asked for).
  */
 function withPassages(listed: Scored[], exact: number, score: (d: Scored) => RankedDoc): RankedDoc[] {
   const done: RankedDoc[] = [];
@@ -281,22 +286,29 @@ function scanPostings(input: RankInput): Map<number, RenditionScan> {
   let run = -1;
   let r = -1;
   let row: RenditionScan | undefined;
+  let kind = 1;
+  const verbatim = input.verbatim?.size ? input.verbatim : undefined;
+  const adjacent = input.adjacent?.size ? input.adjacent : undefined;
   for (const id of Int32Array.from(ids).sort()) {
     if (run < 0 || id > map.last[run]!) {
       run = runOf(map, id);
       r = map.rendition[run]!;
       row = scan.get(r)!;
+      kind = KIND_WEIGHT[map.kind[r]!]!;
     }
-    const boost = input.verbatim?.has(id) ? VERBATIM_BOOST : input.adjacent?.has(id) ? ADJACENT_BOOST : 1;
-    const score = KIND_WEIGHT[map.kind[r]!]! * acc[id]! * boost;
+    const boost = verbatim?.has(id) ? VERBATIM_BOOST : adjacent?.has(id) ? ADJACENT_BOOST : 1;
+    const score = kind * acc[id]! * boost;
     acc[id] = 0;
     row!.matched++;
     const list = row!.best;
-    if (list.length < CANDIDATES_PER_DOC || score > list[list.length - 1]!.score) {
-      if (list.length === CANDIDATES_PER_DOC) list.pop();
-      list.push({ id, rendition: r, score });
-      list.sort(byScore);
+    if (list.length === CANDIDATES_PER_DOC && score <= list[CANDIDATES_PER_DOC - 1]!.score) continue;
+    // Best first; an equal score keeps the earlier (smaller) id ahead, as byScore orders them.
+    let at = list.length === CANDIDATES_PER_DOC ? CANDIDATES_PER_DOC - 1 : list.length;
+    while (at > 0 && list[at - 1]!.score < score) {
+      list[at] = list[at - 1]!;
+      at--;
     }
+    list[at] = { id, rendition: r, score };
   }
   return scan;
 }

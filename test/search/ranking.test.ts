@@ -106,7 +106,7 @@ describe('bounded reads of common words', () => {
   const { db } = tempLibrary();
   const dir = tempDir();
   // The oldest passages are the only ones holding both common words; a sample of the newest misses them.
-  const limits: ReadLimits = { budget: 40, minShare: 10, probes: 20, probeMin: 10, probeMax: 10, commonBudget: 30, together: 50, togetherWords: 8, titles: 50 };
+  const limits: ReadLimits = { budget: 30, probes: 20, probeMin: 10, probeMax: 10, forms: 20, together: 50, togetherWords: 8, scan: 1_000_000, titles: 50, phrases: 100 };
   beforeAll(async () => {
     mkdirSync(join(dir, 'notes'));
     writeFileSync(join(dir, 'notes', '000-target.md'), '要找的笔记\n\n这个模型的方法很特别。\n');
@@ -123,7 +123,7 @@ describe('bounded reads of common words', () => {
     const { groups } = fetchPostings(db, q, map, limits);
     for (const p of groups) {
       expect(p.truncated).toBe(true);
-      expect(p.ids.length).toBeLessThanOrEqual(limits.commonBudget + limits.together);
+      expect(p.ids.length).toBeLessThanOrEqual(limits.budget + limits.together);
       expect(p.df).toBeGreaterThan(p.ids.length / 2);
     }
     const { weights, minMatch } = weighGroups(q.groups, groups, map.passages);
