@@ -35,9 +35,13 @@ export { MAX_LINE_CHARS, DEFAULT_LIMITS, type SizeLimits } from './parse-file.js
 const COMMIT_EVERY_MS = 1000;
 /** Below this much input, starting worker threads costs more than it saves. */
 const WORKERS_FROM_BYTES = 4_000_000;
-/** Files parsed ahead of the writer, at most this many and this many bytes (bounds memory on huge folders). */
+/**
+ * Files parsed ahead of the writer, at most this many and this many bytes: their parsed form
+ * (~50× the input) waits on the writer's heap, the largest thing it holds (6 MB: 10× peak RSS
+ * 1,166 MB against 1,385 MB at 16 MB, no slower).
+ */
 const READ_AHEAD = 64;
-const READ_AHEAD_BYTES = 16 * 2 ** 20;
+const READ_AHEAD_BYTES = 6 * 2 ** 20;
 /**
  * The terms stage runs before the end of the ingest once the passage scans it keeps reach this
  * many (about 600 bytes each), over the documents written so far, so an ingest's memory does
