@@ -44,8 +44,8 @@ const READ_AHEAD = 64;
 const READ_AHEAD_BYTES = 6 * 2 ** 20;
 /**
  * The terms stage runs before the end of the ingest once the passage scans it keeps reach this
- * many (about 600 bytes each), over the documents written so far, so an ingest's memory does
- * not grow with its size. A document written again after such a run is done again.
+ * many, over the documents written so far, so what it keeps is bounded however large the
+ * ingest. A document written again after such a run is done again.
  */
 const TERMS_EVERY_PASSAGES = 150_000;
 

@@ -84,13 +84,24 @@ export class StoredTexts {
   readonly follows = (r: Pick<PreparedRendition, 'key' | 'kind' | 'textHash'>): boolean => KIND_PRIORITY[r.kind] >= (this.rank.get(storedText(r)) ?? Infinity);
 }
 
+/** A file that could not be parsed, with the reason (what it gave before stays in the library). */
+export function failedParse(job: ParseJob, reason: string): ParseOutcome {
+  return { kind: 'failed', record: { absPath: job.absPath, root: job.root, relPath: job.relPath, mtimeMs: job.mtimeMs, size: 0, contentHash: '' }, reason };
+}
+
 /**
  * Parse a file, and scan the passages of its renditions except those that will follow the
  * one holding their text (`stored`). The passages' folded text (`simplified`) was kept for the
- * scan only: it is dropped, so it never crosses threads.
+ * scan only: it is dropped, so it never crosses threads. Never throws: a bug met on one file
+ * fails that file, on whichever thread it was parsed.
  */
 export function parseAndScan(job: ParseJob, scan: Scan | undefined, stored: StoredTexts): ScannedOutcome {
-  const outcome = parseFile(job, stored.follows);
+  let outcome: ParseOutcome;
+  try {
+    outcome = parseFile(job, stored.follows);
+  } catch (e) {
+    return failedParse(job, `internal error: ${(e as Error).message}`);
+  }
   if (outcome.kind !== 'parsed') return outcome;
   let scans: (PackedScans | undefined)[] | undefined;
   try {
@@ -116,7 +127,10 @@ export function inlinePool(setup: Pick<ParseSetup, 'scanner'> = {}): ParsePool {
     get parsedHere() {
       return parsedHere;
     },
-    parse: async (job) => (parsedHere++, parseAndScan(job, setup.scanner?.scan, stored)),
+    parse: async (job) => {
+      parsedHere++;
+      return parseAndScan(job, setup.scanner?.scan, stored);
+    },
     wait: (parse) => parse,
     stored: (texts) => stored.add(texts),
     close: async () => {},
@@ -133,7 +147,7 @@ function workerScript(): string | undefined {
 /** Files a worker holds at once: the next is at hand when it finishes one, the rest wait in the pool's queue. */
 const IN_FLIGHT = 2;
 
-/** A job in the pool: queued until a worker takes it (or the caller claims it), then sent. */
+/** A job in the pool: queued until a worker takes it (or the thread waiting for results parses it). */
 interface Job {
   job: ParseJob;
   done: (r: ScannedOutcome) => void;
@@ -161,11 +175,8 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
   const load = new Map<Worker, number>();
   let next = 0;
 
-  /** Parse here: when no worker is left, when a worker ran out of its capped heap, or when claimed. */
+  /** Parse on this thread: when no worker is left, when a worker ran out of its capped heap, or while waiting (`wait`). */
   const here = (j: Job) => void inline.parse(j.job).then(j.done, j.fail);
-  const failed = (j: Job, reason: string) => j.done({
-    kind: 'failed', record: { absPath: j.job.absPath, root: j.job.root, relPath: j.job.relPath, mtimeMs: j.job.mtimeMs, size: 0, contentHash: '' }, reason,
-  });
 
   /** Hand queued jobs to live workers with room, in order; with none alive, parse them here. */
   const pump = () => {
@@ -205,7 +216,7 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
       for (const [id, j] of sent) if (j.worker === w) {
         sent.delete(id);
         if (outOfMemory) here(j);
-        else failed(j, `parser worker crashed: ${e.message}`);
+        else j.done(failedParse(j.job, `parser worker crashed: ${e.message}`));
       }
       pump();
     });

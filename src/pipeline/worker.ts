@@ -8,8 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadUserDictionary } from '../text/segment.js';
 import { TermIndex } from '../terms/term-index.js';
 import { scanPassage } from '../terms/scan.js';
-import type { ParseOutcome } from './parse-file.js';
-import { parseAndScan, StoredTexts, type ScannedOutcome, type WorkerSetup, type WorkerTask } from './pool.js';
+import { parseAndScan, StoredTexts, type WorkerSetup, type WorkerTask } from './pool.js';
 
 const { dictionaries, lexicon } = workerData as WorkerSetup;
 for (const d of dictionaries) loadUserDictionary(d);
@@ -20,13 +19,5 @@ const stored = new StoredTexts();
 
 parentPort!.on('message', ({ id, task }: { id?: number; task: WorkerTask }) => {
   if ('stored' in task) return stored.add(task.stored);
-  const job = task.parse;
-  let result: ScannedOutcome;
-  try {
-    result = parseAndScan(job, scan, stored);
-  } catch (e) {
-    const record = { absPath: job.absPath, root: job.root, relPath: job.relPath, mtimeMs: job.mtimeMs, size: 0, contentHash: '' };
-    result = { kind: 'failed', record, reason: `internal error: ${(e as Error).message}` } satisfies ParseOutcome;
-  }
-  parentPort!.postMessage({ id, result });
+  parentPort!.postMessage({ id, result: parseAndScan(task.parse, scan, stored) });
 });

@@ -7,9 +7,9 @@
  * library's size: a group gets its share of the query's budget, newest passages first, and a
  * group that holds more is marked truncated and its document frequency estimated from how
  * densely its ids fill the id range read. Rare groups — the ones that decide a search — are
- * read whole first; frequent words are sampled, and they weigh little anyway. A group's typed words and the lexicon's forms of them are
- * read as two lists: its frequency (what it weighs, whether it is required) is the typed
- * words', the forms only add passages.
+ * read whole first; frequent words are sampled, and they weigh little anyway. A group's typed
+ * words and the lexicon's forms of them are read as two lists: its frequency (what it weighs,
+ * whether it is required) is the typed words', the forms only add passages.
  */
 import type { DB } from '../store/db.js';
 import { stmt } from '../store/statements.js';

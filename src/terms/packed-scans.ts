@@ -48,11 +48,9 @@ export function packScans(list: readonly PassageScan[]): PackedScans {
   return { count: list.length, names, surfaces, alikeScanned, alikes };
 }
 
-const NO_ALIKES: NonNullable<PassageScan['alikes']> = Object.freeze({ ambiguous: [], single: [] }) as never;
-
 export function unpackScans(packed: PackedScans): PassageScan[] {
   const out: PassageScan[] = Array.from({ length: packed.count }, (_, seq) =>
-    packed.alikeScanned[seq] ? { names: [], alikes: NO_ALIKES } : { names: [] });
+    packed.alikeScanned[seq] ? { names: [], alikes: { ambiguous: [], single: [] } } : { names: [] });
   const n = packed.names;
   let at = 0;
   for (let k = 0; k < n.length; k += FIELDS) {

@@ -71,6 +71,19 @@ describe('texts a document holds already', () => {
   });
 });
 
+describe('a job the parser cannot do', () => {
+  it('fails that file with the reason on the writer thread, never throws', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'ep.md');
+    writeFileSync(path, '# 第一期\n\n正文。\n');
+    // No size limits: a caller's bug, met inside the parser's own code.
+    const job = { absPath: path, root: dir, relPath: 'ep.md', mtimeMs: 0, fallbackSource: 'test', limits: undefined as never };
+    const out = await inlinePool().parse(job);
+    expect(out.kind).toBe('failed');
+    expect(out.kind === 'failed' && out.reason).toMatch(/^cannot read: /);
+  });
+});
+
 describe('parse workers with a capped heap', () => {
   it('parse a file too big for a worker on the writer thread instead of failing it', async () => {
     const dir = tempDir();
