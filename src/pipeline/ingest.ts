@@ -183,6 +183,7 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
   const termsStage = async () => {
     if (!terms) return;
     batch.commit();
+    progress(`correcting terms and linking entities in ${touched.size} documents…`);
     report.terms = addTermsReports(report.terms, await runTermsStageForKeys(db, touched, terms));
     touched.clear();
   };

@@ -93,7 +93,10 @@ describe('entities and speakers at ingest', () => {
   it('gives the same corrections, mentions and links when the stage runs in pieces (memory bound)', async () => {
     const pieces = openLibrary(tempDir());
     // A run of the stage after every file (the ingest's bound is 150,000 passages).
-    const r = await ingest(pieces, [root], { termsEvery: 1 });
+    const said: string[] = [];
+    const r = await ingest(pieces, [root], { termsEvery: 1, onProgress: (p) => said.push(p.current) });
+    // Each run of the stage says so on the progress line.
+    expect(said.filter((c) => c.startsWith('correcting terms')).length).toBeGreaterThan(1);
     expect(r.failures).toEqual([]);
     const rows = (lib: typeof db) => [
       ...lib.prepare('SELECT id || original || corrected FROM corrections ORDER BY 1').pluck().all(),
