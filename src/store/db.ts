@@ -121,8 +121,10 @@ export function migrate(db: DB): void {
     throw new Error(`library schema version ${current} is newer than this engram (${migrations.length}): upgrade engram`);
   }
   for (let v = current; v < migrations.length; v++) {
+    const migration = migrations[v]!;
     db.transaction(() => {
-      db.exec(migrations[v]!);
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.pragma(`user_version = ${v + 1}`);
     })();
   }

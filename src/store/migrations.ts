@@ -7,7 +7,12 @@
  * spaces and ranks with BM25. The FTS tables are contentless (the text lives once, in
  * `passages`), with `contentless_delete` so a re-ingested file's rows can be removed.
  */
-export const migrations: readonly string[] = [
+import type Database from 'better-sqlite3';
+
+/** SQL, or a function for a change SQL cannot make alone (one that depends on what the library holds). */
+export type Migration = string | ((db: Database.Database) => void);
+
+export const migrations: readonly Migration[] = [
   /* 1: files, sources, documents, renditions, passages, full-text index */ `
   CREATE TABLE files (
     id           INTEGER PRIMARY KEY,
@@ -259,4 +264,32 @@ export const migrations: readonly string[] = [
     v TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  /* 7: the full-text tables of a new library split terms with FTS5's `ascii` tokenizer */
+  (db) => {
+    // The index's terms come segmented and folded (text/segment.ts): lowercase words joined by
+    // spaces, so all the tokenizer does is split at spaces. `unicode61` also classifies and folds
+    // every character, for nothing, at about twice the cost of `ascii` on the corpus's 17 M
+    // characters of terms (docs/design.md, "Full-text tokenizer"). Both split our terms alike but
+    // for the few that are symbols or marks in Unicode (Kangxi radicals, Indic vowel signs),
+    // which `unicode61` dropped: a library that holds passages keeps its tables (rebuilding them
+    // would mean segmenting every passage again, for no change in results).
+    if (db.prepare('SELECT 1 FROM documents LIMIT 1').get() !== undefined) return;
+    db.exec(`
+      DROP TABLE passages_vocab;
+      DROP TABLE passages_fts;
+      DROP TABLE titles_fts;
+      CREATE VIRTUAL TABLE passages_fts USING fts5(
+        summary, body, raw,
+        content = '', contentless_delete = 1,
+        tokenize = "ascii tokenchars '.+#'",
+        detail = full
+      );
+      CREATE VIRTUAL TABLE titles_fts USING fts5(
+        title, keywords,
+        content = '', contentless_delete = 1,
+        tokenize = "ascii tokenchars '.+#'"
+      );
+      CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, 'row');
+    `);
+  },
 ];

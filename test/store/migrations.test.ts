@@ -1,0 +1,61 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { closeLibrary, databasePath, openLibrary } from '../../src/store/db.js';
+import { migrations } from '../../src/store/migrations.js';
+import { replaceFile, type PreparedRendition } from '../../src/store/write.js';
+
+const tokenizer = (db: Database.Database, table: string) =>
+  /tokenize\s*=\s*"(\w+)/.exec(db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').pluck().get(table) as string)?.[1];
+
+const note: PreparedRendition = {
+  key: 'file:/lib/a.md', kind: 'note', format: 'markdown', title: 'AI 笔记', source: 'notes', sourceNamed: false,
+  metadata: {}, contentHash: 'c1', textHash: 't1', body: '稀疏注意力',
+  passages: [{ text: '稀疏注意力与 ⼤模型', role: 'content', line: 1, terms: '稀疏 注意力 与 ⼤ 模型' }],
+};
+const file = { absPath: '/lib/a.md', root: '/lib', relPath: 'a.md', size: 1, mtimeMs: 1, contentHash: 'f1' };
+
+/** A library as an engram of schema `version` left it. */
+function libraryAt(version: number, fill?: (db: Database.Database) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'engram-mig-'));
+  const db = new Database(databasePath(dir));
+  for (const m of migrations.slice(0, version)) {
+    if (typeof m === 'string') db.exec(m);
+    else m(db);
+  }
+  db.pragma(`user_version = ${version}`);
+  fill?.(db);
+  db.close();
+  return dir;
+}
+
+describe('schema migrations', () => {
+  it('a new library splits index terms with the ascii tokenizer, and finds what it indexed', () => {
+    const db = openLibrary(mkdtempSync(join(tmpdir(), 'engram-mig-')));
+    expect(tokenizer(db, 'passages_fts')).toBe('ascii');
+    expect(tokenizer(db, 'titles_fts')).toBe('ascii');
+    replaceFile(db, file, 'markdown', [], [note]);
+    expect(db.prepare("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH '\"注意力\"'").pluck().get()).toBe(1);
+    // A Kangxi radical is a symbol to unicode61 (dropped), a term to ascii, as the segmenter made it.
+    expect(db.prepare("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH '\"⼤\"'").pluck().get()).toBe(1);
+    closeLibrary(db);
+  });
+
+  it('a library that holds documents keeps its tables and what they index', () => {
+    const dir = libraryAt(6, (raw) => replaceFile(raw, file, 'markdown', [], [note]));
+    const db = openLibrary(dir);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(tokenizer(db, 'passages_fts')).toBe('unicode61');
+    expect(db.prepare("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH '\"注意力\"'").pluck().get()).toBe(1);
+    closeLibrary(db);
+  });
+
+  it('an empty library of an older schema gets the ascii tables', () => {
+    const db = openLibrary(libraryAt(6));
+    expect(tokenizer(db, 'passages_fts')).toBe('ascii');
+    expect(db.prepare('SELECT count(*) FROM passages_vocab').pluck().get()).toBe(0);
+    closeLibrary(db);
+  });
+});
