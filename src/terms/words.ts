@@ -15,31 +15,110 @@ export const COMMON_HAN_FREQ = 50;
 /** An English word among this many most frequent spoken words is an everyday word. */
 export const COMMON_ENGLISH_RANK = 25_000;
 
-let han: Map<string, number> | undefined;
-/** The first two code units of every dictionary word, as `pairKey` numbers. */
-let wordStarts: Set<number> | undefined;
 let english: Map<string, number> | undefined;
 
 const pairKey = (text: string, at: number) => (text.charCodeAt(at) << 16) | text.charCodeAt(at + 1);
 
-function hanWords(): Map<string, number> {
-  if (!han) {
-    han = new Map();
-    wordStarts = new Set();
-    const text = new TextDecoder().decode(jiebaDict);
+/**
+ * jieba's dictionary (a line per word: `word frequency tag`), looked up in its own text: a Map
+ * of its 350,000 words cost ~0.5 s to build in every thread that read it (the parse workers and
+ * the writer); this index of its lines by their first two code units costs a tenth of that.
+ * Words of one character are never a span's neighbour word or a candidate: they are left out.
+ */
+class WordTable {
+  /** Slots of an open-addressing table keyed by `pairKey` (0: empty). */
+  private readonly keys: Int32Array;
+  /** Per slot, its first line (+1); per line, the next line of the same key (+1; 0: none). */
+  private readonly heads: Int32Array;
+  private readonly next: Int32Array;
+  private readonly starts: Int32Array;
+  private readonly mask: number;
+  private readonly shift: number;
+  /** Lines indexed (words of two characters or more). */
+  private readonly count: number;
+
+  constructor(private readonly text: string) {
+    let lines = 0;
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
+    this.starts = new Int32Array(lines + 1);
+    this.next = new Int32Array(lines + 1);
+    let size = 1024;
+    while (size < lines * 2) size *= 2;
+    this.keys = new Int32Array(size);
+    this.heads = new Int32Array(size);
+    this.mask = size - 1;
+    this.shift = 32 - Math.log2(size);
+    let line = 0;
     for (let at = 0; at < text.length; ) {
       const nl = text.indexOf('\n', at);
       const end = nl === -1 ? text.length : nl;
       const sp = text.indexOf(' ', at);
-      // Words of one character are never a span's neighbour word or a candidate: skip them.
       if (sp > at + 1 && sp < end) {
-        han.set(text.slice(at, sp), Number.parseInt(text.slice(sp + 1, end), 10) || 0);
-        wordStarts.add(pairKey(text, at));
+        const slot = this.slot(pairKey(text, at));
+        this.starts[line] = at;
+        this.next[line] = this.heads[slot]!;
+        this.heads[slot] = ++line;
       }
       at = end + 1;
     }
+    this.count = line;
   }
-  return han;
+
+  /** Where a key's chain starts (Fibonacci hashing: the multiplier spreads the pair's bits). */
+  private home(key: number): number {
+    return Math.imul(key, 0x9e3779b1) >>> this.shift;
+  }
+
+  private slot(key: number): number {
+    let i = this.home(key);
+    while (this.keys[i] !== 0 && this.keys[i] !== key) i = (i + 1) & this.mask;
+    this.keys[i] = key;
+    return i;
+  }
+
+  /** First line (+1) of the words starting with these two code units; 0 when none does. */
+  private first(key: number): number {
+    for (let i = this.home(key); this.keys[i] !== 0; i = (i + 1) & this.mask) {
+      if (this.keys[i] === key) return this.heads[i]!;
+    }
+    return 0;
+  }
+
+  /** The frequency of the line's word, written after it. */
+  private frequency(start: number, wordLength: number): number {
+    let f = 0;
+    for (let i = start + wordLength + 1, c = this.text.charCodeAt(i); c >= 48 && c <= 57; c = this.text.charCodeAt(++i)) f = f * 10 + c - 48;
+    return f;
+  }
+
+  get(word: string): number | undefined {
+    if (word.length < 2) return undefined;
+    for (let l = this.first(pairKey(word, 0)); l !== 0; l = this.next[l - 1]!) {
+      const start = this.starts[l - 1]!;
+      if (this.text.charCodeAt(start + word.length) === 32 && this.text.startsWith(word, start)) return this.frequency(start, word.length);
+    }
+    return undefined;
+  }
+
+  startsWord(text: string, at: number): boolean {
+    return this.first(pairKey(text, at)) !== 0;
+  }
+
+  /** Every word at least this frequent, with its frequency. */
+  *entries(minFreq = 0): Generator<[word: string, freq: number]> {
+    for (let l = 0; l < this.count; l++) {
+      const start = this.starts[l]!;
+      const sp = this.text.indexOf(' ', start);
+      const freq = this.frequency(start, sp - start);
+      if (freq >= minFreq) yield [this.text.slice(start, sp), freq];
+    }
+  }
+}
+
+let table: WordTable | undefined;
+
+function hanWords(): WordTable {
+  return (table ??= new WordTable(new TextDecoder().decode(jiebaDict)));
 }
 
 /** jieba's frequency of a Simplified word (0 when it is not in the dictionary). */
@@ -49,8 +128,7 @@ export function hanFrequency(word: string): number {
 
 /** Whether some dictionary word (of two characters or more) starts at `at` of `text`: a cheap test before `hanFrequency` of its slices. */
 export function startsWord(text: string, at: number): boolean {
-  hanWords();
-  return at + 1 < text.length && wordStarts!.has(pairKey(text, at));
+  return at + 1 < text.length && hanWords().startsWord(text, at);
 }
 
 /** Rank of an English word in spoken frequency (1 = most frequent; Infinity when unknown). */
@@ -99,8 +177,8 @@ export function homophoneWord(span: string, term: string, strict = false): strin
   if (span.length < 2 || span.length > 3) return undefined;
   if (!homophones) {
     homophones = new Map();
-    for (const [word, freq] of hanWords()) {
-      if (freq < HOMOPHONE_FREQ || word.length < 2 || word.length > 3 || !/^\p{Script=Han}+$/u.test(word)) continue;
+    for (const [word, freq] of hanWords().entries(HOMOPHONE_FREQ)) {
+      if (word.length < 2 || word.length > 3 || !/^\p{Script=Han}+$/u.test(word)) continue;
       const k = soundOf(word);
       homophones.set(k, [...(homophones.get(k) ?? []), { word, freq }]);
     }

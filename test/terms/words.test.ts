@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { dict } from '@node-rs/jieba/dict.js';
+import { hanFrequency, homophoneWord, startsWord } from '../../src/terms/words.js';
+
+describe("jieba's dictionary as the corrector reads it", () => {
+  it('gives every word of two characters or more its frequency, as the dictionary writes it', () => {
+    const lines = new TextDecoder().decode(dict).split('\n');
+    // Every 97th line, so the whole file is sampled, start to end.
+    for (let i = 0; i < lines.length; i += 97) {
+      const [word, freq] = lines[i]!.split(' ');
+      if (!word || word.length < 2) continue;
+      expect(hanFrequency(word), word).toBe(Number.parseInt(freq!, 10));
+    }
+    const last = lines.findLast((l) => (l.split(' ')[0] ?? '').length >= 2)!.split(' ');
+    expect(hanFrequency(last[0]!)).toBe(Number.parseInt(last[1]!, 10));
+  });
+
+  it('knows what is not a word: unknown words, prefixes of words, one character', () => {
+    expect(hanFrequency('人工智能')).toBeGreaterThan(0);
+    expect(hanFrequency('人工智')).toBe(0); // a prefix of a word, not a word
+    expect(hanFrequency('面臂智能')).toBe(0);
+    expect(hanFrequency('的')).toBe(0); // single characters are left out
+    expect(hanFrequency('')).toBe(0);
+    expect(startsWord('我们人工智能', 2)).toBe(true);
+    expect(startsWord('〇〇', 0)).toBe(false);
+    expect(startsWord('人', 0)).toBe(false); // no second character
+  });
+
+  it('finds frequent homophones from the same table', () => {
+    expect(homophoneWord('常试', '尝试', true)).toBe('常识');
+  });
+});
