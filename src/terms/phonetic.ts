@@ -77,24 +77,50 @@ export function metaphoneKeys(letters: string): string[] {
   return keys;
 }
 
-/** Levenshtein distance (small strings). */
-export function editDistance(a: string, b: string): number {
+let row = new Int32Array(64);
+
+/**
+ * Levenshtein distance (small strings), in one reused row. With `max`, any distance above it
+ * comes back as `max + 1` as soon as it is certain (most spans are far from most names).
+ */
+export function editDistance(a: string, b: string, max = Infinity): number {
   if (a === b) return 0;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  if (row.length <= b.length) row = new Int32Array(b.length * 2 + 1);
+  for (let j = 0; j <= b.length; j++) row[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    let diagonal = row[0]!;
+    row[0] = i;
+    let best = i;
+    const c = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const up = row[j]!;
+      const d = Math.min(up + 1, row[j - 1]! + 1, diagonal + (c === b.charCodeAt(j - 1) ? 0 : 1));
+      diagonal = up;
+      row[j] = d;
+      if (d < best) best = d;
     }
-    prev = cur;
+    if (best > max) return max + 1;
   }
-  return prev[b.length]!;
+  return row[b.length]!;
 }
 
-/** 1 − edit distance / longer length. */
-export function spellingSimilarity(a: string, b: string): number {
+/** 1 − edit distance / longer length; with `min`, any similarity below it may come back as 0. */
+export function spellingSimilarity(a: string, b: string, min = 0): number {
   const n = Math.max(a.length, b.length);
-  return n === 0 ? 1 : 1 - editDistance(a, b) / n;
+  if (n === 0) return 1;
+  const distance = editDistance(a, b, min > 0 ? Math.floor((1 - min) * n) : Infinity);
+  return distance > (1 - min) * n ? 0 : 1 - distance / n;
+}
+
+/** The digits of a span, in order (GPT-4 is not GPT-5). */
+export function digitsOf(s: string): string {
+  let d = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) d += s[i];
+  }
+  return d;
 }
 
 /**
@@ -102,14 +128,14 @@ export function spellingSimilarity(a: string, b: string): number {
  * when both keys have four sounds or more; digits must be the same (GPT-4 is not GPT-5).
  */
 export function soundsLikeLatin(heard: string, term: string): 'exact' | 'near' | undefined {
-  if (heard.replace(/[^0-9]/g, '') !== term.replace(/[^0-9]/g, '')) return undefined;
+  if (digitsOf(heard) !== digitsOf(term)) return undefined;
   const hk = metaphoneKeys(heard);
   const tk = metaphoneKeys(term);
   let near = false;
   for (const a of hk) {
     for (const b of tk) {
       if (a === b) return 'exact';
-      if (Math.min(a.length, b.length) >= 4 && editDistance(a, b) <= 1) near = true;
+      if (Math.min(a.length, b.length) >= 4 && editDistance(a, b, 1) <= 1) near = true;
     }
   }
   return near ? 'near' : undefined;

@@ -11,7 +11,7 @@ import { foldWidth } from '../text/normalize.js';
 import { toSimplified } from '../text/fold.js';
 import type { EntityType } from '../entities/names.js';
 import { syllableOf } from './pinyin.js';
-import { compareSyllables, latinLetters, mergeSyllable, metaphoneKeys, soundsLikeLatin, spellingSimilarity, type SoundLevel } from './phonetic.js';
+import { digitsOf, latinLetters, mergeSyllable, metaphoneKeys, soundsLikeLatin, spellingSimilarity, type SoundLevel } from './phonetic.js';
 import { bigramFrequency, hanFrequency } from './words.js';
 
 export interface TermName {
@@ -34,11 +34,13 @@ interface HanName {
   text: string;
   folded: string;
   syllables: string[];
+  /** Ids of its merged syllables (`soundAt`) and of its syllables as they are (`syllableAt`). */
   sounds: number[];
+  raw: number[];
   /** Its own frequency as a word (words.ts, at least 1), looked up once when first needed. */
   freq?: number;
 }
-interface LatinName { entry: TermEntry; text: string; words: string[]; letters: string; stems: Set<string> }
+interface LatinName { entry: TermEntry; text: string; words: string[]; letters: string; stems: Set<string>; digits: string }
 
 export interface Found {
   entry: TermEntry;
@@ -77,17 +79,28 @@ const soundIdOf = (merged: string) => {
   }
   return id;
 };
-/** Sound id of each BMP code unit, computed once (0: not Han; -1: not computed yet). */
+/** Syllables as they are (not merged) as small numbers: an exact match is equal ids. */
+const syllableIds = new Map<string, number>();
+const syllableIdOf = (syllable: string) => {
+  let id = syllableIds.get(syllable);
+  if (id === undefined) syllableIds.set(syllable, (id = syllableIds.size + 1));
+  return id;
+};
+/** Sound id and syllable id of each BMP code unit, computed once (0: not Han; -1: not computed yet). */
 const soundOfCode = new Int16Array(0x10000).fill(-1);
+const syllableOfCode = new Int16Array(0x10000);
 function soundAt(text: string, i: number): number {
   const c = text.charCodeAt(i);
   let id = soundOfCode[c]!;
   if (id === -1) {
     const syl = isHan(c) ? syllableOf(text[i]!) : '';
     soundOfCode[c] = id = syl ? soundIdOf(mergeSyllable(syl)) : 0;
+    syllableOfCode[c] = syl ? syllableIdOf(syl) : 0;
   }
   return id;
 }
+/** The syllable id at `i` (after `soundAt` of the same code unit). */
+const syllableAt = (text: string, i: number) => syllableOfCode[text.charCodeAt(i)]!;
 /** Syllables a name is looked up by: longer names must match the rest of their sounds too. */
 const KEY_SYLLABLES = 5;
 /** Names by their first (up to five) merged syllables, one level a syllable. */
@@ -195,7 +208,7 @@ export function foldText(text: string, simplified = toSimplified(foldWidth(text)
 export class TermIndex {
   /** Han names by their first two folded code units (`pairAt`). */
   private readonly hanByPrefix = new Map<number, HanName[]>();
-  /** 1 for code units some Han name starts with. */
+  /** 1 for code units some Han name starts with; 2 for those that are some name's second too, 3 both. */
   private readonly hanFirst = new Uint8Array(0x10000);
   /**
    * Han names by the merged sounds of their first five syllables, a trie: a window of text
@@ -227,10 +240,14 @@ export class TermIndex {
           this.names.add(folded);
           if (![...folded].every((c) => HAN_CHAR.test(c)) || folded.length < 2) continue;
           const syllables = [...folded].map((c) => syllableOf(c));
-          const name: HanName = { entry, text: n.text, folded, syllables, sounds: syllables.map((x) => (x ? soundIdOf(mergeSyllable(x)) : 0)) };
+          const name: HanName = {
+            entry, text: n.text, folded, syllables,
+            sounds: syllables.map((x) => (x ? soundIdOf(mergeSyllable(x)) : 0)), raw: syllables.map((x) => (x ? syllableIdOf(x) : 0)),
+          };
           if (name.syllables.some((s) => !s)) continue;
           push(this.hanByPrefix, pairAt(folded, 0), name);
-          this.hanFirst[folded.charCodeAt(0)] = 1;
+          this.hanFirst[folded.charCodeAt(0)]! |= 1;
+          this.hanFirst[folded.charCodeAt(1)]! |= 2;
           if (n.ambiguous) continue;
           let node = this.hanBySound;
           for (const sound of name.sounds.slice(0, KEY_SYLLABLES)) {
@@ -243,7 +260,8 @@ export class TermIndex {
         } else {
           const words = [...folded.matchAll(LATIN_WORD)].map((m) => latinLetters(m[0].replace(/['’]s$/i, ''))).filter(Boolean);
           if (!words.length) continue;
-          const name: LatinName = { entry, text: n.text, words, letters: words.join(''), stems: new Set(words.map(singular)) };
+          const letters = words.join('');
+          const name: LatinName = { entry, text: n.text, words, letters, stems: new Set(words.map(singular)), digits: digitsOf(letters) };
           this.names.add(name.letters);
           this.names.add(words.map(singular).join(''));
           push(this.latinByFirst, words[0]!, name);
@@ -304,7 +322,8 @@ export class TermIndex {
     const out: Found[] = [];
     let covered = 0;
     for (let i = 0; i < folded.length - 1; i++) {
-      if (i < covered || this.hanFirst[folded.charCodeAt(i)] !== 1) continue;
+      // Most characters start no name, or are followed by one no name has second: no lookup then.
+      if (i < covered || (this.hanFirst[folded.charCodeAt(i)]! & 1) === 0 || (this.hanFirst[folded.charCodeAt(i + 1)]! & 2) === 0) continue;
       const list = this.hanByPrefix.get(pairAt(folded, i));
       if (!list) continue;
       let best: HanName | undefined;
@@ -355,8 +374,10 @@ export class TermIndex {
           if (size !== len && !(len === KEY_SYLLABLES && size > len && name.sounds.every((x, k) => k < len || (i + k < n && sounds[i + k] === x)))) continue;
           const heard = folded.slice(i, i + size);
           if (this.names.has(heard)) continue;
-          const level = compareSyllables([...heard].map((c) => syllableOf(c)), name.syllables);
-          if (level && level !== 'near') out.push({ entry: name.entry, name: name.text, start: i, end: i + size, level, similarity: 1, script: 'han' });
+          // Every merged sound is the name's (the trie, the rest above): the same syllables are exact.
+          let exact = true;
+          for (let k = 0; k < size && exact; k++) exact = syllableAt(folded, i + k) === name.raw[k];
+          out.push({ entry: name.entry, name: name.text, start: i, end: i + size, level: exact ? 'exact' : 'merged', similarity: 1, script: 'han' });
         }
       }
     }
@@ -388,21 +409,24 @@ export class TermIndex {
     const letters = span.join('');
     if (!(nonDigits(letters) < 3 || this.names.has(letters) || this.names.has(span.map(singular).join('')))) {
       const seen = new Set<LatinName>();
+      const digits = digitsOf(letters);
       for (const k of soundKeys(letters)) {
         for (const n of this.latinBySound.get(k) ?? []) {
           if (seen.has(n)) continue;
           seen.add(n);
-          // Spellings this far apart in length are never alike enough (similarity < 0.5).
-          if (Math.abs(letters.length - n.letters.length) > 0.5 * Math.max(letters.length, n.letters.length)) continue;
+          // The cheap tests first. Spellings this far apart in length are never alike enough
+          // (similarity < 0.5); digits must be the same (GPT-4 is not GPT-5).
+          if (n.digits !== digits || Math.abs(letters.length - n.letters.length) > 0.5 * Math.max(letters.length, n.letters.length)) continue;
+          const sound = soundsLikeLatin(letters, n.letters);
+          if (!sound) continue;
+          const needed = n.letters.length <= 5 ? MIN_SPELLING.near : sound === 'exact' ? MIN_SPELLING.exact : MIN_SPELLING.near;
+          const similarity = spellingSimilarity(letters, n.letters, needed);
+          if (similarity < needed || !sameSkeleton(letters, n.letters)) continue;
           // A part of the name, not a garble of it ("for Science" of "AI for Science"), or a
           // name written right beside another word ("AI Anthropic", "Context window to").
           if (span.every((w) => n.stems.has(singular(w))) || this.holdsOtherName(span, n.letters)) continue;
-          const similarity = spellingSimilarity(letters, n.letters);
-          const sound = soundsLikeLatin(letters, n.letters);
           // With a name written right in it ("Agentic Kit"), the rest must sound exactly alike.
           if (sound === 'near' && this.holdsName(span)) continue;
-          const needed = n.letters.length <= 5 ? MIN_SPELLING.near : sound === 'exact' ? MIN_SPELLING.exact : MIN_SPELLING.near;
-          if (!sound || similarity < needed || !sameSkeleton(letters, n.letters)) continue;
           found.push({ name: n, similarity });
         }
       }

@@ -22,95 +22,105 @@ const pairKey = (text: string, at: number) => (text.charCodeAt(at) << 16) | text
 /**
  * jieba's dictionary (a line per word: `word frequency tag`), looked up in its own text: a Map
  * of its 350,000 words cost ~0.5 s to build in every thread that read it (the parse workers and
- * the writer); this index of its lines by their first two code units costs a tenth of that.
- * Words of one character are never a span's neighbour word or a candidate: they are left out.
+ * the writer); two open-addressing tables over its lines cost a fifth of that. Words of one
+ * character are never a span's neighbour word or a candidate: they are left out.
  */
 class WordTable {
-  /** Slots of an open-addressing table keyed by `pairKey` (0: empty). */
-  private readonly keys: Int32Array;
-  /** Per slot, its first line (+1); per line, the next line of the same key (+1; 0: none). */
-  private readonly heads: Int32Array;
-  private readonly next: Int32Array;
+  /** Per slot, a line (+1; 0: empty), placed by the hash of its word. */
+  private readonly words: Int32Array;
+  /** Per slot, the `pairKey` of some word's first two code units (0: empty). */
+  private readonly pairs: Int32Array;
+  /** Where each line starts, and its word's length. */
   private readonly starts: Int32Array;
+  private readonly lengths: Uint8Array;
   private readonly mask: number;
-  private readonly shift: number;
-  /** Lines indexed (words of two characters or more). */
+  /** Lines indexed. */
   private readonly count: number;
 
   constructor(private readonly text: string) {
     let lines = 0;
     for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
     this.starts = new Int32Array(lines + 1);
-    this.next = new Int32Array(lines + 1);
+    this.lengths = new Uint8Array(lines + 1);
     let size = 1024;
     while (size < lines * 2) size *= 2;
-    this.keys = new Int32Array(size);
-    this.heads = new Int32Array(size);
+    this.words = new Int32Array(size);
+    this.pairs = new Int32Array(size);
     this.mask = size - 1;
-    this.shift = 32 - Math.log2(size);
     let line = 0;
     for (let at = 0; at < text.length; ) {
       const nl = text.indexOf('\n', at);
       const end = nl === -1 ? text.length : nl;
       const sp = text.indexOf(' ', at);
-      if (sp > at + 1 && sp < end) {
-        const slot = this.slot(pairKey(text, at));
+      if (sp > at + 1 && sp < end && sp - at < 256) {
         this.starts[line] = at;
-        this.next[line] = this.heads[slot]!;
-        this.heads[slot] = ++line;
+        this.lengths[line] = sp - at;
+        // A word listed twice keeps its later line, as a Map would.
+        const slot = this.wordSlot(text, at, sp - at);
+        this.words[slot] = ++line;
+        this.pairSlot(pairKey(text, at), true);
       }
       at = end + 1;
     }
     this.count = line;
   }
 
-  /** Where a key's chain starts (Fibonacci hashing: the multiplier spreads the pair's bits). */
-  private home(key: number): number {
-    return Math.imul(key, 0x9e3779b1) >>> this.shift;
+  /** FNV-1a over the code units of `s[at, at + length)`. */
+  private static hash(s: string, at: number, length: number): number {
+    let h = 0x811c9dc5;
+    for (let i = at; i < at + length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    return h >>> 0;
   }
 
-  private slot(key: number): number {
-    let i = this.home(key);
-    while (this.keys[i] !== 0 && this.keys[i] !== key) i = (i + 1) & this.mask;
-    this.keys[i] = key;
-    return i;
-  }
-
-  /** First line (+1) of the words starting with these two code units; 0 when none does. */
-  private first(key: number): number {
-    for (let i = this.home(key); this.keys[i] !== 0; i = (i + 1) & this.mask) {
-      if (this.keys[i] === key) return this.heads[i]!;
+  /** The slot holding the word `s[at, at + length)`, or the empty slot where it would go. */
+  private wordSlot(s: string, at: number, length: number): number {
+    for (let i = WordTable.hash(s, at, length) & this.mask; ; i = (i + 1) & this.mask) {
+      const line = this.words[i]!;
+      if (line === 0) return i;
+      if (this.lengths[line - 1] === length && this.sameWord(s, at, length, this.starts[line - 1]!)) return i;
     }
-    return 0;
+  }
+
+  private sameWord(s: string, at: number, length: number, start: number): boolean {
+    for (let k = 0; k < length; k++) if (s.charCodeAt(at + k) !== this.text.charCodeAt(start + k)) return false;
+    return true;
+  }
+
+  /** Whether some word starts with these two code units (`add`: it does). */
+  private pairSlot(key: number, add = false): boolean {
+    for (let i = Math.imul(key, 0x9e3779b1) >>> 0 & this.mask; ; i = (i + 1) & this.mask) {
+      const k = this.pairs[i]!;
+      if (k === key) return true;
+      if (k === 0) {
+        if (add) this.pairs[i] = key;
+        return false;
+      }
+    }
   }
 
   /** The frequency of the line's word, written after it. */
-  private frequency(start: number, wordLength: number): number {
+  private frequency(line: number): number {
     let f = 0;
-    for (let i = start + wordLength + 1, c = this.text.charCodeAt(i); c >= 48 && c <= 57; c = this.text.charCodeAt(++i)) f = f * 10 + c - 48;
+    let i = this.starts[line]! + this.lengths[line]! + 1;
+    for (let c = this.text.charCodeAt(i); c >= 48 && c <= 57; c = this.text.charCodeAt(++i)) f = f * 10 + c - 48;
     return f;
   }
 
   get(word: string): number | undefined {
-    if (word.length < 2) return undefined;
-    for (let l = this.first(pairKey(word, 0)); l !== 0; l = this.next[l - 1]!) {
-      const start = this.starts[l - 1]!;
-      if (this.text.charCodeAt(start + word.length) === 32 && this.text.startsWith(word, start)) return this.frequency(start, word.length);
-    }
-    return undefined;
+    if (word.length < 2 || word.length > 255) return undefined;
+    const line = this.words[this.wordSlot(word, 0, word.length)]!;
+    return line === 0 ? undefined : this.frequency(line - 1);
   }
 
   startsWord(text: string, at: number): boolean {
-    return this.first(pairKey(text, at)) !== 0;
+    return this.pairSlot(pairKey(text, at));
   }
 
   /** Every word at least this frequent, with its frequency. */
   *entries(minFreq = 0): Generator<[word: string, freq: number]> {
     for (let l = 0; l < this.count; l++) {
-      const start = this.starts[l]!;
-      const sp = this.text.indexOf(' ', start);
-      const freq = this.frequency(start, sp - start);
-      if (freq >= minFreq) yield [this.text.slice(start, sp), freq];
+      const freq = this.frequency(l);
+      if (freq >= minFreq) yield [this.text.slice(this.starts[l]!, this.starts[l]! + this.lengths[l]!), freq];
     }
   }
 }
