@@ -34,12 +34,13 @@ export function prepareDocument(doc: ParsedDocument, ctx: PrepareContext): Prepa
     .map((p) => ({ ...p, text: cleanText(p.text) }))
     .filter((p) => p.text.trim() !== '')
     .flatMap(splitLongPassage);
-  markBoilerplate(passages);
+  // Folded once, for boilerplate detection, segmentation and the terms scan.
+  const folded = passages.map((p) => toSimplified(foldWidth(p.text)));
+  markBoilerplate(passages, folded);
   const hash = textHash(passages);
   const follows = ctx.follows?.({ key: doc.key, kind: doc.kind, textHash: hash }) ?? false;
-  const prepared: PreparedPassage[] = passages.map((p) => {
-    // Folded just now (boilerplate detection): toSimplified has it in its cache. Segmentation reads it too.
-    const simplified = toSimplified(foldWidth(p.text));
+  const prepared: PreparedPassage[] = passages.map((p, i) => {
+    const simplified = folded[i]!;
     const terms = p.role === 'boilerplate' ? '' : follows ? undefined : indexTerms(p.text, simplified).join(' ');
     return simplified === p.text ? { ...p, terms } : { ...p, terms, simplified };
   });

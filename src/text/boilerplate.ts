@@ -102,8 +102,8 @@ function labelText(folded: string): string | undefined {
   return t.replace(/\s+/g, ' ');
 }
 
-function fold(text: string): string {
-  return toSimplified(foldWidth(text)).trim();
+function fold(text: string, simplified = toSimplified(foldWidth(text))): string {
+  return simplified.trim();
 }
 
 function isModelTag(f: string): boolean {
@@ -161,11 +161,12 @@ function isItem(p: ParsedPassage): boolean {
  * Sets role='boilerplate' in place on the LLM's preamble (and the editing-plan list it may
  * announce), its editing-notes sections, its sign-off and model tag lines. Headings are
  * marked too when they head a notes section. Returns how many passages it marked.
+ * `simplified`: the passages' texts through `toSimplified(foldWidth(text))`, when the caller has them.
  */
-export function markBoilerplate(passages: ParsedPassage[]): number {
+export function markBoilerplate(passages: ParsedPassage[], simplified?: readonly string[]): number {
   const n = passages.length;
   if (n === 0) return 0;
-  const folded = passages.map((p) => fold(p.text));
+  const folded = passages.map((p, i) => fold(p.text, simplified?.[i]));
   const marked = new Array<boolean>(n).fill(false);
   const mark = (i: number): void => {
     marked[i] = true;

@@ -35,6 +35,15 @@ class AlignedStage {
   private readonly phrases = new Map<number, { from: string; to: string }[]>();
   /** 1 where a phrase starts with that code unit: avoids a Map lookup per character. */
   private readonly phraseStart = new Uint8Array(0x10000);
+  /**
+   * 1 where the stage may act at that code unit (a character it maps, a phrase start, a
+   * surrogate when it maps astral characters): text before the first such unit passes through
+   * untouched, and most text has none for the first two stages (Simplified text meets neither
+   * compatibility ideographs nor Taiwan/Hong Kong variants).
+   */
+  private readonly active = new Uint8Array(0x10000);
+  /** A bit per hashed `pair` of every phrase's first two code units: a common character starts phrases, but rarely followed by their second. */
+  private readonly pairBits = new Int32Array(PAIR_BITS / 32);
 
   /** Dictionaries in priority order: an earlier one wins for the same key (as in OpenCC). */
   constructor(dicts: readonly DictLike[]) {
@@ -50,6 +59,8 @@ class AlignedStage {
       }
     }
     for (const list of this.phrases.values()) list.sort((a, b) => b.from.length - a.from.length);
+    for (let c = 0; c < 0x10000; c++) if (this.table[c] !== 0 || this.phraseStart[c] === 1) this.active[c] = 1;
+    if (this.astral.size > 0) this.active.fill(1, 0xd800, 0xdc00);
   }
 
   private add(from: string, to: string): void {
@@ -64,17 +75,28 @@ class AlignedStage {
       let list = this.phrases.get(key);
       if (!list) this.phrases.set(key, (list = []));
       this.phraseStart[first] = 1;
+      const bit = pairBit(key);
+      this.pairBits[bit >>> 5]! |= 1 << (bit & 31);
       list.push({ from, to });
     }
+  }
+
+  private mayStartPhrase(key: number): boolean {
+    const bit = pairBit(key);
+    return (this.pairBits[bit >>> 5]! & (1 << (bit & 31))) !== 0;
   }
 
   /** Converts `s` into `out` (same length); returns whether anything changed. */
   run(s: string, out: Uint16Array): boolean {
     const n = s.length;
+    let first = 0;
+    while (first < n && this.active[s.charCodeAt(first)] === 0) first++;
+    if (first === n) return false;
+    for (let i = 0; i < first; i++) out[i] = s.charCodeAt(i);
     let changed = false;
-    for (let i = 0; i < n; ) {
+    for (let i = first; i < n; ) {
       const c = s.charCodeAt(i);
-      const candidates = this.phraseStart[c] === 1 && i + 1 < n ? this.phrases.get(pair(s, i)) : undefined;
+      const candidates = this.phraseStart[c] === 1 && i + 1 < n && this.mayStartPhrase(pair(s, i)) ? this.phrases.get(pair(s, i)) : undefined;
       if (candidates) {
         let hit = false;
         for (const p of candidates) {
@@ -116,6 +138,9 @@ class AlignedStage {
 
 /** The code units at `i` and `i + 1` as one number. */
 const pair = (s: string, i: number) => s.charCodeAt(i) * 0x10000 + s.charCodeAt(i + 1);
+/** 2^20 bits (128 KB): few enough to stay in cache, many enough that a stray hit is rare. */
+const PAIR_BITS = 1 << 20;
+const pairBit = (key: number) => Math.imul(key, 0x9e3779b1) >>> 12;
 
 function* entries(d: DictLike): Iterable<readonly [string, string]> {
   if (typeof d !== 'string') {
@@ -182,17 +207,8 @@ function runStages(s: string, stages: AlignedStage[]): string {
  * `toSimplified(s).length === s.length` always, and each character stays at its index.
  */
 export function toSimplified(s: string): string {
-  if (s.length < 16) return runStages(s, toSimplifiedStages());
-  // Ingest folds each passage twice (boilerplate detection, then segmentation): remember
-  // the last few thousand results rather than thread folded text through every API.
-  const hit = recentSimplified.get(s);
-  if (hit !== undefined) return hit;
-  const out = runStages(s, toSimplifiedStages());
-  if (recentSimplified.size >= 4096) recentSimplified.clear();
-  recentSimplified.set(s, out);
-  return out;
+  return runStages(s, toSimplifiedStages());
 }
-const recentSimplified = new Map<string, string>();
 
 /**
  * Simplified (or mixed) → Traditional with Taiwan character forms (头发→頭髮, 发展→發展), for
