@@ -88,10 +88,29 @@ export function textHash(passages: readonly ParsedPassage[]): string {
   );
 }
 
-/** A short content hash of the parts (an iterable, not arguments: a file can have a million passages). */
+/**
+ * A short content hash of the parts (an iterable, not arguments: a file can have a million
+ * passages), each followed by a NUL. Text parts are fed to the hash a megabyte at a time: one
+ * update per passage cost more than the hashing itself (~0.9 s of an ingest's CPU). The digest
+ * is the same either way (UTF-8 of a concatenation is the concatenation of the UTF-8).
+ */
 export function hashOf(parts: Iterable<string | Uint8Array>): string {
   const h = createHash('sha256');
-  for (const p of parts) h.update(p).update('\u0000');
+  let pending = '';
+  for (const p of parts) {
+    if (typeof p === 'string') {
+      pending += p + '\u0000';
+      if (pending.length >= 2 ** 20) {
+        h.update(pending);
+        pending = '';
+      }
+    } else {
+      if (pending) h.update(pending);
+      pending = '';
+      h.update(p).update('\u0000');
+    }
+  }
+  if (pending) h.update(pending);
   return h.digest('hex').slice(0, 32);
 }
 

@@ -13,6 +13,8 @@ import { allFiles, filesUnder, forgetFiles, goneFiles } from '../../src/store/fi
 import { saveGenerated } from '../../src/store/generated.js';
 import type { DB } from '../../src/store/db.js';
 import { copyFixture, tempDir, tempLibrary } from '../helpers.js';
+import { createHash } from 'node:crypto';
+import { hashOf } from '../../src/pipeline/prepare.js';
 
 const count = (db: DB, sql: string) => db.prepare(sql).pluck().get() as number;
 const indexed = (db: DB) => count(db, 'SELECT count(*) FROM passages_fts');
@@ -186,5 +188,28 @@ describe('forgetting what is gone', () => {
     const forgotten = forgetFiles(db, goneFiles(allFiles(db)));
     expect(forgotten.files).toEqual([]);
     expect(getDocument(db, doc)!.renditions.some((r) => r.generated)).toBe(true);
+  });
+});
+
+describe('content hashes', () => {
+  // The digest libraries store: a part at a time, each followed by a NUL. Hashes recorded by an
+  // earlier engram must still match, or every file would look changed after an upgrade.
+  const reference = (parts: (string | Uint8Array)[]) => {
+    const h = createHash('sha256');
+    for (const p of parts) h.update(p).update('\u0000');
+    return h.digest('hex').slice(0, 32);
+  };
+
+  it('are the same whether the parts are fed one by one or batched', () => {
+    const long = '深度学习 deep learning '.repeat(60_000); // over a megabyte of text: a batch boundary inside
+    const cases: (string | Uint8Array)[][] = [
+      [],
+      [''],
+      ['a', '', 'b'],
+      ['transcript', '标题', '正文\r\n第二行', '\ud83d', '\ude00 lone surrogates either side of a separator', 'ok'],
+      [long, '尾巴', long],
+      [Buffer.from('bytes first\n'), 'then text', Buffer.from([0xff, 0xfe, 0x00]), '中文'],
+    ];
+    for (const parts of cases) expect(hashOf(parts)).toBe(reference(parts));
   });
 });
