@@ -21,6 +21,7 @@ import {
 import { filesUnder, forgetFiles, goneFiles, movedFrom, type Forgotten } from '../store/files.js';
 import { inlinePool, workerPool, storedText, type ParsePool, type ScannedOutcome } from './pool.js';
 import { folderJoin } from './folder-join.js';
+import { boundHeapGrowth } from './heap.js';
 import { DEFAULT_LIMITS, type SizeLimits } from './parse-file.js';
 import { addTermsReports, defaultTermsContext, runTermsStageForKeys, type TermsContext, type TermsReport } from './terms.js';
 import type { PackedScans } from '../terms/packed-scans.js';
@@ -125,6 +126,16 @@ interface ParsedFile {
 }
 
 export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}): Promise<IngestReport> {
+  // The writer's heap grows as a worker's does while the ingest runs, not with its length (heap.ts).
+  const release = boundHeapGrowth();
+  try {
+    return await ingestFiles(db, paths, opts);
+  } finally {
+    release();
+  }
+}
+
+async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promise<IngestReport> {
   const t0 = performance.now();
   if (opts.format && !parserByName(opts.format)) throw new Error(`unknown format "${opts.format}"`);
   const { files, failures, skipped } = walk(paths);
