@@ -25,10 +25,12 @@ const EVIDENCE = { document: 1, transcript: 0.9 } as const;
 export interface DocPassage {
   id: number;
   role: string;
-  line: number | null;
-  start: number | null;
-  /** The passage's text; the stage leaves it unread where a scan made when it was parsed is at hand. */
+  /**
+   * The passage's text, and its first line in the file: the stage leaves both unread where a
+   * scan made when it was parsed is at hand (read where a correction is stored).
+   */
   text?: string;
+  line?: number | null;
   /** What the passage's text alone says (scan.ts): made where it was parsed, or here from `text`. */
   scan?: PassageScan;
 }
