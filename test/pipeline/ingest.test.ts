@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { ingest, type IngestReport } from '../../src/pipeline/ingest.js';
 import { libraryStats } from '../../src/store/read.js';
-import { copyFixture, FIXTURES, tempLibrary } from '../helpers.js';
+import { copyFixture, FIXTURES, tempDir, tempLibrary } from '../helpers.js';
 
 describe('ingest', () => {
   const root = copyFixture('library');
@@ -121,5 +121,28 @@ describe('ingest in worker threads', () => {
     const dump = (db: typeof inline.db) =>
       db.prepare('SELECT d.key, r.kind, p.seq, p.role, p.text, p.start, p.speaker FROM passages p JOIN renditions r ON r.id = p.rendition_id JOIN documents d ON d.id = r.document_id ORDER BY d.key, r.kind, p.seq').all();
     expect(dump(threaded.db)).toEqual(dump(inline.db));
+  });
+});
+
+describe('commits', () => {
+  it('come after as much input, not as much time: the same files give the same batches', async () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'notes'));
+    for (let i = 0; i < 6; i++) writeFileSync(join(root, 'notes', `n${i}.md`), `# Note ${i}\n\n${'engram keeps every word. '.repeat(80)}\n`);
+    const commitsOf = async () => {
+      const { db } = tempLibrary();
+      let commits = 0;
+      const exec = db.exec.bind(db);
+      db.exec = (sql: string) => {
+        if (sql === 'COMMIT') commits++;
+        return exec(sql);
+      };
+      await ingest(db, [root], { terms: false, commitEvery: 4_000 });
+      return commits;
+    };
+    const first = await commitsOf();
+    // ~2 KB a file: a commit after every second file, and the last one.
+    expect(first).toBe(3);
+    expect(await commitsOf()).toBe(first);
   });
 });
