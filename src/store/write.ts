@@ -233,9 +233,9 @@ export function refreshDocument(db: DB, docId: number): void {
   // Renditions engram generated (store/generated.ts) say nothing about the document itself.
   const rows = stmt(db, 'SELECT kind, title, date, url, source, source_named, metadata FROM renditions WHERE document_id = ? AND generated IS NULL ORDER BY id')
     .all(docId) as RenditionRow[];
-  stmt(db, 'DELETE FROM titles_fts WHERE rowid = ?').run(docId);
   if (rows.length === 0) {
     // Nothing from a file is left: what engram generated from those files goes too.
+    stmt(db, 'DELETE FROM titles_fts WHERE rowid = ?').run(docId);
     stmt(db, 'DELETE FROM passages_fts WHERE rowid IN (SELECT id FROM passages WHERE document_id = ?)').run(docId);
     stmt(db, 'DELETE FROM passages WHERE document_id = ?').run(docId);
     stmt(db, 'DELETE FROM renditions WHERE document_id = ?').run(docId);
@@ -250,14 +250,24 @@ export function refreshDocument(db: DB, docId: number): void {
   for (const r of [...rows].reverse()) Object.assign(metadata, JSON.parse(r.metadata));
   const sourceId = sourceIdFor(db, source);
   const title = first('title') as string | null;
+  const before = stmt(db, 'SELECT title, metadata FROM documents WHERE id = ?').get(docId) as { title: string | null; metadata: string };
   stmt(db, 'UPDATE documents SET title = ?, date = ?, url = ?, source_id = ?, metadata = ? WHERE id = ?').run(
     title, first('date'), first('url'), sourceId, JSON.stringify(metadata), docId,
   );
-  const keywords = [metadata.category, ...(metadata.keywords ?? []), ...(metadata.hashtags ?? [])].filter(Boolean).join(' ');
+  // A document's title row is rewritten only when what it indexes changed (a second rendition
+  // of a document usually brings the same title): FTS5 writes its pending rows out as a segment
+  // before it deletes a row, and whenever a row comes before the last it took.
+  const keywords = keywordsOf(metadata);
+  const indexed = stmt(db, 'SELECT rowid FROM titles_fts WHERE rowid = ?').pluck().get(docId) !== undefined;
+  if (indexed && before.title === title && keywordsOf(JSON.parse(before.metadata) as DocumentMetadata) === keywords) return;
+  if (indexed) stmt(db, 'DELETE FROM titles_fts WHERE rowid = ?').run(docId);
   stmt(db, 'INSERT INTO titles_fts (rowid, title, keywords) VALUES (?, ?, ?)').run(
     docId, indexTerms(title ?? '').join(' '), indexTerms(keywords).join(' '),
   );
 }
+
+/** What a document's title row indexes besides its title. */
+const keywordsOf = (m: DocumentMetadata) => [m.category, ...(m.keywords ?? []), ...(m.hashtags ?? [])].filter(Boolean).join(' ');
 
 function sourceIdFor(db: DB, name: string): number {
   stmt(db, 'INSERT INTO sources (name) VALUES (?) ON CONFLICT(name) DO NOTHING').run(name);

@@ -37,4 +37,27 @@ describe('writing files in a batch', () => {
     replaceFile(db, { ...file(1), contentHash: 'changed' }, 'markdown', [], [{ ...rendition(1), contentHash: 'c1b' }]);
     expect(db.prepare('SELECT id, content_hash FROM files').all()).toEqual([{ id, content_hash: 'changed' }]);
   });
+
+  it("rewrites a document's title row only when its title or keywords change", () => {
+    const { db } = tempLibrary();
+    const titleRows = () => db.prepare('SELECT count(*) FROM titles_fts_data').pluck().get() as number;
+    const byTitle = (q: string) => db.prepare('SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?').pluck().all(q);
+    db.exec('BEGIN');
+    replaceFile(db, file(1), 'markdown', [], [rendition(1)]);
+    db.exec('COMMIT');
+    const before = titleRows();
+    // A second file of the same document with the same title: no delete, so no flush of a segment.
+    db.exec('BEGIN');
+    replaceFile(db, file(2), 'markdown', [], [{ ...rendition(2), key: rendition(1).key, title: '笔记 1', kind: 'summary' }]);
+    replaceFile(db, file(3), 'markdown', [], [rendition(3)]);
+    expect(titleRows()).toBe(before);
+    db.exec('COMMIT');
+    const doc = db.prepare('SELECT id FROM documents WHERE key = ?').pluck().get(rendition(1).key);
+    expect(byTitle('笔记')).toContain(doc);
+    // A changed title is indexed anew, the old one gone.
+    replaceFile(db, { ...file(1), contentHash: 'f1b' }, 'markdown', [], [{ ...rendition(1), contentHash: 'c1b', title: '稀疏注意力' }]);
+    replaceFile(db, { ...file(2), contentHash: 'f2b' }, 'markdown', [], [{ ...rendition(2), key: rendition(1).key, title: '稀疏注意力', kind: 'summary', contentHash: 'c2b' }]);
+    expect(byTitle('注意力')).toEqual([doc]);
+    expect(byTitle('笔记')).not.toContain(doc);
+  });
 });
