@@ -31,14 +31,13 @@ export { MAX_LINE_CHARS, DEFAULT_LIMITS, type SizeLimits } from './parse-file.js
 /**
  * Files are committed in batches of about this much input: a batch is atomic, so each file is
  * either fully old or fully new, and a kill loses at most the last batch, which the next run
- * redoes. Every commit writes FTS5's pending terms out as a new segment, which later merges
- * rewrite: one commit per file would spend much of the ingest flushing small segments, and a
- * commit a second cost the corpus's ingest ~1 s of the writer's CPU against one every 8 MB.
+ * redoes; readers (a running `engram serve`) see a batch when it commits. Every commit writes
+ * FTS5's pending terms out as a new segment, which later merges rewrite, so one commit per file
+ * would spend much of the ingest flushing small segments (~40 batches for the 41 MB corpus).
  * Counted in bytes, not time, so the same files give the same index layout (and the same
- * search speed) run after run; `COMMIT_AT_MOST_MS` still bounds what a kill can lose on a
- * slow machine.
+ * search speed) run after run; `COMMIT_AT_MOST_MS` bounds a batch on a slow machine.
  */
-const COMMIT_EVERY_BYTES = 8 * 2 ** 20;
+const COMMIT_EVERY_BYTES = 2 ** 20;
 const COMMIT_AT_MOST_MS = 10_000;
 /** Below this much input, starting worker threads costs more than it saves. */
 const WORKERS_FROM_BYTES = 4_000_000;

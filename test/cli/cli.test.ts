@@ -141,6 +141,7 @@ describe('engram CLI', () => {
     for (let i = 0; i < N; i++) {
       const dir = join(corpus, `ep-${String(i).padStart(3, '0')}`);
       mkdirSync(dir);
+      // 60 lines: 2.4 MB in all, so the ingest commits batches (1 MB of input) well before its end.
       const lines = Array.from({ length: 60 }, (_, j) => `[00:${String(j % 60).padStart(2, '0')}:00] 主持人: 第${i}期第${j}段，我们讨论强化学习、稀疏注意力和端侧模型的进展。`);
       writeFileSync(join(dir, 'transcript.md'), `# 第${i}期\n\n**Podcast:** 压力测试\n**Video URL:** https://example.com/ep/${i}\n\n---\n\n${lines.join('\n')}\n`);
     }
