@@ -116,7 +116,7 @@ export function parseAndScan(job: ParseJob, scan: Scan | undefined, stored: Stor
 
 function scanRendition(r: PreparedRendition, scan: Scan): PackedScans {
   const alikes = isCorrected(r.kind, r.format);
-  return packScans(r.passages.map((p) => scan(p.text, alikes && p.role !== 'boilerplate', p.simplified ?? p.text)));
+  return packScans(r.passages.map((p) => scan(p.text, alikes && p.role !== 'boilerplate', p.simplified ?? p.text)), r.passages.map((p) => p.role === 'boilerplate'));
 }
 
 export function inlinePool(setup: Pick<ParseSetup, 'scanner'> = {}): ParsePool {

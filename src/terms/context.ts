@@ -10,7 +10,7 @@ import type { TermsContext } from '../pipeline/terms.js';
 import { resolveEntity, type Mention } from '../entities/store.js';
 import { TermIndex, type TermEntry } from './term-index.js';
 import { findCorrections, scanOf, type Candidate } from './correct.js';
-import { isEveryday, scanPassage, type PassageScan } from './scan.js';
+import { isEveryday, scanPassage } from './scan.js';
 import { scannedForAlikes, unpackScans, type PackedScans } from './packed-scans.js';
 import { loadDocText, reindexPassages, storeCorrections, type ScanLookup } from './store.js';
 import { hanFrequency } from './words.js';
@@ -23,15 +23,9 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
   const index = new TermIndex(entries);
   // Scans made where passages were parsed, by text hash; what a passage lacks is scanned here.
   const kept = new Map<string, PackedScans>();
-  // The stage reads a rendition's passages in order: its scans are unpacked once, when the first is asked for.
-  let unpacked: { textHash: string; list: PassageScan[] } | undefined;
-  const scans: ScanLookup = (textHash, seq) => {
-    if (unpacked?.textHash !== textHash) {
-      const packed = kept.get(textHash);
-      if (!packed) return undefined;
-      unpacked = { textHash, list: unpackScans(packed) };
-    }
-    return unpacked.list[seq];
+  const scans: ScanLookup = (textHash) => {
+    const packed = kept.get(textHash);
+    return packed && { scans: unpackScans(packed), boilerplate: packed.boilerplate };
   };
   let keptPassages = 0;
   /** Passages to re-index once every document is corrected, with their index terms when kept. */
@@ -82,7 +76,6 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
       reindexPassages(db, reindex.keys(), (id) => reindex.get(id));
       reindex.clear();
       kept.clear();
-      unpacked = undefined;
       keptPassages = 0;
       last = undefined;
     },
@@ -107,7 +100,7 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
           out.push({ entityId: entityOf(db, f.entry), passageId: null, start: null, end: null, surface, via: 'term', everyday: isEveryday(surface) });
         }
         const passages = (doc?.renditions ?? [])
-          .flatMap((r) => r.passages.filter((p) => p.role !== 'boilerplate').map((p) => ({ p, kind: r.kind })))
+          .flatMap((r) => r.passages.filter((p) => !p.boilerplate).map((p) => ({ p, kind: r.kind })))
           .sort((a, b) => a.p.id - b.p.id);
         // A raw transcript repeats the cleaned one of the same document: its mentions would count twice.
         const cleaned = passages.some((x) => x.kind === 'transcript');

@@ -24,7 +24,8 @@ const EVIDENCE = { document: 1, transcript: 0.9 } as const;
 
 export interface DocPassage {
   id: number;
-  role: string;
+  /** LLM boilerplate set aside (prepare.ts): neither corrected nor a mention. */
+  boilerplate: boolean;
   /**
    * The passage's text, and its first line in the file: the stage leaves both unread where a
    * scan made when it was parsed is at hand (read where a correction is stored).
@@ -73,7 +74,7 @@ function evidenceOf(doc: DocText, index: TermIndex): Map<string, Set<number>> {
   for (const f of index.find(doc.metadataText)) note(f.entry.id, 0);
   for (const r of doc.renditions) {
     const alikes = isCorrected(r.kind, r.format);
-    for (const p of r.passages) for (const n of scanOf(index, p, alikes && p.role !== 'boilerplate').names) note(index.entries[n.entry]!.id, r.id);
+    for (const p of r.passages) for (const n of scanOf(index, p, alikes && !p.boilerplate).names) note(index.entries[n.entry]!.id, r.id);
   }
   return seen;
 }
@@ -106,7 +107,7 @@ export function findCorrections(doc: DocText, index: TermIndex, held?: Held[]): 
   for (const r of doc.renditions) {
     if (!isCorrected(r.kind, r.format)) continue;
     for (const p of r.passages) {
-      if (p.role === 'boilerplate') continue;
+      if (p.boilerplate) continue;
       const { alikes } = scanOf(index, p, true);
       const chosen: Candidate[] = [];
       const hold = (list: ScannedAlike[]) => {

@@ -16,6 +16,8 @@ export interface PackedScans {
   readonly surfaces: string;
   /** 1 for passages scanned for sound-alike spans too. */
   readonly alikeScanned: Uint8Array;
+  /** 1 for boilerplate passages (the stage reads no passage row where it has the scans). */
+  readonly boilerplate: Uint8Array;
   /** Passages with sound-alike spans: position and spans. */
   readonly alikes: readonly (readonly [number, NonNullable<PassageScan['alikes']>])[];
   /** Index terms of passages a correction may re-index (set where the scans are kept). */
@@ -24,10 +26,12 @@ export interface PackedScans {
 
 const FIELDS = 5;
 
-export function packScans(list: readonly PassageScan[]): PackedScans {
+/** `boilerplate`: whether each passage is boilerplate. */
+export function packScans(list: readonly PassageScan[], boilerplate: readonly boolean[] = []): PackedScans {
   const total = list.reduce((n, s) => n + s.names.length, 0);
   const names = new Int32Array(total * FIELDS);
   const alikeScanned = new Uint8Array(list.length);
+  const flags = Uint8Array.from(list, (_, seq) => (boilerplate[seq] ? 1 : 0));
   const alikes: [number, NonNullable<PassageScan['alikes']>][] = [];
   let surfaces = '';
   let k = 0;
@@ -45,7 +49,7 @@ export function packScans(list: readonly PassageScan[]): PackedScans {
       if (s.alikes.single.length || s.alikes.ambiguous.length) alikes.push([seq, s.alikes]);
     }
   });
-  return { count: list.length, names, surfaces, alikeScanned, alikes };
+  return { count: list.length, names, surfaces, alikeScanned, boilerplate: flags, alikes };
 }
 
 export function unpackScans(packed: PackedScans): PassageScan[] {
