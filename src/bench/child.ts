@@ -1,7 +1,7 @@
 /**
  * Measurements that need a fresh process, run by the benchmark as a child and reported as
  * one JSON line on stdout:
- *   node dist/bench/child.js ingest LIBRARY CORPUS   → {ms, maxRssMb, documents, passages, failures}
+ *   node dist/bench/child.js ingest LIBRARY CORPUS...   → {ms, maxRssMb, documents, passages, failures}
  *   node dist/bench/child.js first-query LIBRARY QUERY → {sinceStartMs, searchMs, hits}
  * Peak RSS is the process's own (nothing else has run in it); "since start" counts from the
  * process's time origin, so it includes loading modules, the segmenter and the library.
@@ -23,13 +23,13 @@ export function inChild<T>(args: string[]): T {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const [job, library, arg] = argv;
+  const [job, library, arg, ...more] = argv;
   if (job === 'ingest') {
     const { openLibrary } = await import('../store/db.js');
     const { ingest } = await import('../pipeline/ingest.js');
     const db = openLibrary(library!);
     const t = performance.now();
-    const report = await ingest(db, [arg!]);
+    const report = await ingest(db, [arg!, ...more]);
     const ms = performance.now() - t;
     db.close();
     const d = report.documents;
@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(JSON.stringify({ sinceStartMs: performance.now(), searchMs: r.tookMs, hits: r.hits.length }));
     db.close();
   } else {
-    console.error('usage: child.js ingest LIBRARY CORPUS | first-query LIBRARY QUERY');
+    console.error('usage: child.js ingest LIBRARY CORPUS... | first-query LIBRARY QUERY');
     process.exitCode = 2;
   }
 }

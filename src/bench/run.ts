@@ -10,7 +10,7 @@
  *   for 20 s, mixed requests (load.ts).
  * - Following sources: a large download's memory, a local feed's update rate (follow.ts).
  *
- * `npm run bench -- --scale N`: builds an N× corpus (scale.ts), ingests 1× and N× in fresh
+ * `npm run bench -- --scale N`: builds an N× corpus (scale.ts), ingests 1×, about N/3× and N× in fresh
  * processes (time, peak RSS) and times the query set on both libraries.
  *
  * Usage: npm run bench -- [CORPUS] [--scale N] [--keep DIR]
@@ -194,6 +194,9 @@ async function benchScale(corpus: string, dir: string, n: number): Promise<strin
   const built = buildScaledCorpus(corpus, scaled, n);
   type Ingested = { ms: number; maxRssMb: number; bytes: number; documents: number; passages: number; failures: number };
   const one = inChild<Ingested>(['ingest', join(dir, 'lib-1x'), corpus]);
+  // A point in between (the first copies of the scaled corpus): whether memory levels off.
+  const m = Math.max(2, Math.round(n / 3));
+  const some = m < n ? inChild<Ingested>(['ingest', join(dir, `lib-${m}x`), ...Array.from({ length: m }, (_, k) => join(scaled, `copy-${k}`))]) : undefined;
   const many = inChild<Ingested>(['ingest', join(dir, `lib-${n}x`), scaled]);
   const timings = [join(dir, 'lib-1x'), join(dir, `lib-${n}x`)].map((lib) => {
     const db = openLibrary(lib);
@@ -212,8 +215,10 @@ async function benchScale(corpus: string, dir: string, n: number): Promise<strin
     '| library | size | ingest time | ingest peak RSS |',
     '|---|---|---|---|',
     row('1×', one),
+    ...(some ? [row(`${m}×`, some)] : []),
     row(`${n}×`, many),
     `| ratio ${n}× / 1× | ${(many.bytes / one.bytes).toFixed(1)}x data | ${(many.ms / one.ms).toFixed(1)}x time (linear: ${n}x) | ${(many.maxRssMb / one.maxRssMb).toFixed(2)}x RSS (target: flat) |`,
+    ...(some ? [`| ratio ${n}× / ${m}× | ${(many.bytes / some.bytes).toFixed(1)}x data | ${(many.ms / some.ms).toFixed(1)}x time | ${(many.maxRssMb / some.maxRssMb).toFixed(2)}x RSS |`] : []),
     '',
     `| search, ${queries.length} queries | p50 | p95 | max | over 50 ms |`,
     '|---|---|---|---|---|',
