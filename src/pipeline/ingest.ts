@@ -19,6 +19,7 @@ import {
   type FileRecord, type PreparedRendition,
 } from '../store/write.js';
 import { filesUnder, forgetFiles, goneFiles, movedFrom, type Forgotten } from '../store/files.js';
+import { compactFullText, worthCompacting } from '../store/fts-layout.js';
 import { inlinePool, workerPool, storedText, type ParsePool, type ScannedOutcome } from './pool.js';
 import { folderJoin } from './folder-join.js';
 import { boundHeapGrowth } from './heap.js';
@@ -278,6 +279,11 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
   else report.gone = gone.length;
   pruneSources(db);
   await termsStage();
+  // After a bulk write the index is merged into one segment: queries seek into every segment.
+  if (worthCompacting(db, report.passages)) {
+    progress('merging the full-text index…');
+    compactFullText(db);
+  }
   for (const k of added) { updated.delete(k); unchanged.delete(k); }
   for (const k of updated) unchanged.delete(k);
   report.documents = { added: added.size, updated: updated.size, unchanged: unchanged.size };

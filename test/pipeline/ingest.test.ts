@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { ingest, type IngestReport } from '../../src/pipeline/ingest.js';
 import { libraryStats } from '../../src/store/read.js';
+import { fullTextSegments } from '../../src/store/fts-layout.js';
 import { copyFixture, FIXTURES, tempDir, tempLibrary } from '../helpers.js';
 
 describe('ingest', () => {
@@ -144,5 +145,22 @@ describe('commits', () => {
     // ~2 KB a file: a commit after every second file, and the last one.
     expect(first).toBe(3);
     expect(await commitsOf()).toBe(first);
+  });
+});
+
+describe('the full-text index after an ingest', () => {
+  it('is merged into one segment after a bulk write, and left alone after a small one', async () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'notes'));
+    const note = (i: number) => writeFileSync(join(root, 'notes', `n${i}.md`), `# Note ${i}\n\n${`engram keeps word${i} and 稀疏注意力. `.repeat(60)}\n`);
+    for (let i = 0; i < 8; i++) note(i);
+    const { db } = tempLibrary();
+    // A commit after every file: a segment each, before the merge.
+    await ingest(db, [root], { terms: false, commitEvery: 1 });
+    expect(fullTextSegments(db)).toBe(1);
+    note(8);
+    await ingest(db, [root], { terms: false, commitEvery: 1 });
+    expect(fullTextSegments(db)).toBe(2);
+    expect(db.prepare("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH 'word8'").pluck().get()).toBeGreaterThan(0);
   });
 });
