@@ -2,7 +2,8 @@
  * `npm run eval`: search quality on the reference corpus, engram vs its peers, side by side.
  *
  * 1. The judged set (bench/judged.jsonl, see judged.ts): nDCG@10, MRR and recall@10 per
- *    query class, for engram, FTS5 trigram and MiniSearch.
+ *    query class, for engram and its peers (peers.ts): FTS5 trigram, MiniSearch, Orama with
+ *    its Mandarin tokenizer, Pagefind; and how long each peer took to build its index.
  * 2. Cross-script agreement: each Chinese benchmark query typed in Simplified and in
  *    Traditional should find the same documents (top-10 overlap).
  * 3. Known-item recall: a phrase a person remembers from a passage (a run of whole words,
@@ -26,8 +27,10 @@ import { openLibrary, type DB } from '../store/db.js';
 import { ingest } from '../pipeline/ingest.js';
 import { toSimplified, toTraditional } from '../text/fold.js';
 import { loadQueries, projectRoot } from './queries.js';
-import { engramSearcher, miniSearchSearcher, passageRows, trigramSearcher, type Searcher } from './peers.js';
-import { byClass, documentRefs, loadJudged, score } from './judged.js';
+import { engramSearcher, miniSearchSearcher, passageRows, trigramSearcher, type PassageRow, type Searcher } from './peers.js';
+import { oramaSearcher } from './orama-peer.js';
+import { pagefindSearcher } from './pagefind-peer.js';
+import { byClass, documentRefs, loadJudged, score, type Scores } from './judged.js';
 import { knownItems } from './known-items.js';
 import { quoteEval } from './quotes-eval.js';
 import { correctionReport } from './eval-corrections.js';
@@ -63,16 +66,19 @@ async function semanticSearcher(db: DB, dir: string, judged: string): Promise<Se
     const r = await hybridSearch(db, q.query, { limit: 10 }, embedder, (e) => console.error(`eval: semantic skipped for ${q.query}: ${e.message}`));
     answers.set(q.query, r.hits.map((h) => h.document.id));
   }
-  return { name: 'engram+semantic', docs: (q, limit = 10) => (answers.get(q) ?? []).slice(0, limit) };
+  return { name: 'engram+semantic', docs: async (q, limit = 10) => (answers.get(q) ?? []).slice(0, limit) };
 }
 
-function judgedTable(db: DB, searchers: Searcher[], file: string, verbose: boolean): string[] {
+/** engram's searchers (engram first), then its peers: one row per class, three columns each. */
+async function judgedTable(db: DB, ours: Searcher[], peers: Searcher[], file: string, verbose: boolean): Promise<string[]> {
   const queries = loadJudged(file);
   const refs = documentRefs(db);
-  const results = searchers.map((s) => byClassOf(s));
-  function byClassOf(s: Searcher) {
-    const scores = queries.map((q) => score(s.docs(q.query, 10), q, refs));
-    return { scores, classes: byClass(queries, scores) };
+  const searchers = [...ours, ...peers];
+  const results: { scores: Scores[]; classes: ReturnType<typeof byClass> }[] = [];
+  for (const s of searchers) {
+    const scores: Scores[] = [];
+    for (const q of queries) scores.push(score(await s.docs(q.query, 10), q, refs));
+    results.push({ scores, classes: byClass(queries, scores) });
   }
   const lines = [
     `Judged set: ${queries.length} queries (${file}); nDCG@10 / MRR / recall@10 per class`,
@@ -80,13 +86,22 @@ function judgedTable(db: DB, searchers: Searcher[], file: string, verbose: boole
     `| class | n | ${searchers.map((s) => `${s.name} nDCG | MRR | R@10`).join(' | ')} |`,
     `|---|---|${searchers.map(() => '---|---|---|').join('')}`,
   ];
+  const below: string[] = [];
   for (const [cls, m] of results[0]!.classes) {
     const cells = results.map((r) => {
       const c = r.classes.get(cls)!;
       return `${f3(c.ndcg)} | ${f3(c.mrr)} | ${f3(c.recall)}`;
     });
     lines.push(`| ${cls === 'all' ? '**all**' : cls} | ${m.n} | ${cells.join(' | ')} |`);
+    const engram = results[0]!.classes.get(cls)!;
+    peers.forEach((p, i) => {
+      const peer = results[ours.length + i]!.classes.get(cls)!;
+      for (const metric of ['ndcg', 'mrr', 'recall'] as const) {
+        if (peer[metric] > engram[metric]) below.push(`${cls} ${metric} ${f3(engram[metric])} < ${p.name} ${f3(peer[metric])}`);
+      }
+    });
   }
+  lines.push('', below.length ? `engram below a peer: ${below.join('; ')}.` : `engram is at or above every peer in every class on all three measures.`);
   if (verbose) {
     lines.push('', `| query | class | ${searchers.map((s) => s.name).join(' | ')} |`, `|---|---|${searchers.map(() => '---|').join('')}`);
     queries.forEach((q, i) => lines.push(`| ${q.query} | ${q.class} | ${results.map((r) => f3(r.scores[i]!.ndcg)).join(' | ')} |`));
@@ -94,7 +109,7 @@ function judgedTable(db: DB, searchers: Searcher[], file: string, verbose: boole
   return lines;
 }
 
-function agreementTable(db: DB, searchers: Searcher[]): string[] {
+async function agreementTable(db: DB, searchers: Searcher[]): Promise<string[]> {
   const cjk = loadQueries().filter((q) => q.class === 'keywords' && HAN.test(q.query)).map((q) => q.query);
   const items = knownItems(db, 300);
   const lines = [
@@ -108,8 +123,8 @@ function agreementTable(db: DB, searchers: Searcher[]): string[] {
     let emptyS = 0;
     let emptyT = 0;
     for (const q of cjk) {
-      const a = s.docs(toSimplified(q));
-      const b = s.docs(toTraditional(q));
+      const a = await s.docs(toSimplified(q));
+      const b = await s.docs(toTraditional(q));
       agree += overlap(a, b);
       if (!a.length) emptyS++;
       if (!b.length) emptyT++;
@@ -117,7 +132,7 @@ function agreementTable(db: DB, searchers: Searcher[]): string[] {
     let found = 0;
     let rr = 0;
     for (const it of items) {
-      const rank = s.docs(it.query).indexOf(it.doc);
+      const rank = (await s.docs(it.query)).indexOf(it.doc);
       if (rank !== -1) {
         found++;
         rr += 1 / (rank + 1);
@@ -128,6 +143,29 @@ function agreementTable(db: DB, searchers: Searcher[]): string[] {
     );
   }
   return lines;
+}
+
+/**
+ * The peers over the library's passages, built one after another. A peer that cannot be
+ * built here (Pagefind's binary is per platform) is reported and left out; the exit code says so.
+ */
+async function buildPeers(rows: PassageRow[]): Promise<Searcher[]> {
+  const builders: [string, () => Searcher | Promise<Searcher>][] = [
+    ['FTS5 trigram', () => trigramSearcher(rows)],
+    ['MiniSearch', () => miniSearchSearcher(rows)],
+    ['Orama', () => oramaSearcher(rows)],
+    ['Pagefind', () => pagefindSearcher(rows)],
+  ];
+  const peers: Searcher[] = [];
+  for (const [name, build] of builders) {
+    try {
+      peers.push(await build());
+    } catch (e) {
+      console.error(`eval: ${name} left out: ${(e as Error).message}`);
+      process.exitCode = 1;
+    }
+  }
+  return peers;
 }
 
 async function main(): Promise<void> {
@@ -147,20 +185,22 @@ async function main(): Promise<void> {
     const db = openLibrary(dir);
     if (!values.library) await ingest(db, [corpus]);
     const rows = passageRows(db);
-    const trigram = trigramSearcher(rows);
-    const searchers = [engramSearcher(db), trigram, miniSearchSearcher(rows)];
+    const peers = await buildPeers(rows);
+    const searchers = [engramSearcher(db), ...peers];
     const semantic = await semanticSearcher(db, dir, judged);
     const lines = [
       `engram evaluation — ${values.library ? `library ${dir}` : corpus}`,
       '',
-      ...judgedTable(db, semantic ? [searchers[0]!, semantic, ...searchers.slice(1)] : searchers, judged, values.verbose ?? false),
+      ...(await judgedTable(db, semantic ? [searchers[0]!, semantic] : [searchers[0]!], peers, judged, values.verbose ?? false)),
       '',
-      ...agreementTable(db, searchers),
+      `Peer index build over ${rows.length} passages: ${peers.map((p) => `${p.name} ${(p.buildMs! / 1000).toFixed(1)} s`).join(', ')}.`,
+      '',
+      ...(await agreementTable(db, searchers)),
     ];
     console.log(lines.join('\n'));
     console.log(['', ...quoteEval(db)].join('\n'));
     console.log('\n' + correctionReport(db, join(projectRoot, 'bench', 'corrections.jsonl')));
-    trigram.close();
+    for (const p of peers) await p.close?.();
     db.close();
   } finally {
     if (!values.library) rmSync(dir, { recursive: true, force: true });
