@@ -22,8 +22,14 @@ import type { PassageRow, Searcher } from './peers.js';
 
 /** What this peer uses of the generated `pagefind.js`. */
 interface PagefindBundle {
-  search(query: string): Promise<{ results: { data(): Promise<{ url: string }> }[] } | null>;
+  search(query: string): Promise<{ results: PagefindResult[] } | null>;
   destroy(): Promise<void>;
+}
+
+interface PagefindResult {
+  /** The page's fragment. */
+  id: string;
+  data(): Promise<{ url: string }>;
 }
 
 /** A document as a site page: title as the heading, each passage a paragraph. */
@@ -56,14 +62,18 @@ export async function pagefindSearcher(rows: PassageRow[]): Promise<Searcher> {
     readFileUrls();
     const bundle = (await import(pathToFileURL(join(dir, 'pagefind.js')).href)) as PagefindBundle;
     const buildMs = performance.now() - t;
+    // A result names its page by fragment; loading a fragment (the whole page, gzipped) costs
+    // more than the search, and the same pages come back query after query.
+    const docOf = new Map<string, Promise<number>>();
+    const docOfResult = (r: PagefindResult) => {
+      let doc = docOf.get(r.id);
+      if (!doc) docOf.set(r.id, (doc = r.data().then((d) => Number(/\/documents\/(\d+)\//.exec(d.url)![1]))));
+      return doc;
+    };
     return {
       name: 'Pagefind',
       buildMs,
-      docs: async (q, limit = 10) => {
-        const found = await bundle.search(q);
-        const top = await Promise.all((found?.results ?? []).slice(0, limit).map((r) => r.data()));
-        return top.map((d) => Number(/\/documents\/(\d+)\//.exec(d.url)![1]));
-      },
+      docs: async (q, limit = 10) => Promise.all(((await bundle.search(q))?.results ?? []).slice(0, limit).map(docOfResult)),
       close: async () => {
         await bundle.destroy();
         rmSync(dir, { recursive: true, force: true });
