@@ -31,7 +31,7 @@ import { loadQueries, projectRoot } from './queries.js';
 import { engramSearcher, miniSearchSearcher, passageRows, trigramSearcher, type PassageRow, type Searcher } from './peers.js';
 import { oramaSearcher } from './orama-peer.js';
 import { pagefindSearcher } from './pagefind-peer.js';
-import { byClass, documentRefs, loadJudged, score, type Scores } from './judged.js';
+import { byClass, documentRefs, loadJudged, score, type JudgedQuery, type Scores } from './judged.js';
 import { knownItems } from './known-items.js';
 import { quoteEval } from './quotes-eval.js';
 import { correctionReport } from './eval-corrections.js';
@@ -70,93 +70,41 @@ async function semanticSearcher(db: DB, dir: string, judged: string): Promise<Se
   return { name: 'engram+semantic', docs: async (q, limit = 10) => (answers.get(q) ?? []).slice(0, limit) };
 }
 
-/** engram's searchers (engram first), then its peers: one row per class, three columns each. */
-async function judgedTable(db: DB, ours: Searcher[], peers: Searcher[], file: string, verbose: boolean): Promise<string[]> {
-  const queries = loadJudged(file);
-  const refs = documentRefs(db);
-  const searchers = [...ours, ...peers];
-  const results: { scores: Scores[]; classes: ReturnType<typeof byClass> }[] = [];
-  for (const s of searchers) {
-    const scores: Scores[] = [];
-    for (const q of queries) scores.push(score(await s.docs(q.query, 10), q, refs));
-    results.push({ scores, classes: byClass(queries, scores) });
-  }
-  const lines = [
-    `Judged set: ${queries.length} queries (${file}); nDCG@10 / MRR / recall@10 per class`,
-    '',
-    `| class | n | ${searchers.map((s) => `${s.name} nDCG | MRR | R@10`).join(' | ')} |`,
-    `|---|---|${searchers.map(() => '---|---|---|').join('')}`,
-  ];
-  const below: string[] = [];
-  for (const [cls, m] of results[0]!.classes) {
-    const cells = results.map((r) => {
-      const c = r.classes.get(cls)!;
-      return `${f3(c.ndcg)} | ${f3(c.mrr)} | ${f3(c.recall)}`;
-    });
-    lines.push(`| ${cls === 'all' ? '**all**' : cls} | ${m.n} | ${cells.join(' | ')} |`);
-    const engram = results[0]!.classes.get(cls)!;
-    peers.forEach((p, i) => {
-      const peer = results[ours.length + i]!.classes.get(cls)!;
-      for (const metric of ['ndcg', 'mrr', 'recall'] as const) {
-        if (peer[metric] > engram[metric]) below.push(`${cls} ${metric} ${f3(engram[metric])} < ${p.name} ${f3(peer[metric])}`);
-      }
-    });
-  }
-  lines.push('', below.length ? `engram below a peer: ${below.join('; ')}.` : `engram is at or above every peer in every class on all three measures.`);
-  if (verbose) {
-    lines.push('', `| query | class | ${searchers.map((s) => s.name).join(' | ')} |`, `|---|---|${searchers.map(() => '---|').join('')}`);
-    queries.forEach((q, i) => lines.push(`| ${q.query} | ${q.class} | ${results.map((r) => f3(r.scores[i]!.ndcg)).join(' | ')} |`));
-  }
-  return lines;
+/** The queries every searcher answers, loaded once. */
+interface QuerySets {
+  file: string;
+  judged: JudgedQuery[];
+  refs: Map<number, string[]>;
+  /** Chinese benchmark keywords, each asked in Simplified and in Traditional. */
+  cjk: string[];
+  knownItems: { query: string; doc: number }[];
 }
 
-async function agreementTable(db: DB, searchers: Searcher[]): Promise<string[]> {
-  const cjk = loadQueries().filter((q) => q.class === 'keywords' && HAN.test(q.query)).map((q) => q.query);
-  const items = knownItems(db, 300);
-  const lines = [
-    `Cross-script: ${cjk.length} Chinese benchmark queries in both scripts. Known items: ${items.length} remembered phrases (half typed in the other script).`,
-    '',
-    '| searcher | cross-script top-10 overlap | queries finding nothing (simp / trad) | known-item recall@10 | MRR |',
-    '|---|---|---|---|---|',
-  ];
-  for (const s of searchers) {
-    let agree = 0;
-    let emptyS = 0;
-    let emptyT = 0;
-    for (const q of cjk) {
-      const a = await s.docs(toSimplified(q));
-      const b = await s.docs(toTraditional(q));
-      agree += overlap(a, b);
-      if (!a.length) emptyS++;
-      if (!b.length) emptyT++;
-    }
-    let found = 0;
-    let rr = 0;
-    let asked = 0;
-    const cpu = process.cpuUsage();
-    for (const it of items) {
-      if (cpuSeconds(cpu) > KNOWN_ITEM_CPU_S) break;
-      asked++;
-      const rank = (await s.docs(it.query)).indexOf(it.doc);
-      if (rank !== -1) {
-        found++;
-        rr += 1 / (rank + 1);
-      }
-    }
-    const known =
-      asked < items.length
-        ? `not run: over ${KNOWN_ITEM_CPU_S} s of CPU after ${asked} phrases (${(cpuSeconds(cpu) / asked).toFixed(2)} s a phrase) | –`
-        : `${((found / items.length) * 100).toFixed(1)}% | ${f3(rr / items.length)}`;
-    lines.push(`| ${s.name} | ${((agree / cjk.length) * 100).toFixed(1)}% | ${emptyS} / ${emptyT} | ${known} |`);
-  }
-  return lines;
+function querySets(db: DB, file: string): QuerySets {
+  return {
+    file,
+    judged: loadJudged(file),
+    refs: documentRefs(db),
+    cjk: loadQueries().filter((q) => q.class === 'keywords' && HAN.test(q.query)).map((q) => q.query),
+    knownItems: knownItems(db, 300),
+  };
+}
+
+/** What one searcher scored. */
+interface Measured {
+  name: string;
+  buildMs?: number;
+  scores: Scores[];
+  classes: ReturnType<typeof byClass>;
+  /** Cross-script and known-item measures (not for a searcher that only answers the judged set). */
+  agreement?: { overlap: number; emptySimplified: number; emptyTraditional: number; found: number; rr: number; asked: number; cpuS: number };
 }
 
 /**
  * CPU a searcher may spend on the 300 known-item phrases. Phrases copied from passages are
  * full of common words, which some peers score over their whole posting lists (Orama: about
  * a second a phrase on the corpus, five minutes for the set); such a searcher is reported as
- * not run rather than doubling the eval's time. engram and the other peers need a few seconds.
+ * not run rather than doubling the eval's time. engram and the other peers need seconds.
  */
 const KNOWN_ITEM_CPU_S = 60;
 
@@ -165,27 +113,110 @@ function cpuSeconds(since: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1e6;
 }
 
+async function measure(s: Searcher, sets: QuerySets, agreement = true): Promise<Measured> {
+  const scores: Scores[] = [];
+  for (const q of sets.judged) scores.push(score(await s.docs(q.query, 10), q, sets.refs));
+  const measured: Measured = { name: s.name, buildMs: s.buildMs, scores, classes: byClass(sets.judged, scores) };
+  if (!agreement) return measured;
+  const a = { overlap: 0, emptySimplified: 0, emptyTraditional: 0, found: 0, rr: 0, asked: 0, cpuS: 0 };
+  for (const q of sets.cjk) {
+    const simplified = await s.docs(toSimplified(q));
+    const traditional = await s.docs(toTraditional(q));
+    a.overlap += overlap(simplified, traditional) / sets.cjk.length;
+    if (!simplified.length) a.emptySimplified++;
+    if (!traditional.length) a.emptyTraditional++;
+  }
+  const cpu = process.cpuUsage();
+  for (const it of sets.knownItems) {
+    if (cpuSeconds(cpu) > KNOWN_ITEM_CPU_S) break;
+    a.asked++;
+    const rank = (await s.docs(it.query)).indexOf(it.doc);
+    if (rank !== -1) {
+      a.found++;
+      a.rr += 1 / (rank + 1);
+    }
+  }
+  a.cpuS = cpuSeconds(cpu);
+  return { ...measured, agreement: a };
+}
+
 /**
- * The peers over the library's passages, built one after another. A peer that cannot be
- * built here (Pagefind's binary is per platform) is reported and left out; the exit code says so.
+ * Each peer over the library's passages, built, measured and closed before the next is built:
+ * one index in memory at a time, so no peer pays for another's garbage collection. A peer
+ * that cannot be built here (Pagefind's binary is per platform) is reported and left out;
+ * the exit code says so.
  */
-async function buildPeers(rows: PassageRow[]): Promise<Searcher[]> {
+async function measurePeers(rows: PassageRow[], sets: QuerySets): Promise<Measured[]> {
   const builders: [string, () => Searcher | Promise<Searcher>][] = [
     ['FTS5 trigram', () => trigramSearcher(rows)],
     ['MiniSearch', () => miniSearchSearcher(rows)],
     ['Orama', () => oramaSearcher(rows)],
     ['Pagefind', () => pagefindSearcher(rows)],
   ];
-  const peers: Searcher[] = [];
+  const measured: Measured[] = [];
   for (const [name, build] of builders) {
+    let peer: Searcher;
     try {
-      peers.push(await build());
+      peer = await build();
     } catch (e) {
       console.error(`eval: ${name} left out: ${(e as Error).message}`);
       process.exitCode = 1;
+      continue;
+    }
+    measured.push(await measure(peer, sets));
+    await peer.close?.();
+  }
+  return measured;
+}
+
+/** engram's searchers (engram first), then its peers: one row per class, three columns each. */
+function judgedTable(ours: Measured[], peers: Measured[], sets: QuerySets, verbose: boolean): string[] {
+  const all = [...ours, ...peers];
+  const lines = [
+    `Judged set: ${sets.judged.length} queries (${sets.file}); nDCG@10 / MRR / recall@10 per class`,
+    '',
+    `| class | n | ${all.map((s) => `${s.name} nDCG | MRR | R@10`).join(' | ')} |`,
+    `|---|---|${all.map(() => '---|---|---|').join('')}`,
+  ];
+  const below: string[] = [];
+  for (const [cls, engram] of ours[0]!.classes) {
+    const cells = all.map((s) => {
+      const c = s.classes.get(cls)!;
+      return `${f3(c.ndcg)} | ${f3(c.mrr)} | ${f3(c.recall)}`;
+    });
+    lines.push(`| ${cls === 'all' ? '**all**' : cls} | ${engram.n} | ${cells.join(' | ')} |`);
+    for (const p of peers) {
+      const peer = p.classes.get(cls)!;
+      for (const metric of ['ndcg', 'mrr', 'recall'] as const) {
+        if (peer[metric] > engram[metric]) below.push(`${cls} ${metric} ${f3(engram[metric])} < ${p.name} ${f3(peer[metric])}`);
+      }
     }
   }
-  return peers;
+  lines.push('', below.length ? `engram below a peer: ${below.join('; ')}.` : `engram is at or above every peer in every class on all three measures.`);
+  if (verbose) {
+    lines.push('', `| query | class | ${all.map((s) => s.name).join(' | ')} |`, `|---|---|${all.map(() => '---|').join('')}`);
+    sets.judged.forEach((q, i) => lines.push(`| ${q.query} | ${q.class} | ${all.map((s) => f3(s.scores[i]!.ndcg)).join(' | ')} |`));
+  }
+  return lines;
+}
+
+function agreementTable(measured: Measured[], sets: QuerySets): string[] {
+  const n = sets.knownItems.length;
+  const lines = [
+    `Cross-script: ${sets.cjk.length} Chinese benchmark queries in both scripts. Known items: ${n} remembered phrases (half typed in the other script).`,
+    '',
+    '| searcher | cross-script top-10 overlap | queries finding nothing (simp / trad) | known-item recall@10 | MRR |',
+    '|---|---|---|---|---|',
+  ];
+  for (const { name, agreement: a } of measured) {
+    if (!a) continue;
+    const known =
+      a.asked < n
+        ? `not run: over ${KNOWN_ITEM_CPU_S} s of CPU after ${a.asked} phrases (${(a.cpuS / a.asked).toFixed(2)} s a phrase) | –`
+        : `${((a.found / n) * 100).toFixed(1)}% | ${f3(a.rr / n)}`;
+    lines.push(`| ${name} | ${(a.overlap * 100).toFixed(1)}% | ${a.emptySimplified} / ${a.emptyTraditional} | ${known} |`);
+  }
+  return lines;
 }
 
 async function main(): Promise<void> {
@@ -204,23 +235,24 @@ async function main(): Promise<void> {
   try {
     const db = openLibrary(dir);
     if (!values.library) await ingest(db, [corpus]);
-    const rows = passageRows(db);
-    const peers = await buildPeers(rows);
-    const searchers = [engramSearcher(db), ...peers];
+    const sets = querySets(db, judged);
+    const ours = [await measure(engramSearcher(db), sets)];
     const semantic = await semanticSearcher(db, dir, judged);
+    if (semantic) ours.push(await measure(semantic, sets, false));
+    const rows = passageRows(db);
+    const peers = await measurePeers(rows, sets);
     const lines = [
       `engram evaluation — ${values.library ? `library ${dir}` : corpus}`,
       '',
-      ...(await judgedTable(db, semantic ? [searchers[0]!, semantic] : [searchers[0]!], peers, judged, values.verbose ?? false)),
+      ...judgedTable(ours, peers, sets, values.verbose ?? false),
       '',
       `Peer index build over ${rows.length} passages: ${peers.map((p) => `${p.name} ${(p.buildMs! / 1000).toFixed(1)} s`).join(', ')}.`,
       '',
-      ...(await agreementTable(db, searchers)),
+      ...agreementTable([...ours, ...peers], sets),
     ];
     console.log(lines.join('\n'));
     console.log(['', ...quoteEval(db)].join('\n'));
     console.log('\n' + correctionReport(db, join(projectRoot, 'bench', 'corrections.jsonl')));
-    for (const p of peers) await p.close?.();
     db.close();
   } finally {
     if (!values.library) rmSync(dir, { recursive: true, force: true });
