@@ -53,16 +53,21 @@ export interface Timing {
   empty: number;
 }
 
-/** Each query runs once to warm up, then `rounds` times; its latency is the median round. */
-export function timeQueries(queries: BenchQuery[], run: (q: string) => number, rounds = 3): Timing {
+/**
+ * Each query runs once to warm up, then `rounds` times; its latency is the median round.
+ * `run` answers with its result count, or a promise of it (peers search asynchronously); a
+ * synchronous run is timed without waiting for a promise.
+ */
+export async function timeQueries(queries: BenchQuery[], run: (q: string) => number | Promise<number>, rounds = 3): Promise<Timing> {
   const ms: number[] = [];
   let empty = 0;
   for (const { query } of queries) {
-    if (run(query) === 0) empty++;
+    if ((await run(query)) === 0) empty++;
     const times: number[] = [];
     for (let i = 0; i < rounds; i++) {
       const t = performance.now();
-      run(query);
+      const found = run(query);
+      if (typeof found !== 'number') await found;
       times.push(performance.now() - t);
     }
     ms.push(percentile(times, 50));

@@ -29,7 +29,7 @@ import { search } from '../search/search.js';
 import { walk } from '../sources/folder.js';
 import { decodeBytes } from '../text/decode.js';
 import { startServer } from '../server/server.js';
-import { benchQueries, loadQueries, percentile, projectRoot, statsByClass, timeQueries, type BenchQuery, type ClassStats } from './queries.js';
+import { benchQueries, loadQueries, percentile, projectRoot, statsByClass, timeQueries, type BenchQuery, type ClassStats, type Timing } from './queries.js';
 import { miniSearchSearcher, passageRows, trigramSearcher } from './peers.js';
 import { buildScaledCorpus } from './scale.js';
 import { inChild } from './child.js';
@@ -131,13 +131,13 @@ async function benchOnce(corpus: string, dir: string): Promise<string[]> {
 
   const cold = firstQueries(dir, queries);
   search(db, '预热 warm up');
-  const engram = timeQueries(queries, engramRun(db));
+  const engram = await timeQueries(queries, engramRun(db));
   const rows = passageRows(db);
   const trigram = trigramSearcher(rows);
-  const tri = timeQueries(queries, (q) => trigram.docs(q).length);
-  trigram.close();
+  const tri = await timeQueries(queries, async (q) => (await trigram.docs(q)).length);
+  trigram.close?.();
   const mini = miniSearchSearcher(rows);
-  const ms2 = timeQueries(queries, (q) => mini.docs(q).length);
+  const ms2 = await timeQueries(queries, async (q) => (await mini.docs(q)).length);
   const http = await httpBench(db, queries.filter((q) => q.class === 'keywords').map((q) => q.query));
   const load = await loadBench(db, loadQueries().map((q) => q.query));
   db.close();
@@ -198,13 +198,13 @@ async function benchScale(corpus: string, dir: string, n: number): Promise<strin
   const m = Math.max(2, Math.round(n / 3));
   const some = m < n ? inChild<Ingested>(['ingest', join(dir, `lib-${m}x`), ...Array.from({ length: m }, (_, k) => join(scaled, `copy-${k}`))]) : undefined;
   const many = inChild<Ingested>(['ingest', join(dir, `lib-${n}x`), scaled]);
-  const timings = [join(dir, 'lib-1x'), join(dir, `lib-${n}x`)].map((lib) => {
+  const timings: Timing[] = [];
+  for (const lib of [join(dir, 'lib-1x'), join(dir, `lib-${n}x`)]) {
     const db = openLibrary(lib);
     search(db, '预热 warm up');
-    const t = timeQueries(queries, engramRun(db));
+    timings.push(await timeQueries(queries, engramRun(db)));
     db.close();
-    return t;
-  });
+  }
   const row = (label: string, r: Ingested) =>
     `| ${label} | ${(r.bytes / 1e6).toFixed(0)} MB, ${r.documents} documents, ${r.passages} passages, ${r.failures} failures | ${(r.ms / 1000).toFixed(1)} s (${(r.bytes / 1e6 / (r.ms / 1000)).toFixed(2)} MB/s) | ${r.maxRssMb.toFixed(0)} MB |`;
   const s1 = statsByClass(queries, timings[0]!.ms).get('all')!;
