@@ -26,8 +26,9 @@ export interface PackedScans {
 
 const FIELDS = 5;
 
-/** `boilerplate`: whether each passage is boilerplate. */
-export function packScans(list: readonly PassageScan[], boilerplate: readonly boolean[] = []): PackedScans {
+/** `boilerplate`: whether each passage is boilerplate (required: the stage takes it from here, not from the passage rows). */
+export function packScans(list: readonly PassageScan[], boilerplate: readonly boolean[]): PackedScans {
+  if (boilerplate.length !== list.length) throw new Error(`packScans: ${list.length} scans but ${boilerplate.length} boilerplate flags`);
   const total = list.reduce((n, s) => n + s.names.length, 0);
   const names = new Int32Array(total * FIELDS);
   const alikeScanned = new Uint8Array(list.length);

@@ -64,8 +64,9 @@ describe('passage scans packed to cross threads', () => {
     const scans = passages.map(([text, alikes]) => scanPassage(index, text, alikes));
     expect(scans[0]!.names.map((n) => n.surface)).toEqual(['面壁智能', 'ＤｅｅｐＳｅｅｋ', '輝達']);
     expect(scans[2]!.alikes!.single.length).toBeGreaterThan(0);
-    const packed = packScans(scans);
+    const packed = packScans(scans, [false, false, false, true, false]);
     expect(packed.count).toBe(5);
+    expect([...packed.boilerplate]).toEqual([0, 0, 0, 1, 0]);
     // What crosses threads is typed arrays and strings (structured clone), and comes back the same.
     expect(unpackScans(structuredClone(packed))).toEqual(scans);
   });
