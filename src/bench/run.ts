@@ -54,9 +54,9 @@ function segmentationBound(paths: string[]): number {
 const engramRun = (db: DB) => (q: string) => search(db, q, { limit: 10 }).hits.length;
 
 /** The first query of a new process, for a few queries (each in its own process). */
-function firstQueries(dir: string, queries: BenchQuery[]): { sinceStartMs: number; searchMs: number }[] {
+function firstQueries(dir: string, queries: BenchQuery[]): { class: string; sinceStartMs: number; searchMs: number }[] {
   const picks = ['questions', 'common', 'pasted', 'keywords'].map((c) => queries.find((q) => q.class === c)!).filter(Boolean);
-  return picks.map((q) => inChild<{ sinceStartMs: number; searchMs: number }>(['first-query', dir, q.query]));
+  return picks.map((q) => ({ class: q.class, ...inChild<{ sinceStartMs: number; searchMs: number }>(['first-query', dir, q.query]) }));
 }
 
 function classTable(queries: BenchQuery[], columns: { name: string; ms: number[]; full?: boolean }[]): string[] {
@@ -198,6 +198,8 @@ async function benchScale(corpus: string, dir: string, n: number): Promise<strin
   const m = Math.max(2, Math.round(n / 3));
   const some = m < n ? inChild<Ingested>(['ingest', join(dir, `lib-${m}x`), ...Array.from({ length: m }, (_, k) => join(scaled, `copy-${k}`))]) : undefined;
   const many = inChild<Ingested>(['ingest', join(dir, `lib-${n}x`), scaled]);
+  // The first query of a new process at both sizes: what a library's size adds to it.
+  const cold = [join(dir, 'lib-1x'), join(dir, `lib-${n}x`)].map((lib) => firstQueries(lib, queries));
   const timings: Timing[] = [];
   for (const lib of [join(dir, 'lib-1x'), join(dir, `lib-${n}x`)]) {
     const db = openLibrary(lib);
@@ -224,6 +226,10 @@ async function benchScale(corpus: string, dir: string, n: number): Promise<strin
     '|---|---|---|---|---|',
     `| 1× | ${ms(s1.p50)} | ${ms(s1.p95)} | ${ms(s1.max)} | ${timings[0]!.ms.filter((x) => x > 50).length} |`,
     `| ${n}× | ${ms(sn.p50)} | ${ms(sn.p95)} | ${ms(sn.max)} | ${timings[1]!.ms.filter((x) => x > 50).length} |`,
+    '',
+    '| first query in a new process (ms from process start; in search) | 1× | ' + `${n}× |`,
+    '|---|---|---|',
+    ...cold[0]!.map((c, i) => `| ${c.class} | ${c.sinceStartMs.toFixed(0)} (${c.searchMs.toFixed(0)}) | ${cold[1]![i]!.sinceStartMs.toFixed(0)} (${cold[1]![i]!.searchMs.toFixed(0)}) |`),
     '',
     `Search latency per class at ${n}× (ms):`,
     '',

@@ -59,7 +59,7 @@ export function storeRendition(db: DB, docId: number, fileId: number, r: Prepare
   // order) are re-pointed to it and, if its kind ranks in another column, indexed there with the
   // terms just prepared; the old holder and its followers follow the new one.
   const ids = stmt(db, 'SELECT id FROM passages WHERE rendition_id = ? ORDER BY seq').pluck().all(holder.id) as number[];
-  stmt(db, 'UPDATE passages SET rendition_id = ? WHERE rendition_id = ?').run(id, holder.id);
+  movePassages(db, holder.id, id);
   if (column(r.kind) !== column(holder.kind)) {
     ids.forEach((passageId, seq) => {
       stmt(db, 'DELETE FROM passages_fts WHERE rowid = ?').run(passageId);
@@ -92,7 +92,7 @@ export function handOverTexts(db: DB, fileId: number): void {
   for (const s of successors.values()) {
     stmt(db, 'UPDATE renditions SET same_text_as = NULL, body = (SELECT body FROM renditions WHERE id = ?) WHERE id = ?').run(s.holder, s.follower);
     stmt(db, 'UPDATE renditions SET same_text_as = ? WHERE same_text_as = ?').run(s.follower, s.holder);
-    stmt(db, 'UPDATE passages SET rendition_id = ? WHERE rendition_id = ?').run(s.follower, s.holder);
+    movePassages(db, s.holder, s.follower);
     if (column(s.followerKind) !== column(s.holderKind)) reindex(db, s.follower, s.followerKind);
   }
 }
@@ -126,13 +126,31 @@ function insertPassages(db: DB, renditionId: number, docId: number, r: PreparedR
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const col = column(r.kind);
+  let first: number | null = null;
+  let last: number | null = null;
   r.passages.forEach((p, seq) => {
     const id = insertPassage.run(
       renditionId, docId, seq, p.role, p.text, p.start ?? null, p.end ?? null, p.speaker ?? null, p.line, p.depth ?? null,
     ).lastInsertRowid as number;
+    first ??= id;
+    last = id;
     const terms = termsOf(p);
     if (terms) insertTerms(db, id, col, terms);
   });
+  stmt(db, 'UPDATE renditions SET passages_first = ?, passages_last = ?, passages_count = ? WHERE id = ?').run(first, last, r.passages.length, renditionId);
+}
+
+/**
+ * Hand a rendition's passages to another (the text changes hands), with the span of their ids
+ * that search maps passages by (search/corpus.ts): every move of passages goes through here.
+ */
+function movePassages(db: DB, from: number, to: number): void {
+  stmt(db, 'UPDATE passages SET rendition_id = ? WHERE rendition_id = ?').run(to, from);
+  stmt(db,
+    `UPDATE renditions SET (passages_first, passages_last, passages_count) =
+       (SELECT passages_first, passages_last, passages_count FROM renditions WHERE id = ?) WHERE id = ?`,
+  ).run(from, to);
+  stmt(db, 'UPDATE renditions SET passages_first = NULL, passages_last = NULL, passages_count = 0 WHERE id = ?').run(from);
 }
 
 /** A passage's index terms: as prepared, or segmented now when they were not (`PreparedPassage.terms`). */

@@ -19,6 +19,18 @@ import { hashOf } from '../../src/pipeline/prepare.js';
 const count = (db: DB, sql: string) => db.prepare(sql).pluck().get() as number;
 const indexed = (db: DB) => count(db, 'SELECT count(*) FROM passages_fts');
 
+/**
+ * Each rendition's span of passage ids, as the writer keeps it for search's map
+ * (search/corpus.ts), is what its passages are: texts that change hands, files that go and
+ * generated renditions must all keep it.
+ */
+function expectPassageSpans(db: DB): void {
+  const kept = db.prepare('SELECT id, passages_first, passages_last, passages_count FROM renditions WHERE passages_count > 0 ORDER BY id').raw().all();
+  const actual = db.prepare('SELECT rendition_id, min(id), max(id), count(*) FROM passages GROUP BY rendition_id ORDER BY rendition_id').raw().all();
+  expect(kept).toEqual(actual);
+  expect(count(db, 'SELECT count(*) FROM renditions WHERE passages_count = 0 AND (passages_first IS NOT NULL OR passages_last IS NOT NULL)')).toBe(0);
+}
+
 /** The archive entry's body, as the LLM wrote it before the archive was rebuilt around it. */
 function entryBody(archive: string): string {
   const entry = archive.split('</details>')[0]!;
@@ -75,6 +87,7 @@ describe('identical renditions', () => {
     const ep = getDocument(db, count(db, "SELECT id FROM documents WHERE key LIKE 'url:https://example.com/episode/%'"))!;
     expect(ep.renditions).toHaveLength(1);
     expect(ep.renditions[0]!.origins.sort()).toEqual(['podcast/ep-13/transcript_raw.md', 'seeds/002_raw.txt']);
+    expectPassageSpans(db);
   });
 
   it('are shown once in search, which still names every origin', () => {
@@ -98,9 +111,11 @@ describe('identical renditions', () => {
     expect(search(db, '"很快就復現了"').hits[0]!.passage!.rendition).toBe('summary');
     expect(search(db, '"花了一個月"').hits[0]!.passage!.rendition).toBe('transcript');
     expect(indexed(db)).toBeGreaterThan(before);
+    expectPassageSpans(db);
     writeFileSync(archive, text);
     await ingest(db, [root]); // back as it was: the archive entry holds the text again
     expect(indexed(db)).toBe(before);
+    expectPassageSpans(db);
   });
 
   it('do not depend on the order files come in: a better-placed rendition arriving later takes the text over', async () => {
@@ -114,6 +129,7 @@ describe('identical renditions', () => {
     expect(search(other, '"很快就復現了"').hits[0]!.passage!.rendition).toBe('transcript');
     // the archive's other two entries are new text; entry 1 re-used the passages already indexed
     expect(indexed(other) - alone).toBe(count(other, "SELECT count(*) FROM passages p JOIN renditions r ON r.id = p.rendition_id WHERE r.entry > 1 AND p.role <> 'boilerplate'"));
+    expectPassageSpans(other);
   });
 
   it('keep their text when the file holding it goes', async () => {
@@ -126,6 +142,7 @@ describe('identical renditions', () => {
     expect(ep.renditions).toMatchObject([{ kind: 'raw-transcript', origins: ['podcast/ep-13/transcript_raw.md'], passageCount: 2 }]);
     expect(indexed(db)).toBe(before);
     expect(search(db, '蜂鸟芯片').hits[0]!.document.origins).toEqual(['podcast/ep-13/transcript_raw.md']);
+    expectPassageSpans(db);
   });
 });
 
@@ -152,6 +169,7 @@ describe('a folder copied or moved', () => {
     expect(forgotten.files).toHaveLength(5);
     const restored = libraryStats(db);
     expect([restored.documents, restored.renditions, restored.passages, restored.files]).toEqual([before.documents, before.renditions, before.passages, before.files]);
+    expectPassageSpans(db);
   });
 
   it('a moved file is recognized: the old path is replaced, nothing is duplicated', async () => {
@@ -171,6 +189,7 @@ describe('a folder copied or moved', () => {
     const origins = db.prepare('SELECT rel_path FROM files ORDER BY rel_path').pluck().all();
     expect(origins).toContain('media/shows/ep-12/summary.md');
     expect(origins).not.toContain('media/podcast/ep-12/summary.md');
+    expectPassageSpans(db);
   });
 });
 
@@ -188,6 +207,7 @@ describe('forgetting what is gone', () => {
     const forgotten = forgetFiles(db, goneFiles(allFiles(db)));
     expect(forgotten.files).toEqual([]);
     expect(getDocument(db, doc)!.renditions.some((r) => r.generated)).toBe(true);
+    expectPassageSpans(db);
   });
 });
 

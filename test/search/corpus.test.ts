@@ -9,9 +9,9 @@ import { tempDir, tempLibrary } from '../helpers.js';
 /**
  * Search places passage ids in renditions through runs of consecutive ids (corpus.ts). Ingest
  * writes each rendition's passages as one run and hands shared texts over without rewriting
- * them; these tests hold the map to that, and check it stays right when a rendition's
- * passages are not one run (a writer that appends passages later, or moves them between
- * renditions).
+ * them, keeping each rendition's span of ids in its row; these tests hold the map to that, and
+ * check it stays right when a rendition's passages are not one run (a writer that appends
+ * passages later, or moves them between renditions).
  */
 describe('passage → rendition map', () => {
   const { db } = tempLibrary();
@@ -46,6 +46,9 @@ describe('passage → rendition map', () => {
     const moved = idsOf('补充笔记');
     const batteryDoc = db.prepare('SELECT document_id FROM renditions WHERE id = ?').pluck().get(battery) as number;
     db.prepare(`UPDATE passages SET rendition_id = ?, document_id = ?, seq = seq + 100 WHERE id IN (${moved.join(',')})`).run(battery, batteryDoc);
+    // As every writer does (store/texts.ts), the renditions' spans of passage ids follow.
+    db.exec(`UPDATE renditions SET (passages_first, passages_last, passages_count) =
+      (SELECT min(id), max(id), count(*) FROM passages WHERE rendition_id = renditions.id)`);
     const map = corpusMap(db);
     const r = renditionOf(map, idsOf('电池笔记')[0]!);
     expect(moved.map((id) => renditionOf(map, id))).toEqual(moved.map(() => r));
