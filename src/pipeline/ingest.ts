@@ -168,12 +168,16 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
       documents: documentsSeen, elapsedMs: performance.now() - t0, current,
     });
 
-  // The terms stage's context first: its scanner goes with the parsers (terms/scan.ts).
-  const terms = opts.terms === false ? undefined : typeof opts.terms === 'object' ? opts.terms : await defaultTermsContext(db);
   // One thread per core: the writer's, which parses too when it would wait (pool.ts), and workers.
+  // They start first, loading their modules and the segmenter while this thread builds the
+  // terms stage's context, whose scanner then goes with the parsers (terms/scan.ts).
   const workers = opts.workers ?? (bytesTotal >= WORKERS_FROM_BYTES ? Math.max(1, Math.min(4, availableParallelism() - 1)) : 0);
-  const setup = { dictionaries: [...loadedDictionaries()], scanner: terms?.scanner };
-  const pool: ParsePool = workers > 0 ? workerPool(workers, setup) : inlinePool(setup);
+  const pool: ParsePool = workers > 0 ? workerPool(workers, { dictionaries: [...loadedDictionaries()] }) : inlinePool();
+  const terms = await termsContext(db, opts.terms).catch(async (e: unknown) => {
+    await pool.close();
+    throw e;
+  });
+  if (terms?.scanner) pool.scanWith(terms.scanner);
   if (pool.threads > 0) terms?.warm?.();
   report.workers = pool.threads;
   const batch = commitBatches(db, opts.commitEvery ?? COMMIT_EVERY_BYTES);
@@ -289,6 +293,12 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
   report.documents = { added: added.size, updated: updated.size, unchanged: unchanged.size };
   report.elapsedMs = performance.now() - t0;
   return report;
+}
+
+/** The terms stage's context: none when turned off, the caller's, or the library's own (terms.ts). */
+async function termsContext(db: DB, terms: IngestOptions['terms']): Promise<TermsContext | undefined> {
+  if (terms === false) return undefined;
+  return typeof terms === 'object' ? terms : defaultTermsContext(db);
 }
 
 /**

@@ -40,6 +40,12 @@ export interface ParsePool {
   wait(parse: Promise<ScannedOutcome>): Promise<ScannedOutcome>;
   /** The writer stored these texts (`storedText`) with renditions of these kinds: the same text in the same document will follow them. */
   stored(texts: readonly StoredText[]): void;
+  /**
+   * Scan the passages of files parsed from now on with this scanner (the terms stage's):
+   * set once, before the first parse, so the pool's threads can start (load their modules
+   * and the segmenter) while the caller builds it.
+   */
+  scanWith(scanner: PassageScanner): void;
   close(): Promise<void>;
 }
 
@@ -59,14 +65,16 @@ export interface ParseSetup {
  */
 export const WORKER_HEAP_MB = 256;
 
-/** What a worker thread gets to set itself up (worker.ts): the scanner travels as its lexicon entries. */
+/** What a worker thread gets to set itself up (worker.ts). */
 export interface WorkerSetup {
   dictionaries: string[];
-  lexicon?: readonly TermEntry[];
 }
 
-/** A message to a worker: a file to parse (answered), or texts the writer stored (not answered). */
-export type WorkerTask = { parse: ParseJob } | { stored: readonly StoredText[] };
+/**
+ * A message to a worker: a file to parse (answered); texts the writer stored, or the lexicon
+ * entries of the scanner to build (not answered: the scanner travels as its entries).
+ */
+export type WorkerTask = { parse: ParseJob } | { stored: readonly StoredText[] } | { lexicon: readonly TermEntry[] };
 
 type Scan = PassageScanner['scan'];
 
@@ -119,7 +127,8 @@ function scanRendition(r: PreparedRendition, scan: Scan): PackedScans {
   return packScans(r.passages.map((p) => scan(p.text, alikes && p.role !== 'boilerplate', p.simplified ?? p.text)), r.passages.map((p) => p.role === 'boilerplate'));
 }
 
-export function inlinePool(setup: Pick<ParseSetup, 'scanner'> = {}): ParsePool {
+export function inlinePool(options: Pick<ParseSetup, 'scanner'> = {}): ParsePool {
+  const setup = { ...options };
   const stored = new StoredTexts();
   let parsedHere = 0;
   return {
@@ -133,6 +142,9 @@ export function inlinePool(setup: Pick<ParseSetup, 'scanner'> = {}): ParsePool {
     },
     wait: (parse) => parse,
     stored: (texts) => stored.add(texts),
+    scanWith(scanner) {
+      setup.scanner = scanner;
+    },
     close: async () => {},
   };
 }
@@ -171,7 +183,7 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
   const script = workerScript();
   const inline = inlinePool(setup);
   if (!script || size < 1) return inline;
-  const workerData: WorkerSetup = { dictionaries: setup.dictionaries, lexicon: setup.scanner?.entries };
+  const workerData: WorkerSetup = { dictionaries: setup.dictionaries };
   const resourceLimits = { maxOldGenerationSizeMb: setup.workerHeapMb ?? WORKER_HEAP_MB };
   const queue: Job[] = [];
   /** Jobs sent and not answered, by message id. */
@@ -206,6 +218,7 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
   const workers = Array.from({ length: size }, () => {
     const w = new Worker(script, { workerData, resourceLimits });
     load.set(w, 0);
+    if (setup.scanner) w.postMessage({ task: { lexicon: setup.scanner.entries } });
     w.on('message', ({ id, result, error }: { id: number; result: ScannedOutcome; error?: string }) => {
       const j = sent.get(id);
       sent.delete(id);
@@ -263,6 +276,11 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
       if (texts.length === 0) return;
       inline.stored(texts);
       for (const w of workers) if (!dead.has(w)) w.postMessage({ task: { stored: texts } });
+    },
+    scanWith(scanner) {
+      inline.scanWith(scanner);
+      // Before any file it is sent: a worker takes its messages in order.
+      for (const w of workers) if (!dead.has(w)) w.postMessage({ task: { lexicon: scanner.entries } });
     },
     async close() {
       await Promise.all(workers.map((w) => w.terminate()));

@@ -76,6 +76,11 @@ function segmenter(): Jieba {
   return jieba;
 }
 
+/** Load the segmenter's dictionaries now (a thread that will segment, before its first text). */
+export function warmSegmenter(): void {
+  segmenter();
+}
+
 /**
  * Terms to index: search-mode cut (words and their dictionary sub-words) plus joined compounds.
  * `folded`: the text already through `toSimplified(foldWidth(text))`, when the caller has it.

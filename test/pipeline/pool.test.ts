@@ -71,6 +71,27 @@ describe('texts a document holds already', () => {
   });
 });
 
+describe('the terms stage scanner', () => {
+  it('is given to a running pool before its first file, and worker and writer scan alike', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'summary.md');
+    writeFileSync(path, '# 第七期\n\n今天聊蜂鸟芯片和 Dipsick 的推理成本，DeepSeek 也在。\n');
+    const terms = lexiconTermsContext([{ id: 'deepseek', type: 'organization', canonical: 'DeepSeek', names: [{ text: 'DeepSeek' }] }]);
+    const job = { absPath: path, root: dir, relPath: 'summary.md', mtimeMs: 0, fallbackSource: 'test', limits: DEFAULT_LIMITS };
+    const pool = workerPool(1, { dictionaries: [] });
+    try {
+      pool.scanWith(terms.scanner!);
+      const [inWorker, here] = [await pool.parse(job), await inlinePool({ scanner: terms.scanner }).parse(job)];
+      if (inWorker.kind !== 'parsed' || here.kind !== 'parsed') throw new Error(`${inWorker.kind} ${here.kind}`);
+      expect(pool.parsedHere).toBe(0);
+      expect(inWorker.scans).toEqual(here.scans);
+      expect(inWorker.scans![0]!.names.length).toBeGreaterThan(0); // DeepSeek, by position in the entries
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});
+
 describe('a job the parser cannot do', () => {
   it('fails that file with the reason on the writer thread, never throws', async () => {
     const dir = tempDir();
