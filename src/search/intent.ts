@@ -17,6 +17,7 @@ const CHINESE = `
   什么 为什么 为啥 为何 干嘛 怎么 怎么样 怎样 怎么办 如何 哪 哪里 哪儿 哪些 哪个 哪位 谁 几 多少 多久
   是否 是不是 有没有 能不能 会不会 可不可以 对不对 吗
   可以 可能 能 能够 会 要 想 应该 需要 让 使 把 被 给 对 对于 关于 从 到 向 于 以 之 其 为 由
+  不 不会 不能 不是 不要 不用 不该 不应该 不可以 不可能 别
   这 那 这个 那个 这些 那些 这样 那样 这种 那种 这里 那里 此 该
   一个 一些 一种 一下 一点 一期 那期 这期 某 某个 某些
   我 你 您 他 她 它 我们 你们 他们 她们 它们 咱们 自己 大家 人家
@@ -56,4 +57,25 @@ function intentWords(): Set<string> {
 /** Whether a query term (folded, as `queryTerms` returns it) is a question or function word. */
 export function isIntentWord(term: string): boolean {
   return intentWords().has(term);
+}
+
+/** X不X / X没X at the start of a word: a yes-no question (值不值得, 好不好, 靠不靠谱). */
+const A_NOT_A = /^(\p{Script=Han}{1,2})[不没]\1/u;
+
+/**
+ * Positions of query terms that ask a yes-no question the Chinese way, "A not A": one word
+ * (好不好, 值不值得) or a verb and its negation cut apart by the segmenter (会 不会, 能 不能,
+ * 要 不要). The question asks whether, it is not about 不会 or 不能.
+ */
+export function yesNoQuestion(terms: readonly string[]): Set<number> {
+  const out = new Set<number>();
+  terms.forEach((t, i) => {
+    if (A_NOT_A.test(t)) out.add(i);
+    const next = terms[i + 1];
+    if (next !== undefined && (next === `不${t}` || next === `没${t}`)) {
+      out.add(i);
+      out.add(i + 1);
+    }
+  });
+  return out;
 }

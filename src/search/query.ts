@@ -19,7 +19,7 @@
  * highlighting use every alternative, so whichever form a passage uses is highlighted.
  */
 import { indexTerms, queryTerms, tokenize, type Token } from '../text/segment.js';
-import { isIntentWord } from './intent.js';
+import { isIntentWord, yesNoQuestion } from './intent.js';
 import { compact, foldForMatch } from './highlight.js';
 
 export interface QueryGroup {
@@ -89,6 +89,7 @@ export function parseQuery(input: string, opts: ParseOptions = {}): ParsedQuery 
   });
   const tokens = tokenize(rest);
   const typed = tokens.map((t) => t.term);
+  const asking = yesNoQuestion(typed);
   const spans = opts.expand ? chooseSpans(opts.expand(rest, tokens), typed.length) : new Map<number, ExpansionSpan>();
   for (let i = 0; i < typed.length; ) {
     const span = spans.get(i);
@@ -98,10 +99,11 @@ export function parseQuery(input: string, opts: ParseOptions = {}): ParsedQuery 
       i = span!.to;
       continue;
     }
-    const t = typed[i++]!;
+    const at = i++;
+    const t = typed[at]!;
     const resolved = resolveTerm(t, known);
-    if (resolved.length) groups.push({ alternatives: [resolved], intent: resolved.length === 1 && isIntentWord(resolved[0]!) });
-    else if (!isIntentWord(t)) unknown.push(t);
+    if (resolved.length) groups.push({ alternatives: [resolved], intent: asking.has(at) || (resolved.length === 1 && isIntentWord(resolved[0]!)) });
+    else if (!isIntentWord(t) && !asking.has(at)) unknown.push(t);
   }
   const unique = dedupeGroups(groups);
   // A query of nothing but question words is about them after all.

@@ -24,6 +24,20 @@ describe('ranking', () => {
     expect(search(db, '为什么稀疏注意力').terms).not.toContain('为什么');
   });
 
+  it('reads a yes-no question ("A not A") as a question, not as a negation to match', () => {
+    const intent = (query: string) => parseQuery(query).groups.filter((g) => g.intent).map((g) => g.alternatives[0]!.join(''));
+    const meaning = (query: string) => parseQuery(query).groups.filter((g) => !g.intent).map((g) => g.alternatives[0]!.join(''));
+    // The segmenter cuts 会不会 / 能不能 apart in context: both halves are the question.
+    expect(meaning('稀疏注意力会不会降低推理成本')).not.toContain('不会');
+    expect(intent('稀疏注意力会不会降低推理成本')).toEqual(expect.arrayContaining(['会', '不会']));
+    expect(intent('开源模型能不能追上')).toEqual(expect.arrayContaining(['能', '不能']));
+    // One word of the form X不X.
+    expect(intent('这个模型好不好用')).toContain('好不好');
+    // A negated light verb is a function word, as its positive form is.
+    expect(intent('为什么大模型不会数数')).toContain('不会');
+    expect(titles('稀疏注意力会不会降低推理成本')[0]).toBe('稀疏注意力笔记');
+  });
+
   it('needs most, not all, of the words of a longer query', () => {
     expect(minimumMatch(1)).toBe(1);
     expect(minimumMatch(2)).toBe(2);
