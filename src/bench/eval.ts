@@ -163,8 +163,11 @@ async function measurePeers(rows: PassageRow[], sets: QuerySets): Promise<Measur
       process.exitCode = 1;
       continue;
     }
-    measured.push(await measure(peer, sets));
-    await peer.close?.();
+    try {
+      measured.push(await measure(peer, sets));
+    } finally {
+      await peer.close?.(); // its index (Pagefind's files in a temporary folder) goes even when measuring fails
+    }
   }
   return measured;
 }
