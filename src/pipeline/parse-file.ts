@@ -8,7 +8,7 @@ import type { FormatParser, ParseResult, ParseWarning, SourceFile } from '../mod
 import { detectFormat, parserByName } from '../formats/index.js';
 import { decodeBytes } from '../text/decode.js';
 import type { FileRecord, PreparedRendition } from '../store/write.js';
-import { hashOf, prepareDocument, type PrepareContext } from './prepare.js';
+import { hashOf, prepareDocuments, type PrepareContext } from './prepare.js';
 
 /** Lines longer than this are not prose: minified data, a dump, or a binary in disguise (text formats only). */
 export const MAX_LINE_CHARS = 1_000_000;
@@ -80,7 +80,7 @@ export function parseFile(job: ParseJob, follows?: PrepareContext['follows']): P
     return fail(`${parser.name}: no documents found${why ? ` (${why.message})` : ''}`, why?.line);
   }
   const ctx = { format: parser.name, fallbackSource: job.fallbackSource, fileText: decoded.text, singleDocument: result.documents.length === 1, follows };
-  const renditions = result.documents.map((d) => prepareDocument(d, ctx));
+  const renditions = prepareDocuments(result.documents, ctx);
   return { kind: 'parsed', record, format: parser.name, renditions, warnings: [...decoded.warnings, ...result.warnings] };
 }
 

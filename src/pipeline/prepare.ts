@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { ParsedDocument, ParsedPassage } from '../model.js';
 import { cleanText } from '../text/normalize.js';
 import { markBoilerplate } from '../text/boilerplate.js';
-import { indexTerms } from '../text/segment.js';
+import { indexTermsOfAll } from '../text/segment.js';
 import { foldWidth } from '../text/normalize.js';
 import { toSimplified } from '../text/fold.js';
 import type { PreparedPassage, PreparedRendition } from '../store/write.js';
@@ -29,7 +29,25 @@ export interface PrepareContext {
   follows?: (r: Pick<PreparedRendition, 'key' | 'kind' | 'textHash'>) => boolean;
 }
 
+/** One document's rendition (see `prepareDocuments`). */
 export function prepareDocument(doc: ParsedDocument, ctx: PrepareContext): PreparedRendition {
+  return prepareDocuments([doc], ctx)[0]!;
+}
+
+/**
+ * A file's documents as renditions to write. Their passages are segmented together, a few
+ * thousand characters per call to jieba (`indexTermsOfAll`), not one call per passage.
+ */
+export function prepareDocuments(docs: readonly ParsedDocument[], ctx: PrepareContext): PreparedRendition[] {
+  const renditions = docs.map((d) => prepareUnsegmented(d, ctx));
+  const unsegmented = renditions.flatMap((r) => (r.follows ? [] : r.rendition.passages.filter((p) => p.role !== 'boilerplate')));
+  const terms = indexTermsOfAll(unsegmented.map((p) => p.text), unsegmented.map((p) => p.simplified ?? p.text));
+  unsegmented.forEach((p, i) => (p.terms = terms[i]!.join(' ')));
+  return renditions.map((r) => r.rendition);
+}
+
+/** A rendition with everything but its passages' terms, and whether it follows a text the document holds (its passages are not segmented). */
+function prepareUnsegmented(doc: ParsedDocument, ctx: PrepareContext): { rendition: PreparedRendition; follows: boolean } {
   const passages = doc.passages
     .map((p) => ({ ...p, text: cleanText(p.text) }))
     .filter((p) => p.text.trim() !== '')
@@ -41,12 +59,12 @@ export function prepareDocument(doc: ParsedDocument, ctx: PrepareContext): Prepa
   const follows = ctx.follows?.({ key: doc.key, kind: doc.kind, textHash: hash }) ?? false;
   const prepared: PreparedPassage[] = passages.map((p, i) => {
     const simplified = folded[i]!;
-    const terms = p.role === 'boilerplate' ? '' : follows ? undefined : indexTerms(p.text, simplified).join(' ');
+    const terms = p.role === 'boilerplate' ? '' : undefined;
     return simplified === p.text ? { ...p, terms } : { ...p, terms, simplified };
   });
   const body = doc.body ?? (ctx.singleDocument ? ctx.fileText : passages.map((p) => p.text).join('\n\n'));
   const title = doc.title ? cleanText(doc.title).trim() || undefined : undefined;
-  return {
+  const rendition: PreparedRendition = {
     key: doc.key,
     kind: doc.kind,
     format: ctx.format,
@@ -62,6 +80,7 @@ export function prepareDocument(doc: ParsedDocument, ctx: PrepareContext): Prepa
     body,
     passages: prepared,
   };
+  return { rendition, follows };
 }
 
 function* contentParts(kind: string, title: string, body: string, passages: readonly ParsedPassage[]): Generator<string> {

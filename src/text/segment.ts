@@ -86,22 +86,58 @@ export function warmSegmenter(): void {
  * `folded`: the text already through `toSimplified(foldWidth(text))`, when the caller has it.
  */
 export function indexTerms(text: string, folded?: string): string[] {
-  const out: string[] = [];
-  walk(text, 'index', (term) => out.push(term), folded);
+  return indexTermsOfAll([text], folded === undefined ? undefined : [folded])[0]!;
+}
+
+/**
+ * `indexTerms` of several texts (the passages of a file), with few calls to jieba: texts are cut
+ * together, about `BATCH_CHARS` of Han text at a time. Jieba reads its dictionary at every
+ * character, and between two calls the rest of an ingest (parsing, the heap's young generation,
+ * SQLite) pushes it out of the CPU's cache: called once per passage, replaying an ingest's
+ * texts with that cache flushed between calls took twice as long as in batches of a few
+ * thousand characters. Runs of different texts are joined like the runs of one text, so the
+ * terms are the same.
+ */
+export function indexTermsOfAll(texts: readonly string[], folded?: readonly (string | undefined)[]): string[][] {
+  const out: string[][] = [];
+  let batch: { text: string; folded: string; runs: HanRun[] }[] = [];
+  let chars = 0;
+  const flush = () => {
+    const words = cutRuns(batch.flatMap((t) => t.runs), 'index');
+    let at = 0;
+    for (const t of batch) {
+      const terms: string[] = [];
+      at = walk(t.text, t.folded, t.runs, words, at, 'index', (term) => terms.push(term));
+      out.push(terms);
+    }
+    batch = [];
+    chars = 0;
+  };
+  texts.forEach((text, i) => {
+    const f = text.length === 0 ? '' : (folded?.[i] ?? toSimplified(foldWidth(text)));
+    const runs = hanRuns(f);
+    batch.push({ text, folded: f, runs });
+    for (const r of runs) chars += r.text.length + 1;
+    if (chars >= BATCH_CHARS) flush();
+  });
+  if (batch.length > 0) flush();
   return out;
 }
+
+/** Han text cut in one call to jieba when texts are segmented together (`indexTermsOfAll`). */
+const BATCH_CHARS = 16_000;
 
 /** Terms for a query: precise cut, compound parts only. */
 export function queryTerms(text: string): string[] {
   const out: string[] = [];
-  walk(text, 'query', (term) => out.push(term));
+  walkOne(text, 'query', (term) => out.push(term));
   return out;
 }
 
 /** Precise cut with offsets into the original string, for snippets and highlights. */
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
-  walk(text, 'tokens', (term, start, end) => out.push({ term, start, end }));
+  walkOne(text, 'tokens', (term, start, end) => out.push({ term, start, end }));
   return out;
 }
 
@@ -115,48 +151,76 @@ export function wordTags(text: string): { word: string; tag: string }[] {
 
 type Mode = 'index' | 'query' | 'tokens';
 type Emit = (term: string, start: number, end: number) => void;
+/** A maximal run of Han characters of a folded text, and where it starts. */
+interface HanRun {
+  start: number;
+  text: string;
+}
 
-/** Folds `text` (unless given folded), then emits terms of Han runs and Latin compounds in text order. */
-function walk(text: string, mode: Mode, emit: Emit, folded = text.length === 0 ? '' : toSimplified(foldWidth(text))): void {
-  if (text.length === 0) return;
+function walkOne(text: string, mode: Mode, emit: Emit): void {
+  const folded = text.length === 0 ? '' : toSimplified(foldWidth(text));
+  const runs = hanRuns(folded);
+  walk(text, folded, runs, cutRuns(runs, mode), 0, mode, emit);
+}
+
+function hanRuns(folded: string): HanRun[] {
+  const runs: HanRun[] = [];
+  if (HAS_HAN.test(folded)) for (const m of folded.matchAll(HAN_RUN)) runs.push({ start: m.index, text: m[0] });
+  return runs;
+}
+
+/** Jieba's words of the runs, in one call: a ' ' word is the boundary between two runs. */
+function cutRuns(runs: readonly HanRun[], mode: Mode): string[] {
+  if (runs.length === 0) return [];
+  const joined = runs.map((r) => r.text).join(' ');
+  const j = segmenter();
+  return mode === 'index' ? j.cutForSearch(joined, true) : j.cut(joined, true);
+}
+
+/**
+ * Emits the terms of Han runs and Latin compounds of `text` in text order. `runs` are the
+ * folded text's Han runs, whose jieba words start at `words[at]`; returns where the next
+ * text's words start (after the boundary that follows this text's last run).
+ */
+function walk(text: string, folded: string, runs: readonly HanRun[], words: readonly string[], at: number, mode: Mode, emit: Emit): number {
+  if (text.length === 0) return at;
 
   const compounds = folded.matchAll(COMPOUND);
   let nextCompound = compounds.next();
   const flushBefore = (pos: number): void => {
     while (!nextCompound.done && nextCompound.value.index < pos) {
-      const { 0: s, index: at } = nextCompound.value;
-      if (mode === 'index') for (const term of indexCompound(s)) emit(term, at, at + s.length);
-      else compound(s, at, mode, emit);
+      const { 0: s, index: start } = nextCompound.value;
+      if (mode === 'index') for (const term of indexCompound(s)) emit(term, start, start + s.length);
+      else compound(s, start, mode, emit);
       nextCompound = compounds.next();
     }
   };
 
-  if (HAS_HAN.test(folded)) {
-    const runs: { start: number; text: string }[] = [];
-    for (const m of folded.matchAll(HAN_RUN)) runs.push({ start: m.index, text: m[0] });
-    const joined = runs.map((r) => r.text).join(' ');
-    const j = segmenter();
-    const words = mode === 'index' ? j.cutForSearch(joined, true) : j.cut(joined, true);
-
-    // Walk jieba's output: a ' ' token is the boundary to the next run. In precise mode the
+  if (runs.length > 0) {
+    // Walk jieba's output: a ' ' word is the boundary to the next run. In precise mode the
     // words of a run concatenate to it, which gives their offsets.
     let r = 0;
     let offset = 0;
-    flushBefore(runs[0].start);
-    for (const w of words) {
+    flushBefore(runs[0]!.start);
+    for (; at < words.length; at++) {
+      const w = words[at]!;
       if (w === ' ') {
         r++;
         offset = 0;
-        if (r >= runs.length) break; // cannot happen: one separator between two runs
-        flushBefore(runs[r].start);
+        if (r >= runs.length) {
+          at++; // the boundary to the next text's first run
+          break;
+        }
+        flushBefore(runs[r]!.start);
         continue;
       }
-      const start = runs[r].start + offset;
+      const start = runs[r]!.start + offset;
       emit(w, start, start + w.length);
       if (mode !== 'index') offset += w.length;
     }
   }
   flushBefore(Infinity);
+  return at;
 }
 
 interface Part {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { indexTerms, loadUserDictionary, parseDictionary, queryTerms, tokenize } from '../../src/text/segment.js';
+import { indexTerms, indexTermsOfAll, loadUserDictionary, parseDictionary, queryTerms, tokenize } from '../../src/text/segment.js';
 import { toSimplified } from '../../src/text/fold.js';
 import { foldWidth } from '../../src/text/normalize.js';
 
@@ -75,6 +75,27 @@ describe('mixed Chinese and English', () => {
     const text = '2025年，面壁智能發布MiniCPM-V 4.0：在手機上跑多模態大模型，密度法則（Densing Law）再次應驗。';
     const indexed = new Set(indexTerms(text));
     for (const t of queryTerms(text)) expect(indexed.has(t), t).toBe(true);
+  });
+});
+
+describe('indexTermsOfAll', () => {
+  it('gives every text the terms it gets alone, in batches of any size', () => {
+    const texts = [
+      '面壁智能发布了MiniCPM-V，性能很强。',
+      '',
+      'Only English here, GPT-4o and C++.',
+      '！？。',
+      '強化學習讓模型學會推理，DeepSeek-R1 也是。',
+      '稀疏注意力機制' + '，然后我们再聊大模型的训练'.repeat(900), // over one batch alone
+      '黄仁勋说：英伟达的GPU',
+      'x',
+    ];
+    const expected = texts.map((t) => indexTerms(t));
+    expect(indexTermsOfAll(texts)).toEqual(expected);
+    expect(indexTermsOfAll(texts, texts.map((t) => toSimplified(foldWidth(t))))).toEqual(expected);
+    // Many small texts cut together across batch boundaries.
+    const many = Array.from({ length: 3000 }, (_, i) => texts[i % texts.length]!.slice(0, 60) + (i % 7 === 0 ? '' : `第${i}段，模型`));
+    expect(indexTermsOfAll(many)).toEqual(many.map((t) => indexTerms(t)));
   });
 });
 
