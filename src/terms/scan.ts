@@ -77,7 +77,7 @@ export function scanPassage(index: TermIndex, text: string, alikes: boolean, sim
     if (seen.has(f.entry.id)) continue;
     seen.add(f.entry.id);
     const surface = text.slice(f.start, f.end);
-    names.push({ entry: index.positionOf(f.entry), start: f.start, end: f.end, surface, everyday: isEveryday(surface) });
+    names.push({ entry: index.positionOf(f.entry), start: f.start, end: f.end, surface, everyday: f.everyday ?? isEveryday(surface) });
   }
   if (!alikes) return { names };
   const { single, ambiguous } = bySpan(index.soundAlikes(folded));
@@ -123,10 +123,12 @@ export const soundScore = (a: Pick<SoundAlike, 'level' | 'similarity'>) => (a.le
  * alike (Mata: Meta or math?), evidence for one of them does not tell which was said.
  */
 function bySpan(alikes: SoundAlike[]): { single: SoundAlike[]; ambiguous: SoundAlike[][] } {
-  const spans = new Map<string, SoundAlike[]>();
+  const spans = new Map<number, SoundAlike[]>();
   for (const a of alikes) {
-    const k = `${a.start}:${a.end}`;
-    spans.set(k, [...(spans.get(k) ?? []), a]);
+    const k = a.start * 2 ** 24 + a.end;
+    const list = spans.get(k);
+    if (list) list.push(a);
+    else spans.set(k, [a]);
   }
   const single: SoundAlike[] = [];
   const ambiguous: SoundAlike[][] = [];
