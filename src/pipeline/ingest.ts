@@ -19,7 +19,7 @@ import {
   type FileRecord, type PreparedRendition,
 } from '../store/write.js';
 import { filesUnder, forgetFiles, goneFiles, movedFrom, type Forgotten } from '../store/files.js';
-import { compactFullText, worthCompacting } from '../store/fts-layout.js';
+import { compactFullText, fullTextWrites, worthCompacting } from '../store/fts-layout.js';
 import { inlinePool, workerPool, storedText, type ParsePool, type ScannedOutcome } from './pool.js';
 import { folderJoin } from './folder-join.js';
 import { boundHeapGrowth } from './heap.js';
@@ -180,6 +180,8 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
   if (terms?.scanner) pool.scanWith(terms.scanner);
   if (pool.threads > 0) terms?.warm?.();
   report.workers = pool.threads;
+  // Into an empty library, the index is written in bulk mode: it is merged once at the end.
+  fullTextWrites(db, db.prepare('SELECT 1 FROM passages LIMIT 1').get() === undefined ? 'bulk' : 'normal');
   const batch = commitBatches(db, opts.commitEvery ?? COMMIT_EVERY_BYTES);
 
   // Jobs are started ahead of the writer (READ_AHEAD files, READ_AHEAD_BYTES); results are consumed in file order.
@@ -288,6 +290,7 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
     progress('merging the full-text index…');
     compactFullText(db);
   }
+  fullTextWrites(db, 'normal');
   for (const k of added) { updated.delete(k); unchanged.delete(k); }
   for (const k of updated) unchanged.delete(k);
   report.documents = { added: added.size, updated: updated.size, unchanged: unchanged.size };

@@ -5,6 +5,12 @@
  * rewrites the whole index (0.6 s for the 41 MB corpus, ~5 s at ten times that), so it runs
  * only when an ingest wrote a good share of the index: a first ingest, a large addition,
  * never `engram update`'s file or two (amortised, every passage is rewritten a few times at most).
+ *
+ * An ingest into an empty library writes in bulk mode (`fullTextWrites`): FTS5 keeps up to
+ * 8 MB of new terms in memory before it writes them as a segment (1 MB by default), and does
+ * not merge segments as it goes, since the whole index is merged once at the end anyway.
+ * Measured on the corpus's passages: inserting, committing and the final merge took 2.1–2.5 s
+ * instead of 3.0–3.1 s, all of it on the writer's thread.
  */
 import type { DB } from './db.js';
 
@@ -31,4 +37,23 @@ export function compactFullText(db: DB): void {
     db.prepare("INSERT INTO passages_fts (passages_fts) VALUES ('optimize')").run();
     db.prepare("INSERT INTO titles_fts (titles_fts) VALUES ('optimize')").run();
   })();
+}
+
+/** FTS5's write settings: its own defaults, or bulk mode for an ingest that merges the index at the end. */
+const WRITE_SETTINGS = {
+  normal: { automerge: 4, hashsize: 1024 * 1024 },
+  bulk: { automerge: 0, hashsize: 8 * 1024 * 1024 },
+} as const;
+
+/**
+ * Set how the passages' full-text index takes writes. Settings are stored in the library, so
+ * every ingest sets them: one that failed in bulk mode leaves the next to set them back (and
+ * in the meantime FTS5 still merges a level of 16 segments).
+ */
+export function fullTextWrites(db: DB, mode: keyof typeof WRITE_SETTINGS): void {
+  const stored = new Map(db.prepare('SELECT k, v FROM passages_fts_config').raw().all() as [string, unknown][]);
+  for (const [k, v] of Object.entries(WRITE_SETTINGS[mode])) {
+    const current = stored.get(k) ?? WRITE_SETTINGS.normal[k as keyof typeof WRITE_SETTINGS.normal];
+    if (current !== v) db.prepare(`INSERT INTO passages_fts (passages_fts, rank) VALUES ('${k}', ${v})`).run();
+  }
 }

@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { ingest, type IngestReport } from '../../src/pipeline/ingest.js';
 import { libraryStats } from '../../src/store/read.js';
-import { fullTextSegments } from '../../src/store/fts-layout.js';
+import { fullTextSegments, fullTextWrites } from '../../src/store/fts-layout.js';
 import { copyFixture, FIXTURES, tempDir, tempLibrary } from '../helpers.js';
 
 describe('ingest', () => {
@@ -162,5 +162,24 @@ describe('the full-text index after an ingest', () => {
     await ingest(db, [root], { terms: false, commitEvery: 1 });
     expect(fullTextSegments(db)).toBe(2);
     expect(db.prepare("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH 'word8'").pluck().get()).toBeGreaterThan(0);
+  });
+
+  it('takes writes in bulk mode only while a first ingest runs, and an ingest sets the library back', async () => {
+    const root = tempDir();
+    const note = (i: number) => writeFileSync(join(root, `n${i}.md`), `# Note ${i}\n\nengram keeps word${i}.\n`);
+    note(0);
+    const { db } = tempLibrary();
+    const settings = () => Object.fromEntries(db.prepare("SELECT k, v FROM passages_fts_config WHERE k IN ('automerge', 'hashsize')").raw().all() as [string, number][]);
+    const seen: Record<string, number>[] = [];
+    await ingest(db, [root], { terms: false, onProgress: () => void seen.push(settings()) });
+    expect(seen[0]).toEqual({ automerge: 0, hashsize: 8 * 2 ** 20 });
+    expect(settings()).toEqual({ automerge: 4, hashsize: 2 ** 20 });
+    // A library a failed first ingest left in bulk mode: the next ingest writes normally.
+    fullTextWrites(db, 'bulk');
+    note(1);
+    const next: Record<string, number>[] = [];
+    await ingest(db, [root], { terms: false, onProgress: () => void next.push(settings()) });
+    expect(next.every((s) => s.automerge === 4)).toBe(true);
+    expect(settings()).toEqual({ automerge: 4, hashsize: 2 ** 20 });
   });
 });
