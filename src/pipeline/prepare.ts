@@ -42,7 +42,7 @@ export function prepareDocuments(docs: readonly ParsedDocument[], ctx: PrepareCo
   const renditions = docs.map((d) => prepareUnsegmented(d, ctx));
   const unsegmented = renditions.flatMap((r) => (r.follows ? [] : r.rendition.passages.filter((p) => p.role !== 'boilerplate')));
   const terms = indexTermsOfAll(unsegmented.map((p) => p.text), unsegmented.map((p) => p.simplified ?? p.text));
-  unsegmented.forEach((p, i) => (p.terms = terms[i]!.join(' ')));
+  unsegmented.forEach((p, i) => (p.terms = terms[i]!));
   return renditions.map((r) => r.rendition);
 }
 

@@ -86,20 +86,22 @@ export function warmSegmenter(): void {
  * `folded`: the text already through `toSimplified(foldWidth(text))`, when the caller has it.
  */
 export function indexTerms(text: string, folded?: string): string[] {
-  return indexTermsOfAll([text], folded === undefined ? undefined : [folded])[0]!;
+  const out: string[] = [];
+  walkOne(text, 'index', (term) => out.push(term), folded);
+  return out;
 }
 
 /**
- * `indexTerms` of several texts (the passages of a file), with few calls to jieba: texts are cut
- * together, about `BATCH_CHARS` of Han text at a time. Jieba reads its dictionary at every
- * character, and between two calls the rest of an ingest (parsing, the heap's young generation,
- * SQLite) pushes it out of the CPU's cache: called once per passage, replaying an ingest's
- * texts with that cache flushed between calls took twice as long as in batches of a few
- * thousand characters. Runs of different texts are joined like the runs of one text, so the
- * terms are the same.
+ * The index terms of several texts (the passages of a file), space-joined as the index takes
+ * them, with few calls to jieba: texts are cut together, about `BATCH_CHARS` of Han text at a
+ * time. Jieba reads its dictionary at every character, and between two calls the rest of an
+ * ingest (parsing, the heap's young generation, SQLite) pushes it out of the CPU's cache:
+ * called once per passage, replaying an ingest's texts with that cache flushed between calls
+ * took twice as long as in batches of a few thousand characters. Runs of different texts are
+ * joined like the runs of one text, so the terms are the same as `indexTerms`'.
  */
-export function indexTermsOfAll(texts: readonly string[], folded?: readonly (string | undefined)[]): string[][] {
-  const out: string[][] = [];
+export function indexTermsOfAll(texts: readonly string[], folded?: readonly (string | undefined)[]): string[] {
+  const out: string[] = [];
   let batch: { text: string; folded: string; runs: HanRun[] }[] = [];
   let chars = 0;
   const flush = () => {
@@ -108,7 +110,8 @@ export function indexTermsOfAll(texts: readonly string[], folded?: readonly (str
     for (const t of batch) {
       const terms: string[] = [];
       at = walk(t.text, t.folded, t.runs, words, at, 'index', (term) => terms.push(term));
-      out.push(terms);
+      // Joined now: a file's word arrays, kept to its end, would outlive the young generation.
+      out.push(terms.join(' '));
     }
     batch = [];
     chars = 0;
@@ -157,8 +160,7 @@ interface HanRun {
   text: string;
 }
 
-function walkOne(text: string, mode: Mode, emit: Emit): void {
-  const folded = text.length === 0 ? '' : toSimplified(foldWidth(text));
+function walkOne(text: string, mode: Mode, emit: Emit, folded = text.length === 0 ? '' : toSimplified(foldWidth(text))): void {
   const runs = hanRuns(folded);
   walk(text, folded, runs, cutRuns(runs, mode), 0, mode, emit);
 }
