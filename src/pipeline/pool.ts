@@ -160,10 +160,12 @@ function workerScript(): string | undefined {
  * Files a worker holds at once; the rest wait in the pool's queue. A worker is handed more only
  * when the writer's thread is free to read its answers, and the writer is often busy for a
  * while at a stretch (parsing a file itself, writing a large one, committing): holding two,
- * a worker sat idle ~4.5 s of a 26 s ingest; holding four, under 1 s (measured with
- * --cpu-prof; CPU used per second of ingest went from 1.70 to 1.79 of the 2 cores).
+ * a worker sat idle ~4.5 s of a 26 s ingest; holding four, ~1-2 s. Holding more, the writer
+ * runs out of queued files to parse while it waits for one the worker holds: in profiles of
+ * whole-corpus ingests, both threads sat idle 1.9 s in all holding four, 1.3 s holding six and
+ * 2.0 s holding eight (the writer idle 1.2 s of it).
  */
-const IN_FLIGHT = 4;
+const IN_FLIGHT = 6;
 
 /** A job in the pool: queued until a worker takes it (or the thread waiting for results parses it). */
 interface Job {
