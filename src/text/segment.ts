@@ -7,7 +7,8 @@
  *
  * The folded text is then read as two interleaved streams:
  * - Han runs (maximal runs of Han characters) go to jieba, all runs of one text in a single
- *   call, joined by a space. Jieba never sees Latin text, punctuation or whitespace.
+ *   call, joined by a space (a file's passages share calls: `indexTermsOfAll`). Jieba never
+ *   sees Latin text, punctuation or whitespace.
  * - Everything else is scanned here for words: letters and digits of any non-Han script,
  *   joined into compounds by `-` `_` `.` `'` `&` (`DeepSeek-V3`, `GPT-4o`, `node.js`,
  *   `it's`, `AT&T`), with a trailing `++`/`+`/`#` kept (`C++`, `C#`).
@@ -160,6 +161,7 @@ interface HanRun {
   text: string;
 }
 
+/** Folds `text` (unless given folded) and emits its terms, with a call to jieba of its own. */
 function walkOne(text: string, mode: Mode, emit: Emit, folded = text.length === 0 ? '' : toSimplified(foldWidth(text))): void {
   const runs = hanRuns(folded);
   walk(text, folded, runs, cutRuns(runs, mode), 0, mode, emit);
