@@ -30,12 +30,17 @@ export function decodeEntities(s: string): string {
  * is not preserved.
  */
 export function cleanText(s: string): string {
-  let t = s.replace(/\r\n?/g, '\n');
-  t = t.replace(ZERO_WIDTH, '').replace(NBSP, ' ').replace(CONTROLS, '');
-  t = t.replace(/[ \t]+/g, ' ').replace(/ ?\n ?/g, '\n');
-  t = t.trim();
-  return t.normalize('NFC');
+  let t = s;
+  // Most passages hold none of what the passes change: each pass runs only where it would.
+  if (ODD_CHARS.test(t)) t = t.replace(/\r\n?/g, '\n').replace(ZERO_WIDTH, '').replace(NBSP, ' ').replace(CONTROLS, '');
+  if (ODD_SPACES.test(t)) t = t.replace(/[ \t]+/g, ' ').replace(/ ?\n ?/g, '\n');
+  return t.trim().normalize('NFC');
 }
+
+/** Any character the first pass of `cleanText` changes (CR among the controls). */
+const ODD_CHARS = /[\u200B-\u200D\u2060\uFEFF\u00A0\u202F\u2007\u0000-\u0008\u000B-\u001F\u007F]/;
+/** Any space the second pass changes: a tab, a run of two, a space beside a line break. */
+const ODD_SPACES = /\t|  | \n|\n /;
 
 /** Full-width signs (U+FFE0–U+FFE6) to their ordinary forms. */
 const FULLWIDTH_SIGNS: Record<number, number> = {

@@ -24,6 +24,17 @@ describe('cleanText', () => {
     expect(cleanText('  \t lead and trail \t ')).toBe('lead and trail');
   });
 
+  it('changes each kind of odd space alone, and leaves clean text as it is', () => {
+    // Each pass runs only where the text needs it: one odd thing at a time must still be seen.
+    expect(cleanText('a\tb')).toBe('a b');
+    expect(cleanText('a \nb')).toBe('a\nb');
+    expect(cleanText('a\n b')).toBe('a\nb');
+    expect(cleanText('a\t\nb')).toBe('a\nb');
+    expect(cleanText('a\rb')).toBe('a\nb');
+    expect(cleanText('a b\nc')).toBe('a b\nc');
+    expect(cleanText('e\u0301 \uF900')).toBe('\u00E9 \u8C48');
+  });
+
   it('keeps the original script, full-width punctuation and full-width letters', () => {
     const s = '稀疏注意力機制，「ＧＰＴ－４ｏ」：好。';
     expect(cleanText(s)).toBe(s);
