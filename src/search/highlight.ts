@@ -5,7 +5,7 @@
  */
 import { toSimplified } from '../text/fold.js';
 import { foldWidth } from '../text/normalize.js';
-import { tokenize } from '../text/segment.js';
+import { latinTokens } from '../text/segment.js';
 
 const HAN = /\p{Script=Han}/u;
 
@@ -25,10 +25,10 @@ export function foldForMatch(text: string): string {
 /** Folded text without spaces and punctuation, for verbatim comparison. */
 export const compact = (folded: string) => folded.replace(/[\p{P}\p{S}\s]+/gu, '');
 
-export function highlightRanges(text: string, terms: string[]): [number, number][] {
+/** `folded`: the text through `foldForMatch`, when at hand. */
+export function highlightRanges(text: string, terms: string[], folded = text && terms.length ? foldForMatch(text) : ''): [number, number][] {
   if (!text || terms.length === 0) return [];
   const ranges: [number, number][] = [];
-  const folded = foldForMatch(text);
   const wordTerms = new Set<string>();
   for (const t of terms) {
     if (HAN.test(t)) {
@@ -36,7 +36,8 @@ export function highlightRanges(text: string, terms: string[]): [number, number]
     } else wordTerms.add(t);
   }
   if (wordTerms.size) {
-    for (const tok of tokenize(text)) if (wordTerms.has(tok.term)) ranges.push([tok.start, tok.end]);
+    // Word terms are Latin: the compounds' tokens, without segmenting the Han text around them.
+    for (const tok of latinTokens(text, folded)) if (wordTerms.has(tok.term)) ranges.push([tok.start, tok.end]);
   }
   return merge(ranges);
 }

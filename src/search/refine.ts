@@ -24,6 +24,8 @@ export interface RefineInput {
   map: CorpusMap;
   /** The query folded and compacted when it reads like a remembered phrase (query.ts), else ''. */
   verbatim: string;
+  /** Passages' texts folded (`foldForMatch`) by id, filled as they are folded: the hits' highlighting reads them again. */
+  folded?: Map<number, string>;
 }
 
 /**
@@ -35,7 +37,11 @@ export function refineDocument(doc: RankedDoc, texts: Map<number, string>, input
   const { verbatim } = input;
   const scored = doc.candidates.map((c) => {
     const text = texts.get(c.id) ?? '';
-    const folded = foldForMatch(text);
+    let folded = input.folded?.get(c.id);
+    if (folded === undefined) {
+      folded = foldForMatch(text);
+      input.folded?.set(c.id, folded);
+    }
     const boost = verbatim.length >= 2 && compact(folded).includes(verbatim) ? VERBATIM_BOOST : input.adjacent?.has(c.id) ? ADJACENT_BOOST : 1;
     const length = Math.max(1, text.length);
     let score = 0;

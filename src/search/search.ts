@@ -122,11 +122,12 @@ export function search(db: DB, query: string, opts: SearchOptions = {}): SearchR
     if (best !== undefined && (verbatim.has(best) || adjacent.has(best))) top.push(d);
   }
   const texts = passageTexts(db, top.flatMap((d) => d.candidates.map((c) => c.id)));
-  const refined = withoutCopies(sortRanked(top.map((d) => refineDocument(d, texts, { groups: q.groups, weights, postings, adjacent, map, verbatim: q.verbatim }))), texts, db);
+  const folded = new Map<number, string>();
+  const refined = withoutCopies(sortRanked(top.map((d) => refineDocument(d, texts, { groups: q.groups, weights, postings, adjacent, map, verbatim: q.verbatim, folded }))), texts, db);
   const rest = new Set(top.map((d) => d.doc));
   let all = [...refined, ...ranked.filter((d) => !rest.has(d.doc))];
   if (semantic?.length) all = fuseSemantic(all, semantic, map, keepDoc, keepPassage);
-  const hits = all.slice(offset, offset + limit).map((d) => buildHit(db, d, q));
+  const hits = all.slice(offset, offset + limit).map((d) => buildHit(db, d, q, folded));
   const result: SearchResult = { query, terms: q.terms, total: all.length, hits, tookMs: 0, ...parsed(weights) };
   if (opts.facets) result.facets = facets(db, all);
   result.tookMs = performance.now() - t0;
@@ -220,7 +221,8 @@ function withoutCopies(docs: RankedDoc[], texts: Map<number, string>, db: DB): R
   });
 }
 
-function buildHit(db: DB, d: RankedDoc, q: ParsedQuery): SearchHit {
+/** `folded`: passages' folded texts by id, as refining read them. */
+function buildHit(db: DB, d: RankedDoc, q: ParsedQuery, folded: Map<number, string>): SearchHit {
   const doc = stmt(db, 'SELECT d.id, d.title, d.date, d.url, s.name AS source FROM documents d LEFT JOIN sources s ON s.id = d.source_id WHERE d.id = ?')
     .get(d.doc) as { id: number; title: string | null; date: string | null; url: string | null; source: string | null };
   const origins = stmt(db,
@@ -237,7 +239,7 @@ function buildHit(db: DB, d: RankedDoc, q: ParsedQuery): SearchHit {
         WHERE p.id = ?`,
     )
     .get(passageId) as { id: number; text: string; start: number | null; end: number | null; speaker: string | null; line: number | null; rendition: string });
-  const highlights = highlightRanges(p?.text ?? doc.title ?? '', q.terms);
+  const highlights = p ? highlightRanges(p.text, q.terms, folded.get(p.id)) : highlightRanges(doc.title ?? '', q.terms);
   return {
     document: { id: doc.id, title: doc.title, date: doc.date, source: doc.source, url: doc.url, origins: [...new Set(origins)] },
     passage: p ? { ...p, link: deepLink(doc.url, p.start) } : null,

@@ -146,6 +146,17 @@ export function tokenize(text: string): Token[] {
 }
 
 /**
+ * The tokens of a text's Latin compounds alone, with offsets: `tokenize`'s tokens outside Han
+ * runs, without calling jieba (what highlighting needs for a query's Latin words).
+ * `folded`: the text through `toSimplified(foldWidth(text))` (lowercased or not), when at hand.
+ */
+export function latinTokens(text: string, folded = text.length === 0 ? '' : toSimplified(foldWidth(text))): Token[] {
+  const out: Token[] = [];
+  walk(text, folded, [], [], 0, 'tokens', (term, start, end) => out.push({ term, start, end }));
+  return out;
+}
+
+/**
  * Jieba's part-of-speech reading of folded Han text (`nr` person name, `x` a word jieba
  * inferred, `n` noun…): tells a name (曹越/x) from a word that starts with a surname (黄金/n).
  */

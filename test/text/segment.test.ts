@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { indexTerms, indexTermsOfAll, loadUserDictionary, parseDictionary, queryTerms, tokenize } from '../../src/text/segment.js';
+import { indexTerms, indexTermsOfAll, latinTokens, loadUserDictionary, parseDictionary, queryTerms, tokenize } from '../../src/text/segment.js';
 import { toSimplified } from '../../src/text/fold.js';
 import { foldWidth } from '../../src/text/normalize.js';
 
@@ -156,5 +156,24 @@ describe('loadUserDictionary', () => {
       { word: '智能体', freq: 1000, tag: 'nz' },
       { word: '推理模型', freq: 1000, tag: undefined },
     ]);
+  });
+});
+
+describe('latinTokens', () => {
+  it('gives tokenize\'s tokens outside Han runs, with the same offsets, without jieba', () => {
+    const texts = [
+      '我們用ＧＰＴ－４ｏ和DeepSeek-V3做了測試，C++ 與 C# 都行；node.js 的 it\'s 3.14 和 1,000 个 café',
+      'Scaling Law 在 2025 年還成立嗎？Ｏｐｅｎ ＡＩ 说 yes',
+      '',
+      '只有中文，没有别的。',
+      'plain English, no Han at all: AT&T and R&D',
+    ];
+    for (const text of texts) {
+      const han = /\p{Script=Han}/u;
+      const expected = tokenize(text).filter((t) => !han.test(text.slice(t.start, t.end)));
+      expect(latinTokens(text)).toEqual(expected);
+      // Folded by the caller, lowercased or not, the tokens are the same.
+      expect(latinTokens(text, toSimplified(foldWidth(text)).toLowerCase())).toEqual(expected);
+    }
   });
 });
