@@ -20,6 +20,7 @@
  */
 import type { DB } from '../store/db.js';
 import { stmt } from '../store/statements.js';
+import { writeState } from '../store/until-changed.js';
 
 /** Rendition kinds as the index weighs them (one FTS5 column each): summary, body, raw transcript. */
 export const KIND = { summary: 0, body: 1, raw: 2 } as const;
@@ -43,7 +44,7 @@ export interface CorpusMap {
 const cache = new WeakMap<DB, { stamp: string; map: CorpusMap }>();
 
 export function corpusMap(db: DB): CorpusMap {
-  const stamp = `${db.pragma('data_version', { simple: true })}:${stmt(db, 'SELECT total_changes()').pluck().get()}`;
+  const stamp = writeState(db);
   const hit = cache.get(db);
   if (hit && hit.stamp === stamp) return hit.map;
   const map = buildMap(db);

@@ -5,7 +5,7 @@
  */
 import type { DB } from '../store/db.js';
 import { libraryStats, listSources, type LibraryStats, type SourceSummary } from '../store/read.js';
-import { untilChanged } from './cache.js';
+import { untilChanged } from '../store/until-changed.js';
 
 export const stats = (db: DB): LibraryStats => untilChanged(db, 'stats', () => libraryStats(db));
 

@@ -2,7 +2,7 @@
 import type { DB } from '../../store/db.js';
 import { recentDocuments } from '../../store/read.js';
 import { html } from '../html.js';
-import { untilChanged } from '../cache.js';
+import { untilChanged } from '../../store/until-changed.js';
 import { sources as allSources, stats as libraryStats } from '../overview.js';
 import { searchBox, type Page, type PageContext } from './layout.js';
 import { docItem, plural, qs, sourceList } from './parts.js';
