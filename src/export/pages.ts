@@ -4,6 +4,7 @@
  * and one per entity (type, aliases, the documents mentioning it by date, related entities),
  * linked both ways with `[[ ]]` so the notes app's graph and backlinks work.
  */
+import { basename } from 'node:path';
 import { stmt } from '../store/statements.js';
 import type { DB } from '../store/db.js';
 import { deepLink, formatTimecode } from '../formats/media.js';
@@ -33,8 +34,8 @@ export function exportPages(db: DB, dialect: Dialect): Page[] {
   // Page names, unique regardless of case (both apps treat names case-insensitively).
   const taken = new Set<string>();
   const unique = (name: string, suffix: string) => {
-    let n = dialect.pageName(name) || suffix;
-    if (taken.has(n.toLowerCase())) n = dialect.pageName(`${name} (${suffix})`);
+    let n = fitted(dialect, dialect.pageName(name)) || suffix;
+    if (taken.has(n.toLowerCase())) n = fitted(dialect, dialect.pageName(name), ` (${suffix})`);
     taken.add(n.toLowerCase());
     return n;
   };
@@ -45,6 +46,30 @@ export function exportPages(db: DB, dialect: Dialect): Page[] {
   for (const d of docs) pages.push({ file: dialect.file(docPage.get(d.id)!, 'document'), content: documentPage(db, dialect, d, entityPage) });
   for (const e of entities) pages.push({ file: dialect.file(entityPage.get(e.id)!, 'entity'), content: entityPageContent(db, dialect, e, entityPage, docPage) });
   return pages;
+}
+
+/**
+ * A file name is at most 255 bytes on the usual file systems (ext4, APFS; NTFS counts 255
+ * UTF-16 units), and a Chinese title of 85 characters is 255 bytes of UTF-8: a page's file
+ * name keeps to this many, which leaves room for the writer's temporary suffix.
+ */
+export const MAX_FILE_NAME_BYTES = 240;
+
+/** `name + suffix`, the name shortened at a character (and marked with …) until its page's file name fits. */
+function fitted(dialect: Dialect, name: string, suffix = ''): string {
+  const fits = (n: string) => Buffer.byteLength(basename(dialect.file(n, 'document'))) <= MAX_FILE_NAME_BYTES;
+  if (fits(name + suffix)) return name + suffix;
+  const chars = [...name];
+  const cut = (k: number) => `${chars.slice(0, k).join('').trimEnd()}…${suffix}`;
+  // The longest prefix that fits (a file name grows with its name, so the test is monotone).
+  let lo = 0;
+  let hi = chars.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (fits(cut(mid))) lo = mid;
+    else hi = mid - 1;
+  }
+  return cut(lo);
 }
 
 function documentPage(db: DB, dialect: Dialect, d: DocRow, entityPage: Map<number, string>): string {

@@ -8,7 +8,7 @@
  * - a page engram wrote that is no longer exported is removed, again only if unedited.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Page } from './pages.js';
 
@@ -22,6 +22,8 @@ export interface ExportReport {
   keptEdited: string[];
   /** Files engram did not write, where it would have written a page: left as they are. */
   notOurs: string[];
+  /** Pages that could not be written (the file system refused them), and why: the others are written. */
+  failed: { file: string; reason: string }[];
 }
 
 interface Manifest { format: string; files: Record<string, string> }
@@ -33,18 +35,33 @@ export function writeExport(dir: string, format: string, pages: Page[]): ExportR
   const manifestPath = join(dir, MANIFEST);
   const old: Manifest = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : { format, files: {} };
   const files: Record<string, string> = {};
-  const report: ExportReport = { written: 0, unchanged: 0, removed: 0, keptEdited: [], notOurs: [] };
-  const onDisk = (rel: string) => (existsSync(join(dir, rel)) ? hash(readFileSync(join(dir, rel))) : undefined);
+  const report: ExportReport = { written: 0, unchanged: 0, removed: 0, keptEdited: [], notOurs: [], failed: [] };
+  /** The hash of what is at `rel`, or undefined; something that is not a file (a folder) hashes to no page's. */
+  const onDisk = (rel: string) => {
+    const path = join(dir, rel);
+    if (!existsSync(path)) return undefined;
+    return statSync(path).isFile() ? hash(readFileSync(path)) : 'not a file';
+  };
 
+  /** Write one page; a page the file system refuses is reported and the export goes on. */
+  const put = (page: Page, now: string) => {
+    try {
+      write(join(dir, page.file), page.content);
+      report.written++;
+      files[page.file] = now;
+    } catch (e) {
+      report.failed.push({ file: page.file, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
+      // What engram wrote there before stays its own (and is not removed below as no longer exported).
+      const ours = old.files[page.file];
+      if (ours !== undefined) files[page.file] = ours;
+    }
+  };
   for (const page of pages) {
-    const target = join(dir, page.file);
     const now = hash(page.content);
     const disk = onDisk(page.file);
     const ours = old.files[page.file];
     if (disk === undefined) {
-      write(target, page.content);
-      report.written++;
-      files[page.file] = now;
+      put(page, now);
     } else if (ours === undefined) {
       report.notOurs.push(page.file);
     } else if (disk !== ours) {
@@ -54,9 +71,7 @@ export function writeExport(dir: string, format: string, pages: Page[]): ExportR
       report.unchanged++;
       files[page.file] = now;
     } else {
-      write(target, page.content);
-      report.written++;
-      files[page.file] = now;
+      put(page, now);
     }
   }
   for (const [rel, h] of Object.entries(old.files)) {
@@ -77,6 +92,10 @@ export function writeExport(dir: string, format: string, pages: Page[]): ExportR
 function write(path: string, content: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.engram-tmp`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, content);
+    renameSync(tmp, path);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }

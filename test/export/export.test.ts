@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { ingest } from '../../src/pipeline/ingest.js';
-import { exportPages } from '../../src/export/pages.js';
+import { exportPages, MAX_FILE_NAME_BYTES } from '../../src/export/pages.js';
 import { logseqDialect, obsidianDialect } from '../../src/export/dialects.js';
 import { writeExport } from '../../src/export/write.js';
 import { findDocumentId, getDocument } from '../../src/store/read.js';
@@ -81,5 +81,57 @@ describe('export to notes apps', () => {
     const person = pages.find((p) => p.file === 'Entities/刘知远.md')!;
     expect(person.content).toMatch(/^---\ntype: engram entity\nentity-type: person\naliases:\n/);
     expect(person.content).toContain('  - Liu Zhiyuan');
+  });
+});
+
+describe('export of long titles and pages that cannot be written', () => {
+  const root = join(tempDir(), 'notes');
+  const { db } = tempLibrary();
+  // 90 Han characters: 270 bytes of UTF-8, more than a file name may hold.
+  const long = '千名科技大佬发布公开信联名呼吁立即暂停大模型训练人工智能正处于失控前夕'.repeat(3).slice(0, 90);
+  beforeAll(async () => {
+    mkdirSync(root, { recursive: true });
+    writeFileSync(join(root, 'long.md'), `# ${long}\n\nOpenAI 和 黄仁勋 都提到了。\n`);
+    writeFileSync(join(root, 'twin.md'), `# ${long}（续）\n\nNVIDIA 的下一代芯片。\n`);
+    writeFileSync(join(root, 'short.md'), '# 短标题\n\nDeepSeek 又发布了新模型。\n');
+    await ingest(db, [root]);
+  });
+
+  it('shortens page names to a file name the file system takes, keeps them unique and links to them', () => {
+    for (const dialect of [obsidianDialect, logseqDialect]) {
+      const pages = exportPages(db, dialect);
+      for (const p of pages) expect(Buffer.byteLength(basename(p.file))).toBeLessThanOrEqual(MAX_FILE_NAME_BYTES);
+      const shortened = pages.filter((p) => p.file.includes('…'));
+      expect(shortened).toHaveLength(2);
+      expect(new Set(shortened.map((p) => p.file)).size).toBe(2);
+      const out = tempDir();
+      const r = writeExport(out, dialect.name, pages);
+      expect(r.failed).toEqual([]);
+      expect(r.written).toBe(pages.length);
+      // The entity page links to the shortened page by its name.
+      const openai = pages.find((p) => /OpenAI\.md$/.test(p.file))!;
+      const name = basename(shortened.find((p) => !p.file.includes('续'))!.file, '.md');
+      expect(openai.content).toContain(`[[${name}`);
+    }
+  });
+
+  it('a page the file system refuses is reported and the others are written', async () => {
+    const out = tempDir();
+    const pages = exportPages(db, obsidianDialect);
+    const blocked = pages.find((p) => p.file.includes('短标题'))!;
+    mkdirSync(join(out, blocked.file, 'in-the-way'), { recursive: true }); // a folder where the page goes
+    const r = writeExport(out, 'obsidian', pages);
+    expect(r.failed.map((f) => f.file)).toEqual([]); // a folder there is "not ours": left alone
+    expect(r.notOurs).toEqual([blocked.file]);
+    // A file where the Entities folder goes refuses every entity page; the rest of the export goes on.
+    const other = tempDir();
+    writeFileSync(join(other, 'Entities'), 'not a folder\n');
+    const r2 = writeExport(other, 'obsidian', pages);
+    const entityPages = pages.filter((p) => p.file.startsWith('Entities/'));
+    expect(r2.failed.map((f) => f.file)).toEqual(entityPages.map((p) => p.file));
+    expect(r2.failed[0]!.reason).toMatch(/^E[A-Z]+$/);
+    expect(r2.written).toBe(pages.length - entityPages.length);
+    expect(readFileSync(join(other, 'Entities'), 'utf8')).toBe('not a folder\n');
+    expect(readdirSync(other).filter((f) => f.endsWith('.engram-tmp'))).toEqual([]);
   });
 });

@@ -18,7 +18,8 @@ entity, linked with [[ ]] so the notes app's graph and backlinks work.
 Exporting again rewrites only pages that changed. Pages you wrote, and exported pages you
 edited, are never touched (they are listed). DIR/.engram-export.json records what engram wrote.
 
-Exit code: 0 done, 1 some pages were left alone because you wrote or edited them, 2 usage error.`,
+Exit code: 0 done, 1 some pages were left alone because you wrote or edited them, or could
+not be written (each is listed; the others are written), 2 usage error.`,
   options: { ...libraryOption, json: { type: 'boolean' } },
   positionals: true,
   run(values, positionals, io) {
@@ -33,8 +34,9 @@ Exit code: 0 done, 1 some pages were left alone because you wrote or edited them
         io.out.write(`${report.written} pages written, ${report.unchanged} unchanged, ${report.removed} removed\n`);
         for (const f of report.keptEdited) io.err.write(`  kept your edits: ${f}\n`);
         for (const f of report.notOurs) io.err.write(`  not engram's, left alone: ${f}\n`);
+        for (const f of report.failed) io.err.write(`  could not write ${f.file}: ${f.reason}\n`);
       }
-      return report.keptEdited.length || report.notOurs.length ? EXIT.partial : EXIT.ok;
+      return report.keptEdited.length || report.notOurs.length || report.failed.length ? EXIT.partial : EXIT.ok;
     } finally {
       db.close();
     }
