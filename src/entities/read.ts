@@ -99,7 +99,7 @@ export function getEntity(db: DB, id: number): EntityView | undefined {
     `SELECT substr(d.date, 1, 7) AS month, count(*) AS count FROM mentions m JOIN documents d ON d.id = m.document_id
       WHERE m.entity_id = ? AND d.date IS NOT NULL GROUP BY month ORDER BY month`,
   ).all(id) as { month: string; count: number }[];
-  const related = relatedEntities(db, id, documents);
+  const related = relatedEntities(db, id, documents.map((d) => d.id)).map(({ id: _, ...r }) => r);
   return {
     id: e.id, slug: e.slug, name: e.name, type: e.type, aliases: JSON.parse(e.aliases),
     documents, mentions: documents.reduce((n, d) => n + d.mentions, 0), timeline, related, passages: bestPassages(db, id, documents),
@@ -113,54 +113,43 @@ export function getEntity(db: DB, id: number): EntityView | undefined {
  * words every document has (AI, data, 总结) led every entity's list. Two shared documents are
  * needed once the entity is in more than two; `count` is the number of shared documents.
  */
-function relatedEntities(db: DB, id: number, mine: readonly EntityDocument[]): EntityView['related'] {
+export function relatedEntities(db: DB, id: number, mine: readonly number[]): (EntityView['related'][number] & { id: number })[] {
   if (mine.length === 0) return [];
-  const { library, byEntity, maxDocument } = entityDocuments(db);
-  const ours = new Uint8Array(maxDocument + 1);
-  for (const d of mine) ours[d.id] = 1;
+  const { library, documentsOf, entitiesOf } = mentionPairs(db);
+  const shared = new Map<number, number>();
+  for (const d of mine) for (const e of entitiesOf.get(d) ?? []) if (e !== id) shared.set(e, (shared.get(e) ?? 0) + 1);
   const least = mine.length > 2 ? 2 : 1;
   const scored: { entity: number; count: number; score: number }[] = [];
-  for (const [entity, docs] of byEntity) {
-    if (entity === id) continue;
-    let count = 0;
-    for (const d of docs) count += ours[d]!;
+  for (const [entity, count] of shared) {
     if (count < least) continue;
-    const score = count * Math.log((count * library) / (mine.length * docs.length));
+    const score = count * Math.log((count * library) / (mine.length * documentsOf.get(entity)!));
     if (score > 0) scored.push({ entity, count, score });
   }
   const named = stmt(db, 'SELECT name, slug, type FROM entities WHERE id = ?');
   return scored
-    .map((x) => ({ ...x, ...(named.get(x.entity) as { name: string; slug: string; type: EntityType }) }))
-    .sort((a, b) => b.score - a.score || b.count - a.count || a.name.localeCompare(b.name))
+    .sort((a, b) => b.score - a.score || b.count - a.count || a.entity - b.entity)
     .slice(0, MAX_RELATED)
-    .map(({ name, slug, type, count }) => ({ name, slug, type, count }));
+    .map(({ entity, count }) => ({ id: entity, ...(named.get(entity) as { name: string; slug: string; type: EntityType }), count }));
 }
 
 /**
- * The documents that mention each entity (ids, ascending) and how many documents mention
- * anything: one pass over the mentions' entity index, kept until the library changes, so an
- * entity page counts shared documents in memory (a join over the mentions of an entity in a
- * thousand documents took 0.1 s).
+ * Which entities each document mentions, how many documents mention each entity, and how many
+ * documents mention anything: one pass over the mentions, kept until the library changes, so
+ * related entities are counted in memory (a join over the mentions of an entity in a thousand
+ * documents took 0.1 s; an export asks for every entity's).
  */
-function entityDocuments(db: DB): { library: number; byEntity: Map<number, Int32Array>; maxDocument: number } {
-  return untilChanged(db, 'entity-documents', () => {
-    const pairs = stmt(db, 'SELECT DISTINCT entity_id, document_id FROM mentions ORDER BY entity_id, document_id').raw().all() as [number, number][];
-    const byEntity = new Map<number, Int32Array>();
-    const all = new Set<number>();
-    let maxDocument = 0;
-    for (let i = 0; i < pairs.length; ) {
-      const entity = pairs[i]![0];
-      let j = i;
-      while (j < pairs.length && pairs[j]![0] === entity) j++;
-      const docs = Int32Array.from(pairs.slice(i, j), (p) => p[1]);
-      for (const d of docs) {
-        all.add(d);
-        if (d > maxDocument) maxDocument = d;
-      }
-      byEntity.set(entity, docs);
-      i = j;
+function mentionPairs(db: DB): { library: number; documentsOf: Map<number, number>; entitiesOf: Map<number, number[]> } {
+  return untilChanged(db, 'mention-pairs', () => {
+    const pairs = stmt(db, 'SELECT DISTINCT document_id, entity_id FROM mentions').raw().all() as [number, number][];
+    const documentsOf = new Map<number, number>();
+    const entitiesOf = new Map<number, number[]>();
+    for (const [d, e] of pairs) {
+      documentsOf.set(e, (documentsOf.get(e) ?? 0) + 1);
+      const list = entitiesOf.get(d);
+      if (list) list.push(e);
+      else entitiesOf.set(d, [e]);
     }
-    return { library: all.size, byEntity, maxDocument };
+    return { library: entitiesOf.size, documentsOf, entitiesOf };
   });
 }
 

@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { stmt } from '../store/statements.js';
 import type { DB } from '../store/db.js';
 import { deepLink, formatTimecode } from '../formats/media.js';
-import { speakerNames } from '../entities/read.js';
+import { relatedEntities, speakerNames } from '../entities/read.js';
 import type { Dialect } from './dialects.js';
 
 export interface Page {
@@ -155,15 +155,11 @@ function entityPageContent(db: DB, dialect: Dialect, e: EntityRow, entityPage: M
     out += dialect.heading('Timeline');
     for (const [m, n] of [...months].sort()) out += dialect.block(`${m}: ${n}`, 1);
   }
-  const related = stmt(db,
-    `SELECT o.entity_id AS id, count(DISTINCT o.document_id) AS n FROM mentions mine
-       JOIN mentions o ON o.document_id = mine.document_id AND o.entity_id <> mine.entity_id
-      WHERE mine.entity_id = ? GROUP BY o.entity_id ORDER BY n DESC, o.entity_id LIMIT 15`,
-  ).all(e.id) as { id: number; n: number }[];
+  const related = relatedEntities(db, e.id, docs.map((d) => d.id));
   const shown = related.filter((r) => entityPage.has(r.id));
   if (shown.length) {
     out += dialect.heading('Related');
-    for (const r of shown) out += dialect.block(`${dialect.link(entityPage.get(r.id)!)} (${r.n})`, 1);
+    for (const r of shown) out += dialect.block(`${dialect.link(entityPage.get(r.id)!)} (${r.count})`, 1);
   }
   return out;
 }
