@@ -159,7 +159,17 @@ class LibraryFile {
     const line = formatEntry({ id, names });
     const at = this.entries().find((e) => e.id === id)?.origin.line;
     if (at !== undefined) this.lines[at - 1] = line;
+    else if (this.lastSection() === type) this.lines.push(line);
     else this.lines.push(`[${type}]`, line);
+  }
+
+  /** The type of the file's last `[type]` section (where a new line lands), if any. */
+  private lastSection(): string | undefined {
+    for (let i = this.lines.length - 1; i >= 0; i--) {
+      const m = /^\s*\[(\w+)\]\s*$/.exec(this.lines[i]!);
+      if (m) return m[1];
+    }
+    return undefined;
   }
 
   delete(id: string): void {
@@ -169,7 +179,12 @@ class LibraryFile {
 
   write(): void {
     const text = this.lines.join('\n') + '\n';
-    parseLexicon(text, this.path, true);
+    try {
+      parseLexicon(text, this.path, true);
+    } catch (e) {
+      // The line at fault is the one being added: the file on disk is untouched.
+      throw new Error(`not saved, ${this.path} is left as it was: ${(e as Error).message}`);
+    }
     mkdirSync(dirname(this.path), { recursive: true });
     writeFileSync(`${this.path}.tmp`, text);
     renameSync(`${this.path}.tmp`, this.path);

@@ -69,4 +69,18 @@ describe('engram lexicon', () => {
     expect(r.err).toMatch(/cannot be a name/);
     expect((await engram('lexicon', 'add', 'x', '--type', 'place', '--library', lib)).code).toBe(2);
   });
+
+  it('adds entries of one type under one header, and leaves the file as it was when a line would not read back', async () => {
+    const own = tempDir();
+    await engram('lexicon', 'add', 'Foo Robotics', '--type', 'organization', '--library', own);
+    await engram('lexicon', 'add', 'Bar Robotics', '--type', 'organization', '--library', own);
+    const file = join(own, 'lexicon.txt');
+    const text = readFileSync(file, 'utf8');
+    expect(text.match(/\[organization\]/g)).toHaveLength(1);
+    expect(text).toMatch(/\[organization\]\nfoo-robotics: Foo Robotics\nbar-robotics: Bar Robotics\n$/);
+    const r = await engram('lexicon', 'add', 'tw:Thing', '--library', own);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/not saved, .*lexicon\.txt is left as it was/);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
 });
