@@ -9,10 +9,11 @@ import { searchTool } from './tools/search.js';
 import { showTool } from './tools/show.js';
 import { sourcesTool } from './tools/sources.js';
 import { askTool } from './tools/ask.js';
+import { entitiesTool } from './tools/entities.js';
 import { ToolError, type EngramTool, type ToolContext } from './tool.js';
 
 /** Every tool engram offers. */
-export const TOOLS: readonly EngramTool<any>[] = [searchTool, showTool, sourcesTool, askTool];
+export const TOOLS: readonly EngramTool<any>[] = [searchTool, showTool, sourcesTool, askTool, entitiesTool];
 
 const VERSION = '0.1.0';
 

@@ -64,7 +64,7 @@ async function connect(transport: StdioClientTransport | StreamableHTTPClientTra
 /** Everything a client does with the library; returns what it saw, to compare transports. */
 async function exercise(client: Client) {
   const { tools } = await client.listTools();
-  expect(tools.map((t) => t.name)).toEqual(['search', 'show', 'sources', 'ask']);
+  expect(tools.map((t) => t.name)).toEqual(['search', 'show', 'sources', 'ask', 'entities']);
   expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
   expect(tools[0]!.inputSchema.required).toEqual(['query']);
 
@@ -98,6 +98,22 @@ async function exercise(client: Client) {
   const { sources, total } = (await call(client, 'sources', {})).json();
   expect(total).toBe(sources.length);
   expect(sources.map((s: { name: string }) => s.name)).toContain('archive');
+
+  // Entities: the list, then one of them a page of documents at a time, as `engram entity --json` gives it.
+  const listed = (await call(client, 'entities', { limit: 5 })).json();
+  expect(listed.entities.length).toBeGreaterThan(0);
+  expect(Object.keys(listed.entities[0]).sort()).toEqual(['aliases', 'documents', 'mentions', 'name', 'slug', 'type']);
+  const widest = listed.entities[0];
+  const one = (await call(client, 'entities', { name: widest.name, limit: 1 })).json();
+  expect(one).toMatchObject({ name: widest.name, type: widest.type, documentCount: widest.documents });
+  expect(one.documents).toHaveLength(1);
+  expect(Array.isArray(one.timeline) && Array.isArray(one.related) && Array.isArray(one.passages)).toBe(true);
+  if (widest.documents > 1) expect(one.next).toEqual({ name: widest.name, offset: 1, limit: 1 });
+  const people = (await call(client, 'entities', { type: 'person' })).json();
+  expect(people.entities.every((e: { type: string }) => e.type === 'person')).toBe(true);
+  const nobody = await call(client, 'entities', { name: 'Nobody Anywhere' });
+  expect(nobody.error).toBe(true);
+  expect(nobody.text).toMatch(/no entity "Nobody Anywhere"/);
 
   // Mistakes come back as readable error results, not protocol failures.
   const tooLong = await call(client, 'search', { query: '模'.repeat(501) });
