@@ -240,8 +240,14 @@ export function sourceCounts(db: DB, source: FollowedSource, filesRoot: string):
 
 /** A source name as a folder name: readable, safe on every file system, never empty. */
 export function folderNameFor(name: string): string {
-  const safe = name.normalize('NFC').replace(/[\u0000-\u001f<>:"/\\|?*]+/g, '-').replace(/^[.\s-]+|[.\s]+$/g, '').slice(0, 80);
-  return safe || 'source';
+  const safe = name.normalize('NFC').replace(/[\u0000-\u001f<>:"/\\|?*]+/g, '-').replace(/^[.\s-]+|[.\s]+$/g, '');
+  // At most 80 characters and 200 bytes of UTF-8 (a file name holds 255), cut between characters.
+  let out = '';
+  for (const ch of safe) {
+    if (out.length >= 80 || Buffer.byteLength(out + ch) > 200) break;
+    out += ch;
+  }
+  return out.replace(/[.\s]+$/, '') || 'source';
 }
 
 /** Where a followed source's transcripts are written: `LIBRARY/sources/NAME/`. */
