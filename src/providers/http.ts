@@ -108,9 +108,13 @@ export function redact(url: string): string {
   }
 }
 
+/** What went wrong under fetch's "fetch failed": the cause's code (ECONNREFUSED, ENOTFOUND) or at least its message ("bad port"). */
 function describeNetworkError(e: unknown): string {
-  const err = e as Error & { cause?: { code?: string; message?: string } };
-  return err.cause?.code ? `${err.cause.code}${err.cause.message ? ` (${err.cause.message})` : ''}` : err.message;
+  const err = e as Error & { cause?: { code?: string; message?: string; errors?: { code?: string }[] } };
+  const cause = err.cause;
+  const code = cause?.code ?? cause?.errors?.find((x) => x.code)?.code;
+  if (code) return `${code}${cause?.message ? ` (${cause.message})` : ''}`;
+  return cause?.message ? `${err.message}: ${cause.message}` : err.message;
 }
 
 export interface FollowedResponse {

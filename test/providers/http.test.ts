@@ -44,6 +44,17 @@ describe('fetchWithRetry', () => {
     const err = await fetchWithRetry(server.url, {}, { ...noSleep, attempts: 1 }).catch((e) => e);
     expect(err.transient).toBe(true);
     expect(err.message).toMatch(/network error/);
+    expect(err.message).toMatch(/ECONNREFUSED/);
+  });
+
+  it('says what is under fetch\'s "fetch failed": a code, or the cause\'s message', async () => {
+    const failing = (cause: unknown) => async () => {
+      throw new TypeError('fetch failed', { cause });
+    };
+    const why = async (cause: unknown) => ((await fetchWithRetry('http://127.0.0.1:1/', {}, { ...noSleep, attempts: 1, fetch: failing(cause) }).catch((e) => e)) as Error).message;
+    expect(await why(new Error('bad port'))).toMatch(/fetch failed: bad port$/);
+    expect(await why(Object.assign(new AggregateError([Object.assign(new Error('connect'), { code: 'ECONNREFUSED' })]), { message: '' }))).toMatch(/: ECONNREFUSED$/);
+    expect(await why(undefined)).toMatch(/: fetch failed$/);
   });
 });
 
