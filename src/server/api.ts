@@ -6,12 +6,11 @@
 import { Hono } from 'hono';
 import type { DB } from '../store/db.js';
 import { findEntity, getEntity, listEntities } from '../entities/read.js';
-import type { EntityType } from '../entities/names.js';
 import { findDocumentId, getDocument, recentDocuments } from '../store/read.js';
 import { hitJson } from '../search/hit-json.js';
 import type { Searcher } from '../search/searcher.js';
 import { source as findSource, sources, stats } from './overview.js';
-import { dateParam, flagParam, HttpError, intParam, queryParam, textParam } from './params.js';
+import { dateParam, entityTypeParam, flagParam, HttpError, intParam, queryParam, textParam } from './params.js';
 import { qs } from './pages/parts.js';
 import { API_BODY_CHARS, MAX_API_BODY_CHARS, MAX_API_PASSAGES, MAX_BODY_BYTES, megabytes, PASSAGES_PER_PAGE } from './paging.js';
 import { followedStatus } from '../store/follow.js';
@@ -89,7 +88,7 @@ export function apiRoutes(db: DB, searcher: Searcher): Hono {
     });
   });
 
-  api.get('/entities', (c) => c.json({ entities: listEntities(db, { type: (c.req.query('type') || undefined) as EntityType | undefined, limit: 500 }) }));
+  api.get('/entities', (c) => c.json({ entities: listEntities(db, { type: entityTypeParam(c.req.query('type')), limit: 500 }) }));
   api.get('/entities/:ref', (c) => {
     const id = findEntity(db, c.req.param('ref'));
     const e = id === undefined ? undefined : getEntity(db, id);

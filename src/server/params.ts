@@ -4,6 +4,7 @@
  */
 import { isoDate } from '../formats/media.js';
 import { queryTooLong } from '../search/limits.js';
+import { ENTITY_TYPES, type EntityType } from '../entities/names.js';
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 500 | 503;
 
@@ -59,4 +60,11 @@ export function flagParam(raw: string | undefined, name: string, fallback: boole
   if (raw === '1' || raw === 'true') return true;
   if (raw === '0' || raw === 'false') return false;
   throw new HttpError(400, `"${name}" must be 1 or 0, not "${raw}"`);
+}
+
+/** An entity type (`?type=`), or undefined when absent. */
+export function entityTypeParam(raw: string | undefined): EntityType | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!(ENTITY_TYPES as readonly string[]).includes(raw)) throw new HttpError(400, `"type" is one of ${ENTITY_TYPES.join(', ')}, not "${raw}"`);
+  return raw as EntityType;
 }

@@ -35,6 +35,12 @@ describe('entity pages', () => {
     const list = await (await get('/entities?type=person')).text();
     expect(list).toContain('习近平');
     expect((await get('/entities?type=planet')).status).toBe(400);
+    const bad = await get('/api/entities?type=planet');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/"type" is one of person/);
+    const people = (await (await get('/api/entities?type=person')).json()) as { entities: { type: string }[] };
+    expect(people.entities.length).toBeGreaterThan(0);
+    expect(people.entities.every((e) => e.type === 'person')).toBe(true);
     const api = await (await get('/api/entities/xi%20jinping')).json() as { type: string; documents: unknown[] };
     expect(api.type).toBe('person');
     expect(api.documents).toHaveLength(2);

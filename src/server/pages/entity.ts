@@ -7,7 +7,7 @@ import type { DB } from '../../store/db.js';
 import { findEntity, getEntity, listEntities } from '../../entities/read.js';
 import { ENTITY_TYPES, type EntityType } from '../../entities/names.js';
 import { html } from '../html.js';
-import { HttpError } from '../params.js';
+import { entityTypeParam, HttpError } from '../params.js';
 import type { Page, PageContext } from './layout.js';
 import { documentHref, plural, qs, richText, sourceHref, timecode, untitled } from './parts.js';
 import { entityHref, timelineChart } from './terms-parts.js';
@@ -16,8 +16,8 @@ const TYPE_LABELS: Record<EntityType, string> = { person: 'People', organization
 
 export function entitiesPage(db: DB, ctx: PageContext, type?: string): Page {
   const d = ctx.display;
-  if (type !== undefined && !(ENTITY_TYPES as readonly string[]).includes(type)) throw new HttpError(400, `"type" is one of ${ENTITY_TYPES.join(', ')}`);
-  const types = (type ? [type] : ENTITY_TYPES) as EntityType[];
+  const only = entityTypeParam(type);
+  const types = only ? [only] : ENTITY_TYPES;
   return {
     title: 'Entities · engram',
     body: html`<header class="pagehead"><div class="crumbs"><a href="/">Library</a></div><h1>Who and what the library talks about</h1>
