@@ -62,6 +62,11 @@ const MAX_SPAN = 6;
 const HAN = /^\p{Script=Han}+$/u;
 const LATIN = /^[a-z]+$/;
 const LATIN_WORD = /^[a-z0-9]+$/;
+/**
+ * English words that join no name typed apart: "a OR b" is not Worldcoin's Orb. (A name with
+ * such a word in it, AI for Science, is found as typed, with its spaces.)
+ */
+const FUNCTION_WORDS = new Set(['a', 'an', 'and', 'or', 'not', 'the', 'of', 'to', 'in', 'on', 'at', 'by', 'for', 'is', 'it', 'as', 'be', 'with']);
 
 export function expandQuery(text: string, tokens: readonly Token[], ctx: ExpandContext): Expansion[] {
   const out: Expansion[] = [];
@@ -90,7 +95,7 @@ function expandSpan(text: string, tokens: readonly Token[], from: number, to: nu
   };
 
   const span = tokens.slice(from, to);
-  const apart = to - from >= 2 && span.every((t) => LATIN_WORD.test(t.term));
+  const apart = to - from >= 2 && span.every((t) => LATIN_WORD.test(t.term) && !FUNCTION_WORDS.has(t.term));
   const entries = ctx.lexicon.lookupKey(key).length || !apart ? ctx.lexicon.lookupKey(key) : ctx.lexicon.lookupKey(key.replace(/ /g, ''));
   const namesOf = (list: LexiconEntry[]) => list.flatMap((e) => [...e.names.map((n) => n.text), ...personRomanizations(e)]);
   if (entries.length) return make([...namesOf(entries), ...regionalVariants(key)], entries);

@@ -120,6 +120,12 @@ describe('query expansion', () => {
   it('meets a Latin name typed apart', () => {
     const apart = new Lexicon(parseLexicon('[organization]\nopenai: OpenAI, ~Open AI Inc\ndeepseek: DeepSeek, 深度求索\n', 'x.txt'));
     expect(expandQuery('deep seek 开源', tokenize('deep seek 开源'), { lexicon: apart })[0]).toMatchObject({ text: 'deep seek', alternatives: ['DeepSeek', '深度求索'] });
+    // Function words join no name: "a OR b" is not Orb, "the rock" is not TheRock.
+    const words = new Lexicon(parseLexicon('[product]\norb: Orb\ntherock: TheRock\n', 'x.txt'));
+    expect(expandQuery('a OR b', tokenize('a OR b'), { lexicon: words })).toEqual([]);
+    expect(expandQuery('the rock', tokenize('the rock'), { lexicon: words })).toEqual([]);
+    expect(expandQuery('The Rock', tokenize('The Rock'), { lexicon: new Lexicon(parseLexicon('[person]\nrock: The Rock, Dwayne Johnson\n', 'x.txt')) })[0])
+      .toMatchObject({ alternatives: ['Dwayne Johnson'] });
   });
 
   it('finds a lexicon person from a romanization in any order or spelling', () => {
