@@ -55,6 +55,8 @@ export interface ParseSetup {
   scanner?: PassageScanner;
   /** Old-generation heap of each worker thread, MB (default `WORKER_HEAP_MB`). */
   workerHeapMb?: number;
+  /** Node options of each worker thread (default: the process's that a worker takes, `workerExecArgv`). */
+  execArgv?: string[];
 }
 
 /**
@@ -150,6 +152,25 @@ export function inlinePool(options: Pick<ParseSetup, 'scanner'> = {}): ParsePool
 }
 
 /** The compiled worker script; undefined when running from TypeScript sources without a build. */
+/**
+ * The node options a worker starts with: the process's, without those that only say how to
+ * read the main program (`--input-type`, `--eval`, `--print`). A worker refuses to start with
+ * them, so an ingest run from `node --input-type=module -e …` lost its parse worker.
+ */
+export function workerExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const a = execArgv[i]!;
+    if (/^--input-type=/.test(a) || /^--(eval|print)=/.test(a)) continue;
+    if (a === '--input-type' || a === '-e' || a === '--eval' || a === '-p' || a === '--print' || a === '-pe') {
+      i++; // and its value
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
 function workerScript(): string | undefined {
   const here = fileURLToPath(import.meta.url);
   const js = here.replace(/\.ts$/, '.js').replace(/([\\/])src([\\/]pipeline[\\/])pool\.js$/, '$1dist$2pool.js').replace(/pool\.js$/, 'worker.js');
@@ -217,13 +238,16 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
     }
   };
 
+  /** Workers that have answered a job: one that fails before any is broken by where it runs, not by a file. */
+  const answering = new Set<Worker>();
   const workers = Array.from({ length: size }, () => {
-    const w = new Worker(script, { workerData, resourceLimits });
+    const w = new Worker(script, { workerData, resourceLimits, execArgv: setup.execArgv ?? workerExecArgv() });
     load.set(w, 0);
     if (setup.scanner) w.postMessage({ task: { lexicon: setup.scanner.entries } });
     w.on('message', ({ id, result, error }: { id: number; result: ScannedOutcome; error?: string }) => {
       const j = sent.get(id);
       sent.delete(id);
+      answering.add(w);
       load.set(w, load.get(w)! - 1);
       if (error !== undefined) j?.fail(new Error(error));
       else j?.done(result);
@@ -231,12 +255,13 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
     });
     w.on('error', (e: Error & { code?: string }) => {
       // A crashed worker's jobs are done here instead: parsed on this thread when it ran out
-      // of its capped heap (a huge file), else failed with the reason. The ingest goes on.
+      // of its capped heap (a huge file) or failed before answering any job (it could not
+      // start), else failed with the reason. The ingest goes on.
       dead.add(w);
-      const outOfMemory = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      const notTheFiles = e.code === 'ERR_WORKER_OUT_OF_MEMORY' || !answering.has(w);
       for (const [id, j] of sent) if (j.worker === w) {
         sent.delete(id);
-        if (outOfMemory) here(j);
+        if (notTheFiles) here(j);
         else j.done(failedParse(j.job, `parser worker crashed: ${e.message}`));
       }
       pump();

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareDocument } from '../../src/pipeline/prepare.js';
-import { inlinePool, StoredTexts, storedText, workerPool } from '../../src/pipeline/pool.js';
+import { inlinePool, StoredTexts, storedText, workerExecArgv, workerPool } from '../../src/pipeline/pool.js';
 import { DEFAULT_LIMITS } from '../../src/pipeline/parse-file.js';
 import { replaceFile } from '../../src/store/write.js';
 import { search } from '../../src/search/search.js';
@@ -147,6 +147,31 @@ describe('the thread waiting for a parse', () => {
         if (r.kind !== 'parsed' || alone.kind !== 'parsed') throw new Error(`${r.kind} ${alone.kind}`);
         expect(r.renditions.map((x) => x.passages)).toEqual(alone.renditions.map((x) => x.passages));
       }
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});
+
+describe('parse workers that cannot start', () => {
+  it('take no node options that only say how to read the main program', () => {
+    expect(workerExecArgv(['--input-type=module', '-e', 'code', '--max-old-space-size=99', '--cpu-prof'])).toEqual(['--max-old-space-size=99', '--cpu-prof']);
+    expect(workerExecArgv(['--input-type', 'module', '--eval=x', '-p', 'y', '--trace-gc'])).toEqual(['--trace-gc']);
+  });
+
+  it('leave their files to the writer thread instead of failing them', async () => {
+    const dir = tempDir();
+    const paths = [1, 2, 3].map((i) => {
+      const path = join(dir, `ep${i}.md`);
+      writeFileSync(path, `# 第${i}期\n\n正文${i}。\n`);
+      return path;
+    });
+    // A worker given --input-type refuses to start, as one inheriting it from `node --input-type=module -e` did.
+    const pool = workerPool(1, { dictionaries: [], execArgv: ['--input-type=module'] });
+    try {
+      const outs = await Promise.all(paths.map((p, i) => pool.parse({ absPath: p, root: dir, relPath: `ep${i + 1}.md`, mtimeMs: 0, fallbackSource: 'test', limits: DEFAULT_LIMITS })));
+      expect(outs.map((o) => o.kind)).toEqual(['parsed', 'parsed', 'parsed']);
+      expect(pool.parsedHere).toBe(3);
     } finally {
       await pool.close();
     }
