@@ -13,6 +13,7 @@
  * should it hold the text after all).
  */
 import { Worker } from 'node:worker_threads';
+import { workerExecArgv } from '../threads.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseFile, type ParseJob, type ParseOutcome } from './parse-file.js';
@@ -152,25 +153,6 @@ export function inlinePool(options: Pick<ParseSetup, 'scanner'> = {}): ParsePool
 }
 
 /** The compiled worker script; undefined when running from TypeScript sources without a build. */
-/**
- * The node options a worker starts with: the process's, without those that only say how to
- * read the main program (`--input-type`, `--eval`, `--print`). A worker refuses to start with
- * them, so an ingest run from `node --input-type=module -e …` lost its parse worker.
- */
-export function workerExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const a = execArgv[i]!;
-    if (/^--input-type=/.test(a) || /^--(eval|print)=/.test(a)) continue;
-    if (a === '--input-type' || a === '-e' || a === '--eval' || a === '-p' || a === '--print' || a === '-pe') {
-      i++; // and its value
-      continue;
-    }
-    out.push(a);
-  }
-  return out;
-}
-
 function workerScript(): string | undefined {
   const here = fileURLToPath(import.meta.url);
   const js = here.replace(/\.ts$/, '.js').replace(/([\\/])src([\\/]pipeline[\\/])pool\.js$/, '$1dist$2pool.js').replace(/pool\.js$/, 'worker.js');

@@ -17,6 +17,7 @@
  * tests use to stand in a deliberately slow one), so search's internals can change freely.
  */
 import { Worker } from 'node:worker_threads';
+import { workerExecArgv } from '../threads.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DB } from '../store/db.js';
@@ -102,6 +103,7 @@ export function searchPool(db: DB, opts: PoolOptions): Searcher {
   const start = (): Thread => {
     const worker = new Worker(script, {
       workerData: { database: opts.database, dictionaries: [...(opts.dictionaries ?? [])], module: opts.module },
+      execArgv: workerExecArgv(),
     });
     const thread: Thread = { worker, ready: false };
     worker.on('message', (m: Reply) => {

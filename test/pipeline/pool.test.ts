@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareDocument } from '../../src/pipeline/prepare.js';
-import { inlinePool, StoredTexts, storedText, workerExecArgv, workerPool } from '../../src/pipeline/pool.js';
+import { inlinePool, StoredTexts, storedText, workerPool } from '../../src/pipeline/pool.js';
 import { DEFAULT_LIMITS } from '../../src/pipeline/parse-file.js';
 import { replaceFile } from '../../src/store/write.js';
 import { search } from '../../src/search/search.js';
@@ -154,11 +154,6 @@ describe('the thread waiting for a parse', () => {
 });
 
 describe('parse workers that cannot start', () => {
-  it('take no node options that only say how to read the main program', () => {
-    expect(workerExecArgv(['--input-type=module', '-e', 'code', '--max-old-space-size=99', '--cpu-prof'])).toEqual(['--max-old-space-size=99', '--cpu-prof']);
-    expect(workerExecArgv(['--input-type', 'module', '--eval=x', '-p', 'y', '--trace-gc'])).toEqual(['--trace-gc']);
-  });
-
   it('leave their files to the writer thread instead of failing them', async () => {
     const dir = tempDir();
     const paths = [1, 2, 3].map((i) => {
