@@ -17,7 +17,9 @@ export interface ListedName {
 
 const SECTION = /^(#{1,6})\s*(?:[\d.]+\s*)?(?:\*\*)?\s*(?:key\s+)?(people|persons|companies|organizations|organisations|人物|公司|企业|企業|机构|機構)\b[^\n]*$/iu;
 const HEADING = /^(#{1,6})\s+(.*)$/;
-const BOLD_LINE = /^(?:[-*]\s+)?\*\*(.+?)\*\*\s*[:：]?\s*$/;
+/** A bold line alone is an entry; one ending in a colon is a field's label (`**Key Quotes**:`, `**Description:**`). */
+const BOLD_LINE = /^(?:[-*]\s+)?\*\*(.+?)\*\*\s*$/;
+const LABEL = /[:：]\s*$/;
 const HAN = /\p{Script=Han}/u;
 /** Parentheses that explain rather than name. */
 const EXPLAINS = /\b(context|implied|mentioned|referenced|see|via|formerly|e\.g\.)\b/i;
@@ -40,7 +42,8 @@ export function listedNames(markdown: string): ListedName[] {
       section = undefined;
       return;
     }
-    const entry = heading ? heading[2]! : BOLD_LINE.exec(line)?.[1];
+    const bold = heading ? undefined : BOLD_LINE.exec(line)?.[1];
+    const entry = heading ? heading[2]! : bold !== undefined && !LABEL.test(bold) ? bold : undefined;
     if (!entry) return;
     const parsed = parseEntry(entry);
     if (parsed) out.push({ ...parsed, type: section.type, line: i + 1 });

@@ -36,7 +36,8 @@ describe('names listed in summaries', () => {
     const md = [
       '# Title', '## 3. Companies Identified', '### DeepSeek', 'text', '**GitHub - The Real Winner**',
       '### OpenAI (Context: early research)', '## 4. People Identified', '**Jia Peng (贾鹏) — CEO of a startup**',
-      '### Sam Altman (implied in a quote)', '## 5. Operating Insights', '### Not A Name Here',
+      '### Sam Altman (implied in a quote)', '**Key Quotes**:', '- "a quote" [00:01:02]', '**Description:**', 'text',
+      '**Quotes**：', '## 5. Operating Insights', '### Not A Name Here',
     ].join('\n');
     const names = listedNames(md);
     expect(names.map((n) => [n.name, n.type, n.aliases])).toEqual([
