@@ -46,9 +46,25 @@ export function listedNames(markdown: string): ListedName[] {
     const entry = heading ? heading[2]! : bold !== undefined && !LABEL.test(bold) ? bold : undefined;
     if (!entry) return;
     const parsed = parseEntry(entry);
-    if (parsed) out.push({ ...parsed, type: section.type, line: i + 1 });
+    if (!parsed) return;
+    for (const one of section.type === 'person' ? people(parsed) : [parsed]) out.push({ ...one, type: section.type, line: i + 1 });
   });
   return out;
+}
+
+/** Words a person's name has at most (Latin script): a longer heading is a description ("Factory Workers Who Became…"). */
+const MAX_NAME_WORDS = 4;
+
+/**
+ * The people an entry of a People section names: two joined by & or 、 are two (their aliases
+ * paired in order when there is one each), and a heading longer than a name names no one.
+ */
+function people(entry: { name: string; aliases: string[] }): { name: string; aliases: string[] }[] {
+  const parts = entry.name.split(/\s*(?:&|、|\band\b)\s*/).map((p) => p.trim()).filter(Boolean);
+  const named = parts.filter((p) => p.split(' ').length <= MAX_NAME_WORDS);
+  if (named.length !== parts.length) return [];
+  if (parts.length === 1) return [entry];
+  return parts.map((name, k) => ({ name, aliases: entry.aliases.length === parts.length ? [entry.aliases[k]!] : [] }));
 }
 
 function parseEntry(entry: string): { name: string; aliases: string[] } | undefined {

@@ -37,7 +37,8 @@ describe('names listed in summaries', () => {
       '# Title', '## 3. Companies Identified', '### DeepSeek', 'text', '**GitHub - The Real Winner**',
       '### OpenAI (Context: early research)', '## 4. People Identified', '**Jia Peng (贾鹏) — CEO of a startup**',
       '### Sam Altman (implied in a quote)', '**Key Quotes**:', '- "a quote" [00:01:02]', '**Description:**', 'text',
-      '**Quotes**：', '## 5. Operating Insights', '### Not A Name Here',
+      '**Quotes**：', '### Zhang Guodong & Dai Zihang (张国栋、戴子航)', '### Factory Workers Who Became Product Ambassadors',
+      '### Multiple Co-founders with Complementary Skills', '## 5. Operating Insights', '### Not A Name Here',
     ].join('\n');
     const names = listedNames(md);
     expect(names.map((n) => [n.name, n.type, n.aliases])).toEqual([
@@ -46,6 +47,8 @@ describe('names listed in summaries', () => {
       ['OpenAI', 'organization', []],
       ['Jia Peng', 'person', ['贾鹏']],
       ['Sam Altman', 'person', []],
+      ['Zhang Guodong', 'person', ['张国栋']],
+      ['Dai Zihang', 'person', ['戴子航']],
     ]);
   });
 });
