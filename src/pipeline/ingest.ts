@@ -24,7 +24,7 @@ import { inlinePool, workerPool, storedText, type ParsePool, type ScannedOutcome
 import { folderJoin } from './folder-join.js';
 import { boundHeapGrowth } from './heap.js';
 import { DEFAULT_LIMITS, type SizeLimits } from './parse-file.js';
-import { addTermsReports, defaultTermsContext, runTermsStageForKeys, type TermsContext, type TermsReport } from './terms.js';
+import { defaultTermsContext, TermsTally, runTermsStageForKeys, type TermsContext, type TermsReport } from './terms.js';
 import type { PackedScans } from '../terms/packed-scans.js';
 
 export { MAX_LINE_CHARS, DEFAULT_LIMITS, type SizeLimits } from './parse-file.js';
@@ -204,12 +204,13 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
   };
 
   const seen = { added, updated, unchanged, touched };
+  const tally = new TermsTally();
   /** Run the terms stage over the documents written since it last ran (committed first: it runs in its own transaction). */
   const termsStage = async () => {
     if (!terms) return;
     batch.commit();
     progress(`correcting terms and linking entities in ${touched.size} documents…`);
-    report.terms = addTermsReports(report.terms, await runTermsStageForKeys(db, touched, terms));
+    tally.add(await runTermsStageForKeys(db, touched, terms));
     touched.clear();
   };
   const keyless: ParsedFile[] = [];
@@ -285,6 +286,7 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
   else report.gone = gone.length;
   pruneSources(db);
   await termsStage();
+  report.terms = tally.report(db);
   // After a bulk write the index is merged into one segment: queries seek into every segment.
   if (worthCompacting(db, report.passages)) {
     progress('merging the full-text index…');

@@ -64,9 +64,12 @@ export interface PassageScanner {
   keep(textHash: string, scans: PackedScans, terms: readonly (string | undefined)[]): void;
 }
 
-export function runTermsStage(db: DB, documentIds: Iterable<number>, ctx: TermsContext = {}): TermsReport & { processed: number[] } {
+/** A run of the stage: its report, and what it found in each document it processed. */
+export type TermsRun = TermsReport & { processed: number[]; found: Map<number, { corrections: number; mentions: number }> };
+
+export function runTermsStage(db: DB, documentIds: Iterable<number>, ctx: TermsContext = {}): TermsRun {
   const t0 = performance.now();
-  const report: TermsReport & { processed: number[] } = { documents: 0, corrections: 0, mentions: 0, speakers: 0, related: 0, elapsedMs: 0, processed: [] };
+  const report: TermsRun = { documents: 0, corrections: 0, mentions: 0, speakers: 0, related: 0, elapsedMs: 0, processed: [], found: new Map() };
   const fingerprint = ctx.fingerprint ?? '';
   const previous = stmt(db, "SELECT v FROM terms_state WHERE k = 'fingerprint'").pluck().get() as string | undefined;
   const ids = previous === fingerprint
@@ -78,8 +81,11 @@ export function runTermsStage(db: DB, documentIds: Iterable<number>, ctx: TermsC
       if (stmt(db, 'SELECT 1 FROM documents WHERE id = ?').pluck().get(id) === undefined) continue;
       report.documents++;
       report.processed.push(id);
-      if (ctx.correct) report.corrections += ctx.correct(db, id);
-      report.mentions += linkDocument(db, id, ctx.terms);
+      const corrections = ctx.correct ? ctx.correct(db, id) : 0;
+      const mentions = linkDocument(db, id, ctx.terms);
+      report.corrections += corrections;
+      report.mentions += mentions;
+      report.found.set(id, { corrections, mentions });
     }
     // Speakers are unified library-wide; the documents whose links changed are recounted.
     const speakers = unifySpeakers(db, report.processed);
@@ -96,7 +102,7 @@ export function runTermsStage(db: DB, documentIds: Iterable<number>, ctx: TermsC
 }
 
 /** The stage over the documents an ingest added or changed (by key), then the LLM pass if any. */
-export async function runTermsStageForKeys(db: DB, keys: Iterable<string>, ctx: TermsContext = {}): Promise<TermsReport> {
+export async function runTermsStageForKeys(db: DB, keys: Iterable<string>, ctx: TermsContext = {}): Promise<Omit<TermsRun, 'processed'>> {
   const byKey = stmt(db, 'SELECT id FROM documents WHERE key = ?').pluck();
   const ids: number[] = [];
   for (const k of keys) {
@@ -119,14 +125,46 @@ export async function runTermsStageForKeys(db: DB, keys: Iterable<string>, ctx: 
   return report;
 }
 
-/** Two runs of the stage in one ingest, reported as one (`speakers` is library-wide: the later run's). */
-export function addTermsReports(a: TermsReport | undefined, b: TermsReport): TermsReport {
-  if (!a) return b;
-  const llm = a.llm && b.llm ? { asked: a.llm.asked + b.llm.asked, chosen: a.llm.chosen + b.llm.chosen, ignored: a.llm.ignored + b.llm.ignored } : (a.llm ?? b.llm);
-  return {
-    documents: a.documents + b.documents, corrections: a.corrections + b.corrections, mentions: a.mentions + b.mentions,
-    speakers: b.speakers, related: a.related + b.related, elapsedMs: a.elapsedMs + b.elapsedMs, ...(llm ? { llm } : {}),
-  };
+/**
+ * The stage's runs over one ingest, reported as one. A document whose renditions came before
+ * and after a run (the stage runs every `termsEvery` passages) is processed again by a later
+ * run, which replaces what the earlier one wrote: it counts once, with the later run's
+ * corrections and mentions, and related documents are counted as the library has them at the
+ * end. `speakers` is library-wide (the last run's); the LLM pass's counts add up (each was a call).
+ */
+export class TermsTally {
+  private readonly found = new Map<number, { corrections: number; mentions: number }>();
+  private last?: TermsReport;
+  private elapsedMs = 0;
+  private llm?: NonNullable<TermsReport['llm']>;
+
+  add(run: Omit<TermsRun, 'processed'>): void {
+    for (const [id, f] of run.found) this.found.set(id, f);
+    this.last = run;
+    this.elapsedMs += run.elapsedMs;
+    if (run.llm) {
+      const a = this.llm;
+      this.llm = a ? { asked: a.asked + run.llm.asked, chosen: a.chosen + run.llm.chosen, ignored: a.ignored + run.llm.ignored } : run.llm;
+    }
+  }
+
+  report(db: DB): TermsReport | undefined {
+    if (!this.last) return undefined;
+    let corrections = 0;
+    let mentions = 0;
+    for (const f of this.found.values()) {
+      corrections += f.corrections;
+      mentions += f.mentions;
+    }
+    const related = this.found.size === 0 ? 0 : (stmt(db,
+      `SELECT count(*) FROM related_documents
+        WHERE a IN (SELECT value FROM json_each(?)) OR b IN (SELECT value FROM json_each(?))`,
+    ).pluck().get(JSON.stringify([...this.found.keys()]), JSON.stringify([...this.found.keys()])) as number);
+    return {
+      documents: this.found.size, corrections, mentions, speakers: this.last.speakers, related,
+      elapsedMs: this.elapsedMs, ...(this.llm ? { llm: this.llm } : {}),
+    };
+  }
 }
 
 /**

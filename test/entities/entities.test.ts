@@ -56,8 +56,9 @@ describe('names listed in summaries', () => {
 describe('entities and speakers at ingest', () => {
   const root = copyFixture('terms');
   const { db } = tempLibrary();
+  let whole: Awaited<ReturnType<typeof ingest>>;
   beforeAll(async () => {
-    const r = await ingest(db, [root]);
+    const r = (whole = await ingest(db, [root]));
     expect(r.failures).toEqual([]);
   });
 
@@ -111,8 +112,12 @@ describe('entities and speakers at ingest', () => {
       ...lib.prepare(`SELECT d.key || ' ' || s.label || ' ' || e.name FROM speaker_names s JOIN documents d ON d.id = s.document_id JOIN entities e ON e.id = s.entity_id ORDER BY 1`).pluck().all(),
       ...lib.prepare(`SELECT d.key || ' ' || e.name || ' ' || x.mentions FROM document_entities x JOIN entities e ON e.id = x.entity_id JOIN documents d ON d.id = x.document_id ORDER BY 1`).pluck().all(),
     ];
-    expect(r.terms!.documents).toBeGreaterThan(r.documents.added);
     expect(rows(pieces).length).toBeGreaterThan(20);
+    // A document redone by a later run counts once: the report is the one-run ingest's.
+    const { elapsedMs: _a, ...inPieces } = r.terms!;
+    const { elapsedMs: _b, ...inOne } = whole.terms!;
+    expect(inPieces.corrections).toBeGreaterThan(0);
+    expect(inPieces).toEqual(inOne);
     expect(rows(pieces)).toEqual(rows(db));
     pieces.close();
   });
