@@ -42,6 +42,14 @@ class AlignedStage {
    * compatibility ideographs nor Taiwan/Hong Kong variants).
    */
   private readonly active = new Uint8Array(0x10000);
+  /**
+   * 1 where the stage can change that code unit: a character it maps, a character a phrase
+   * changes, a surrogate when it maps astral characters. A text with none comes out as it went
+   * in, whatever phrases start in it (a phrase that matches changes only such characters), so
+   * it is not converted at all: most text is Simplified, and the last stage's phrases start
+   * with common Simplified characters (一, 不, 了), which stop the `active` skip early.
+   */
+  private readonly changes = new Uint8Array(0x10000);
   /** A bit per hashed `pair` of every phrase's first two code units: a common character starts phrases, but rarely followed by their second. */
   private readonly pairBits = new Int32Array(PAIR_BITS / 32);
 
@@ -59,8 +67,17 @@ class AlignedStage {
       }
     }
     for (const list of this.phrases.values()) list.sort((a, b) => b.from.length - a.from.length);
-    for (let c = 0; c < 0x10000; c++) if (this.table[c] !== 0 || this.phraseStart[c] === 1) this.active[c] = 1;
-    if (this.astral.size > 0) this.active.fill(1, 0xd800, 0xdc00);
+    for (let c = 0; c < 0x10000; c++) {
+      if (this.table[c] !== 0 || this.phraseStart[c] === 1) this.active[c] = 1;
+      if (this.table[c] !== 0) this.changes[c] = 1;
+    }
+    for (const list of this.phrases.values()) {
+      for (const p of list) for (let k = 0; k < p.from.length; k++) if (p.from.charCodeAt(k) !== p.to.charCodeAt(k)) this.changes[p.from.charCodeAt(k)] = 1;
+    }
+    if (this.astral.size > 0) {
+      this.active.fill(1, 0xd800, 0xdc00);
+      this.changes.fill(1, 0xd800, 0xdc00);
+    }
   }
 
   private add(from: string, to: string): void {
@@ -89,6 +106,9 @@ class AlignedStage {
   /** Converts `s` into `out` (same length); returns whether anything changed. */
   run(s: string, out: Uint16Array): boolean {
     const n = s.length;
+    let can = 0;
+    while (can < n && this.changes[s.charCodeAt(can)] === 0) can++;
+    if (can === n) return false;
     let first = 0;
     while (first < n && this.active[s.charCodeAt(first)] === 0) first++;
     if (first === n) return false;

@@ -17,6 +17,10 @@ describe('toSimplified', () => {
     expect(toSimplified('乾淨')).toBe('干净');
     expect(toSimplified('乾坤')).toBe('乾坤');
     expect(toSimplified('頭髮和發展')).toBe('头发和发展');
+    // Text with no character a stage can change skips it; one such character anywhere converts it all.
+    expect(toSimplified('一个不了的说法，于是干脆')).toBe('一个不了的说法，于是干脆');
+    expect(toSimplified('一个不了的说法，于是乾淨')).toBe('一个不了的说法，于是干净');
+    expect(toSimplified('一个不了的说法：乾坤')).toBe('一个不了的说法：乾坤');
   });
 
   it('leaves Simplified, Latin and symbols unchanged', () => {
