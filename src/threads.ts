@@ -1,3 +1,5 @@
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+
 /**
  * The node options every worker thread engram starts (parse workers, search threads) gets:
  * the process's, without those that only say how to read the main program (`--input-type`,
@@ -17,4 +19,34 @@ export function workerExecArgv(execArgv: readonly string[] = process.execArgv): 
     out.push(a);
   }
   return out;
+}
+
+/**
+ * Start a worker thread with the node options a worker takes (`workerExecArgv` unless
+ * `options.execArgv` says). Options that act on the whole process — V8's (`--max-old-space-size`,
+ * `--expose-gc`, `--trace-gc`) and per-process ones (`--title`, `--stack-size`) — already
+ * apply to every thread, and the Worker constructor throws when given them
+ * (ERR_WORKER_INVALID_EXEC_ARGV, naming them): they are left out and the worker started again.
+ * Before, `node --max-old-space-size=8192 engram ingest` stopped at once.
+ */
+export function startWorker(script: string | URL, options: WorkerOptions): Worker {
+  let execArgv = options.execArgv ?? workerExecArgv();
+  for (;;) {
+    try {
+      return new Worker(script, { ...options, execArgv });
+    } catch (e) {
+      const refused = refusedOptions(e);
+      const left = execArgv.filter((a) => !refused.has(a));
+      if (left.length === execArgv.length) throw e;
+      execArgv = left;
+    }
+  }
+}
+
+/** The options a Worker constructor refused, from its error (its message lists them: "…flags: --a, --b"). */
+function refusedOptions(e: unknown): Set<string> {
+  const err = e as { code?: string; message?: string };
+  if (err?.code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || typeof err.message !== 'string') return new Set();
+  const at = err.message.indexOf(': ');
+  return new Set(at < 0 ? [] : err.message.slice(at + 2).split(', '));
 }

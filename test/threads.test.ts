@@ -1,6 +1,7 @@
 /**
- * engram used as a library from `node --input-type=module -e …`: its worker threads (parse
- * workers, search threads) must start there too (they inherit the process's node options).
+ * engram used as a library from `node --input-type=module -e …`, or run with V8 options
+ * (`node --max-old-space-size=8192 …`): its worker threads (parse workers, search threads) must
+ * start there too (they inherit the process's node options that a worker takes).
  */
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -18,7 +19,7 @@ describe('worker threads', () => {
     expect(workerExecArgv(['--input-type', 'module', '--eval=x', '-p', 'y', '--trace-gc'])).toEqual(['--trace-gc']);
   });
 
-  it('start in a program given with --input-type=module -e: files parse in a worker, the server searches in a thread', () => {
+  it('start in a program given with --input-type=module -e and whole-process options (V8 flags): files parse in a worker, the server searches in a thread', () => {
     const dir = tempDir();
     const notes = join(dir, 'notes');
     mkdirSync(notes);
@@ -35,7 +36,8 @@ describe('worker threads', () => {
       await server.close();
       console.log(JSON.stringify({ workers: r.workers, failures: r.failures, status: res.status, total: body.total }));
       process.exit(0);`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 60_000 });
+    // V8's options apply to every thread already; a Worker given them in its execArgv throws.
+    const out = execFileSync(process.execPath, ['--max-old-space-size=2048', '--expose-gc', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 60_000 });
     expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ workers: 1, failures: [], status: 200, total: 4 });
   }, 90_000);
 });

@@ -12,8 +12,8 @@
  * follow it, so its passages are neither segmented nor scanned (store/texts.ts segments them
  * should it hold the text after all).
  */
-import { Worker } from 'node:worker_threads';
-import { workerExecArgv } from '../threads.js';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../threads.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseFile, type ParseJob, type ParseOutcome } from './parse-file.js';
@@ -223,7 +223,7 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
   /** Workers that have answered a job: one that fails before any is broken by where it runs, not by a file. */
   const answering = new Set<Worker>();
   const workers = Array.from({ length: size }, () => {
-    const w = new Worker(script, { workerData, resourceLimits, execArgv: setup.execArgv ?? workerExecArgv() });
+    const w = startWorker(script, { workerData, resourceLimits, ...(setup.execArgv ? { execArgv: setup.execArgv } : {}) });
     load.set(w, 0);
     if (setup.scanner) w.postMessage({ task: { lexicon: setup.scanner.entries } });
     w.on('message', ({ id, result, error }: { id: number; result: ScannedOutcome; error?: string }) => {

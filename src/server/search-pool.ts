@@ -16,8 +16,8 @@
  * The workers call the public `search()` (or another module with the same export, which the
  * tests use to stand in a deliberately slow one), so search's internals can change freely.
  */
-import { Worker } from 'node:worker_threads';
-import { workerExecArgv } from '../threads.js';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../threads.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DB } from '../store/db.js';
@@ -101,9 +101,8 @@ export function searchPool(db: DB, opts: PoolOptions): Searcher {
   };
 
   const start = (): Thread => {
-    const worker = new Worker(script, {
+    const worker = startWorker(script, {
       workerData: { database: opts.database, dictionaries: [...(opts.dictionaries ?? [])], module: opts.module },
-      execArgv: workerExecArgv(),
     });
     const thread: Thread = { worker, ready: false };
     worker.on('message', (m: Reply) => {
