@@ -91,6 +91,9 @@ describe('engram digest', async () => {
     expect(empty.code).toBe(0);
     expect(empty.err).toContain('no mail sent');
     expect(smtp.received.length).toBe(before);
+    // Printed to the terminal, an empty period says so (the output itself is empty).
+    const md = await runCli(['digest', '--library', lib, '--since', '2031-01-01']);
+    expect([md.code, md.out, md.err.trim()]).toEqual([0, '', 'nothing in this period']);
     expect((await runCli(['digest', '--library', lib, '--format', 'pdf'])).code).toBe(2);
     expect((await runCli(['digest', '--library', lib, '--last', 'yesterday'])).code).toBe(2);
     expect((await runCli(['digest', '--library', lib, '--format', 'email'])).code).toBe(2);

@@ -108,6 +108,7 @@ Exit code: 0 done, 1 sending failed, 2 usage error.`,
     } else {
       report.written = output(format, files, values.out as string | undefined, io);
       if (values.out) note(io, values, `wrote ${report.written.join(', ')} (${digest.entries.length} entries)`);
+      else if (digest.entries.length === 0) note(io, values, 'nothing in this period');
     }
     return finish(io, values, report, 0);
   },
