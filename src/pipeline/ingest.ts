@@ -138,6 +138,15 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
   const release = boundHeapGrowth();
   try {
     return await ingestFiles(db, paths, opts);
+  } catch (e) {
+    // One that fails leaves the index taking writes as usual, not in bulk mode (fts-layout.ts):
+    // `engram update`'s next file must not wait for a merge that only a whole ingest runs.
+    try {
+      if (db.open && !db.inTransaction) fullTextWrites(db, 'normal');
+    } catch {
+      /* the library cannot be written now: the next ingest sets them */
+    }
+    throw e;
   } finally {
     release();
   }

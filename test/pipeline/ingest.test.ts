@@ -182,4 +182,14 @@ describe('the full-text index after an ingest', () => {
     expect(next.every((s) => s.automerge === 4)).toBe(true);
     expect(settings()).toEqual({ automerge: 4, hashsize: 2 ** 20 });
   });
+
+  it('sets the library back from bulk mode when a first ingest fails', async () => {
+    const root = tempDir();
+    writeFileSync(join(root, 'n.md'), '# Note\n\nengram keeps words.\n');
+    const { db } = tempLibrary();
+    const failing = { correct: () => { throw new Error('the stage broke'); } };
+    await expect(ingest(db, [root], { terms: failing })).rejects.toThrow('the stage broke');
+    const settings = Object.fromEntries(db.prepare("SELECT k, v FROM passages_fts_config WHERE k IN ('automerge', 'hashsize')").raw().all() as [string, number][]);
+    expect(settings).toEqual({ automerge: 4, hashsize: 2 ** 20 });
+  });
 });
