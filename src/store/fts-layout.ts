@@ -47,8 +47,9 @@ const WRITE_SETTINGS = {
 
 /**
  * Set how the passages' full-text index takes writes. Settings are stored in the library, so
- * every ingest sets them: one that failed in bulk mode leaves the next to set them back (and
- * in the meantime FTS5 still merges a level of 16 segments).
+ * every ingest sets them, and one that fails sets them back; if even that fails (the library
+ * cannot be written), the next ingest does (and in the meantime FTS5 still merges a level of 16
+ * segments).
  */
 export function fullTextWrites(db: DB, mode: keyof typeof WRITE_SETTINGS): void {
   const stored = new Map(db.prepare('SELECT k, v FROM passages_fts_config').raw().all() as [string, unknown][]);
