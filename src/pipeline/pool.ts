@@ -220,8 +220,6 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
     }
   };
 
-  /** Workers that have answered a job: one that fails before any is broken by where it runs, not by a file. */
-  const answering = new Set<Worker>();
   const workers = Array.from({ length: size }, () => {
     const w = startWorker(script, { workerData, resourceLimits, ...(setup.execArgv ? { execArgv: setup.execArgv } : {}) });
     load.set(w, 0);
@@ -229,22 +227,21 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
     w.on('message', ({ id, result, error }: { id: number; result: ScannedOutcome; error?: string }) => {
       const j = sent.get(id);
       sent.delete(id);
-      answering.add(w);
       load.set(w, load.get(w)! - 1);
       if (error !== undefined) j?.fail(new Error(error));
       else j?.done(result);
       pump();
     });
-    w.on('error', (e: Error & { code?: string }) => {
-      // A crashed worker's jobs are done here instead: parsed on this thread when it ran out
-      // of its capped heap (a huge file) or failed before answering any job (it could not
-      // start), else failed with the reason. The ingest goes on.
+    w.on('error', () => {
+      // A crashed worker's jobs are parsed on this thread instead, and the ingest goes on:
+      // whether it ran out of its capped heap (a huge file), could not start, or met an error
+      // outside any one file's parse (which fails just that file, on either thread). A file it
+      // held is not at fault for that; if it is bad, parsing it here says why. (Those files used
+      // to fail with "parser worker crashed" once the worker had answered a job.)
       dead.add(w);
-      const notTheFiles = e.code === 'ERR_WORKER_OUT_OF_MEMORY' || !answering.has(w);
       for (const [id, j] of sent) if (j.worker === w) {
         sent.delete(id);
-        if (notTheFiles) here(j);
-        else j.done(failedParse(j.job, `parser worker crashed: ${e.message}`));
+        here(j);
       }
       pump();
     });

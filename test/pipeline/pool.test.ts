@@ -13,6 +13,7 @@ import { replaceFile } from '../../src/store/write.js';
 import { search } from '../../src/search/search.js';
 import { lexiconTermsContext } from '../../src/terms/context.js';
 import type { ParsedDocument } from '../../src/model.js';
+import type { PassageScanner } from '../../src/pipeline/terms.js';
 import { tempDir, tempLibrary } from '../helpers.js';
 
 const doc: ParsedDocument = {
@@ -147,6 +148,30 @@ describe('the thread waiting for a parse', () => {
         if (r.kind !== 'parsed' || alone.kind !== 'parsed') throw new Error(`${r.kind} ${alone.kind}`);
         expect(r.renditions.map((x) => x.passages)).toEqual(alone.renditions.map((x) => x.passages));
       }
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});
+
+describe('parse workers that crash', () => {
+  it('leave the files they held to the writer thread, after answering others', async () => {
+    const dir = tempDir();
+    const jobs = [1, 2, 3].map((i) => {
+      writeFileSync(join(dir, `ep${i}.md`), `# 第${i}期\n\n正文${i}。\n`);
+      return { absPath: join(dir, `ep${i}.md`), root: dir, relPath: `ep${i}.md`, mtimeMs: 0, fallbackSource: 'test', limits: DEFAULT_LIMITS };
+    });
+    const pool = workerPool(1, { dictionaries: [] });
+    try {
+      expect((await pool.parse(jobs[0]!)).kind).toBe('parsed');
+      expect(pool.parsedHere).toBe(0);
+      // A lexicon the worker cannot build throws outside any file's parse: the worker dies
+      // with the next two files sent to it.
+      const broken = { entries: null, keptPassages: 0, scan: () => ({ names: [] }), keep: () => {} } as unknown as PassageScanner;
+      pool.scanWith(broken);
+      const outs = await Promise.all(jobs.slice(1).map((j) => pool.parse(j)));
+      expect(outs.map((o) => o.kind)).toEqual(['parsed', 'parsed']);
+      expect(pool.parsedHere).toBe(2);
     } finally {
       await pool.close();
     }
