@@ -15,7 +15,7 @@
  * from, so a scan crosses threads as plain data.
  */
 import { foldForTerms, foldText, wholeHanWord, type SoundAlike, type TermIndex } from './term-index.js';
-import { englishRank, hanFrequency, homophoneWord, isCommonEnglish, startsWord, COMMON_ENGLISH_RANK, COMMON_HAN_FREQ } from './words.js';
+import { englishRank, hanFrequency, homophoneWord, isCommonEnglish, startsWord, COMMON_ENGLISH_RANK, COMMON_HAN_FREQ, GRAMMATICAL_CHARS } from './words.js';
 
 /** A lexicon name in the passage: the first occurrence of its entry. */
 export interface ScannedName {
@@ -142,11 +142,6 @@ function bySpan(alikes: SoundAlike[]): { single: SoundAlike[]; ambiguous: SoundA
   return { single, ambiguous };
 }
 
-/**
- * Characters of grammar and everyday speech: a two-character span holding one (是志, 你想,
- * 一聊) is ordinary speech, not a garbled two-character term.
- */
-const GRAMMATICAL = new Set('的了是在和与也就都很太这那个有我你他她它们不人上下来去说要会能对着把被给让从到为以而及或如果因所但还又再只才已正将比更最等吗呢吧啊呀嘛哦么此其之每该各些几一二两三四五六七八九十百千万亿'.split(''));
 
 /** Whether the span is part of a longer dictionary word around it (污吏 in 贪官污吏). */
 function insideLongerWord(text: string, start: number, end: number): boolean {
@@ -179,7 +174,7 @@ function prejudge(a: SoundAlike, text: string, folded: string): 'held' | number 
   let caution = 1;
   if (a.script === 'han') {
     // The never-rules, cheapest first.
-    if (a.end - a.start <= 2 && [...span].some((c) => GRAMMATICAL.has(c))) return undefined;
+    if (a.end - a.start <= 2 && [...span].some((c) => GRAMMATICAL_CHARS.has(c))) return undefined;
     const freq = hanFrequency(span);
     const common = freq >= COMMON_HAN_FREQ;
     if (!common && !wholeHanWord(folded, a.start, span.length, Math.max(freq, COMMON_HAN_FREQ))) return undefined;

@@ -13,7 +13,7 @@
 import { stmt } from '../store/statements.js';
 import type { DB } from '../store/db.js';
 import type { EntityType } from '../entities/names.js';
-import { hanFrequency, isCommonEnglish } from './words.js';
+import { hanFrequency, isCommonEnglish, GRAMMATICAL_CHARS } from './words.js';
 import { toSimplified } from '../text/fold.js';
 
 export interface Suggestion {
@@ -84,11 +84,26 @@ export function suggestTerms(db: DB, isKnown: (name: string) => boolean, opts: S
   return out.sort((a, b) => b.documents - a.documents || b.mentions - a.mentions).slice(0, opts.limit ?? 50);
 }
 
-/** A Chinese word no dictionary holds, or a Latin word that is not everyday English. */
+/**
+ * A Chinese word no dictionary holds, or a Latin word that is not everyday English. Jieba
+ * infers words the dictionary lacks from how characters pair up, so it also joins everyday
+ * speech into "words" (这是, 很难, 将会, 三大, 做过): one of two characters, or a longer one's
+ * first or last, that is a particle, pronoun, auxiliary, numeral or degree word makes a
+ * phrase, not a name or term to add.
+ */
 function unknownWord(term: string): boolean {
-  if (/^\p{Script=Han}{2,8}$/u.test(term)) return hanFrequency(term) === 0;
+  if (/^\p{Script=Han}{2,8}$/u.test(term)) return hanFrequency(term) === 0 && !speechPhrase(term);
   if (/^[a-z][a-z0-9]{3,}$/.test(term) && /[a-z]{3}/.test(term)) return !isCommonEnglish(term);
   return false;
+}
+
+/** Particles and degree words besides the corrector's grammatical characters (words.ts). */
+const PHRASE_CHARS = new Set([...GRAMMATICAL_CHARS, ...'过地得着极较挺越仅先里完'.split('')]);
+
+function speechPhrase(term: string): boolean {
+  const chars = [...term];
+  if (chars.length === 2) return chars.some((c) => PHRASE_CHARS.has(c));
+  return PHRASE_CHARS.has(chars[0]!) || PHRASE_CHARS.has(chars[chars.length - 1]!);
 }
 
 /** A window of the passage around the term (the index holds it folded: find it loosely). */

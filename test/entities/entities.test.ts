@@ -3,6 +3,7 @@ import { walk } from '../../src/sources/folder.js';
 import { unifySpeakers } from '../../src/entities/speakers.js';
 import { openLibrary } from '../../src/store/db.js';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { ingest } from '../../src/pipeline/ingest.js';
 import { findDocumentId, getDocument } from '../../src/store/read.js';
 import { findEntity, getEntity, listEntities } from '../../src/entities/read.js';
@@ -215,5 +216,17 @@ describe('entity commands and lexicon suggestions', () => {
     expect(host).toMatchObject({ type: 'person', documents: 3, via: 'speaker' });
     expect(host!.examples.length).toBeGreaterThan(0);
     expect(s.some((x) => known(x.name))).toBe(false);
+  });
+
+  it('suggests terms jieba inferred, not the everyday phrases it joins too (这是, 还会, 三大)', async () => {
+    const notes = tempDir();
+    const lines = ['这是弈衡平台，很难说它会更大。', '这是我们的弈衡，还会有三大更新。', '这是弈衡，它会还会三大。'];
+    lines.forEach((l, i) => writeFileSync(join(notes, `n${i}.md`), `# 第${i}篇\n\n${l}\n`));
+    const lib = tempLibrary();
+    await ingest(lib.db, [notes]);
+    const names = suggestTerms(lib.db, () => false, { minDocuments: 2 }).map((x) => x.name);
+    expect(names).toContain('弈衡');
+    expect(names.filter((n) => ['这是', '它会', '还会', '三大'].includes(n))).toEqual([]);
+    lib.db.close();
   });
 });
