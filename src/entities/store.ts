@@ -33,10 +33,15 @@ export function resolveEntity(db: DB, ref: EntityRef): number {
   let id: number | undefined;
   if (ref.lexiconId) id = stmt(db, 'SELECT id FROM entities WHERE lexicon_id = ?').pluck().get(ref.lexiconId) as number | undefined;
   if (id === undefined) {
-    const byKey = stmt(db, 'SELECT entity_id FROM entity_keys WHERE key = ?').pluck();
+    const byKey = stmt(db, 'SELECT k.entity_id AS id, e.lexicon_id AS lexiconId FROM entity_keys k JOIN entities e ON e.id = k.entity_id WHERE k.key = ?');
     for (const k of keys) {
-      id = byKey.get(k) as number | undefined;
-      if (id !== undefined) break;
+      const found = byKey.get(k) as { id: number; lexiconId: string | null } | undefined;
+      // Two lexicon entries are two entities, even with a name in common (memory: an agent's
+      // memory and memory chips; 扩展: scaling and extensions): such a name finds the one that
+      // claimed it first, and merging made one entity of both, with both entries' mentions.
+      if (!found || (ref.lexiconId && found.lexiconId !== null)) continue;
+      id = found.id;
+      break;
     }
   }
   if (id === undefined) {
