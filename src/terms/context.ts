@@ -16,7 +16,7 @@ import { loadDocText, reindexPassages, storeCorrections, type ScanLookup } from 
 import { hanFrequency } from './words.js';
 import { llmPass, type Chat } from './llm-pass.js';
 
-/** Bump when the corrector's or the linker's rules change: every document is done again (2: lexicon entries that share a name are two entities). */
+/** Bump when the corrector's or the linker's rules change: every document is done again (2: lexicon entries that share a name are two entities; a one-letter name needs the document to name its entity otherwise too). */
 const RULES_VERSION = 2;
 
 export function lexiconTermsContext(entries: readonly TermEntry[], opts: { correct?: boolean; chat?: Chat } = {}): TermsContext {

@@ -99,12 +99,17 @@ export function scanPassage(index: TermIndex, text: string, alikes: boolean, sim
 
 const everydayWords = new Map<string, boolean>();
 
-/** Words that are an everyday word as well as a name: frequent in jieba's dictionary, or lowercase everyday English. */
+/**
+ * Words that are an everyday word as well as a name: frequent in jieba's dictionary, lowercase
+ * everyday English, or a single letter (X is a platform, and a variable, Model X, X 战警).
+ */
 export function isEveryday(surface: string): boolean {
   let everyday = everydayWords.get(surface);
   if (everyday === undefined) {
     const f = foldText(surface);
-    everyday = /\p{Script=Han}/u.test(f) ? hanFrequency(f) >= COMMON_HAN_FREQ : !/[A-Z]/.test(surface) && isCommonEnglish(f);
+    everyday = /\p{Script=Han}/u.test(f)
+      ? hanFrequency(f) >= COMMON_HAN_FREQ
+      : f.replace(/[^\p{L}\p{N}]/gu, '').length <= 1 || (!/[A-Z]/.test(surface) && isCommonEnglish(f));
     if (everydayWords.size >= 50_000) everydayWords.clear();
     everydayWords.set(surface, everyday);
   }
