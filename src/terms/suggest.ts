@@ -75,8 +75,9 @@ export function suggestTerms(db: DB, isKnown: (name: string) => boolean, opts: S
     const documents = docsOf.get(match) as number;
     if (documents < minDocuments) continue;
     const found = example.all(match) as { document: number; title: string | null; text: string }[];
-    // An English term must be written as a word of its own (the index also joins compounds: on-device → ondevice).
-    if (!/\p{Script=Han}/u.test(v.term) && !found.some((x) => new RegExp(`(^|[^a-z0-9])${v.term}($|[^a-z0-9])`, 'i').test(x.text))) continue;
+    // An English term must be written as a word of its own, not only as a part of a compound
+    // (the index also has the parts and the joined form: DALL-E → dall, on-device → ondevice).
+    if (!/\p{Script=Han}/u.test(v.term) && !found.some((x) => standsAlone(x.text, v.term))) continue;
     const examples = found.map((x) => ({ ...x, text: clip(x.text, v.term) }));
     add({ name: v.term, type: 'term', documents, mentions: v.mentions, via: 'text', examples });
     if (out.length >= (opts.limit ?? 50) * 2) break;
@@ -104,6 +105,11 @@ function speechPhrase(term: string): boolean {
   const chars = [...term];
   if (chars.length === 2) return chars.some((c) => PHRASE_CHARS.has(c));
   return PHRASE_CHARS.has(chars[0]!) || PHRASE_CHARS.has(chars[chars.length - 1]!);
+}
+
+/** Whether `term` occurs in `text` as a word of its own: no letter, digit, - or _ joined to it (a sentence's full stop may follow). */
+function standsAlone(text: string, term: string): boolean {
+  return new RegExp(`(?<![a-z0-9\\-_.])${term}(?![a-z0-9\\-_]|\\.[a-z0-9])`, 'i').test(text);
 }
 
 /** A window of the passage around the term (the index holds it folded: find it loosely). */

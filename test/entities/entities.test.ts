@@ -218,15 +218,17 @@ describe('entity commands and lexicon suggestions', () => {
     expect(s.some((x) => known(x.name))).toBe(false);
   });
 
-  it('suggests terms jieba inferred, not the everyday phrases it joins too (这是, 还会, 三大)', async () => {
+  it('suggests terms jieba inferred, not the everyday phrases it joins too (这是, 还会, 三大), nor parts of compounds (DALL-E)', async () => {
     const notes = tempDir();
-    const lines = ['这是弈衡平台，很难说它会更大。', '这是我们的弈衡，还会有三大更新。', '这是弈衡，它会还会三大。'];
+    const lines = ['这是弈衡平台，很难说它会更大。用 DALL-E 画图。', '这是我们的弈衡，还会有三大更新。DALL-E 也是。', '这是弈衡，它会还会三大，DALL-E 呢？'];
     lines.forEach((l, i) => writeFileSync(join(notes, `n${i}.md`), `# 第${i}篇\n\n${l}\n`));
     const lib = tempLibrary();
     await ingest(lib.db, [notes]);
     const names = suggestTerms(lib.db, () => false, { minDocuments: 2 }).map((x) => x.name);
     expect(names).toContain('弈衡');
     expect(names.filter((n) => ['这是', '它会', '还会', '三大'].includes(n))).toEqual([]);
+    // A part of a compound is not a word of its own (DALL-E: dall).
+    expect(names).not.toContain('dall');
     lib.db.close();
   });
 });
