@@ -44,6 +44,12 @@ export interface TermsContext {
   warm?: () => void;
   /** After every document: write what was gathered for all of them at once, forget the scans. */
   done?: (db: DB) => void;
+  /**
+   * Before every document is done again (what the stage depends on changed): the lexicon's
+   * entities are given back just their lexicon names, as a new library would have them; the
+   * names documents give them come back as the documents are done.
+   */
+  renew?: (db: DB) => void;
 }
 
 /**
@@ -77,6 +83,7 @@ export function runTermsStage(db: DB, documentIds: Iterable<number>, ctx: TermsC
     : (stmt(db, 'SELECT id FROM documents ORDER BY id').pluck().all() as number[]);
   db.transaction(() => {
     dropDeletedDocuments(db);
+    if (previous !== fingerprint) ctx.renew?.(db);
     for (const id of ids) {
       if (stmt(db, 'SELECT 1 FROM documents WHERE id = ?').pluck().get(id) === undefined) continue;
       report.documents++;

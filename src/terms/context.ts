@@ -72,6 +72,17 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
       },
     },
     warm: () => void hanFrequency(''),
+    renew(db) {
+      // An entity keeps every form it was ever given, and its keys find it: one the rules used to
+      // merge with another lexicon entry's (memory chip with an agent's memory) would go on
+      // claiming that entry's names. Each keeps its id and page; its forms start again from its
+      // entry, in lexicon order (the first entry to name a shared name keeps it).
+      stmt(db, 'DELETE FROM entity_keys WHERE entity_id IN (SELECT id FROM entities WHERE lexicon_id IS NOT NULL)').run();
+      stmt(db, "UPDATE entities SET aliases = '[]' WHERE lexicon_id IS NOT NULL").run();
+      const existing = new Set(stmt(db, 'SELECT lexicon_id FROM entities WHERE lexicon_id IS NOT NULL').pluck().all() as string[]);
+      entityIds.clear();
+      for (const e of entries) if (existing.has(e.id)) entityOf(db, e);
+    },
     done(db) {
       reindexPassages(db, reindex.keys(), (id) => reindex.get(id));
       reindex.clear();
