@@ -15,12 +15,12 @@
  * aggregating the passages themselves cost 0.1 s at the corpus and 0.4 s (plus a cold index
  * read from disk) at 10x, paid by the first query of every process.
  *
- * The map is cached per connection and rebuilt when the library changed: `data_version`
- * moves when another connection commits, `total_changes()` when this one writes.
+ * The map is cached per connection and rebuilt when the library changed (`untilChanged`, the
+ * cache the server's totals and the entity pages use too).
  */
 import type { DB } from '../store/db.js';
 import { stmt } from '../store/statements.js';
-import { writeState } from '../store/until-changed.js';
+import { untilChanged } from '../store/until-changed.js';
 
 /** Rendition kinds as the index weighs them (one FTS5 column each): summary, body, raw transcript. */
 export const KIND = { summary: 0, body: 1, raw: 2 } as const;
@@ -41,15 +41,8 @@ export interface CorpusMap {
   maxId: number;
 }
 
-const cache = new WeakMap<DB, { stamp: string; map: CorpusMap }>();
-
 export function corpusMap(db: DB): CorpusMap {
-  const stamp = writeState(db);
-  const hit = cache.get(db);
-  if (hit && hit.stamp === stamp) return hit.map;
-  const map = buildMap(db);
-  cache.set(db, { stamp, map });
-  return map;
+  return untilChanged(db, 'corpus-map', () => buildMap(db));
 }
 
 function buildMap(db: DB): CorpusMap {
