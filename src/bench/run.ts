@@ -192,7 +192,6 @@ async function benchOnce(corpus: string, dir: string): Promise<string[]> {
   ];
 }
 
-/** The same ingest with correction and entity linking turned off, in a library of its own. */
 /** Ingest time of the corpus into a library of its own, deleted after (`terms`: with the terms stage). */
 async function ingestElsewhere(corpus: string, terms: boolean): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'engram-bench-run-'));
