@@ -147,7 +147,6 @@ function bySpan(alikes: SoundAlike[]): { single: SoundAlike[]; ambiguous: SoundA
   return { single, ambiguous };
 }
 
-
 /** Whether the span is part of a longer dictionary word around it (污吏 in 贪官污吏). */
 function insideLongerWord(text: string, start: number, end: number): boolean {
   for (let a = Math.max(0, start - 3); a <= start; a++) {
