@@ -154,13 +154,18 @@ describe('the thread waiting for a parse', () => {
   }, 60_000);
 });
 
+/** Three small episode files, as parse jobs. */
+function episodeJobs() {
+  const dir = tempDir();
+  return [1, 2, 3].map((i) => {
+    writeFileSync(join(dir, `ep${i}.md`), `# 第${i}期\n\n正文${i}。\n`);
+    return { absPath: join(dir, `ep${i}.md`), root: dir, relPath: `ep${i}.md`, mtimeMs: 0, fallbackSource: 'test', limits: DEFAULT_LIMITS };
+  });
+}
+
 describe('parse workers that crash', () => {
   it('leave the files they held to the writer thread, after answering others', async () => {
-    const dir = tempDir();
-    const jobs = [1, 2, 3].map((i) => {
-      writeFileSync(join(dir, `ep${i}.md`), `# 第${i}期\n\n正文${i}。\n`);
-      return { absPath: join(dir, `ep${i}.md`), root: dir, relPath: `ep${i}.md`, mtimeMs: 0, fallbackSource: 'test', limits: DEFAULT_LIMITS };
-    });
+    const jobs = episodeJobs();
     const pool = workerPool(1, { dictionaries: [] });
     try {
       expect((await pool.parse(jobs[0]!)).kind).toBe('parsed');
@@ -180,16 +185,10 @@ describe('parse workers that crash', () => {
 
 describe('parse workers that cannot start', () => {
   it('leave their files to the writer thread instead of failing them', async () => {
-    const dir = tempDir();
-    const paths = [1, 2, 3].map((i) => {
-      const path = join(dir, `ep${i}.md`);
-      writeFileSync(path, `# 第${i}期\n\n正文${i}。\n`);
-      return path;
-    });
     // A worker given --input-type refuses to start, as one inheriting it from `node --input-type=module -e` did.
     const pool = workerPool(1, { dictionaries: [], execArgv: ['--input-type=module'] });
     try {
-      const outs = await Promise.all(paths.map((p, i) => pool.parse({ absPath: p, root: dir, relPath: `ep${i + 1}.md`, mtimeMs: 0, fallbackSource: 'test', limits: DEFAULT_LIMITS })));
+      const outs = await Promise.all(episodeJobs().map((j) => pool.parse(j)));
       expect(outs.map((o) => o.kind)).toEqual(['parsed', 'parsed', 'parsed']);
       expect(pool.parsedHere).toBe(3);
     } finally {
