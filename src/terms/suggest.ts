@@ -107,10 +107,14 @@ function speechPhrase(term: string): boolean {
   return PHRASE_CHARS.has(chars[0]!) || PHRASE_CHARS.has(chars[chars.length - 1]!);
 }
 
-/** Whether `term` occurs in `text` as a word of its own: no letter, digit, - or _ joined to it (a sentence's full stop may follow). */
+/**
+ * Whether `term` occurs in `text` as a word of its own: no letter, digit, - or _ joined to it (a
+ * sentence's full stop may follow), and not in a link (http, www, t.cn are no terms).
+ */
 function standsAlone(text: string, term: string): boolean {
-  return new RegExp(`(?<![a-z0-9\\-_.])${term}(?![a-z0-9\\-_]|\\.[a-z0-9])`, 'i').test(text);
+  return new RegExp(`(?<![a-z0-9\\-_.])${term}(?![a-z0-9\\-_]|\\.[a-z0-9])`, 'i').test(text.replace(LINK, ' '));
 }
+const LINK = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)\S+/gi;
 
 /** A window of the passage around the term (the index holds it folded: find it loosely). */
 function clip(text: string, term: string): string {

@@ -218,9 +218,9 @@ describe('entity commands and lexicon suggestions', () => {
     expect(s.some((x) => known(x.name))).toBe(false);
   });
 
-  it('suggests terms jieba inferred, not the everyday phrases it joins too (这是, 还会, 三大), nor parts of compounds (DALL-E)', async () => {
+  it('suggests terms jieba inferred, not the everyday phrases it joins too (这是, 还会, 三大), nor parts of compounds (DALL-E) or links', async () => {
     const notes = tempDir();
-    const lines = ['这是弈衡平台，很难说它会更大。用 DALL-E 画图。', '这是我们的弈衡，还会有三大更新。DALL-E 也是。', '这是弈衡，它会还会三大，DALL-E 呢？'];
+    const lines = ['这是弈衡平台，很难说它会更大。用 DALL-E 画图：http://t.cn/A6moEx9z', '这是我们的弈衡，还会有三大更新。DALL-E 也是 https://example.com/x', '这是弈衡，它会还会三大，DALL-E 呢？http://t.cn/B7'];
     lines.forEach((l, i) => writeFileSync(join(notes, `n${i}.md`), `# 第${i}篇\n\n${l}\n`));
     const lib = tempLibrary();
     await ingest(lib.db, [notes]);
@@ -229,6 +229,8 @@ describe('entity commands and lexicon suggestions', () => {
     expect(names.filter((n) => ['这是', '它会', '还会', '三大'].includes(n))).toEqual([]);
     // A part of a compound is not a word of its own (DALL-E: dall).
     expect(names).not.toContain('dall');
+    // Nor is a link's scheme (http).
+    expect(names).not.toContain('http');
     lib.db.close();
   });
 });
