@@ -9,6 +9,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { escapeHtml } from './html.js';
 import { isMachinePath } from './params.js';
+import { sameSitePath } from './redirect.js';
 
 export const TOKEN_COOKIE = 'engram_token';
 
@@ -86,8 +87,8 @@ export function tokenAuth(token: string): MiddlewareHandler {
       if (!sameToken(fromQuery, token)) return deny(c, 401, 'the token in the address is not the one this server was started with');
       setCookie(c, TOKEN_COOKIE, token, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 60 * 60 * 24 * 30 });
       url.searchParams.delete('token');
-      // Strip the token from the address bar and history.
-      return c.redirect(url.pathname + url.search, 303);
+      // Strip the token from the address bar and history (to this site only: `//evil.example/?token=…`).
+      return c.redirect(sameSitePath(url.pathname + url.search), 303);
     }
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
     const cookie = getCookie(c, TOKEN_COOKIE);

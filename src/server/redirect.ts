@@ -24,5 +24,8 @@ export function sameSitePath(raw: string | undefined, fallback = '/'): string {
   if (!plainPath(decoded.replace(/[?#][\s\S]*$/, ''))) return fallback;
   const url = new URL(raw, ORIGIN);
   if (url.origin !== ORIGIN) return fallback;
+  // Dot segments are resolved here, not by the check above: `/.//evil.example` and
+  // `/a/..//evil.example` become `//evil.example`, another site. The result is checked again.
+  if (!plainPath(url.pathname)) return fallback;
   return url.pathname + url.search + url.hash;
 }

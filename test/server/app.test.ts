@@ -358,6 +358,11 @@ describe('access', () => {
     const login = await req(`/search?q=x&token=${token}`);
     expect(login.status).toBe(303);
     expect(login.headers.get('location')).toBe('/search?q=x');
+    // The address left after the token goes is a path of this site, or the home page.
+    for (const path of ['//evil.example/', '/.//evil.example', '///evil.example']) {
+      const away = await guarded.request(`http://192.168.1.5:3647${path}?token=${token}`, { headers: { host: '192.168.1.5:3647' } });
+      expect(away.headers.get('location'), path).toBe('/');
+    }
     const cookie = login.headers.get('set-cookie')!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);

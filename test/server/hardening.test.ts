@@ -140,6 +140,9 @@ describe('redirects stay on this site (item 12)', () => {
       '/%5C%5Cevil.example', '%5C%5Cevil.example', '//evil.example', '%2F%2Fevil.example', '/%252F%252Fevil.example',
       '/%255Cevil.example', 'https://evil.example/', 'javascript:alert(1)', '%20//evil.example', '/%00/evil.example',
       'http:/evil.example',
+      // Dot segments that resolve to `//host`.
+      '%2F.%2F%2Fevil.example', '/..//evil.example', '/a/..//evil.example', '/%252E//evil.example', '/.///evil.example',
+      '/.//evil.example/path?x=1',
     ];
     for (const back of evil) {
       const res = await get(`/prefs?theme=dark&back=${back}`);
