@@ -44,8 +44,10 @@ function feedItem(e: DigestEntry, ctx: RenderContext, base: string, kind: 'atom'
   const link = entryLink(e, { ...ctx, baseUrl: base })!;
   const summary = xmlSafe(e.summary.join(' '));
   return {
-    // Atom titles are typed HTML: escape so a title reading "<b>" shows as written.
-    title: xmlSafe(kind === 'atom' ? escapeHtml(e.title) : e.title),
+    // Atom titles are typed HTML: escape so a title reading "<b>" shows as written. RSS says
+    // titles are text, but many readers render them as HTML: its angle brackets are escaped
+    // (a title with markup in it shows it, a script does not run), its ampersands kept (Q&A).
+    title: xmlSafe(kind === 'atom' ? escapeHtml(e.title) : e.title.replace(/</g, '&lt;').replace(/>/g, '&gt;')),
     // A stable ID per document and library address, not per digest run.
     id: `${base}/documents/${e.id}`,
     link,
