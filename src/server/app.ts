@@ -16,7 +16,7 @@ import type { Llm } from '../providers/llm.js';
 import { asset } from './assets.js';
 import { loopbackHostGuard, tokenAuth } from './auth.js';
 import { displayFrom, isScript, isTheme, PREF_COOKIES } from './display.js';
-import { HttpError, intParam, isMachinePath, queryParam, textParam, type ErrorStatus } from './params.js';
+import { dateParam, HttpError, intParam, isMachinePath, queryParam, textParam, type ErrorStatus } from './params.js';
 import { documentPage } from './pages/document.js';
 import { entitiesPage, entityPage } from './pages/entity.js';
 import { errorPage } from './pages/errors.js';
@@ -88,7 +88,7 @@ function answerOtherMethods(app: Hono): void {
     app.all(path, (c) => {
       c.header('Allow', allow);
       if (c.req.method === 'OPTIONS') return c.body(null, 204);
-      throw new HttpError(405, `${c.req.method} is not allowed at ${new URL(c.req.url).pathname}; it answers ${[...methods].join(', ')}`);
+      throw new HttpError(405, `${c.req.method} is not allowed at ${new URL(c.req.url).pathname}; it answers ${allow}`);
     });
   }
 }
@@ -129,6 +129,8 @@ export function createApp(opts: AppOptions): Hono {
       q: queryParam(c.req.query('q')),
       source: textParam(c.req.query('source'), 'source'),
       year: textParam(c.req.query('year'), 'year'),
+      since: dateParam(c.req.query('since'), 'since', 'since'),
+      until: dateParam(c.req.query('until'), 'until', 'until'),
       speaker: textParam(c.req.query('speaker'), 'speaker'),
       entity: textParam(c.req.query('entity'), 'entity'),
       page: intParam(c.req.query('page'), 'page', 1, 1, 1_000_000),

@@ -19,7 +19,7 @@ import { createLlm, type Llm } from '../providers/llm.js';
 import { readLibraryConfig, serviceSettings } from '../config.js';
 import type { Searcher } from '../search/searcher.js';
 import { displayFrom } from './display.js';
-import { dateParam, HttpError, textParam } from './params.js';
+import { dateParam, flagParam, HttpError, textParam } from './params.js';
 import { answerBlock, answerPiece, askPage, citationItem } from './pages/ask.js';
 import type { Page, PageContext } from './pages/layout.js';
 import { html } from './html.js';
@@ -111,7 +111,7 @@ export function askRoutes(asking: Asking): Hono {
 
   routes.get('/api/ask', async (c) => {
     const { question, opts } = required(c);
-    if (c.req.query('stream') !== '1') return c.json(await ask(db, question, { ...opts, signal: c.req.raw.signal }) satisfies AskResult);
+    if (!flagParam(c.req.query('stream'), 'stream', false)) return c.json(await ask(db, question, { ...opts, signal: c.req.raw.signal }) satisfies AskResult);
     return streamed(c, async (send, signal) => {
       const result = await ask(db, question, { ...opts, signal, onText: (text, citations) => send('text', { text, citations }) });
       send('done', result);

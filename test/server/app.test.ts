@@ -85,6 +85,14 @@ describe('pages', () => {
     expect(speaker).toContain('向量检索的未来');
     expect((await get(`/search?q=${q}&year=20x4`)).status).toBe(400);
     expect((await get(`/search?q=${q}&page=0`)).status).toBe(400);
+    // Dates as the API takes them, shown as filters that can be removed; a bad one is a 400 as there.
+    const later = await (await get(`/search?q=${q}&since=2099-01`)).text();
+    expect(later).toMatch(/No documents/);
+    expect(later).toContain('since: 2099-01-01');
+    expect(later).toContain('name="since" value="2099-01-01"');
+    expect(await (await get(`/search?q=${q}&since=2020&until=2099-12-31`)).text()).toContain('向量检索的未来');
+    expect(await (await get(`/search?q=${q}&until=2020-01-01`)).text()).toMatch(/No documents/);
+    expect((await get(`/search?q=${q}&since=garbage`)).status).toBe(400);
   });
 
   it('search without a query shows the prompt; paging links appear when there are more results', async () => {

@@ -88,5 +88,9 @@ describe('the ask API', () => {
     expect(ev[0]![1]).toMatchObject({ text: expect.stringContaining('[1]'), citations: [{ n: 1 }] });
     expect((await get(online, '/api/ask')).status).toBe(400);
     expect(await (await get(online, '/api/ask')).json()).toMatchObject({ error: { status: 400 } });
+    // `stream` is a flag like the API's others: anything but 1/true/0/false is a 400, not "no".
+    const bad = await get(online, `/api/ask?stream=abc&q=${encodeURIComponent(Q)}`);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toMatch(/stream/);
   });
 });

@@ -23,6 +23,9 @@ export interface SearchParams {
   q?: string;
   source?: string;
   year?: string;
+  /** Dates as `dateParam` reads them (the API's `since`/`until`); `year` narrows them further. */
+  since?: string;
+  until?: string;
   speaker?: string;
   /** An entity's slug: only documents that mention it. */
   entity?: string;
@@ -33,7 +36,7 @@ export async function searchPage(db: DB, searcher: Searcher, ctx: PageContext, p
   const d = ctx.display;
   if (p.year !== undefined && !/^\d{4}$/.test(p.year)) throw new HttpError(400, `"year" must be a year like 2025, not "${p.year}"`);
   if (p.page > MAX_PAGE) throw new HttpError(400, `"page" goes up to ${MAX_PAGE}`);
-  const filters = { source: p.source, year: p.year, speaker: p.speaker, entity: p.entity };
+  const filters = { source: p.source, year: p.year, since: p.since, until: p.until, speaker: p.speaker, entity: p.entity };
   const box = searchBox(p.q, { autofocus: !p.q, hidden: filters });
   const chips = activeFilters(p, d);
   if (!p.q) {
@@ -50,8 +53,8 @@ export async function searchPage(db: DB, searcher: Searcher, ctx: PageContext, p
     source: p.source,
     speaker: p.speaker,
     entity: p.entity,
-    since: p.year ? `${p.year}-01-01` : undefined,
-    until: p.year ? `${p.year}-12-31` : undefined,
+    since: latest(p.since, p.year && `${p.year}-01-01`),
+    until: earliest(p.until, p.year && `${p.year}-12-31`),
     facets: true,
   });
   const pages = Math.min(MAX_PAGE, Math.max(1, Math.ceil(r.total / RESULTS_PER_PAGE)));
@@ -77,12 +80,16 @@ export async function searchPage(db: DB, searcher: Searcher, ctx: PageContext, p
   };
 }
 
+const latest = (...dates: (string | undefined | '')[]) => dates.filter((x): x is string => Boolean(x)).sort().at(-1);
+const earliest = (...dates: (string | undefined | '')[]) => dates.filter((x): x is string => Boolean(x)).sort()[0];
+
 function activeFilters(p: SearchParams, d: Display): Html | '' {
-  const active = (['source', 'year', 'speaker', 'entity'] as const).filter((k) => p[k]);
+  const active = (['source', 'year', 'since', 'until', 'speaker', 'entity'] as const).filter((k) => p[k]);
   if (!active.length) return '';
+  const verbatim = new Set(['year', 'since', 'until']);
   return html`<span class="chips">${active.map((k) => {
-    const rest = { q: p.q, source: p.source, year: p.year, speaker: p.speaker, entity: p.entity, [k]: undefined };
-    return html`<a class="chip" href="/search${qs(rest)}" title="Remove this filter">${k}: ${k === 'year' ? p[k]! : d.t(p[k]!)} ✕</a>`;
+    const rest = { q: p.q, source: p.source, year: p.year, since: p.since, until: p.until, speaker: p.speaker, entity: p.entity, [k]: undefined };
+    return html`<a class="chip" href="/search${qs(rest)}" title="Remove this filter">${k}: ${verbatim.has(k) ? p[k]! : d.t(p[k]!)} ✕</a>`;
   })}</span>`;
 }
 
