@@ -160,7 +160,11 @@ async function askModel(llm: Llm, base: Base, all: RetrievedPassage[], terms: st
       }
     }
     if (gate.wrongLanguage) {
-      notes.push(`the model answered in ${gate.wrongLanguage}, not ${LANG_NAMES[base.language]}`);
+      const note = `the model answered in ${gate.wrongLanguage}, not ${LANG_NAMES[base.language]}`;
+      // The retry that answers in the wrong language again says nothing new: one note, saying so.
+      const before = notes.lastIndexOf(note);
+      if (before === -1) notes.push(note);
+      else notes[before] = `${note}, asked again: ${gate.wrongLanguage} again`;
       if (attempt < 2) continue;
       return finish(opts, offline(base, passages, terms, 'modelFailed', notes));
     }

@@ -124,6 +124,9 @@ async function exercise(client: Client) {
   expect(missing.text).toMatch(/no document "no-such-thing"/);
   const badDate = await call(client, 'search', { query: '检索', since: 'yesterday' });
   expect(badDate.error).toBe(true);
+  const both = await call(client, 'show', { document: '1', passage: hit.passage.id });
+  expect(both.error).toBe(true);
+  expect(both.text).toMatch(/not both/);
 
   // No chat model configured: the offline answer, the shape of `engram ask --json`.
   const answered = (await call(client, 'ask', { question: ASKED })).json();

@@ -165,6 +165,8 @@ describe('ask with a chat model: the gates', () => {
     const english = await askWith(DENSING, (req) => ({ content: `The densing law says capability density doubles about every hundred days [${density(req)}].` }));
     expect(english).toMatchObject({ requests: 2, mode: 'offline', status: 'answered' });
     expect(english.notes[0]).toContain('answered in English');
+    // Asked twice, wrong twice: one note that says so, not the same sentence twice.
+    expect(english.notes.filter((n) => n.includes('answered in English'))).toEqual([expect.stringContaining('asked again: English again')]);
     expect(english.pieces.join('')).toMatch(/^语言模型未能作答/); // nothing in English was ever shown
   });
 

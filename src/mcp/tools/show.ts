@@ -30,6 +30,10 @@ export const showTool = defineTool({
     let renditionId = args.rendition;
     let offset = args.offset ?? 0;
     let limit = args.limit ?? DEFAULT_LIMIT;
+    // Each names what to read; both at once would silently read one of them.
+    if (args.passage !== undefined && args.document !== undefined) {
+      throw new ToolError('give `document` or `passage`, not both: a passage id already names its document');
+    }
     if (args.passage !== undefined) {
       const at = locatePassage(db, args.passage);
       if (!at) throw new ToolError(`no passage ${args.passage} in the library`);
