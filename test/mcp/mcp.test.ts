@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -157,6 +158,19 @@ describe('MCP', () => {
     } finally {
       await client.close();
     }
+  });
+
+  it('over stdio, a line that is no JSON-RPC message gets JSON-RPC\'s error, and the session goes on', () => {
+    const lines = ['not json at all', '{"jsonrpc":"1.0","id":7,"method":"ping"}', '{"jsonrpc":"2.0","id":8,"method":"ping"}'];
+    const run = spawnSync(process.execPath, [BIN, 'mcp', '--library', join(lib.dir, 'library')], {
+      input: lines.join('\n') + '\n', encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ENGRAM_HOME: '' }, timeout: 30_000,
+    });
+    const replies = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(replies).toEqual([
+      { jsonrpc: '2.0', id: null, error: { code: -32700, message: expect.stringMatching(/^Parse error/) } },
+      { jsonrpc: '2.0', id: null, error: { code: -32600, message: expect.stringMatching(/^Invalid Request/) } },
+      { jsonrpc: '2.0', id: 8, result: {} },
+    ]);
   });
 
   it('over Streamable HTTP at /mcp, with the token, answering as stdio does', async () => {

@@ -34,6 +34,7 @@ ${serviceUsage('llm')}`,
     process.once('SIGTERM', stop);
     try {
       await server.connect(transport);
+      answerUnreadableLines(transport);
       // Load the dictionaries now rather than during the first search the client asks for.
       setImmediate(() => warmUp(db, { search: true }));
       await ended;
@@ -46,3 +47,20 @@ ${serviceUsage('llm')}`,
     return 0;
   },
 };
+
+/**
+ * A line that is not JSON, or JSON that is not a JSON-RPC message, gets JSON-RPC's error
+ * reply (id null), as over HTTP: the SDK's stdio transport only reports it to the server, and
+ * a client waiting for its answer would wait until its own timeout.
+ */
+function answerUnreadableLines(transport: StdioServerTransport): void {
+  const reported = transport.onerror;
+  transport.onerror = (error) => {
+    reported?.(error);
+    const code = error instanceof SyntaxError ? -32700 : error.name === 'ZodError' ? -32600 : undefined;
+    if (code === undefined) return;
+    const message = code === -32700 ? `Parse error: ${error.message}` : 'Invalid Request: not a JSON-RPC 2.0 message';
+    // The SDK's message types require an id; JSON-RPC answers an unreadable request with null.
+    transport.send({ jsonrpc: '2.0', id: null, error: { code, message } } as unknown as Parameters<StdioServerTransport['send']>[0]).catch(() => {});
+  };
+}
