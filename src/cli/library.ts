@@ -1,5 +1,5 @@
 /** Opening the library a command names (`--library DIR`, `ENGRAM_HOME`, or the per-user default). */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { closeLibrary, databasePath, libraryDir, openLibrary, type DB } from '../store/db.js';
 import { acquireWriterLock, LibraryBusy } from '../store/lock.js';
@@ -15,8 +15,10 @@ export const noWaitOption = { 'no-wait': { type: 'boolean' } } as const;
  * saying so on stderr, or with `--no-wait` a BusyError, exit 3), then the library.
  * `close()` closes the library and releases the lock.
  */
-export async function openForWriting(values: Values, io: Io, command: string): Promise<{ db: DB; dir: string; close(): void }> {
+export async function openForWriting(values: Values, io: Io, command: string, mode: 'write' | 'create' = 'write'): Promise<{ db: DB; dir: string; close(): void }> {
   const dir = libraryDir(values.library as string | undefined, io.env);
+  // Before the lock, which would make the folder: a mistyped --library is an error, not a new library.
+  requireLibrary(dir, mode);
   let lock;
   try {
     lock = await acquireWriterLock(dir, {
@@ -29,7 +31,7 @@ export async function openForWriting(values: Values, io: Io, command: string): P
     throw e;
   }
   try {
-    const { db } = openFor(values, io, 'write');
+    const { db } = openFor(values, io, mode);
     return { db, dir, close: () => (closeLibrary(db), lock.release()) };
   } catch (e) {
     lock.release();
@@ -37,14 +39,26 @@ export async function openForWriting(values: Values, io: Io, command: string): P
   }
 }
 
-export function openFor(values: Values, io: Io, mode: 'write' | 'read' = 'read'): { db: DB; dir: string } {
+/**
+ * The library a command names. `read` and `write` need one to be there; only `create` (ingest,
+ * following a source) makes a new one: anything else at a mistyped `--library` path would
+ * leave a stray empty library behind and report success on it.
+ */
+export function openFor(values: Values, io: Io, mode: 'read' | 'write' | 'create' = 'read'): { db: DB; dir: string } {
   const dir = libraryDir(values.library as string | undefined, io.env);
-  if (mode === 'read' && !existsSync(databasePath(dir))) {
-    throw new UsageError(`no library at ${dir}: run \`engram ingest PATH\` first (or pass --library DIR / set ENGRAM_HOME)`);
-  }
+  requireLibrary(dir, mode);
   // The user's own dictionary words, then any given on the command line.
   const userDict = join(dir, 'dict.txt');
   if (existsSync(userDict)) loadUserDictionary(userDict);
   if (values.dict) loadUserDictionary(values.dict as string);
   return { db: openLibrary(dir, { readonly: mode === 'read' }), dir };
+}
+
+function requireLibrary(dir: string, mode: 'read' | 'write' | 'create'): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new UsageError(`${printable(dir)} is a file, not a library folder (pass --library DIR, a folder)`);
+  }
+  if (mode !== 'create' && !existsSync(databasePath(dir))) {
+    throw new UsageError(`no library at ${printable(dir)}: run \`engram ingest PATH\` first (or pass --library DIR / set ENGRAM_HOME)`);
+  }
 }

@@ -77,6 +77,36 @@ describe('engram CLI', () => {
     expect(engram(['search', 'x', '--library', join(lib, 'nowhere')]).err).toMatch(/no library/);
   });
 
+  it('only ingest and following a source start a library: other commands refuse a mistyped --library, and a file', () => {
+    const typo = join(lib, 'typo', 'lib');
+    const file = join(lib, 'a-file');
+    writeFileSync(file, 'not a library');
+    for (const args of [['summarize', '--missing'], ['forget', '--missing'], ['jobs'], ['source', 'list'], ['corrections', 'revert', 'abc'], ['update']]) {
+      const r = engram([...args, '--library', typo]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err, args.join(' ')).toMatch(/no library at/);
+      const onFile = engram([...args, '--library', file]);
+      expect(onFile.code, args.join(' ')).toBe(2);
+      expect(onFile.err, args.join(' ')).toMatch(/is a file, not a library folder/);
+    }
+    expect(existsSync(join(lib, 'typo'))).toBe(false);
+    expect(engram(['ingest', join(FIXTURES, 'library'), '--library', file]).err).toMatch(/is a file, not a library folder/);
+  });
+
+  it('corrections revert writes the library (as a writer), and the revert holds', () => {
+    const own = tempDir();
+    expect(engram(['ingest', join(FIXTURES, 'corrections'), '--library', own]).code).toBe(0);
+    const before = JSON.parse(engram(['corrections', '--library', own, '--json']).out) as { id: string; original: string }[];
+    expect(before.length).toBeGreaterThan(0);
+    const r = engram(['corrections', 'revert', before[0]!.id, '--library', own]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(new RegExp(`^reverted ${before[0]!.id}: .*"${before[0]!.original}" again`));
+    const after = JSON.parse(engram(['corrections', '--library', own, '--json']).out) as { id: string }[];
+    expect(after.map((c) => c.id)).toEqual(before.slice(1).map((c) => c.id));
+    expect(engram(['corrections', 'revert', before[0]!.id, '--library', own]).code).toBe(1);
+  });
+
   it('has --help on every command', () => {
     for (const c of ['ingest', 'search', 'show', 'stats', 'forget', 'demo']) {
       const r = engram([c, '--help']);

@@ -40,7 +40,7 @@ Exit code: 0 all files ingested, 1 some files failed (listed with reasons), 2 us
       throw new UsageError(`unknown format "${values.format}"; known: ${formatNames().join(', ')}`);
     }
     const limits = sizeLimits(values);
-    const library = await openForWriting(values, io, 'ingest');
+    const library = await openForWriting(values, io, 'ingest', 'create');
     const bar = progressBar(io.err);
     let report: IngestReport;
     try {

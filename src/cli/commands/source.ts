@@ -53,8 +53,9 @@ Exit code: 0 done, 1 the source could not be read or some imports failed, 2 usag
   },
 };
 
-function withLibrary<T>(values: Values, io: Io, fn: (db: DB, dir: string) => T | Promise<T>): Promise<T> {
-  const { db, dir } = openFor(values, io, 'write');
+/** Following a source (add, import) may start a library; the rest need one to be there. */
+function withLibrary<T>(values: Values, io: Io, fn: (db: DB, dir: string) => T | Promise<T>, mode: 'write' | 'create' = 'write'): Promise<T> {
+  const { db, dir } = openFor(values, io, mode);
   return Promise.resolve(fn(db, dir)).finally(() => db.close());
 }
 
@@ -111,7 +112,7 @@ async function add(values: Values, rest: string[], io: Io): Promise<number> {
     }
     io.out.write(`following "${name}" (${detected.kind} ${detected.url})${warning ? '' : `: ${listed} items listed`}; run \`engram update\` to fetch them\n`);
     return EXIT.ok;
-  });
+  }, 'create');
 }
 
 function list(values: Values, io: Io): Promise<number> {
@@ -185,7 +186,7 @@ function importOpml(values: Values, rest: string[], io: Io): Promise<number> {
     }
     io.out.write(`${added} sources added from ${outlines.length} outlines${failed ? `, ${failed} failed` : ''}; run \`engram update\` to fetch them\n`);
     return failed ? EXIT.partial : EXIT.ok;
-  });
+  }, 'create');
 }
 
 function exportOpml(values: Values, io: Io): Promise<number> {
