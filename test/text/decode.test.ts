@@ -50,6 +50,32 @@ describe('decodeBytes', () => {
     expect(d.text).toContain('second line');
   });
 
+  it('reads Chinese written in GBK or Big5 (files from before UTF-8), saying so', () => {
+    // `# 标题\n这是中文文本，我们今天讨论大模型的未来。\n` in GBK, and its Traditional form in Big5.
+    const gbk = ok(new Uint8Array(Buffer.from('2320b1eacce20ad5e2cac7d6d0cec4cec4b1bea3acced2c3c7bdf1ccecccd6c2dbb4f3c4a3d0cdb5c4ceb4c0b4a1a30a', 'hex')));
+    expect(gbk).toMatchObject({ encoding: 'gb18030', text: '# 标题\n这是中文文本，我们今天讨论大模型的未来。\n' });
+    expect(gbk.warnings).toEqual([{ line: 1, message: expect.stringMatching(/not UTF-8: decoded as GB 18030/) }]);
+    const big5 = ok(new Uint8Array(Buffer.from('2320bcd0c3440ab36fac4fa4a4a4e5a4e5a5bba141a7daadcca4b5a4d1b051bdd7a46abcd2abacaabaa5bca8d3a1430a', 'hex')));
+    expect(big5).toMatchObject({ encoding: 'big5', text: '# 標題\n這是中文文本，我們今天討論大模型的未來。\n' });
+    // A UTF-8 file with a few damaged bytes stays UTF-8 (replacement characters and a warning).
+    const damaged = ok(new Uint8Array([...utf8('大模型的未来'), 0xb1, 0xea, ...utf8('我们今天讨论强化学习和稀疏注意力。')]));
+    expect(damaged.encoding).toBe('utf-8');
+    expect(damaged.text).toContain('我们今天讨论');
+    // High bytes that read as nothing in either: UTF-8 with replacement characters, as before.
+    const noise = new Uint8Array(4000).map((_, i) => (i % 7 === 0 ? 0x20 : 0x81 + ((i * 7919) % 120)));
+    expect(ok(noise).encoding).toBe('utf-8');
+  });
+
+  it('recognizes BOM-less UTF-16 of mostly Chinese text (few NULs, all on one side) when it reads as Chinese', () => {
+    const text = '# 标题\n这是没有字节序标记的文本，我们今天讨论大模型。\n';
+    const le = ok(new Uint8Array(Buffer.from(text, 'utf16le')));
+    expect(le).toMatchObject({ encoding: 'utf-16le', text });
+    expect(ok(utf16be(text))).toMatchObject({ encoding: 'utf-16be', text });
+    // NULs on one side alone are not enough: binary stays refused.
+    const binary = new Uint8Array(64).map((_, i) => (i % 2 === 1 && i < 8 ? 0 : 0xe0 + (i % 13)));
+    expect(decodeBytes(binary).ok).toBe(false);
+  });
+
   it('replaces invalid UTF-8 and warns once, naming the first bad line and the count', () => {
     const bytes = new Uint8Array([
       ...utf8('第一行\nline two\nbad '),
