@@ -95,7 +95,8 @@ export interface IngestFailure {
 export interface IngestReport {
   files: number;
   bytes: number;
-  documents: { added: number; updated: number; unchanged: number };
+  /** `removed`: documents left with nothing when a file no longer gave them (an entry deleted from an archive). */
+  documents: { added: number; updated: number; unchanged: number; removed: number };
   /** Renditions stored with their text. */
   renditions: number;
   /** Renditions whose identical text the document already held (stored once; the file is one more origin). */
@@ -157,7 +158,7 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
   if (opts.format && !parserByName(opts.format)) throw new Error(`unknown format "${opts.format}"`);
   const { files, failures, skipped } = walk(paths);
   const report: IngestReport = {
-    files: files.length, bytes: 0, documents: { added: 0, updated: 0, unchanged: 0 },
+    files: files.length, bytes: 0, documents: { added: 0, updated: 0, unchanged: 0, removed: 0 },
     renditions: 0, shared: 0, passages: 0, boilerplate: 0,
     failures: failures.map((m) => ({ file: m.path, reason: m.reason })), warnings: [],
     skipped: skipped.map((m) => ({ file: m.path, reason: m.reason })), joinedByFolder: [], moved: [],
@@ -166,6 +167,7 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
   const added = new Set<string>();
   const updated = new Set<string>();
   const unchanged = new Set<string>();
+  const removed = new Set<string>();
   /** Documents written since the terms stage last ran. */
   const touched = new Set<string>();
   const bytesTotal = files.reduce((n, f) => n + f.size, 0);
@@ -212,7 +214,7 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
     }
   };
 
-  const seen = { added, updated, unchanged, touched };
+  const seen = { added, updated, unchanged, removed, touched };
   const tally = new TermsTally();
   /** Run the terms stage over the documents written since it last ran (committed first: it runs in its own transaction). */
   const termsStage = async () => {
@@ -302,9 +304,13 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
     compactFullText(db);
   }
   fullTextWrites(db, 'normal');
+  // A key removed and given again later in the run (an entry moved to another file) is not removed.
+  const exists = db.prepare('SELECT 1 FROM documents WHERE key = ?').pluck();
+  for (const k of removed) if (exists.get(k) !== undefined) removed.delete(k);
   for (const k of added) { updated.delete(k); unchanged.delete(k); }
   for (const k of updated) unchanged.delete(k);
-  report.documents = { added: added.size, updated: updated.size, unchanged: unchanged.size };
+  for (const k of removed) { updated.delete(k); unchanged.delete(k); }
+  report.documents = { added: added.size, updated: updated.size, unchanged: unchanged.size, removed: removed.size };
   report.elapsedMs = performance.now() - t0;
   return report;
 }
@@ -321,7 +327,7 @@ async function termsContext(db: DB, terms: IngestOptions['terms']): Promise<Term
  */
 function writeFile(
   db: DB, pf: ParsedFile, report: IngestReport,
-  seen: { added: Set<string>; updated: Set<string>; unchanged: Set<string>; touched: Set<string> },
+  seen: { added: Set<string>; updated: Set<string>; unchanged: Set<string>; removed: Set<string>; touched: Set<string> },
 ): PreparedRendition[] {
   if (isKeyless(pf)) {
     const dir = posix.dirname(pf.found.relPath);
@@ -341,6 +347,7 @@ function writeFile(
     seen.touched.add(k);
   }
   out.unchanged.forEach((k) => seen.unchanged.add(k));
+  out.removed.forEach((k) => seen.removed.add(k));
   report.renditions += pf.renditions.length - out.shared;
   report.shared += out.shared;
   report.passages += out.passages;

@@ -152,7 +152,7 @@ class Semaphore {
 class IngestQueue {
   private pending: { file: string; source?: string; done: (r: { failure?: string }) => void }[] = [];
   private running: Promise<void> | undefined;
-  readonly documents = { added: 0, updated: 0, unchanged: 0 };
+  readonly documents = { added: 0, updated: 0, unchanged: 0, removed: 0 };
 
   constructor(private readonly db: DB, private readonly writerLock?: UpdateOptions['writerLock']) {}
 
@@ -172,7 +172,7 @@ class IngestQueue {
       for (const [source, group] of bySource) {
         try {
           const report = await locked(this.writerLock, () => ingest(this.db, group.map((g) => g.file), source ? { source } : {}));
-          for (const k of ['added', 'updated', 'unchanged'] as const) this.documents[k] += report.documents[k];
+          for (const k of ['added', 'updated', 'unchanged', 'removed'] as const) this.documents[k] += report.documents[k];
           const failures = new Map(report.failures.map((f) => [f.file, f.reason]));
           for (const g of group) g.done({ failure: failures.get(g.file.split('/').pop()!) ?? failures.get(g.file) });
         } catch (e) {
@@ -206,7 +206,7 @@ function writeAtomically(path: string, text: string): void {
 export async function update(db: DB, libraryDir: string, opts: UpdateOptions = {}): Promise<UpdateReport> {
   const t0 = performance.now();
   const o = { ...DEFAULTS, ...stripUndefined(opts) };
-  const report: UpdateReport = { sources: [], added: [], waiting: [], skipped: [], failed: [], deferred: [], wouldFetch: [], documents: { added: 0, updated: 0, unchanged: 0 }, warnings: [], elapsedMs: 0 };
+  const report: UpdateReport = { sources: [], added: [], waiting: [], skipped: [], failed: [], deferred: [], wouldFetch: [], documents: { added: 0, updated: 0, unchanged: 0, removed: 0 }, warnings: [], elapsedMs: 0 };
   const all = listFollowed(db);
   const unknown = (opts.names ?? []).filter((n) => !all.some((s) => s.name === n));
   if (unknown.length) throw new Error(`no followed source named ${unknown.map((n) => `"${n}"`).join(', ')} (see \`engram source list\`)`);
@@ -244,7 +244,7 @@ export async function update(db: DB, libraryDir: string, opts: UpdateOptions = {
       for (const it of fresh.filter((x) => x.skip)) report.skipped.push({ job: 0, source: s.name, title: it.title ?? null, url: it.url ?? null, date: it.date ?? null, reason: it.skip });
       for (const folder of found.folders ?? []) {
         const r = await locked(opts.writerLock, () => ingest(db, [folder], s.options.documentSource ? { source: s.options.documentSource } : {}));
-        for (const k of ['added', 'updated', 'unchanged'] as const) report.documents[k] += r.documents[k];
+        for (const k of ['added', 'updated', 'unchanged', 'removed'] as const) report.documents[k] += r.documents[k];
         for (const f of r.failures) report.warnings.push(`${s.name}: ${f.file}${f.line ? `:${f.line}` : ''}: ${f.reason}`);
       }
       recordDiscovery(db, s.id, { state: found.state });
@@ -373,7 +373,7 @@ export async function update(db: DB, libraryDir: string, opts: UpdateOptions = {
       await runJob(jobs[next++]!);
     }
   }));
-  for (const k of ['added', 'updated', 'unchanged'] as const) report.documents[k] += queue.documents[k];
+  for (const k of ['added', 'updated', 'unchanged', 'removed'] as const) report.documents[k] += queue.documents[k];
   report.elapsedMs = performance.now() - t0;
   return report;
 }

@@ -66,6 +66,8 @@ export interface ReplaceOutcome {
   updated: string[];
   /** Renditions rewritten with exactly the content they had, or whose text the document already held. */
   unchanged: string[];
+  /** Documents that had nothing left once the file's old renditions went (an entry deleted from an archive): removed. */
+  removed: string[];
   /** Renditions whose identical text the document already held: stored as one more origin of it. */
   shared: number;
   /** Renditions stored with their text (passages written): the texts this file brought. */
@@ -116,7 +118,9 @@ export function replaceFile(db: DB, file: FileRecord, format: string, warnings: 
         .all(fileId) as { doc: number; hash: string }[]).map((r) => `${r.doc}\u0000${r.hash}`),
     );
     const touched = removeFileRenditions(db, fileId);
-    const outcome: ReplaceOutcome = { added: [], updated: [], unchanged: [], shared: 0, withText: [], passages: 0, boilerplate: 0 };
+    const keyOf = stmt(db, 'SELECT key FROM documents WHERE id = ?').pluck();
+    const before = new Map([...touched].map((id) => [id, keyOf.get(id) as string]));
+    const outcome: ReplaceOutcome = { added: [], updated: [], unchanged: [], removed: [], shared: 0, withText: [], passages: 0, boilerplate: 0 };
     for (const r of renditions) {
       const existing = documentFor(db, r);
       const docId = existing ?? (stmt(db, 'INSERT INTO documents (key) VALUES (?)').run(r.key).lastInsertRowid as number);
@@ -129,7 +133,9 @@ export function replaceFile(db: DB, file: FileRecord, format: string, warnings: 
       (existing === undefined ? outcome.added : same ? outcome.unchanged : outcome.updated).push(r.key);
       touched.add(docId);
     }
-    for (const docId of touched) refreshDocument(db, docId);
+    for (const docId of touched) {
+      if (refreshDocument(db, docId) === 'removed') outcome.removed.push(before.get(docId)!);
+    }
     return outcome;
   });
 }
@@ -227,9 +233,10 @@ interface RenditionRow {
 
 /**
  * Derive a document's display fields from its renditions (so removing a rendition also
- * removes what it said), refresh its title index row, or delete it when nothing is left.
+ * removes what it said), refresh its title index row, or delete it when nothing is left
+ * (and say so: `'removed'`).
  */
-export function refreshDocument(db: DB, docId: number): void {
+export function refreshDocument(db: DB, docId: number): 'removed' | undefined {
   // Renditions engram generated (store/generated.ts) say nothing about the document itself.
   const rows = stmt(db, 'SELECT kind, title, date, url, source, source_named, metadata FROM renditions WHERE document_id = ? AND generated IS NULL ORDER BY id')
     .all(docId) as RenditionRow[];
@@ -240,7 +247,7 @@ export function refreshDocument(db: DB, docId: number): void {
     stmt(db, 'DELETE FROM passages WHERE document_id = ?').run(docId);
     stmt(db, 'DELETE FROM renditions WHERE document_id = ?').run(docId);
     stmt(db, 'DELETE FROM documents WHERE id = ?').run(docId);
-    return;
+    return 'removed';
   }
   rows.sort((a, b) => (KIND_PRIORITY[a.kind as RenditionKind] ?? 9) - (KIND_PRIORITY[b.kind as RenditionKind] ?? 9));
   const first = <K extends keyof RenditionRow>(k: K) => rows.find((r) => r[k] != null && r[k] !== '')?.[k] ?? null;

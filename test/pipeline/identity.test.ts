@@ -158,7 +158,7 @@ describe('a folder copied or moved', () => {
     expect(r.renditions).toBe(0);
     expect(r.passages).toBe(0);
     expect(r.shared).toBe(before.renditions);
-    expect(r.documents).toEqual({ added: 0, updated: 0, unchanged: before.documents });
+    expect(r.documents).toEqual({ added: 0, updated: 0, unchanged: before.documents, removed: 0 });
     const after = libraryStats(db);
     expect([after.documents, after.renditions, after.passages]).toEqual([before.documents, before.renditions, before.passages]);
     expect(search(db, '稀疏注意力').total).toBe(1);

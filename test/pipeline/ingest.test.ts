@@ -40,7 +40,7 @@ describe('ingest', () => {
 
   it('changes nothing when the same files come again', async () => {
     const again = await ingest(db, [root]);
-    expect(again.documents).toEqual({ added: 0, updated: 0, unchanged: 6 });
+    expect(again.documents).toEqual({ added: 0, updated: 0, unchanged: 6, removed: 0 });
     expect(again.renditions).toBe(0);
     expect(libraryStats(db).documents).toBe(6);
   });
@@ -53,6 +53,22 @@ describe('ingest', () => {
     expect(r.documents.updated).toBe(1);
     expect(r.documents.unchanged).toBe(5);
     expect(db.prepare('SELECT count(*) FROM passages').pluck().get()).toBe(before + 1);
+  });
+
+  it('reports the documents a file no longer gives (an entry deleted from an archive) as removed', async () => {
+    const file = join(root, 'channel', 'archive.md');
+    const original = readFileSync(file, 'utf8');
+    const entries = original.split(/(?<=<\/details>\n)/);
+    const nvidia = entries.findIndex((e) => e.includes('英伟达财报'));
+    writeFileSync(file, entries.filter((_, i) => i !== nvidia).join(''));
+    const r = await ingest(db, [root]);
+    expect(r.documents.removed).toBe(1);
+    expect(r.documents.added).toBe(0);
+    expect(libraryStats(db).documents).toBe(5);
+    // The entry back: added again, nothing removed.
+    writeFileSync(file, original);
+    expect((await ingest(db, [root])).documents).toMatchObject({ added: 1, removed: 0 });
+    expect(libraryStats(db).documents).toBe(6);
   });
 
   it('reports bad files with reasons, ingests the rest and loses nothing', async () => {

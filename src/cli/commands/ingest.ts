@@ -67,7 +67,7 @@ function printReport(r: IngestReport, io: Io): void {
   io.out.write(
     `${r.files} files, ${(r.bytes / 1e6).toFixed(1)} MB in ${secs.toFixed(1)} s` +
       ` (${(r.bytes / 1e6 / Math.max(secs, 1e-3)).toFixed(1)} MB/s)\n` +
-      `documents: ${docs.added} added, ${docs.updated} updated, ${docs.unchanged} unchanged\n` +
+      `documents: ${docs.added} added, ${docs.updated} updated, ${docs.unchanged} unchanged${docs.removed ? `, ${docs.removed} removed (no file gives them any more)` : ''}\n` +
       `renditions written: ${r.renditions}${r.shared ? ` (+${r.shared} identical to a text already stored: kept once, as another origin)` : ''}` +
       `, passages: ${r.passages}, boilerplate blocks set aside: ${r.boilerplate}\n`,
   );
