@@ -77,7 +77,23 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.err.write(`engram ${name}: ${printableText(err.message)}\n\n${command.usage}\n`);
       return EXIT.usage;
     }
-    io.err.write(`engram ${name}: ${printableText(err.message)}\n`);
+    io.err.write(`engram ${name}: ${printableText(fileSystemMessage(err) ?? err.message)}\n`);
     return e instanceof BusyError ? EXIT.busy : EXIT.partial;
+  }
+}
+
+/** Node's file errors (`EEXIST: file already exists, mkdir '/x'`) as a sentence about the path. */
+function fileSystemMessage(err: Error & { code?: string; path?: string; syscall?: string }): string | undefined {
+  const path = err.path;
+  if (!path) return undefined;
+  switch (err.code) {
+    case 'EEXIST': return err.syscall === 'mkdir' ? `${path} is a file, not a folder` : undefined;
+    case 'EISDIR': return `${path} is a folder, not a file`;
+    case 'ENOTDIR': return `${path}: a part of this path is a file, not a folder`;
+    case 'ENOENT': return `${path} does not exist`;
+    case 'EACCES': case 'EPERM': return `no permission to ${err.syscall ?? 'use'} ${path}`;
+    case 'ENOSPC': return `no space left on the device for ${path}`;
+    case 'EROFS': return `${path} is on a read-only file system`;
+    default: return undefined;
   }
 }

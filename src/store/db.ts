@@ -32,7 +32,24 @@ export interface OpenOptions {
 }
 
 export function openLibrary(dir: string, opts: OpenOptions = {}): DB {
-  if (opts.readonly) return openForReading(dir);
+  try {
+    return opts.readonly ? openForReading(dir) : openForWriting(dir);
+  } catch (e) {
+    throw damaged(e, dir) ?? e;
+  }
+}
+
+/** SQLite's "file is not a database" says neither which file nor what to do. */
+function damaged(e: unknown, dir: string): Error | undefined {
+  const code = (e as { code?: string }).code ?? '';
+  if (code !== 'SQLITE_NOTADB' && code !== 'SQLITE_CORRUPT') return undefined;
+  return new Error(
+    `${databasePath(dir)} is ${code === 'SQLITE_NOTADB' ? 'not an SQLite database' : 'damaged'} (${(e as Error).message}): ` +
+      'restore it from a backup, or move it away and ingest your files again into a new library',
+  );
+}
+
+function openForWriting(dir: string): DB {
   mkdirSync(dir, { recursive: true });
   const db = new Database(databasePath(dir));
   db.pragma('journal_mode = WAL');

@@ -337,7 +337,11 @@ export function loadUserDictionary(pathOrText: string): void {
   if (!pathOrText.includes('\n')) {
     if (existsSync(pathOrText)) {
       source = pathOrText;
-      text = readFileSync(pathOrText, 'utf8');
+      try {
+        text = readFileSync(pathOrText, 'utf8');
+      } catch (e) {
+        throw new Error(`cannot read the dictionary ${pathOrText}: ${(e as { code?: string }).code === 'EISDIR' ? 'it is a folder, not a file' : (e as Error).message}`);
+      }
     } else if (/[/\\]|\.(txt|dict?)$/i.test(pathOrText)) {
       throw new Error(`dictionary file not found: ${pathOrText}`);
     }

@@ -93,6 +93,19 @@ describe('engram CLI', () => {
     expect(engram(['ingest', join(FIXTURES, 'library'), '--library', file]).err).toMatch(/is a file, not a library folder/);
   });
 
+  it('says which file is wrong, and what to do, for a damaged library or a path that is a file', () => {
+    const broken = tempDir();
+    writeFileSync(join(broken, 'library.db'), 'this is no database '.repeat(50));
+    const r = engram(['stats', '--library', broken]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(join(broken, 'library.db'));
+    expect(r.err).toMatch(/not an SQLite database.*restore it from a backup/);
+    const file = join(broken, 'a-file');
+    writeFileSync(file, 'x');
+    expect(engram(['export', 'obsidian', file, '--library', lib]).err).toContain(`${file} is a file, not a folder`);
+    expect(engram(['ingest', join(FIXTURES, 'library'), '--library', lib, '--dict', broken]).err).toContain(`cannot read the dictionary ${broken}: it is a folder`);
+  });
+
   it('corrections revert writes the library (as a writer), and the revert holds', () => {
     const own = tempDir();
     expect(engram(['ingest', join(FIXTURES, 'corrections'), '--library', own]).code).toBe(0);
