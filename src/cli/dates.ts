@@ -11,10 +11,19 @@ export function dateOption(values: Values, name: string, bound: 'since' | 'until
   if (typeof raw !== 'string') return undefined;
   const v = raw.trim();
   if (/^\d{4}$/.test(v)) return bound === 'since' ? `${v}-01-01` : `${v}-12-31`;
-  if (/^\d{4}-\d{2}$/.test(v)) return bound === 'since' ? `${v}-01` : `${v}-31`;
-  const d = isoDate(v);
+  const month = /^\d{4}-(\d{2})$/.exec(v)?.[1];
+  if (month && Number(month) >= 1 && Number(month) <= 12) return bound === 'since' ? `${v}-01` : `${v}-31`;
+  const d = month ? undefined : isoDate(v);
   if (!d) throw new UsageError(`--${name} takes a date like 2025-03-01 (or 2025-03, 2025), not "${raw}"`);
   return d;
+}
+
+/** `--since` and `--until` together: a range that ends before it starts is a mistake, said so. */
+export function dateRange(values: Values): { since?: string; until?: string } {
+  const since = dateOption(values, 'since', 'since');
+  const until = dateOption(values, 'until', 'until');
+  if (since && until && since > until) throw new UsageError(`--since ${String(values.since)} is after --until ${String(values.until)}: nothing is dated in between`);
+  return { since, until };
 }
 
 /**

@@ -90,6 +90,9 @@ export function isoDate(s: string | undefined): string | undefined {
   const m = /(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})/.exec(s);
   if (!m) return undefined;
   const [, y, mo, d] = m;
-  const iso = `${y}-${mo!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
-  return Number.isNaN(Date.parse(iso)) ? undefined : iso;
+  // A day the calendar has (Date.parse takes 2025-02-30 for March 2nd).
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(Number(y), month, 0)).getUTCDate()) return undefined;
+  return `${y}-${mo!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
 }

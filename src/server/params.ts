@@ -33,8 +33,9 @@ export function dateParam(raw: string | undefined, name: string, bound: 'since' 
   if (raw === undefined || raw === '') return undefined;
   const v = raw.trim();
   if (/^\d{4}$/.test(v)) return bound === 'since' ? `${v}-01-01` : `${v}-12-31`;
-  if (/^\d{4}-\d{2}$/.test(v)) return bound === 'since' ? `${v}-01` : `${v}-31`;
-  const d = isoDate(v);
+  const month = /^\d{4}-(\d{2})$/.exec(v)?.[1];
+  if (month && Number(month) >= 1 && Number(month) <= 12) return bound === 'since' ? `${v}-01` : `${v}-31`;
+  const d = month ? undefined : isoDate(v);
   if (!d) throw new HttpError(400, `"${name}" must be a date like 2025-03-01, not "${raw}"`);
   return d;
 }

@@ -1,7 +1,7 @@
 import { ask, type AskResult, type Citation } from '../../pipeline/ask.js';
 import { formatTimecode } from '../../formats/media.js';
 import { libraryOption, UsageError, type Command, type Io } from '../command.js';
-import { dateOption } from '../dates.js';
+import { dateRange } from '../dates.js';
 import { openFor } from '../library.js';
 import { chatModelFor, serviceOptions, serviceUsage } from '../services.js';
 
@@ -33,8 +33,7 @@ Exit code: 0 answered (or not in the library), 2 usage error.`,
   async run(values, positionals, io) {
     const question = positionals.join(' ').trim();
     if (!question) throw new UsageError('ask needs a QUESTION, e.g. engram ask "what is the densing law?"');
-    const since = dateOption(values, 'since', 'since');
-    const until = dateOption(values, 'until', 'until');
+    const { since, until } = dateRange(values);
     const { db, dir } = openFor(values, io);
     try {
       const llm = values.offline ? undefined : chatModelFor(values, io, dir);

@@ -58,6 +58,7 @@ Exit code: 0 done, 1 sending failed, 2 usage error.`,
     if (values.last !== undefined && values.since !== undefined) throw new UsageError('give --since or --last, not both');
     const since = values.last !== undefined ? lastOption(values.last as string) : dateOption(values, 'since', 'since');
     const until = dateOption(values, 'until', 'until');
+    if (since && until && since > until) throw new UsageError(`${values.last !== undefined ? `--last ${String(values.last)} starts` : `--since ${String(values.since)} is`} after --until ${String(values.until)}: nothing is dated in between`);
     const source = values.source as string | undefined;
     const to = ((values.to as string[] | undefined) ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
     const dryRun = Boolean(values['dry-run']);

@@ -5,7 +5,8 @@ import { hybridSearch } from '../../semantic/search.js';
 import { openAIEmbedder, type Embedder } from '../../providers/embeddings.js';
 import { serviceOptions, serviceUsage, settingsFor } from '../services.js';
 import { MAX_QUERY_LENGTH, queryTooLong } from '../../search/limits.js';
-import { formatTimecode, isoDate } from '../../formats/media.js';
+import { formatTimecode } from '../../formats/media.js';
+import { dateRange } from '../dates.js';
 import { EXIT, libraryOption, UsageError, type Command, type Io, type Values } from '../command.js';
 import { openFor } from '../library.js';
 import { printable } from '../printable.js';
@@ -96,23 +97,7 @@ async function searchBatch(search: Searcher, io: Io): Promise<number> {
 function searchOptions(v: Values): SearchOptions {
   const limit = v.limit === undefined ? 10 : Number(v.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a positive whole number, not "${v.limit}"`);
-  const date = (name: string) => {
-    const raw = v[name] as string | undefined;
-    if (raw === undefined) return undefined;
-    const d = isoDate(raw) ?? (/^\d{4}(-\d{2})?$/.test(raw) ? raw : undefined);
-    if (!d) throw new UsageError(`--${name} takes a date like 2025-03-01, not "${raw}"`);
-    return d;
-  };
-  return {
-    limit, source: v.source as string | undefined, speaker: v.speaker as string | undefined,
-    since: date('since'), until: untilInclusive(date('until')),
-  };
-}
-
-/** `--until 2025` or `--until 2025-03` means through the end of that year or month. */
-function untilInclusive(d: string | undefined): string | undefined {
-  if (!d) return d;
-  return d.length === 4 ? `${d}-12-31` : d.length === 7 ? `${d}-31` : d;
+  return { limit, source: v.source as string | undefined, speaker: v.speaker as string | undefined, ...dateRange(v) };
 }
 
 /** A snippet on one line, safe for the terminal. */

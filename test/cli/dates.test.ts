@@ -1,0 +1,30 @@
+/** Dates and lengths users type: a day the calendar has, a range that ends after it starts, characters counted as characters. */
+import { describe, expect, it } from 'vitest';
+import { dateOption, dateRange } from '../../src/cli/dates.js';
+import { isoDate } from '../../src/formats/media.js';
+import { queryTooLong, MAX_QUERY_LENGTH } from '../../src/search/limits.js';
+
+describe('dates', () => {
+  it('takes days the calendar has, and years or months as bounds', () => {
+    expect(isoDate('2024-02-29')).toBe('2024-02-29');
+    expect(isoDate('2025年3月7日')).toBe('2025-03-07');
+    for (const bad of ['2025-02-30', '2025-02-29', '2025-13-01', '2025-00-10', '2025-04-31', '2025-99-99']) expect(isoDate(bad), bad).toBeUndefined();
+    expect(dateOption({ since: '2025' }, 'since', 'since')).toBe('2025-01-01');
+    expect(dateOption({ until: '2025-06' }, 'until', 'until')).toBe('2025-06-31');
+    for (const bad of ['2025-00', '2025-13', '2025-02-30', 'yesterday']) expect(() => dateOption({ since: bad }, 'since', 'since'), bad).toThrow(/takes a date/);
+  });
+
+  it('refuses a range that ends before it starts, and takes one of a single day', () => {
+    expect(() => dateRange({ since: '2025-03-10', until: '2025-03-07' })).toThrow(/is after --until/);
+    expect(dateRange({ since: '2025-03-07', until: '2025-03-07' })).toEqual({ since: '2025-03-07', until: '2025-03-07' });
+    expect(dateRange({ since: '2025-03', until: '2025-03' })).toEqual({ since: '2025-03-01', until: '2025-03-31' });
+  });
+});
+
+describe('query length', () => {
+  it('counts characters, not UTF-16 units: an emoji or 𠮷 is one', () => {
+    expect(queryTooLong('🤖'.repeat(MAX_QUERY_LENGTH))).toBeUndefined();
+    expect(queryTooLong('𠮷'.repeat(MAX_QUERY_LENGTH + 1))).toMatch(/is 501 characters long/);
+    expect(queryTooLong('模'.repeat(MAX_QUERY_LENGTH + 1))).toMatch(/is 501 characters long/);
+  });
+});
