@@ -62,3 +62,14 @@ function requireLibrary(dir: string, mode: 'read' | 'write' | 'create'): void {
     throw new UsageError(`no library at ${printable(dir)}: run \`engram ingest PATH\` first (or pass --library DIR / set ENGRAM_HOME)`);
   }
 }
+
+/**
+ * `--source NAME` names a source the library has (matched as search matches it, ignoring
+ * case): a misspelt one is a usage error, not an empty result that looks like "nothing there".
+ */
+export function requireSource(db: DB, name: string | undefined): void {
+  if (name === undefined) return;
+  if (db.prepare('SELECT 1 FROM sources WHERE name = ? COLLATE NOCASE').get(name) === undefined) {
+    throw new UsageError(`no source "${name}" in the library (see \`engram stats\` or \`engram source list\`)`);
+  }
+}

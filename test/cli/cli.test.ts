@@ -93,6 +93,15 @@ describe('engram CLI', () => {
     expect(engram(['ingest', join(FIXTURES, 'library'), '--library', file]).err).toMatch(/is a file, not a library folder/);
   });
 
+  it('a --source the library does not have is a usage error everywhere, not an empty result', () => {
+    for (const args of [['search', '模型'], ['ask', '模型是什么'], ['summarize'], ['digest']]) {
+      const r = engram([...args, '--source', 'no-such-source', '--library', lib]);
+      expect(r.code, args[0]).toBe(2);
+      expect(r.err, args[0]).toMatch(/no source "no-such-source" in the library/);
+    }
+    expect(engram(['search', '模型', '--source', 'CHANNEL', '--library', lib]).code).toBe(0); // as search matches: any case
+  });
+
   it('says which file is wrong, and what to do, for a damaged library or a path that is a file', () => {
     const broken = tempDir();
     writeFileSync(join(broken, 'library.db'), 'this is no database '.repeat(50));

@@ -2,7 +2,7 @@ import { ask, type AskResult, type Citation } from '../../pipeline/ask.js';
 import { formatTimecode } from '../../formats/media.js';
 import { libraryOption, UsageError, type Command, type Io } from '../command.js';
 import { dateRange } from '../dates.js';
-import { openFor } from '../library.js';
+import { openFor, requireSource } from '../library.js';
 import { chatModelFor, serviceOptions, serviceUsage } from '../services.js';
 
 export const askCommand: Command = {
@@ -36,6 +36,7 @@ Exit code: 0 answered (or not in the library), 2 usage error.`,
     const { since, until } = dateRange(values);
     const { db, dir } = openFor(values, io);
     try {
+      requireSource(db, values.source as string | undefined);
       const llm = values.offline ? undefined : chatModelFor(values, io, dir);
       const json = Boolean(values.json);
       const result = await ask(db, question, {

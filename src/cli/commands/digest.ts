@@ -5,7 +5,7 @@ import { DEFAULT_BASE_URL, DIGEST_FORMATS, isDigestFormat, renderDigest, type Di
 import { redact } from '../../providers/http.js';
 import { libraryOption, UsageError, type Command, type Io, type Values } from '../command.js';
 import { countOption, dateOption, lastOption, localDate } from '../dates.js';
-import { openFor } from '../library.js';
+import { openFor, requireSource } from '../library.js';
 import { serviceOptions, serviceUsage, settingsFor } from '../services.js';
 
 /** Entries at most when --limit is not given: an archive holds everything, a feed or mail the newest. */
@@ -70,7 +70,7 @@ Exit code: 0 done, 1 sending failed, 2 usage error.`,
     let digest: Digest;
     try {
       const entries = selectEntries(db, { since, until, source, limit: countOption(values, 'limit', DEFAULT_LIMIT[format]) });
-      if (source && entries.length === 0 && !sourceExists(db, source)) throw new UsageError(`no source "${source}" in the library (see \`engram stats\`)`);
+      if (entries.length === 0) requireSource(db, source);
       digest = { title: source ?? 'engram digest', since, until, source, generated: new Date(), entries };
     } finally {
       db.close();
@@ -114,10 +114,6 @@ Exit code: 0 done, 1 sending failed, 2 usage error.`,
     return finish(io, values, report, 0);
   },
 };
-
-function sourceExists(db: import('../../store/db.js').DB, name: string): boolean {
-  return db.prepare('SELECT 1 FROM sources WHERE name = ? COLLATE NOCASE').get(name) !== undefined;
-}
 
 /** md file names: `index.md` + `01.md`… in a folder, or `FILE.md` + `FILE-01.md`… beside it. */
 function mdNames(out: string | undefined): RenderContext['names'] {

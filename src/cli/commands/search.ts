@@ -8,7 +8,7 @@ import { MAX_QUERY_LENGTH, queryTooLong } from '../../search/limits.js';
 import { formatTimecode } from '../../formats/media.js';
 import { dateRange } from '../dates.js';
 import { EXIT, libraryOption, UsageError, type Command, type Io, type Values } from '../command.js';
-import { openFor } from '../library.js';
+import { openFor, requireSource } from '../library.js';
 import { printable } from '../printable.js';
 
 export const searchCommand: Command = {
@@ -52,6 +52,12 @@ endpoint is configured and the library has its vectors, semantic neighbours are 
       if (tooLong) throw new UsageError(tooLong);
     }
     const { db, dir } = openFor(values, io);
+    try {
+      requireSource(db, opts.source);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
     const embedder = values['no-semantic'] ? undefined : embedderFor(values, io, dir);
     const warn = (e: Error) => io.err.write(`engram search: semantic search skipped: ${e.message}\n`);
     const search: Searcher = (q) => hybridSearch(db, q, opts, embedder, warn);

@@ -4,7 +4,7 @@ import { describeSettings } from '../../config.js';
 import { selectDocuments, summarizeDocument, type DocumentOutcome, type TaskOutcome } from '../../pipeline/summarize.js';
 import type { SummaryLang } from '../../text/language.js';
 import { EXIT, libraryOption, UsageError, type Command, type Io } from '../command.js';
-import { openFor } from '../library.js';
+import { openFor, requireSource } from '../library.js';
 import { serviceOptions, serviceUsage, settingsFor } from '../services.js';
 
 const LANGS = ['auto', 'zh-Hans', 'zh-Hant', 'en'] as const;
@@ -50,6 +50,7 @@ chat model could not be used, 2 usage error.`,
     }
     const { db, dir } = openFor(values, io, 'write');
     try {
+      requireSource(db, values.source as string | undefined);
       const settings = settingsFor('llm', values, io, dir);
       const llm = values.extractive ? undefined : createLlm(settings);
       const ids: number[] = [];
