@@ -28,7 +28,8 @@ export const logseqDialect: Dialect = {
     // Logseq's triple-lowbar file names: '/' is '___'; characters file systems reject are %-encoded.
     return `pages/${page.replace(/\//g, '___').replace(/[<>:"\\|?*#%]/g, (c) => encodeURIComponent(c))}.md`;
   },
-  pageName: (name) => name.replace(/[[\]]/g, '').replace(/\s+/g, ' ').trim(),
+  // No leading dot: `.hidden.md` would be a hidden file, which Logseq (and engram's ingest) skip.
+  pageName: (name) => name.replace(/[[\]]/g, '').replace(/\s+/g, ' ').trim().replace(/^\.+/, '').trim(),
   properties(props) {
     return props
       .filter(([, v]) => (Array.isArray(v) ? v.length > 0 : v !== ''))

@@ -115,6 +115,14 @@ describe('export of long titles and pages that cannot be written', () => {
     }
   });
 
+  it('page names never start with a dot (a hidden file the notes app, and engram, would skip)', () => {
+    for (const dialect of [obsidianDialect, logseqDialect]) {
+      expect(dialect.pageName('.hidden notes')).toBe('hidden notes');
+      expect(dialect.pageName('...')).toBe('');
+      expect(dialect.pageName('Node.js 入门')).toBe('Node.js 入门');
+    }
+  });
+
   it('a page the file system refuses is reported and the others are written', async () => {
     const out = tempDir();
     const pages = exportPages(db, obsidianDialect);
