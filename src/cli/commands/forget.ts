@@ -48,7 +48,7 @@ Exit code: 0 done (also when nothing matched), 2 usage error, 3 library busy.`,
     }
     io.out.write(
       `forgot ${result.files.length} file${result.files.length === 1 ? '' : 's'}; documents: ${result.documentsRemoved} removed, ` +
-        `${result.documentsUpdated} updated (kept: other files still describe them)\n`,
+        `${result.documentsUpdated} updated${result.documentsUpdated ? ' (kept: other files still describe them)' : ''}\n`,
     );
     for (const f of result.files.slice(0, 20)) io.out.write(`  ${printable(f)}\n`);
     if (result.files.length > 20) io.out.write(`  … and ${result.files.length - 20} more (use --json for all)\n`);
