@@ -7,7 +7,7 @@
  * other files of its folder, so an episode folder's files (transcript, raw transcript,
  * summary) become one document even when only one of them names the episode.
  */
-import { posix, resolve } from 'node:path';
+import { dirname, posix, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { DB } from '../store/db.js';
 import type { ParseWarning } from '../model.js';
@@ -156,7 +156,8 @@ export async function ingest(db: DB, paths: string[], opts: IngestOptions = {}):
 async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promise<IngestReport> {
   const t0 = performance.now();
   if (opts.format && !parserByName(opts.format)) throw new Error(`unknown format "${opts.format}"`);
-  const { files, failures, skipped } = walk(paths);
+  // The library may live inside a folder being ingested ($ENGRAM_HOME under ~/media): its own files are not media.
+  const { files, failures, skipped } = walk(paths, db.memory ? [] : [{ path: dirname(db.name), why: "the library's own folder" }]);
   const report: IngestReport = {
     files: files.length, bytes: 0, documents: { added: 0, updated: 0, unchanged: 0, removed: 0 },
     renditions: 0, shared: 0, passages: 0, boilerplate: 0,

@@ -35,10 +35,23 @@ export interface WalkResult {
   skipped: WalkProblem[];
 }
 
-export function walk(paths: string[]): WalkResult {
+/** A folder the walk leaves out, and why (the library's own folder inside a folder being ingested). */
+export interface Excluded {
+  path: string;
+  why: string;
+}
+
+/** Marks an excluded folder in the walk's map of what it found (no path starts with a NUL). */
+const EXCLUDED = '\u0000';
+
+export function walk(paths: string[], exclude: readonly Excluded[] = []): WalkResult {
   const result: WalkResult = { files: [], failures: [], skipped: [] };
   /** Files and folders already found, by device and inode: links and overlapping paths count once. */
   const seen = new Map<string, string>();
+  for (const x of exclude) {
+    const st = statOf(resolve(x.path), statSync);
+    if (st.ok) seen.set(`${st.stats.dev}:${st.stats.ino}`, EXCLUDED + x.why);
+  }
   for (const p of paths) {
     const abs = resolve(p);
     const st = statOf(abs, statSync);
@@ -128,7 +141,8 @@ class Walker {
       this.seen.set(id, abs);
       return false;
     }
-    if (first !== abs) this.out.skipped.push({ path: this.rel(abs), reason: `same ${what} as ${first} (a link or a path given twice)` });
+    if (first.startsWith(EXCLUDED)) this.out.skipped.push({ path: this.rel(abs) || abs, reason: first.slice(1) });
+    else if (first !== abs) this.out.skipped.push({ path: this.rel(abs), reason: `same ${what} as ${first} (a link or a path given twice)` });
     return true;
   }
 

@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { ingest, type IngestReport } from '../../src/pipeline/ingest.js';
 import { libraryStats } from '../../src/store/read.js';
+import { openLibrary } from '../../src/store/db.js';
 import { fullTextSegments, fullTextWrites } from '../../src/store/fts-layout.js';
 import { copyFixture, FIXTURES, tempDir, tempLibrary } from '../helpers.js';
 
@@ -69,6 +70,20 @@ describe('ingest', () => {
     writeFileSync(file, original);
     expect((await ingest(db, [root])).documents).toMatchObject({ added: 1, removed: 0 });
     expect(libraryStats(db).documents).toBe(6);
+  });
+
+  it('leaves out the library\'s own folder when it lies inside a folder being ingested', async () => {
+    const media = copyFixture('library');
+    const inside = openLibrary(join(media, 'engram-library'));
+    try {
+      const r = await ingest(inside, [media]);
+      expect(r.failures).toEqual([]);
+      expect(r.skipped).toEqual([{ file: 'engram-library', reason: "the library's own folder" }]);
+      expect(libraryStats(inside).documents).toBe(6);
+      expect((await ingest(inside, [join(media, 'engram-library')])).files).toBe(0);
+    } finally {
+      inside.close();
+    }
   });
 
   it('reports bad files with reasons, ingests the rest and loses nothing', async () => {
