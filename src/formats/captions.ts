@@ -73,7 +73,13 @@ function readCues(lines: string[], dialect: Dialect, warnings: ParseWarning[]): 
       warnings.push(
         k >= 0
           ? { line: blockStart + k + 1, message: `malformed cue timing "${block[k]!.trim().slice(0, 60)}": cue skipped` }
-          : { line: blockStart + 1, message: `text outside any cue: "${line.slice(0, 40)}" ignored` },
+          : {
+              line: blockStart + 1,
+              // The whole block is dropped: say how much of it, not only its first line.
+              message: block.length === 1
+                ? `text outside any cue: "${line.slice(0, 40)}" ignored`
+                : `text outside any cue: lines ${blockStart + 1}–${blockStart + block.length} ("${line.slice(0, 40)}" …) ignored`,
+            },
       );
       continue;
     }

@@ -72,6 +72,12 @@ describe('SRT', () => {
     expect(p.end).toBe(20);
   });
 
+  it('a block with no timing line is ignored whole, and the warning says which lines', () => {
+    const r = srt.parse(file('1\n00:00:01,000 --> 00:00:02,000\nhello srt\n\n2\nbroken time\nwhat\n\n3\n00:00:03,000 --> 00:00:04,000\nlast\n', 'gap.srt'));
+    expect(r.warnings).toEqual([{ line: 5, message: 'text outside any cue: lines 5–7 ("2" …) ignored' }]);
+    expect(r.documents[0]!.passages.map((p) => p.text).join(' ')).toContain('last');
+  });
+
   it('no cue at all: no document', () => {
     expect(srt.parse(file('1\n\n2\n', 'e.srt')).documents).toEqual([]);
   });
