@@ -62,6 +62,8 @@ export function parseTimecode(s: string): number | undefined {
   const m = /^\s*(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?\s*$/.exec(s);
   if (!m) return undefined;
   const [, h, mm, ss, frac] = m;
+  // A clock's digits: seconds under 60, and minutes too when hours are given (`75:30` is 75 minutes).
+  if (Number(ss) >= 60 || (h !== undefined && Number(mm) >= 60)) return undefined;
   return Number(h ?? 0) * 3600 + Number(mm) * 60 + Number(ss) + (frac ? Number(frac.padEnd(3, '0')) / 1000 : 0);
 }
 

@@ -61,6 +61,13 @@ describe('diarized transcript: named speakers', () => {
     expect(warnings).toEqual([{ line: 24, message: expect.stringContaining('malformed timecode') }]);
   });
 
+  it('a time a clock cannot show ([99:99:99], 1:75:00) is malformed too, not 100:40:39', () => {
+    const r = diarizedTranscript.parse(file('[00:00:01] SPEAKER_00: 你好\n[99:99:99] SPEAKER_01: 奇怪的时间\n[1:75:00] SPEAKER_00: 又一个\n[75:30] SPEAKER_01: 七十五分钟\n'));
+    expect(r.warnings.map((w) => w.line)).toEqual([2, 3]);
+    expect(r.warnings.every((w) => w.message.includes('malformed timecode'))).toBe(true);
+    expect(r.documents[0]!.passages.at(-1)).toMatchObject({ start: 75 * 60 + 30, text: '七十五分钟' });
+  });
+
   it('reads CRLF files the same', () => {
     const crlf = diarizedTranscript.parse(file(named.replace(/\n/g, '\r\n')));
     expect(crlf.documents).toEqual(documents);
