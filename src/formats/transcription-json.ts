@@ -102,6 +102,9 @@ export function jsonErrorOffset(s: string): number {
 
 const isObject = (v: Json | undefined): v is { [k: string]: Json } => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: Json | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+/** Longer than any recording (11.6 days): a time beyond it, or below 0, is a broken number, not a moment. */
+const MAX_SECONDS = 1_000_000;
+const isTime = (n: number) => n >= 0 && n <= MAX_SECONDS;
 const str = (v: Json | undefined) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
 
 /** WhisperX puts the speaker on words when a segment straddles a turn; take the first. */
@@ -154,8 +157,10 @@ function parse(file: SourceFile): ParseResult {
     const start = num(seg.start);
     const end = num(seg.end);
     if (start === undefined) warnings.push({ line, message: `segment ${k}: no numeric "start"; kept without a time` });
+    else if (!isTime(start)) warnings.push({ line, message: `segment ${k}: "start" ${start} is no time in a recording; kept without a time` });
     else t.start = start;
-    if (end !== undefined) t.end = end;
+    if (end !== undefined && !isTime(end)) warnings.push({ line, message: `segment ${k}: "end" ${end} is no time in a recording; left out` });
+    else if (end !== undefined) t.end = end;
     const speaker = segmentSpeaker(seg);
     if (speaker) t.speaker = speaker;
     timed.push(t);

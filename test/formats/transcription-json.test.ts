@@ -41,6 +41,25 @@ describe('WhisperX', () => {
   });
 });
 
+describe('times that no recording has', () => {
+  it('an end of 1e308 or a negative start is left out, with a warning; the text is kept', () => {
+    const json = JSON.stringify({ segments: [
+      { start: 0, end: 1e308, text: '第一段' },
+      { start: -5, end: 3, text: '第二段' },
+      { start: 4, end: 6, text: '第三段' },
+    ] }, null, 1);
+    const r = transcriptionJson.parse(file(json, 'odd.json'));
+    expect(r.warnings.map((w) => w.message)).toEqual([
+      'segment 0: "end" 1e+308 is no time in a recording; left out',
+      'segment 1: "start" -5 is no time in a recording; kept without a time',
+    ]);
+    const text = r.documents[0]!.passages.map((p) => p.text).join('');
+    expect(text).toContain('第一段');
+    expect(text).toContain('第二段');
+    expect(r.documents[0]!.passages.every((p) => (p.end ?? 0) <= 6)).toBe(true);
+  });
+});
+
 describe('OpenAI verbose_json', () => {
   it('reads segments without speakers; duration and language kept; YouTube ID from the file name', () => {
     const { documents, warnings } = transcriptionJson.parse(file(fixture('verbose.json'), 'asr/Zt3_Lq9vXa1.json'));
