@@ -113,9 +113,10 @@ function likeEscape(s: string): string {
 export function replaceFile(db: DB, file: FileRecord, format: string, warnings: unknown[], renditions: PreparedRendition[]): ReplaceOutcome {
   return atomically(db, (): ReplaceOutcome => {
     const fileId = upsertFile(db, file, format, 'ok', null, warnings);
+    // A rendition is the same when its content and its source are (`ingest --source` renames one).
     const previous = new Set(
-      (stmt(db, 'SELECT document_id AS doc, content_hash AS hash FROM renditions WHERE file_id = ?')
-        .all(fileId) as { doc: number; hash: string }[]).map((r) => `${r.doc}\u0000${r.hash}`),
+      (stmt(db, 'SELECT document_id AS doc, content_hash AS hash, source FROM renditions WHERE file_id = ?')
+        .all(fileId) as { doc: number; hash: string; source: string }[]).map((r) => `${r.doc}\u0000${r.hash}\u0000${r.source}`),
     );
     const touched = removeFileRenditions(db, fileId);
     const keyOf = stmt(db, 'SELECT key FROM documents WHERE id = ?').pluck();
@@ -129,7 +130,7 @@ export function replaceFile(db: DB, file: FileRecord, format: string, warnings: 
       else outcome.shared++;
       outcome.passages += stored.passages;
       outcome.boilerplate += stored.boilerplate;
-      const same = previous.has(`${docId}\u0000${r.contentHash}`) || !stored.newText;
+      const same = previous.has(`${docId}\u0000${r.contentHash}\u0000${r.source}`) || !stored.newText;
       (existing === undefined ? outcome.added : same ? outcome.unchanged : outcome.updated).push(r.key);
       touched.add(docId);
     }

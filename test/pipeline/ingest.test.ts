@@ -72,6 +72,16 @@ describe('ingest', () => {
     expect(libraryStats(db).documents).toBe(6);
   });
 
+  it('--source again with another name renames what the files gave (files that name their source keep it)', async () => {
+    const own = tempLibrary();
+    const media = copyFixture('library');
+    await ingest(own.db, [media], { source: 'First' });
+    const again = await ingest(own.db, [media], { source: 'Second' });
+    expect(again.documents).toMatchObject({ added: 0, updated: 5, unchanged: 1 });
+    expect(own.db.prepare('SELECT name FROM sources ORDER BY name').pluck().all()).toEqual(['Second', '测试播客']);
+    expect((await ingest(own.db, [media], { source: 'Second' })).documents).toMatchObject({ updated: 0, unchanged: 6 });
+  });
+
   it('leaves out the library\'s own folder when it lies inside a folder being ingested', async () => {
     const media = copyFixture('library');
     const inside = openLibrary(join(media, 'engram-library'));
