@@ -94,6 +94,8 @@ function report(r: EditResult, action: 'add' | 'remove', dir: string, values: Va
   else if (action === 'add') io.out.write(`${r.created ? 'added' : 'extended'} ${r.type} ${r.id}: ${r.names.join(', ')}\n`);
   else io.out.write(`removed from ${r.id}: ${r.names.join(', ')}\n`);
   for (const s of r.shared) io.err.write(`note: "${s.name}" is also a name of ${s.ids.join(', ')}; queries for it expand to both\n`);
+  // Searches expand through the change at once; entity pages and corrections come from the terms stage.
+  if (r.names.length) io.err.write('note: searches use it now; entities and corrections in the documents already ingested follow at the next `engram ingest`, which does every document again\n');
 }
 
 function list(dir: string, text: string, values: Values, io: Io): void {
