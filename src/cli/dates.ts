@@ -3,17 +3,13 @@
  * `--last`): `YYYY`, `YYYY-MM` or a full date; an `until` bound stretches to the end of the
  * year or month. Document dates are `YYYY-MM-DD` strings, so bounds are compared as strings.
  */
-import { isoDate } from '../formats/media.js';
+import { dateBound } from '../formats/media.js';
 import { UsageError, type Values } from './command.js';
 
 export function dateOption(values: Values, name: string, bound: 'since' | 'until'): string | undefined {
   const raw = values[name];
   if (typeof raw !== 'string') return undefined;
-  const v = raw.trim();
-  if (/^\d{4}$/.test(v)) return bound === 'since' ? `${v}-01-01` : `${v}-12-31`;
-  const month = /^\d{4}-(\d{2})$/.exec(v)?.[1];
-  if (month && Number(month) >= 1 && Number(month) <= 12) return bound === 'since' ? `${v}-01` : `${v}-31`;
-  const d = month ? undefined : isoDate(v);
+  const d = dateBound(raw, bound);
   if (!d) throw new UsageError(`--${name} takes a date like 2025-03-01 (or 2025-03, 2025), not "${raw}"`);
   return d;
 }
@@ -22,8 +18,13 @@ export function dateOption(values: Values, name: string, bound: 'since' | 'until
 export function dateRange(values: Values): { since?: string; until?: string } {
   const since = dateOption(values, 'since', 'since');
   const until = dateOption(values, 'until', 'until');
-  if (since && until && since > until) throw new UsageError(`--since ${String(values.since)} is after --until ${String(values.until)}: nothing is dated in between`);
+  ordered(since, until, `--since ${String(values.since)}`, values);
   return { since, until };
+}
+
+/** Refuses a range whose start (`from`, as the user gave it) comes after `--until`. */
+export function ordered(since: string | undefined, until: string | undefined, from: string, values: Values): void {
+  if (since && until && since > until) throw new UsageError(`${from} is after --until ${String(values.until)}: nothing is dated in between`);
 }
 
 /**

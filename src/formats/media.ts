@@ -87,6 +87,19 @@ export function deepLink(url: string | null | undefined, seconds: number | null 
 }
 
 /** `YYYY-MM-DD` from loose date strings (`2025-3-4`, `2025/03/04`, `2025-03-04T…`); undefined otherwise. */
+/**
+ * A date a person types as a bound: `YYYY`, `YYYY-MM` or a full date. An `until` bound
+ * stretches to the end of the year or month (`-31` compares after every day of any month:
+ * dates are compared as strings). Undefined when it is no date the calendar has.
+ */
+export function dateBound(raw: string, bound: 'since' | 'until'): string | undefined {
+  const v = raw.trim();
+  if (/^\d{4}$/.test(v)) return bound === 'since' ? `${v}-01-01` : `${v}-12-31`;
+  const month = /^\d{4}-(\d{2})$/.exec(v)?.[1];
+  if (month) return Number(month) >= 1 && Number(month) <= 12 ? (bound === 'since' ? `${v}-01` : `${v}-31`) : undefined;
+  return isoDate(v);
+}
+
 export function isoDate(s: string | undefined): string | undefined {
   if (!s) return undefined;
   const m = /(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})/.exec(s);

@@ -15,7 +15,7 @@ import { parserByName } from '../formats/index.js';
 import { loadedDictionaries } from '../text/segment.js';
 import { walk, folderSource, isGone, type FoundFile } from '../sources/folder.js';
 import {
-  documentKeysOfFile, fileState, keyedSiblings, pruneSources, recordFailure, replaceFile,
+  documentKeysOfFile, fileState, gaveOtherSource, keyedSiblings, pruneSources, recordFailure, replaceFile,
   type FileRecord, type PreparedRendition,
 } from '../store/write.js';
 import { filesUnder, forgetFiles, goneFiles, movedFrom, type Forgotten } from '../store/files.js';
@@ -208,7 +208,7 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
       bytesAhead += f.size;
       const previous = fileState(db, f.absPath);
       // An unchanged file is skipped, unless `--source` now names another source for what it gave.
-      const skipIfSame = previous?.status === 'ok' && !(opts.source && otherSource(db, previous.id, opts.source));
+      const skipIfSame = previous?.status === 'ok' && !(opts.source && gaveOtherSource(db, previous.id, opts.source));
       pending[started] = pool.parse({
         absPath: f.absPath, root: f.root, relPath: f.relPath, mtimeMs: f.mtimeMs,
         previousHash: skipIfSame ? previous.contentHash : undefined,
@@ -363,11 +363,6 @@ function writeFile(
     for (const m of moved) report.moved.push({ from: m.absPath, to: pf.record.absPath });
   }
   return out.withText;
-}
-
-/** Whether a file's renditions that took the folder's source (not one the file names) have another one than `source`. */
-function otherSource(db: DB, fileId: number, source: string): boolean {
-  return db.prepare('SELECT 1 FROM renditions WHERE file_id = ? AND source_named = 0 AND source <> ? LIMIT 1').get(fileId, source) !== undefined;
 }
 
 /** Kinds that belong to a media item; only these join an episode folder's document. */

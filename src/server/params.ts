@@ -2,7 +2,7 @@
  * Query parameters from the outside world: parsed strictly, rejected with a 400 that says
  * which parameter and why (the API answers it as JSON, the pages as an error page).
  */
-import { isoDate } from '../formats/media.js';
+import { dateBound } from '../formats/media.js';
 import { queryTooLong } from '../search/limits.js';
 import { ENTITY_TYPES, type EntityType } from '../entities/names.js';
 
@@ -31,11 +31,7 @@ export function intParam(raw: string | undefined, name: string, fallback: number
 /** `YYYY`, `YYYY-MM` or a full date; `until` bounds stretch to the end of the year or month. */
 export function dateParam(raw: string | undefined, name: string, bound: 'since' | 'until'): string | undefined {
   if (raw === undefined || raw === '') return undefined;
-  const v = raw.trim();
-  if (/^\d{4}$/.test(v)) return bound === 'since' ? `${v}-01-01` : `${v}-12-31`;
-  const month = /^\d{4}-(\d{2})$/.exec(v)?.[1];
-  if (month && Number(month) >= 1 && Number(month) <= 12) return bound === 'since' ? `${v}-01` : `${v}-31`;
-  const d = month ? undefined : isoDate(v);
+  const d = dateBound(raw, bound);
   if (!d) throw new HttpError(400, `"${name}" must be a date like 2025-03-01, not "${raw}"`);
   return d;
 }

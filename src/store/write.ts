@@ -82,6 +82,11 @@ export function fileState(db: DB, absPath: string): FileState | undefined {
     .get(absPath) as FileState | undefined;
 }
 
+/** Whether a file's renditions that took the folder's source (not one the file names) have another source than `source`. */
+export function gaveOtherSource(db: DB, fileId: number, source: string): boolean {
+  return stmt(db, 'SELECT 1 FROM renditions WHERE file_id = ? AND source_named = 0 AND source <> ? LIMIT 1').get(fileId, source) !== undefined;
+}
+
 /** Keys of the documents a file contributes to (for reporting unchanged files). */
 export function documentKeysOfFile(db: DB, fileId: number): string[] {
   return (

@@ -1,6 +1,7 @@
 /** Dates and lengths users type: a day the calendar has, a range that ends after it starts, characters counted as characters. */
 import { describe, expect, it } from 'vitest';
-import { dateOption, dateRange } from '../../src/cli/dates.js';
+import { dateOption, dateRange, ordered } from '../../src/cli/dates.js';
+import { dateBound } from '../../src/formats/media.js';
 import { isoDate } from '../../src/formats/media.js';
 import { queryTooLong, MAX_QUERY_LENGTH } from '../../src/search/limits.js';
 
@@ -18,6 +19,12 @@ describe('dates', () => {
     expect(() => dateRange({ since: '2025-03-10', until: '2025-03-07' })).toThrow(/is after --until/);
     expect(dateRange({ since: '2025-03-07', until: '2025-03-07' })).toEqual({ since: '2025-03-07', until: '2025-03-07' });
     expect(dateRange({ since: '2025-03', until: '2025-03' })).toEqual({ since: '2025-03-01', until: '2025-03-31' });
+    // digest's --last is a start too.
+    expect(() => ordered('2025-03-10', '2025-03-01', 'the start of --last 1d', { until: '2025-03-01' })).toThrow(/^the start of --last 1d is after --until 2025-03-01/);
+  });
+
+  it('the CLI and the web read a date bound the same way (one parser)', () => {
+    expect([dateBound('2025', 'since'), dateBound('2025', 'until'), dateBound(' 2025-06 ', 'until'), dateBound('2025-06-31', 'since')]).toEqual(['2025-01-01', '2025-12-31', '2025-06-31', undefined]);
   });
 });
 

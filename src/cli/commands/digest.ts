@@ -4,7 +4,7 @@ import { selectEntries } from '../../publish/entries.js';
 import { DEFAULT_BASE_URL, DIGEST_FORMATS, isDigestFormat, renderDigest, type Digest, type DigestFormat, type RenderContext } from '../../publish/digest.js';
 import { redact } from '../../providers/http.js';
 import { libraryOption, UsageError, type Command, type Io, type Values } from '../command.js';
-import { countOption, dateOption, lastOption, localDate } from '../dates.js';
+import { countOption, dateOption, lastOption, localDate, ordered } from '../dates.js';
 import { openFor, requireSource } from '../library.js';
 import { serviceOptions, serviceUsage, settingsFor } from '../services.js';
 
@@ -58,7 +58,7 @@ Exit code: 0 done, 1 sending failed, 2 usage error.`,
     if (values.last !== undefined && values.since !== undefined) throw new UsageError('give --since or --last, not both');
     const since = values.last !== undefined ? lastOption(values.last as string) : dateOption(values, 'since', 'since');
     const until = dateOption(values, 'until', 'until');
-    if (since && until && since > until) throw new UsageError(`${values.last !== undefined ? `--last ${String(values.last)} starts` : `--since ${String(values.since)} is`} after --until ${String(values.until)}: nothing is dated in between`);
+    ordered(since, until, values.last !== undefined ? `the start of --last ${String(values.last)}` : `--since ${String(values.since)}`, values);
     const source = values.source as string | undefined;
     const to = ((values.to as string[] | undefined) ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
     const dryRun = Boolean(values['dry-run']);

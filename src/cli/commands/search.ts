@@ -52,16 +52,11 @@ endpoint is configured and the library has its vectors, semantic neighbours are 
       if (tooLong) throw new UsageError(tooLong);
     }
     const { db, dir } = openFor(values, io);
-    try {
-      requireSource(db, opts.source);
-    } catch (e) {
-      db.close();
-      throw e;
-    }
     const embedder = values['no-semantic'] ? undefined : embedderFor(values, io, dir);
     const warn = (e: Error) => io.err.write(`engram search: semantic search skipped: ${e.message}\n`);
     const search: Searcher = (q) => hybridSearch(db, q, opts, embedder, warn);
     try {
+      requireSource(db, opts.source);
       if (values.batch) return await searchBatch(search, io);
       const r = await search(query);
       if (values.json) io.out.write(JSON.stringify(r.hits.map(hitJson), null, 2) + '\n');
