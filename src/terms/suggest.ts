@@ -61,9 +61,12 @@ export function suggestTerms(db: DB, isKnown: (name: string) => boolean, opts: S
   const vocab = stmt(db,
     `SELECT term, doc AS passages, cnt AS mentions FROM passages_vocab WHERE doc >= ? AND length(term) >= 2 ORDER BY doc DESC LIMIT 20000`,
   ).all(minDocuments) as { term: string; passages: number; mentions: number }[];
-  const docsOf = stmt(db, `SELECT count(DISTINCT p.document_id) FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid WHERE passages_fts MATCH ?`).pluck();
+  // Only what the library's files say: engram's own summaries (their "Key passages (extractive…"
+  // headings) would suggest engram's words.
+  const fromFiles = 'JOIN renditions r ON r.id = p.rendition_id AND r.generated IS NULL';
+  const docsOf = stmt(db, `SELECT count(DISTINCT p.document_id) FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid ${fromFiles} WHERE passages_fts MATCH ?`).pluck();
   const example = stmt(db,
-    `SELECT p.document_id AS document, d.title, p.text FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid JOIN documents d ON d.id = p.document_id
+    `SELECT p.document_id AS document, d.title, p.text FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid ${fromFiles} JOIN documents d ON d.id = p.document_id
       WHERE passages_fts MATCH ? ORDER BY length(p.text) LIMIT 2`,
   );
   // What was corrected is a garble of a known name, not a new one.

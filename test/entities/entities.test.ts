@@ -12,6 +12,7 @@ import { listedNames } from '../../src/entities/summary-sections.js';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { suggestTerms } from '../../src/terms/suggest.js';
+import { summarizeDocument } from '../../src/pipeline/summarize.js';
 import { loadLexicon } from '../../src/lexicon/load.js';
 import { copyFixture, tempDir, tempLibrary } from '../helpers.js';
 
@@ -231,6 +232,12 @@ describe('entity commands and lexicon suggestions', () => {
     expect(names).not.toContain('dall');
     // Nor is a link's scheme (http).
     expect(names).not.toContain('http');
+    // Nor the words of engram's own summaries ("Key passages (extractive: …)").
+    for (const id of lib.db.prepare('SELECT id FROM documents').pluck().all() as number[]) await summarizeDocument(lib.db, id, { lang: 'auto' });
+    expect(lib.db.prepare('SELECT count(*) FROM renditions WHERE generated IS NOT NULL').pluck().get()).toBeGreaterThan(1);
+    const after = suggestTerms(lib.db, () => false, { minDocuments: 2 }).map((x) => x.name);
+    expect(after).toContain('弈衡');
+    expect(after.filter((n) => /extractive|passages/.test(n))).toEqual([]);
     lib.db.close();
   });
 });
