@@ -232,7 +232,12 @@ describe('entity commands and lexicon suggestions', () => {
     expect(names).not.toContain('dall');
     // Nor is a link's scheme (http).
     expect(names).not.toContain('http');
-    // Nor the words of engram's own summaries ("Key passages (extractive: …)").
+    // Nor the words of engram's own summaries ("Key passages (extractive: …)" over English notes).
+    const english = tempDir();
+    for (let i = 0; i < 3; i++) {
+      writeFileSync(join(english, `e${i}.md`), `# Talk ${i}\n\nThe speaker explains why evaluation matters for models.\n\nA second paragraph says benchmarks drift over time.\n\nA third one closes the talk with advice for teams.\n`);
+    }
+    await ingest(lib.db, [english]);
     for (const id of lib.db.prepare('SELECT id FROM documents').pluck().all() as number[]) await summarizeDocument(lib.db, id, { lang: 'auto' });
     expect(lib.db.prepare('SELECT count(*) FROM renditions WHERE generated IS NOT NULL').pluck().get()).toBeGreaterThan(1);
     const after = suggestTerms(lib.db, () => false, { minDocuments: 2 }).map((x) => x.name);
