@@ -10,7 +10,7 @@ import { findDocumentId, getDocument, recentDocuments } from '../store/read.js';
 import { hitJson } from '../search/hit-json.js';
 import type { Searcher } from '../search/searcher.js';
 import { source as findSource, sources, stats } from './overview.js';
-import { dateParam, entityTypeParam, flagParam, HttpError, intParam, queryParam, textParam } from './params.js';
+import { dateRangeParams, entityTypeParam, flagParam, HttpError, intParam, queryParam, textParam } from './params.js';
 import { qs } from './pages/parts.js';
 import { API_BODY_CHARS, MAX_API_BODY_CHARS, MAX_API_PASSAGES, MAX_BODY_BYTES, megabytes, PASSAGES_PER_PAGE } from './paging.js';
 import { followedStatus } from '../store/follow.js';
@@ -107,8 +107,7 @@ export function apiRoutes(db: DB, searcher: Searcher): Hono {
       source: textParam(c.req.query('source'), 'source'),
       speaker: textParam(c.req.query('speaker'), 'speaker'),
       entity: textParam(c.req.query('entity'), 'entity'),
-      since: dateParam(c.req.query('since') ?? year, 'since', 'since'),
-      until: dateParam(c.req.query('until') ?? year, 'until', 'until'),
+      ...dateRangeParams((name) => c.req.query(name) ?? year),
       facets: flagParam(c.req.query('facets'), 'facets', true),
     });
     return c.json({

@@ -16,7 +16,7 @@ import type { Llm } from '../providers/llm.js';
 import { asset } from './assets.js';
 import { loopbackHostGuard, tokenAuth } from './auth.js';
 import { displayFrom, isScript, isTheme, PREF_COOKIES } from './display.js';
-import { dateParam, HttpError, intParam, isMachinePath, queryParam, textParam, type ErrorStatus } from './params.js';
+import { dateRangeParams, HttpError, intParam, isMachinePath, queryParam, textParam, type ErrorStatus } from './params.js';
 import { documentPage } from './pages/document.js';
 import { entitiesPage, entityPage } from './pages/entity.js';
 import { errorPage } from './pages/errors.js';
@@ -129,8 +129,7 @@ export function createApp(opts: AppOptions): Hono {
       q: queryParam(c.req.query('q')),
       source: textParam(c.req.query('source'), 'source'),
       year: textParam(c.req.query('year'), 'year'),
-      since: dateParam(c.req.query('since'), 'since', 'since'),
-      until: dateParam(c.req.query('until'), 'until', 'until'),
+      ...dateRangeParams((name) => c.req.query(name)),
       speaker: textParam(c.req.query('speaker'), 'speaker'),
       entity: textParam(c.req.query('entity'), 'entity'),
       page: intParam(c.req.query('page'), 'page', 1, 1, 1_000_000),

@@ -19,7 +19,7 @@ import { createLlm, type Llm } from '../providers/llm.js';
 import { readLibraryConfig, serviceSettings } from '../config.js';
 import type { Searcher } from '../search/searcher.js';
 import { displayFrom } from './display.js';
-import { dateParam, flagParam, HttpError, textParam } from './params.js';
+import { dateRangeParams, flagParam, HttpError, textParam } from './params.js';
 import { answerBlock, answerPiece, askPage, citationItem } from './pages/ask.js';
 import type { Page, PageContext } from './pages/layout.js';
 import { html } from './html.js';
@@ -52,8 +52,7 @@ function askParams(c: Context, { llm, searcher, libraryDir }: Asking): { questio
       searcher,
       libraryDir,
       source: textParam(c.req.query('source'), 'source'),
-      since: dateParam(c.req.query('since'), 'since', 'since'),
-      until: dateParam(c.req.query('until'), 'until', 'until'),
+      ...dateRangeParams((name) => c.req.query(name)),
     },
   };
 }

@@ -36,6 +36,14 @@ export function dateParam(raw: string | undefined, name: string, bound: 'since' 
   return d;
 }
 
+/** `since` and `until` together: a range that ends before it starts is a 400, not an empty answer. */
+export function dateRangeParams(query: (name: 'since' | 'until') => string | undefined): { since?: string; until?: string } {
+  const since = dateParam(query('since'), 'since', 'since');
+  const until = dateParam(query('until'), 'until', 'until');
+  if (since && until && since > until) throw new HttpError(400, `"since" (${since}) is after "until" (${until}): nothing is dated in between`);
+  return { since, until };
+}
+
 export function textParam(raw: string | undefined, name: string, maxLength = 500): string | undefined {
   if (raw === undefined) return undefined;
   const v = raw.trim();

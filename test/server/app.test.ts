@@ -93,6 +93,11 @@ describe('pages', () => {
     expect(await (await get(`/search?q=${q}&since=2020&until=2099-12-31`)).text()).toContain('向量检索的未来');
     expect(await (await get(`/search?q=${q}&until=2020-01-01`)).text()).toMatch(/No documents/);
     expect((await get(`/search?q=${q}&since=garbage`)).status).toBe(400);
+    // A range that ends before it starts is a 400 on the page and in the API, not an empty answer.
+    expect((await get(`/search?q=${q}&since=2025-03-10&until=2025-03-01`)).status).toBe(400);
+    const api = await get(`/api/search?q=${q}&since=2025-03-10&until=2025-03-01`);
+    expect(api.status).toBe(400);
+    expect((await api.json()).error.message).toMatch(/"since" \(2025-03-10\) is after "until" \(2025-03-01\)/);
   });
 
   it('search without a query shows the prompt; paging links appear when there are more results', async () => {
