@@ -125,6 +125,9 @@ async function exercise(client: Client) {
   expect(missing.text).toMatch(/no document "no-such-thing"/);
   const badDate = await call(client, 'search', { query: '检索', since: 'yesterday' });
   expect(badDate.error).toBe(true);
+  const backwards = await call(client, 'search', { query: '检索', since: '2025-03-10', until: '2025-03-01' });
+  expect(backwards.error).toBe(true);
+  expect(backwards.text).toMatch(/is after "until"/);
   const both = await call(client, 'show', { document: '1', passage: hit.passage.id });
   expect(both.error).toBe(true);
   expect(both.text).toMatch(/not both/);

@@ -1,7 +1,7 @@
 /** `ask`: a question answered from the library with checked citations, as `engram ask --json` prints it. */
 import { z } from 'zod';
 import { ask } from '../../pipeline/ask.js';
-import { dateParam } from '../../server/params.js';
+import { dateRangeParams } from '../../server/params.js';
 import { MAX_QUERY_LENGTH } from '../../search/limits.js';
 import { defineTool, ToolError } from '../tool.js';
 
@@ -24,12 +24,12 @@ export const askTool = defineTool({
   async run(args, { db, searcher, llm, libraryDir }) {
     const question = args.question.trim();
     if (!question) throw new ToolError('ask needs a question');
-    if (question.length > MAX_QUERY_LENGTH) throw new ToolError(`the question is ${question.length} characters long; the limit is ${MAX_QUERY_LENGTH}`);
+    const characters = [...question].length; // characters, as search counts them (limits.ts)
+    if (characters > MAX_QUERY_LENGTH) throw new ToolError(`the question is ${characters} characters long; the limit is ${MAX_QUERY_LENGTH}`);
     return ask(db, question, {
       searcher, llm, libraryDir,
       source: args.source,
-      since: dateParam(args.since, 'since', 'since'),
-      until: dateParam(args.until, 'until', 'until'),
+      ...dateRangeParams((name) => args[name]),
     });
   },
 });

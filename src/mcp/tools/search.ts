@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { hitJson } from '../../search/hit-json.js';
 import { MAX_QUERY_LENGTH, queryTooLong } from '../../search/limits.js';
-import { dateParam } from '../../server/params.js';
+import { dateRangeParams } from '../../server/params.js';
 import { defineTool, ToolError } from '../tool.js';
 
 export const searchTool = defineTool({
@@ -32,8 +32,7 @@ export const searchTool = defineTool({
       offset: args.offset ?? 0,
       source: args.source,
       speaker: args.speaker,
-      since: dateParam(args.since, 'since', 'since'),
-      until: dateParam(args.until, 'until', 'until'),
+      ...dateRangeParams((name) => args[name]),
     });
     return { query: r.query, total: r.total, results: r.hits.map(hitJson) };
   },
