@@ -10,8 +10,9 @@
  *     "embed": { … }, "smtp": { "url": "smtp://user:pass@host:587" },
  *     "ytdlp": { "path": "/usr/local/bin/yt-dlp", "cookies": "/home/me/youtube-cookies.txt" } }
  */
-import { existsSync, readFileSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeFolders } from './folders.js';
 
 /** The services engram can talk to. */
 export type Service = 'asr' | 'llm' | 'embed' | 'smtp' | 'ytdlp';
@@ -52,7 +53,7 @@ export function readLibraryConfig(libraryDir: string): LibraryConfig {
 
 /** Write the config file atomically (write a temporary file, then rename). */
 export function writeLibraryConfig(libraryDir: string, config: LibraryConfig): void {
-  mkdirSync(libraryDir, { recursive: true });
+  makeFolders(libraryDir);
   const path = configPath(libraryDir);
   writeFileSync(`${path}.tmp`, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
   renameSync(`${path}.tmp`, path);

@@ -90,7 +90,8 @@ function fileSystemMessage(err: Error & { code?: string; path?: string; syscall?
     case 'EEXIST': return err.syscall === 'mkdir' ? `${path} is a file, not a folder` : undefined;
     case 'EISDIR': return `${path} is a folder, not a file`;
     case 'ENOTDIR': return `${path}: a part of this path is a file, not a folder`;
-    case 'ENOENT': return `${path} does not exist`;
+    // mkdir of a folder whose parent exists says ENOENT on file systems that take no new folders (/proc).
+    case 'ENOENT': return err.syscall === 'mkdir' ? `cannot create the folder ${path}: its file system takes no new folders` : `${path} does not exist`;
     case 'EACCES': case 'EPERM': return `no permission to ${err.syscall ?? 'use'} ${path}`;
     case 'ENOSPC': return `no space left on the device for ${path}`;
     case 'EROFS': return `${path} is on a read-only file system`;

@@ -8,9 +8,10 @@
  * - a page engram wrote that is no longer exported is removed, again only if unedited.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Page } from './pages.js';
+import { makeFolders } from '../folders.js';
 
 export const MANIFEST = '.engram-export.json';
 
@@ -31,7 +32,7 @@ interface Manifest { format: string; files: Record<string, string> }
 const hash = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 
 export function writeExport(dir: string, format: string, pages: Page[]): ExportReport {
-  mkdirSync(dir, { recursive: true });
+  makeFolders(dir);
   const manifestPath = join(dir, MANIFEST);
   const old: Manifest = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : { format, files: {} };
   const files: Record<string, string> = {};
@@ -90,7 +91,7 @@ export function writeExport(dir: string, format: string, pages: Page[]): ExportR
 
 /** Write through a temporary file, so a crash never leaves half a page. */
 function write(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeFolders(dirname(path));
   const tmp = `${path}.engram-tmp`;
   try {
     writeFileSync(tmp, content);

@@ -8,12 +8,13 @@
  * extends that entry: the library gets a line with the same id and the new names. Shipped
  * entries cannot be removed, only the names the library added to them.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hanPinyin, nameKey, parseHanName, parseRomanizedName } from '../text/romanize.js';
 import { ENTITY_TYPES, formatEntry, parseLexicon, validName, type EntityType, type LexiconEntry, type LexiconName } from './format.js';
 import { formKey } from './lexicon.js';
 import { libraryLexiconPath, loadLexicon } from './load.js';
+import { makeFolders } from '../folders.js';
 
 export class LexiconEditError extends Error {}
 
@@ -185,7 +186,7 @@ class LibraryFile {
       // The line at fault is the one being added: the file on disk is untouched.
       throw new Error(`not saved, ${this.path} is left as it was: ${(e as Error).message}`);
     }
-    mkdirSync(dirname(this.path), { recursive: true });
+    makeFolders(dirname(this.path));
     writeFileSync(`${this.path}.tmp`, text);
     renameSync(`${this.path}.tmp`, this.path);
   }

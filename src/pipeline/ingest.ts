@@ -7,7 +7,7 @@
  * other files of its folder, so an episode folder's files (transcript, raw transcript,
  * summary) become one document even when only one of them names the episode.
  */
-import { dirname, posix, resolve } from 'node:path';
+import { dirname, posix } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { DB } from '../store/db.js';
 import type { ParseWarning } from '../model.js';
@@ -18,7 +18,7 @@ import {
   documentKeysOfFile, fileState, gaveOtherSource, keyedSiblings, pruneSources, recordFailure, replaceFile,
   type FileRecord, type PreparedRendition,
 } from '../store/write.js';
-import { filesUnder, forgetFiles, goneFiles, movedFrom, type Forgotten } from '../store/files.js';
+import { filesAt, forgetFiles, goneFiles, movedFrom, type Forgotten } from '../store/files.js';
 import { compactFullText, fullTextWrites, worthCompacting } from '../store/fts-layout.js';
 import { inlinePool, workerPool, storedText, type ParsePool, type ScannedOutcome } from './pool.js';
 import { folderJoin } from './folder-join.js';
@@ -295,7 +295,7 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
     batch.commit();
     await pool.close();
   }
-  const gone = goneFiles(paths.flatMap((p) => filesUnder(db, resolve(p))));
+  const gone = goneFiles(paths.flatMap((p) => filesAt(db, p)));
   if (opts.prune) report.forgotten = forgetFiles(db, gone);
   else report.gone = gone.length;
   pruneSources(db);

@@ -6,12 +6,13 @@
  * Each chunk's recognition is saved next to the audio (`AUDIO.chunks/N.json`) as soon as it
  * arrives, so an update killed in the middle of a long episode resumes at the next chunk.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UnsupportedAudioError, type Recognition, type Recognizer } from '../providers/asr.js';
 import { detectSilences, extractChunk, planChunks, probeDuration, PCM_BYTES_PER_SECOND, type ChunkEncoding, type Span } from './audio.js';
 import { stitch, type ChunkRecognition } from './stitch.js';
 import type { Transcript } from '../sources/source.js';
+import { makeFolders } from '../folders.js';
 
 export interface TranscribeOptions {
   /** Upload limit per request (OpenAI: 25 MB). */
@@ -59,7 +60,7 @@ export async function transcribeAudio(path: string, recognizer: Recognizer, opts
   const silences = duration > maxSeconds ? await detectSilences(path) : [];
   const spans = planChunks(duration, silences, { maxSeconds, overlapSeconds });
   const cacheDir = `${path}.chunks`;
-  mkdirSync(cacheDir, { recursive: true });
+  makeFolders(cacheDir);
   const language = recognizerLanguage(opts.language);
   const prompt = recognitionPrompt(opts.language, opts.names);
   let encoding: ChunkEncoding = opts.encoding ?? 'flac';

@@ -14,7 +14,7 @@
  *   backoff across runs (store/follow.ts).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { DB } from '../store/db.js';
 import {
@@ -32,6 +32,7 @@ import { FollowError, SkipItem, type Item, type SourceContext, type Transcript }
 import { HttpError } from '../providers/http.js';
 import { RecognizerConfigError, UnsupportedAudioError, type Recognizer } from '../providers/asr.js';
 import { removeAudio, transcribeAudio, type TranscribeOptions } from './transcribe.js';
+import { makeFolders } from '../folders.js';
 
 export interface UpdateOptions {
   /** Only these followed sources (by name); all when empty. */
@@ -196,7 +197,7 @@ function transcriptFileName(item: Item & { file?: string }): string {
 }
 
 function writeAtomically(path: string, text: string): void {
-  mkdirSync(resolve(path, '..'), { recursive: true });
+  makeFolders(resolve(path, '..'));
   // A hidden temporary name: a folder ingest running meanwhile skips it.
   const tmp = join(resolve(path, '..'), `.${process.pid}.tmp`);
   writeFileSync(tmp, text);

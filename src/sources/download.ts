@@ -4,12 +4,13 @@
  * `Range` after an interruption (a `.part` file is kept), follow redirect chains, and are
  * refused when too large or not audio/video at all (an HTML error page served with 200).
  */
-import { createWriteStream, existsSync, mkdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { createWriteStream, existsSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fetchFollowing, HttpError, redact } from '../providers/http.js';
 import { FollowError, type SourceContext } from './source.js';
+import { makeFolders } from '../folders.js';
 
 /** Texts (feeds, transcripts, pages) larger than this are not what they claim to be. */
 const MAX_TEXT_BYTES = 30_000_000;
@@ -73,7 +74,7 @@ export interface DownloadResult {
  */
 export async function downloadFile(url: string, dest: string, ctx: SourceContext): Promise<DownloadResult> {
   if (existsSync(dest)) return { path: dest, bytes: statSync(dest).size, resumedFrom: statSync(dest).size };
-  mkdirSync(dirname(dest), { recursive: true });
+  makeFolders(dirname(dest));
   const part = `${dest}.part`;
   const have = existsSync(part) ? statSync(part).size : 0;
   await ctx.pacer.wait(url, ctx.signal);

@@ -8,7 +8,7 @@
  * file is reported with the root it was found under, because origins are shown relative to it.
  */
 import { isUtf8 } from 'node:buffer';
-import { readdirSync, statSync, lstatSync, type BigIntStats, type Dirent } from 'node:fs';
+import { readdirSync, realpathSync, statSync, lstatSync, type BigIntStats, type Dirent } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 
 export interface FoundFile {
@@ -53,7 +53,7 @@ export function walk(paths: string[], exclude: readonly Excluded[] = []): WalkRe
     if (st.ok) seen.set(`${st.stats.dev}:${st.stats.ino}`, EXCLUDED + x.why);
   }
   for (const p of paths) {
-    const abs = resolve(p);
+    const abs = canonicalPath(p);
     const st = statOf(abs, statSync);
     if (!st.ok) {
       // A path given by the user that is not there was mistyped, not removed while reading.
@@ -68,6 +68,26 @@ export function walk(paths: string[], exclude: readonly Excluded[] = []): WalkRe
   // Folder order keeps an episode's files together (the pipeline joins them by folder).
   result.files.sort((a, b) => (a.root + '/' + a.relPath < b.root + '/' + b.relPath ? -1 : 1));
   return result;
+}
+
+/**
+ * A path as the library records it: absolute, with the links in its folders resolved, so the
+ * same files reached by another way (`~/media` a link to `/data/media`) are recorded once, not
+ * again as new files. A named file keeps its own name (a link to a file is ingested under the
+ * name it was given). A path that is not there is only made absolute.
+ */
+export function canonicalPath(p: string): string {
+  const abs = resolve(p);
+  try {
+    if (statSync(abs).isDirectory()) return realpathSync.native(abs);
+  } catch {
+    /* not there (or not readable): its folder may still be */
+  }
+  try {
+    return join(realpathSync.native(dirname(abs)), basename(abs));
+  } catch {
+    return abs;
+  }
 }
 
 class Walker {

@@ -15,11 +15,12 @@
  *   cookies), members-only and upcoming are skips, private or removed videos are permanent.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isoDate, youtubeUrl } from '../formats/media.js';
 import { readTranscript } from './transcripts.js';
 import { FollowError, SkipItem, type Discovery, type Fetched, type Item, type Source, type SourceContext } from './source.js';
+import { makeFolders } from '../folders.js';
 
 export const YTDLP_INSTALL =
   'Install a current yt-dlp (Debian\'s package is too old for YouTube today): `python3 -m pip install --user -U "yt-dlp[default]"` ' +
@@ -232,7 +233,7 @@ async function fetchVideo(item: Item, ctx: SourceContext): Promise<Fetched> {
   const skip = skipReason(info);
   if (skip) return { kind: 'skip', reason: skip, item: update };
 
-  mkdirSync(ctx.mediaDir, { recursive: true });
+  makeFolders(ctx.mediaDir);
   const template = join(ctx.mediaDir, '%(id)s.%(ext)s');
   const track = chooseTrack(info);
   if (track) {

@@ -7,10 +7,11 @@
  * Commands that only read open it read-only.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { migrations } from './migrations.js';
+import { makeFolders } from '../folders.js';
 
 export type DB = Database.Database;
 
@@ -50,7 +51,7 @@ function damaged(e: unknown, dir: string): Error | undefined {
 }
 
 function openForWriting(dir: string): DB {
-  mkdirSync(dir, { recursive: true });
+  makeFolders(dir);
   const db = new Database(databasePath(dir));
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the

@@ -2,11 +2,11 @@
  * The files a library knows, by where they were: finding the ones that are gone (deleted or
  * moved away) and forgetting what they contributed.
  */
-import { isAbsolute, sep } from 'node:path';
+import { isAbsolute, resolve, sep } from 'node:path';
 import { stmt } from './statements.js';
 import type { DB } from './db.js';
 import { forgetFile } from './write.js';
-import { isGone } from '../sources/folder.js';
+import { canonicalPath, isGone } from '../sources/folder.js';
 
 export interface KnownFile {
   id: number;
@@ -22,6 +22,18 @@ export function filesUnder(db: DB, absPath: string): KnownFile[] {
         WHERE abs_path = ? OR (abs_path >= ? AND abs_path < ?) ORDER BY abs_path`,
     )
     .all(absPath, folder, folder.slice(0, -1) + String.fromCharCode(sep.charCodeAt(0) + 1)) as KnownFile[];
+}
+
+/**
+ * Files recorded under a path the user gave: where it leads (`canonicalPath`, how files are
+ * recorded now) and as it is written (how a library recorded them before links were resolved).
+ */
+export function filesAt(db: DB, path: string): KnownFile[] {
+  const [written, canonical] = [resolve(path), canonicalPath(path)];
+  const files = filesUnder(db, canonical);
+  if (written === canonical) return files;
+  const ids = new Set(files.map((f) => f.id));
+  return [...files, ...filesUnder(db, written).filter((f) => !ids.has(f.id))];
 }
 
 /** Every file recorded, for `forget --missing` without a path. */

@@ -6,8 +6,9 @@
  * writer can say whom it waits for. Readers (search, the web server) never take it.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeFolders } from '../folders.js';
 
 export interface WriterLock {
   release(): void;
@@ -32,7 +33,7 @@ export interface LockOptions {
 }
 
 export async function acquireWriterLock(dir: string, opts: LockOptions = {}): Promise<WriterLock> {
-  mkdirSync(dir, { recursive: true });
+  makeFolders(dir);
   const lock = new Database(join(dir, 'writer.lock'));
   lock.pragma('busy_timeout = 0');
   let waiting = false;

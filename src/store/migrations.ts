@@ -8,6 +8,8 @@
  * `passages`), with `contentless_delete` so a re-ingested file's rows can be removed.
  */
 import type Database from 'better-sqlite3';
+import { isAbsolute } from 'node:path';
+import { canonicalPath } from '../sources/folder.js';
 
 /** SQL, or a function for a change SQL cannot make alone (one that depends on what the library holds). */
 export type Migration = string | ((db: Database.Database) => void);
@@ -305,4 +307,22 @@ export const migrations: readonly Migration[] = [
   CREATE INDEX renditions_passages ON renditions(passages_first, passages_last, passages_count, document_id, kind)
     WHERE passages_count > 0;
   `,
+  /* 9: files recorded where they are, with the links in their roots resolved (sources/folder.ts canonicalPath) */
+  (db) => {
+    // A library ingested through a link (`~/media` → `/data/media`) recorded its files again
+    // when ingested by the other way. Now the walk records roots resolved; files recorded
+    // before are moved to their resolved paths, so the next ingest finds them unchanged. A row
+    // whose resolved path is recorded already (both ways were ingested) stays as it is.
+    const roots = db.prepare('SELECT DISTINCT root FROM files').pluck().all() as string[];
+    const move = db.prepare(
+      `UPDATE files SET abs_path = :real || substr(abs_path, length(root) + 1), root = :real
+        WHERE root = :root AND substr(abs_path, 1, length(root)) = root
+          AND NOT EXISTS (SELECT 1 FROM files f WHERE f.abs_path = :real || substr(files.abs_path, length(files.root) + 1))`,
+    );
+    for (const root of roots) {
+      if (!isAbsolute(root)) continue;
+      const real = canonicalPath(root);
+      if (real !== root) move.run({ real, root });
+    }
+  },
 ];

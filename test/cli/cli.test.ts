@@ -115,6 +115,15 @@ describe('engram CLI', () => {
     expect(engram(['ingest', join(FIXTURES, 'library'), '--library', lib, '--dict', broken]).err).toContain(`cannot read the dictionary ${broken}: it is a folder`);
   });
 
+  // Node's recursive mkdir loops forever there (folders.ts): these hung until killed.
+  it.runIf(existsSync('/proc/self'))('an export folder or library under /proc is refused at once, not waited on forever', () => {
+    const into = `/proc/engram-${process.pid}/notes`;
+    const exported = engram(['export', 'logseq', into, '--library', lib]);
+    expect(exported.code).toBe(1);
+    expect(exported.err).toContain(`cannot create the folder /proc/engram-${process.pid}: its file system takes no new folders`);
+    expect(engram(['ingest', join(FIXTURES, 'library'), '--library', into]).err).toContain('its file system takes no new folders');
+  });
+
   it('corrections revert writes the library (as a writer), and the revert holds', () => {
     const own = tempDir();
     expect(engram(['ingest', join(FIXTURES, 'corrections'), '--library', own]).code).toBe(0);

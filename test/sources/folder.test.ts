@@ -87,6 +87,28 @@ describe('walking a folder', () => {
   });
 });
 
+describe('a folder reached through a link', () => {
+  it('is recorded where it is: ingesting it by the other way finds the same files unchanged, and forget takes either way', async () => {
+    const base = tempDir();
+    const real = join(base, 'real');
+    mkdirSync(join(real, 'show'), { recursive: true });
+    writeFileSync(join(real, 'show', 'a.md'), note('甲'));
+    symlinkSync(real, join(base, 'link'));
+    symlinkSync(join(real, 'show', 'a.md'), join(base, 'named.md'));
+    expect(walk([join(base, 'link')]).files.map((f) => [f.absPath, f.root])).toEqual([[join(real, 'show', 'a.md'), real]]);
+    // A file named by a link keeps the name it was given.
+    expect(walk([join(base, 'named.md')]).files.map((f) => f.relPath)).toEqual(['named.md']);
+    const { db } = tempLibrary();
+    expect((await ingest(db, [real])).documents.added).toBe(1);
+    const again = await ingest(db, [join(base, 'link')]);
+    expect(again.documents).toMatchObject({ added: 0, unchanged: 1 });
+    expect(again.shared).toBe(0);
+    expect(db.prepare('SELECT abs_path FROM files').pluck().all()).toEqual([join(real, 'show', 'a.md')]);
+    const { filesAt } = await import('../../src/store/files.js');
+    expect(filesAt(db, join(base, 'link')).map((f) => f.absPath)).toEqual([join(real, 'show', 'a.md')]);
+  });
+});
+
 describe('ingest with bad entries', () => {
   it('ingests the rest and reports each one', async () => {
     const root = tempDir();

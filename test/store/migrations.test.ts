@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -66,6 +66,27 @@ describe('schema migrations', () => {
       .toEqual(db.prepare('SELECT min(id), max(id), count(*) FROM passages').raw().all());
     const { search } = await import('../../src/search/search.js');
     expect(search(db, '注意力').hits[0]?.document.title).toBe('AI 笔记');
+    closeLibrary(db);
+  });
+
+  it('files recorded through a linked root move to where they are; one recorded both ways stays', () => {
+    const base = mkdtempSync(join(tmpdir(), 'engram-mig-root-'));
+    mkdirSync(join(base, 'real'));
+    symlinkSync(join(base, 'real'), join(base, 'link'));
+    const row = (root: string, rel: string) => ({ ...file, absPath: join(root, rel), root, relPath: rel });
+    const dir = libraryAt(8, (raw) => {
+      replaceFile(raw, row(join(base, 'link'), 'a.md'), 'markdown', [], [note]);
+      replaceFile(raw, row(join(base, 'link'), 'b.md'), 'markdown', [], [{ ...note, key: 'file:/lib/b.md' }]);
+      replaceFile(raw, row(join(base, 'real'), 'b.md'), 'markdown', [], [{ ...note, key: 'file:/lib/b.md' }]);
+      replaceFile(raw, row('/gone/folder', 'c.md'), 'markdown', [], [{ ...note, key: 'file:/lib/c.md' }]);
+    });
+    const db = openLibrary(dir);
+    expect(db.prepare('SELECT abs_path, root FROM files ORDER BY abs_path').raw().all()).toEqual([
+      ['/gone/folder/c.md', '/gone/folder'],
+      [join(base, 'link', 'b.md'), join(base, 'link')],
+      [join(base, 'real', 'a.md'), join(base, 'real')],
+      [join(base, 'real', 'b.md'), join(base, 'real')],
+    ]);
     closeLibrary(db);
   });
 

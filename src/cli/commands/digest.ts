@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { selectEntries } from '../../publish/entries.js';
 import { DEFAULT_BASE_URL, DIGEST_FORMATS, isDigestFormat, renderDigest, type Digest, type DigestFormat, type RenderContext } from '../../publish/digest.js';
@@ -7,6 +7,7 @@ import { libraryOption, UsageError, type Command, type Io, type Values } from '.
 import { countOption, dateOption, lastOption, localDate, ordered } from '../dates.js';
 import { openFor, requireSource } from '../library.js';
 import { serviceOptions, serviceUsage, settingsFor } from '../services.js';
+import { makeFolders } from '../../folders.js';
 
 /** Entries at most when --limit is not given: an archive holds everything, a feed or mail the newest. */
 const DEFAULT_LIMIT: Record<DigestFormat, number | undefined> = { md: undefined, atom: 100, rss: 100, html: 100, email: 100 };
@@ -144,7 +145,7 @@ function output(format: DigestFormat, files: { name: string; content: string }[]
 }
 
 function write(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeFolders(dirname(path));
   writeFileSync(path, content);
 }
 

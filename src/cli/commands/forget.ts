@@ -1,5 +1,4 @@
-import { resolve } from 'node:path';
-import { allFiles, filesUnder, forgetFiles, goneFiles, type Forgotten } from '../../store/files.js';
+import { allFiles, filesAt, forgetFiles, goneFiles, type Forgotten } from '../../store/files.js';
 import { pruneSources } from '../../store/write.js';
 import { libraryOption, UsageError, type Command } from '../command.js';
 import { noWaitOption, openForWriting } from '../library.js';
@@ -29,7 +28,7 @@ Exit code: 0 done (also when nothing matched), 2 usage error, 3 library busy.`,
     let result: Forgotten;
     try {
       const { db } = library;
-      const known = paths.length ? paths.flatMap((p) => filesUnder(db, resolve(p))) : allFiles(db);
+      const known = paths.length ? paths.flatMap((p) => filesAt(db, p)) : allFiles(db);
       result = db.transaction(() => {
         const r = forgetFiles(db, values.missing ? goneFiles(known) : known);
         pruneSources(db);
