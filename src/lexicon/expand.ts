@@ -46,6 +46,8 @@ export interface SoundAlikeSpan {
   entry: LexiconEntry;
   start: number;
   end: number;
+  /** Same pinyin or merged sounds (Chinese), or the same Double Metaphone keys (Latin): not one sound off. */
+  exact?: boolean;
 }
 
 export interface ExpandContext {
@@ -103,8 +105,9 @@ function expandSpan(text: string, tokens: readonly Token[], from: number, to: nu
   if (regional.length) return make(regional);
   const start = tokens[from]!.start;
   const end = tokens[to - 1]!.end;
-  const garbled = [...new Set(alikes.filter((a) => a.start === start && a.end === end).map((a) => a.entry))];
-  if (garbled.length === 1 && !isEverydayWord(key)) return make(namesOf(garbled), garbled);
+  const here = alikes.filter((a) => a.start === start && a.end === end);
+  const garbled = [...new Set(here.map((a) => a.entry))];
+  if (garbled.length === 1 && (!isEverydayWord(key, typed) || splitEverydayWords(span, here))) return make(namesOf(garbled), garbled);
 
   if (HAN.test(key) && key.length >= 2 && key.length <= 4) {
     const name = hanPersonName(key);
@@ -123,10 +126,21 @@ function expandSpan(text: string, tokens: readonly Token[], from: number, to: nu
 }
 
 /**
+ * Everyday English words that run together sound exactly like one name (deep sick: DeepSeek,
+ * Cloud Code: Claude Code): a name heard as words, as recognizers write it and people then
+ * search for it. One word alone stays itself (cloud is a cloud).
+ */
+function splitEverydayWords(span: readonly Token[], alikes: readonly SoundAlikeSpan[]): boolean {
+  return span.length >= 2 && span.every((t) => LATIN_WORD.test(t.term)) && alikes.every((a) => a.exact);
+}
+
+/**
  * A word people type meaning itself, never read as a garble of a name: Chinese in jieba's
  * dictionary (中心 sounds like 中芯, 一时 like 意识), English among the everyday words (cloud,
- * open). Garbles are words nobody writes: 黄仁训, 完点聊, GBT5.
+ * open), as typed. Garbles are words nobody writes: 黄仁训, 完点聊, GBT5.
  */
-function isEverydayWord(key: string): boolean {
-  return HAN.test(key) ? hanFrequency(key) > 0 : key.split(' ').every((w) => isCommonEnglish(w));
+function isEverydayWord(key: string, typed: string): boolean {
+  if (HAN.test(key)) return hanFrequency(key) > 0;
+  // The words as typed: the key's are stemmed (preparing → prepar, which no word list has).
+  return typed.toLowerCase().split(/[^\p{L}\p{N}']+/u).filter(Boolean).every((w) => isCommonEnglish(w));
 }

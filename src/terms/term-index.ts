@@ -382,8 +382,12 @@ export class TermIndex {
     return out.sort((a, b) => a.start - b.start);
   }
 
-  /** Spans of `text` that sound like a lexicon name without being one. */
-  soundAlikes(text: string | FoldedText): SoundAlike[] {
+  /**
+   * Spans of `text` that sound like a lexicon name without being one. Latin words are read by
+   * sound only in Chinese text (in English text "cloud" is a cloud), unless `latinAnywhere`:
+   * a query's words (search/query.ts), where a garble only adds the name it sounds like.
+   */
+  soundAlikes(text: string | FoldedText, { latinAnywhere = false } = {}): SoundAlike[] {
     const { text: folded, words } = typeof text === 'string' ? foldForTerms(text) : text;
     const out: SoundAlike[] = [];
     // Chinese: every start position in runs of Han characters, names looked up by sound.
@@ -410,7 +414,7 @@ export class TermIndex {
     }
     // English inside Chinese: runs of one or more Latin words, in passages that are Chinese
     // (English text is not matched by sound: "cloud" there is a cloud).
-    if (words.length === 0 || !mostlyChinese(folded)) return out;
+    if (words.length === 0 || (!latinAnywhere && !mostlyChinese(folded))) return out;
     for (let k = 0; k < words.length; k++) {
       const span: string[] = [];
       for (let len = 1; len <= this.maxLatinWords + 1 && k + len <= words.length; len++) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatEntry, parseLexicon } from '../../src/lexicon/format.js';
 import { entryForms, formKey, formKeys, Lexicon, lexiconProblems } from '../../src/lexicon/lexicon.js';
 import { expandQuery } from '../../src/lexicon/expand.js';
+import { querySoundAlikes } from '../../src/lexicon/index.js';
 import { loadLexicon } from '../../src/lexicon/load.js';
 import { tokenize } from '../../src/text/segment.js';
 import { TermIndex } from '../../src/terms/term-index.js';
@@ -115,6 +116,20 @@ describe('query expansion', () => {
     // 中心 sounds like 中芯 (zhong xin), but a dictionary word is meant as typed
     expect(heard('数据 中心')).toEqual([]);
     expect(heard('中芯 中心').map((x) => x.text)).toEqual(['中芯']);
+  });
+
+  it('reads a Latin garble in an English query too, but not everyday words meant as typed', () => {
+    const names = new Lexicon(parseLexicon('[organization]\ndeepseek: DeepSeek, 深度求索\ngithub: GitHub\n[product]\ngemini: Gemini\nclaude-code: Claude Code\n[concept]\npaper: paper, 论文\n', 'x.txt'));
+    const heard = (q: string) => expandQuery(q, tokenize(q), { lexicon: names, soundAlikes: querySoundAlikes(names) }).map((x) => [x.text, x.entries.map((e) => e.id)]);
+    expect(heard('Jamini 3 benchmarks')).toEqual([['Jamini', ['gemini']]]);
+    // Everyday words run together that sound exactly like a name, spelt mostly alike
+    expect(heard('deep sick R1')).toEqual([['deep sick', ['deepseek']]]);
+    expect(heard('Cloud Code agents')).toEqual([['Cloud Code', ['claude-code']]]);
+    // …but not one everyday word alone, nor words that only sound alike (get up: GitHub)
+    expect(heard('cloud costs')).toEqual([]);
+    expect(heard('get up early')).toEqual([]);
+    // A word is judged as typed, not by its stem (preparing, whose stem prepar no list has)
+    expect(heard('preparing for AGI')).toEqual([]);
   });
 
   it('meets a Latin name typed apart', () => {
