@@ -126,8 +126,8 @@ interface Utterance {
 }
 
 /**
- * Merges lines into utterances: a new one starts when a line names a different speaker or the
- * current one is full. A line without a speaker has no speaker of its own but continues the
+ * Merges lines into utterances: a new one starts when a line names a different speaker, the
+ * current one is full, or the line starts after a long silence (`MAX_SILENCE_S`). A line without a speaker has no speaker of its own but continues the
  * current utterance (diarization dropped its label, not the talk); lines without a speaker at
  * the very start join the first speaker who is named. Sound-event lines are dropped.
  *
@@ -143,7 +143,7 @@ export function mergeUtterances(lines: readonly TimedLine[], size: UtteranceSize
     const s = sizeOf(text, size);
     const cur = utterances.at(-1);
     const otherSpeaker = cur?.speaker !== undefined && line.speaker !== undefined && line.speaker !== cur.speaker;
-    if (!cur || otherSpeaker || cur.size + s > 1) {
+    if (!cur || otherSpeaker || cur.size + s > 1 || silenceBefore(cur, line)) {
       utterances.push({ speaker: line.speaker ?? cur?.speaker, lines: [line], size: s });
     } else {
       cur.speaker ??= line.speaker;
@@ -152,6 +152,24 @@ export function mergeUtterances(lines: readonly TimedLine[], size: UtteranceSize
     }
   }
   return utterances.map((u, i) => toPassage(u, utterances[i + 1]));
+}
+
+/**
+ * Silence longer than this ends an utterance: a passage is found by its words and opened at
+ * its start, so words said after a long pause (a cue at 58:00 after one at 0:05) must not be
+ * linked to the time before it.
+ */
+export const MAX_SILENCE_S = 30;
+
+/** Whether `line` starts over `MAX_SILENCE_S` after the last time `u` has (its lines' ends, else starts). */
+function silenceBefore(u: Utterance, line: TimedLine): boolean {
+  if (line.start === undefined) return false;
+  let last: Seconds | undefined;
+  for (const l of u.lines) {
+    const t = l.end ?? l.start;
+    if (t !== undefined && (last === undefined || t > last)) last = t;
+  }
+  return last !== undefined && line.start - last > MAX_SILENCE_S;
 }
 
 function firstStart(u: Utterance | undefined): Seconds | undefined {

@@ -33,14 +33,15 @@ describe('SRT', () => {
   });
 
   it('strips tags and ASS overrides, decodes entities, joins multi-line cues, skips empty cues', () => {
-    expect(doc.passages).toHaveLength(1);
-    expect(doc.passages[0]).toEqual({
-      text: 'Welcome to the lab notebook. Today: tokenizers and why they matter & break. A token is not a word. 在中文里一个字可能是一个token The longest recording ever made.',
+    expect(doc.passages).toHaveLength(2);
+    expect(doc.passages[0]).toMatchObject({
+      text: 'Welcome to the lab notebook. Today: tokenizers and why they matter & break. A token is not a word. 在中文里一个字可能是一个token',
       role: 'content',
       line: 2,
       start: 1,
-      end: 100 * 3600 + 1,
     });
+    // The last cue, a hundred hours on, is a passage of its own (words after a long silence).
+    expect(doc.passages[1]).toMatchObject({ text: 'The longest recording ever made.', end: 100 * 3600 + 1 });
   });
 
   it('reports a broken timing line with its line number and goes on (numbering gaps, missing blank line, no final newline)', () => {
@@ -81,6 +82,14 @@ describe('SRT', () => {
   it('no cue at all: no document', () => {
     expect(srt.parse(file('1\n\n2\n', 'e.srt')).documents).toEqual([]);
   });
+
+  it('words after a long silence start a passage of their own, linked to their own time', () => {
+    const r = srt.parse(file('1\n00:00:05,000 --> 00:00:07,000\nWelcome to the show\n\n2\n00:00:20,000 --> 00:00:22,000\nabout robots\n\n3\n00:58:00,000 --> 00:58:03,000\nFinally the zebrafish\n', 'quiet.srt'));
+    expect(r.documents[0]!.passages.map((p) => [p.text, p.start, p.end])).toEqual([
+      ['Welcome to the show about robots', 5, 22],
+      ['Finally the zebrafish', 3480, 3483],
+    ]);
+  });
 });
 
 describe('WebVTT', () => {
@@ -102,10 +111,10 @@ describe('WebVTT', () => {
   });
 
   it('decodes entities after stripping tags, de-duplicates rolling captions, strips inline timestamps', () => {
-    expect(doc.passages[2]!.text).toBe(
-      'Open weights are not open data <yet>. rolling captions repeat the previous line and then add a new one 一小時後的片段',
-    );
-    expect(doc.passages[2]).toMatchObject({ start: 9.5, end: 3603 });
+    expect(doc.passages[2]!.text).toBe('Open weights are not open data <yet>. rolling captions repeat the previous line and then add a new one');
+    expect(doc.passages[2]).toMatchObject({ start: 9.5 });
+    // An hour later: a passage of its own, at its own time.
+    expect(doc.passages[3]).toMatchObject({ text: '一小時後的片段', end: 3603 });
   });
 
   it('several voices in one cue split the cue', () => {

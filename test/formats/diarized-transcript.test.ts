@@ -87,8 +87,10 @@ describe('diarized transcript: machine labels and bare files', () => {
     const doc = diarizedTranscript.parse(file(fixture('diarized-arrow.md'), 'shows/x/transcript.md')).documents[0]!;
     expect(doc).toMatchObject({ key: 'file:shows/x/transcript.md', kind: 'raw-transcript', metadata: {} });
     expect(doc.title).toBeUndefined();
+    // The last piece, a hundred hours on, is a passage of its own (words after a long silence).
     expect(doc.passages).toEqual([
-      { text: '这一段没有说话人标签 时间用的是区间写法 一个跨过一百小时的片段', role: 'content', line: 1, start: 1.5, end: 100 * 3600 + 2 },
+      { text: '这一段没有说话人标签 时间用的是区间写法', role: 'content', line: 1, start: 1.5, end: 15.25 },
+      { text: '一个跨过一百小时的片段', role: 'content', line: 4, start: 100 * 3600 - 2, end: 100 * 3600 + 2 },
     ]);
   });
 
