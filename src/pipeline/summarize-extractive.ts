@@ -28,6 +28,8 @@ const DAMPING = 0.85;
 const ITERATIONS = 40;
 /** MMR: weight of centrality against novelty. */
 const LAMBDA = 0.7;
+/** Cosine similarity at which a unit repeats one already chosen: never chosen with it. */
+const NEAR_DUPLICATE = 0.9;
 
 /** Words that carry no topic in talk: Chinese fillers and function words, English stop words. */
 const STOP = new Set(
@@ -92,6 +94,16 @@ export function units(passages: readonly TimedText[], min = UNIT_MIN, max = UNIT
     // A short tail joins the window before it, when that one is from the same passage.
     if (cur.length && size < min / 2 && ownUnits > 0) out[out.length - 1]!.text += ` ${cur.join(' ')}`;
     else flush();
+  }
+  return out;
+}
+
+/** Consecutive units `size` at a time, as one unit each (the first one's time and speaker). */
+function runsOf(us: readonly Omit<Unit, 'terms'>[], size: number): Omit<Unit, 'terms'>[] {
+  const out: Omit<Unit, 'terms'>[] = [];
+  for (let i = 0; i < us.length; i += size) {
+    const run = us.slice(i, i + size);
+    out.push({ ...run[0]!, text: run.map((u) => u.text).join(' ') });
   }
   return out;
 }
@@ -166,7 +178,14 @@ function howMany(n: number): number {
 /** The key passages of a transcript, in time order. */
 export function keyPassages(passages: readonly TimedText[], count?: number): KeyPassage[] {
   let raw = units(passages);
-  for (let scale = 2; raw.length > MAX_UNITS; scale *= 2) raw = units(passages, UNIT_MIN * scale, UNIT_MAX * scale);
+  for (let scale = 2; raw.length > MAX_UNITS; scale *= 2) {
+    const wider = units(passages, UNIT_MIN * scale, UNIT_MAX * scale);
+    // Windows never span passages: past one a passage, wider ones stop helping (and the loop
+    // never ended on a transcript of over MAX_UNITS passages: summarize and digest hung).
+    if (wider.length >= raw.length) break;
+    raw = wider;
+  }
+  if (raw.length > MAX_UNITS) raw = runsOf(raw, Math.ceil(raw.length / MAX_UNITS));
   const us: Unit[] = raw.map((u) => ({ ...u, terms: termsOf(u.text) })).filter((u) => u.terms.size >= 3);
   const n = us.length;
   if (n === 0) return [];
@@ -189,6 +208,8 @@ export function keyPassages(passages: readonly TimedText[], count?: number): Key
     for (let i = 0; i < n; i++) {
       if (chosen.includes(i)) continue;
       const redundancy = chosen.reduce((m, c) => Math.max(m, sim[i * n + c]!), 0);
+      // The same words again (a paragraph repeated in a file, a rerun ad) say nothing new.
+      if (redundancy >= NEAR_DUPLICATE) continue;
       const score = LAMBDA * (rank[i]! / max) - (1 - LAMBDA) * redundancy;
       if (score > bestScore) {
         bestScore = score;

@@ -323,3 +323,31 @@ describe('offline and storage', () => {
     expect(db.prepare('SELECT count(*) FROM passages WHERE document_id = ?').pluck().get(id)).toBe(0);
   });
 });
+
+describe('extractive key passages', () => {
+  it('ends on a transcript of thousands of passages (it used to loop forever past 900) and picks passages across it', async () => {
+    const { keyPassages } = await import('../../src/pipeline/summarize-extractive.js');
+    const topics = ['稀疏注意力 降低 长上下文 成本', 'reinforcement learning rewards reasoning models', '人形机器人 灵巧手 数据 采集', 'GPU supply chips datacenter power'];
+    const passages = Array.from({ length: 2500 }, (_, i) => ({ text: `${topics[i % 4]} 第${i}段 segment ${i} detail${i % 97}`, start: i * 10, end: i * 10 + 9 }));
+    const t = performance.now();
+    const key = keyPassages(passages);
+    expect(performance.now() - t).toBeLessThan(20_000);
+    expect(key.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('never picks the same words twice', async () => {
+    const { keyPassages } = await import('../../src/pipeline/summarize-extractive.js');
+    const repeated = 'Sparse attention lowers the cost of long context windows for large language models.';
+    const others = [
+      'Reinforcement learning with verifiable rewards trains reasoning models on math and code.',
+      'Humanoid robots need dexterous hands and large amounts of teleoperation data.',
+      'GPU supply, power and datacenter construction limit how fast compute can grow.',
+      'Open weights models from Chinese labs closed much of the gap with frontier labs.',
+      'Evaluations leak into training data, so benchmarks need fresh private test sets.',
+    ];
+    const passages = [repeated, others[0]!, repeated, others[1]!, repeated, others[2]!, repeated, others[3]!, others[4]!].map((text, i) => ({ text, start: i * 60 }));
+    const texts = keyPassages(passages, 3).map((k) => k.text);
+    expect(texts.filter((t) => t === repeated).length).toBeLessThanOrEqual(1);
+    expect(new Set(texts).size).toBe(texts.length);
+  });
+});
