@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import type { Page } from './pages.js';
 import { makeFolders } from '../folders.js';
 
@@ -34,7 +34,7 @@ const hash = (s: string | Buffer) => createHash('sha256').update(s).digest('hex'
 export function writeExport(dir: string, format: string, pages: Page[]): ExportReport {
   makeFolders(dir);
   const manifestPath = join(dir, MANIFEST);
-  const old: Manifest = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : { format, files: {} };
+  const old: Manifest = existsSync(manifestPath) ? readManifest(dir, manifestPath) : { format, files: {} };
   const files: Record<string, string> = {};
   const report: ExportReport = { written: 0, unchanged: 0, removed: 0, keptEdited: [], notOurs: [], failed: [] };
   /** The hash of what is at `rel`, or undefined; something that is not a file (a folder) hashes to no page's. */
@@ -87,6 +87,28 @@ export function writeExport(dir: string, format: string, pages: Page[]): ExportR
   }
   write(manifestPath, JSON.stringify({ format, files }, null, 1) + '\n');
   return report;
+}
+
+/**
+ * What engram wrote in `dir` before. The manifest decides which files an export may replace
+ * or remove, so a path in it that leads out of the folder (`../notes.md`, `/etc/x`), which
+ * engram never writes, is dropped: an edited or planted manifest cannot make an export delete
+ * files elsewhere. A manifest that is not engram's shape stops the export, saying so.
+ */
+function readManifest(dir: string, path: string): Manifest {
+  let m: unknown;
+  try {
+    m = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`${path} is damaged (${(e as Error).message}): move it away and export again (the pages engram wrote before then count as yours, and are left alone)`);
+  }
+  const files = (m as Manifest | null)?.files;
+  if (typeof m !== 'object' || m === null || typeof files !== 'object' || files === null || Array.isArray(files)) {
+    throw new Error(`${path} is not an engram export record: move it away and export again (the pages engram wrote before then count as yours, and are left alone)`);
+  }
+  const root = resolve(dir);
+  const inside = (rel: string) => !isAbsolute(rel) && !rel.split(/[\\/]/).includes('..') && !rel.includes('\0') && resolve(root, rel).startsWith(root + sep);
+  return { format: String((m as Manifest).format ?? ''), files: Object.fromEntries(Object.entries(files).filter(([rel, h]) => typeof h === 'string' && inside(rel))) };
 }
 
 /** Write through a temporary file, so a crash never leaves half a page. */

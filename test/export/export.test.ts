@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { ingest } from '../../src/pipeline/ingest.js';
 import { exportPages, MAX_FILE_NAME_BYTES } from '../../src/export/pages.js';
@@ -74,6 +75,25 @@ describe('export to notes apps', () => {
     expect(readFileSync(ownPath, 'utf8')).toBe('mine\n');
     expect(readFileSync(userPage, 'utf8')).toBe('# My reading list\n');
     expect(readdirSync(join(out, 'Documents'))).toEqual(documentsBefore);
+  });
+
+  it('never removes a file outside its folder, whatever its record says, and says so when the record is damaged', () => {
+    const base = tempDir();
+    const out = join(base, 'export');
+    writeExport(out, 'obsidian', exportPages(db, obsidianDialect));
+    const victim = join(base, 'victim.md');
+    writeFileSync(victim, 'my notes\n');
+    const manifestPath = join(out, '.engram-export.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    const h = createHash('sha256').update('my notes\n').digest('hex');
+    Object.assign(manifest.files, { '../victim.md': h, [victim]: h, 'Documents/../../victim.md': h });
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    writeExport(out, 'obsidian', exportPages(db, obsidianDialect));
+    expect(readFileSync(victim, 'utf8')).toBe('my notes\n');
+    writeFileSync(manifestPath, '{"files": ');
+    expect(() => writeExport(out, 'obsidian', exportPages(db, obsidianDialect))).toThrow(/\.engram-export\.json is damaged .*move it away/);
+    writeFileSync(manifestPath, '[1, 2]');
+    expect(() => writeExport(out, 'obsidian', exportPages(db, obsidianDialect))).toThrow(/not an engram export record/);
   });
 
   it('writes Obsidian front matter and aliases', () => {
