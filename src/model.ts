@@ -57,7 +57,7 @@ export interface ParsedDocument {
   /**
    * Join key: files describing the same media item share it, so they become renditions of
    * one document. `youtube:<videoId>`, `url:<canonical url>`, or a parser-specific fallback
-   * (`file:<relPath>#<entry>`). Use `mediaKey()` from `formats/media.ts` to build it.
+   * (`file:<absolute path>#<entry>`). Use `mediaKey()` from `formats/media.ts` to build it.
    */
   key: string;
   kind: RenditionKind;

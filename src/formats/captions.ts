@@ -160,7 +160,7 @@ function parseWith(dialect: Dialect) {
     if (timed.length === 0) {
       return { documents: [], warnings: [...warnings, { line: 1, message: `no ${dialect.toUpperCase()} cues with text` }] };
     }
-    const doc = rawTranscriptDocument(file.relPath, timed, headers.language ? { language: headers.language } : {});
+    const doc = rawTranscriptDocument(file, timed, headers.language ? { language: headers.language } : {});
     if (title) doc.title = decodeEntities(title);
     return { documents: [doc], warnings };
   };

@@ -124,7 +124,7 @@ function parse(file: SourceFile): ParseResult {
   const timed = raws.flatMap((r) => splitTurns(r, leadSpeaker(r.rest, trusted)));
 
   const speakers = distinctSpeakers(timed);
-  const { key, url, title, date, source, otherUrls } = headerDocumentFields(header, file.relPath);
+  const { key, url, title, date, source, otherUrls } = headerDocumentFields(header, file);
   const metadata: DocumentMetadata = {};
   if (speakers.length > 0) metadata.speakers = speakers;
   // Who takes part, as the header names them (a feed's <podcast:person> list), labels or not.

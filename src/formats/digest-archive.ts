@@ -48,7 +48,7 @@ function entryDocument(file: SourceFile, lines: string[], e: ArchiveEntry, entry
   if (!youtubeId) warnings.push({ line: e.open + 1, message: `entry ${entry}: no YouTube link; keyed by file and entry` });
 
   const doc: ParsedDocument = {
-    key: mediaKey({ youtubeId, relPath: file.relPath, entry }),
+    key: mediaKey({ youtubeId, file, entry }),
     kind: 'transcript',
     entry,
     metadata: {},

@@ -6,6 +6,7 @@
  */
 import { decodeEntities } from './text-utils.js';
 import { canonicalUrl, isoDate, isYoutubeId, mediaKey, youtubeIdFromPath, youtubeIdFromUrl, youtubeUrl } from './media.js';
+import type { SourceFile } from '../model.js';
 
 export interface HeaderField {
   /** Value as written, entities decoded; for a `[text](url)` value, the link text. */
@@ -109,7 +110,7 @@ export interface HeaderDocumentFields {
  * is a YouTube ID. Then the first other URL (`Video URL`, `Episode URL`, title link, e.g. a
  * xiaoyuzhou episode page). Then a file named after a YouTube video. Else the file itself.
  */
-export function headerDocumentFields(h: PodcastHeader, relPath: string): HeaderDocumentFields {
+export function headerDocumentFields(h: PodcastHeader, file: Pick<SourceFile, 'relPath' | 'absPath'>): HeaderDocumentFields {
   const urls = [field(h, 'Video URL'), field(h, 'YouTube'), field(h, 'Episode URL'), field(h, 'URL')]
     .map((f) => f?.link ?? (f && /^https?:\/\//.test(f.value) ? f.value : undefined))
     .concat(h.titleUrl)
@@ -118,12 +119,12 @@ export function headerDocumentFields(h: PodcastHeader, relPath: string): HeaderD
   const youtubeId =
     urls.map(youtubeIdFromUrl).find(Boolean) ?? (videoId && isYoutubeId(videoId) ? videoId : undefined);
   const otherUrl = urls[0];
-  const fileId = youtubeId || otherUrl ? undefined : youtubeIdFromPath(relPath);
+  const fileId = youtubeId || otherUrl ? undefined : youtubeIdFromPath(file.relPath);
   const id = youtubeId ?? fileId;
   const url = id ? youtubeUrl(id) : otherUrl ? canonicalUrl(otherUrl) : undefined;
   const otherUrls = [...new Set(urls.map(canonicalUrl))].filter((u) => u !== url);
   return {
-    key: mediaKey({ youtubeId: id, url: otherUrl, relPath }),
+    key: mediaKey({ youtubeId: id, url: otherUrl, file }),
     url,
     title: h.title || undefined,
     date: isoDate(field(h, 'Date')?.value),

@@ -52,7 +52,7 @@ export const logseq: FormatParser = {
 
     const { title: _title, ...otherProperties } = page;
     const doc: ParsedDocument = {
-      key: mediaKey({ url, relPath: file.relPath }),
+      key: mediaKey({ url, file }),
       kind: 'note',
       title: page.title ? cleanText(decodeEntities(page.title)) : journal ?? pageNameFromPath(file.relPath),
       metadata: {},

@@ -28,7 +28,7 @@ export const markdownFallback: FormatParser = {
     const title = line ? truncate(line, TITLE_CHARS) : undefined;
     const youtubeId = onlyVideo(text);
     const doc: ParsedDocument = {
-      key: mediaKey({ youtubeId, relPath: file.relPath }),
+      key: mediaKey({ youtubeId, file }),
       kind: 'text',
       metadata: {},
       passages,

@@ -46,15 +46,17 @@ export function canonicalUrl(url: string): string {
 
 /**
  * The join key for a media item. Prefer a YouTube ID, then a URL; the fallback keeps the
- * file's own identity (relPath, plus the entry number for multi-entry files).
+ * file's own identity: where it is (its absolute path, plus the entry number for multi-entry
+ * files). Not its path under the folder ingested: `todo.md` of ~/work and of ~/home are two
+ * notes, and were one document when keyed by `todo.md`.
  */
-export function mediaKey(opts: { youtubeId?: string; url?: string; relPath: string; entry?: number }): string {
+export function mediaKey(opts: { youtubeId?: string; url?: string; file: { absPath: string }; entry?: number }): string {
   if (opts.youtubeId) return `youtube:${opts.youtubeId}`;
   if (opts.url) {
     const yt = youtubeIdFromUrl(opts.url);
     return yt ? `youtube:${yt}` : `url:${canonicalUrl(opts.url)}`;
   }
-  return `file:${opts.relPath}${opts.entry ? `#${opts.entry}` : ''}`;
+  return `file:${opts.file.absPath}${opts.entry ? `#${opts.entry}` : ''}`;
 }
 
 /** `HH:MM:SS`, `MM:SS`, `HH:MM:SS.mmm` or `HH:MM:SS,mmm` to seconds; undefined if malformed. */

@@ -77,7 +77,7 @@ function postDocument(
   });
   const url = post.url ? canonicalUrl(post.url) : undefined;
   const doc: ParsedDocument = {
-    key: mediaKey({ url, relPath: file.relPath, entry }),
+    key: mediaKey({ url, file, entry }),
     kind: 'post',
     entry,
     metadata: { number: post.number },

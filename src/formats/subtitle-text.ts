@@ -20,7 +20,7 @@ function parse(file: SourceFile): ParseResult {
   if (lines.length === 0) return { documents: [], warnings: [{ line: 1, message: 'empty subtitle file' }] };
   const youtubeId = youtubeIdFromPath(file.relPath);
   const doc: ParsedDocument = {
-    key: mediaKey({ youtubeId, relPath: file.relPath }),
+    key: mediaKey({ youtubeId, file }),
     kind: 'raw-transcript',
     metadata: {},
     passages: mergeUtterances(lines, SUBTITLE_SIZE),

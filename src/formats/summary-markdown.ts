@@ -91,7 +91,7 @@ function parse(file: SourceFile): ParseResult {
   const blocks = markdownBlocks(lines.slice(header.end).join('\n')).filter((b) => b.kind !== 'hr' && b.text.trim());
   if (blocks.length === 0) return { documents: [], warnings: [{ line: 1, message: 'summary has no text' }] };
 
-  const ids = headerDocumentFields(header, file.relPath);
+  const ids = headerDocumentFields(header, file);
   const metadata = headerMetadata(header, file.relPath);
   if (ids.otherUrls.length) metadata.links = ids.otherUrls;
   if (model) metadata.model = model;

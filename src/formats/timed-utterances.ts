@@ -4,7 +4,7 @@
  * into `TimedLine`s and merges consecutive lines of one speaker into utterances of readable
  * size here. Shared by diarized transcripts, raw subtitle text, SRT/WebVTT and transcription JSON.
  */
-import type { DocumentMetadata, ParsedDocument, ParsedPassage, ParseWarning, Seconds } from '../model.js';
+import type { DocumentMetadata, ParsedDocument, ParsedPassage, ParseWarning, Seconds, SourceFile } from '../model.js';
 import { formatTimecode, mediaKey, youtubeIdFromPath, youtubeUrl } from './media.js';
 
 /** One recognized piece of speech, as a format parser read it. */
@@ -123,6 +123,8 @@ interface Utterance {
   speaker?: string;
   lines: TimedLine[];
   size: number;
+  /** The latest time its lines give (ends, else starts). */
+  last?: Seconds;
 }
 
 /**
@@ -144,11 +146,12 @@ export function mergeUtterances(lines: readonly TimedLine[], size: UtteranceSize
     const cur = utterances.at(-1);
     const otherSpeaker = cur?.speaker !== undefined && line.speaker !== undefined && line.speaker !== cur.speaker;
     if (!cur || otherSpeaker || cur.size + s > 1 || silenceBefore(cur, line)) {
-      utterances.push({ speaker: line.speaker ?? cur?.speaker, lines: [line], size: s });
+      utterances.push({ speaker: line.speaker ?? cur?.speaker, lines: [line], size: s, last: latest(undefined, line) });
     } else {
       cur.speaker ??= line.speaker;
       cur.lines.push(line);
       cur.size += s;
+      cur.last = latest(cur.last, line);
     }
   }
   return utterances.map((u, i) => toPassage(u, utterances[i + 1]));
@@ -161,15 +164,15 @@ export function mergeUtterances(lines: readonly TimedLine[], size: UtteranceSize
  */
 export const MAX_SILENCE_S = 30;
 
-/** Whether `line` starts over `MAX_SILENCE_S` after the last time `u` has (its lines' ends, else starts). */
+/** Whether `line` starts over `MAX_SILENCE_S` after the last time `u` has. */
 function silenceBefore(u: Utterance, line: TimedLine): boolean {
-  if (line.start === undefined) return false;
-  let last: Seconds | undefined;
-  for (const l of u.lines) {
-    const t = l.end ?? l.start;
-    if (t !== undefined && (last === undefined || t > last)) last = t;
-  }
-  return last !== undefined && line.start - last > MAX_SILENCE_S;
+  return line.start !== undefined && u.last !== undefined && line.start - u.last > MAX_SILENCE_S;
+}
+
+/** The later of `last` and the line's own latest time (its end, else its start). */
+function latest(last: Seconds | undefined, line: TimedLine): Seconds | undefined {
+  const t = line.end ?? line.start;
+  return t === undefined || (last !== undefined && last >= t) ? last : t;
 }
 
 function firstStart(u: Utterance | undefined): Seconds | undefined {
@@ -204,11 +207,11 @@ export function distinctSpeakers(lines: readonly { speaker?: string }[]): string
  * A machine transcript (captions, recognition JSON) as one raw-transcript document: keyed by
  * the video ID its file is named after, when it is; speakers listed when any are known.
  */
-export function rawTranscriptDocument(relPath: string, timed: readonly TimedLine[], metadata: DocumentMetadata = {}): ParsedDocument {
-  const youtubeId = youtubeIdFromPath(relPath);
+export function rawTranscriptDocument(file: Pick<SourceFile, 'relPath' | 'absPath'>, timed: readonly TimedLine[], metadata: DocumentMetadata = {}): ParsedDocument {
+  const youtubeId = youtubeIdFromPath(file.relPath);
   const speakers = distinctSpeakers(timed);
   const doc: ParsedDocument = {
-    key: mediaKey({ youtubeId, relPath }),
+    key: mediaKey({ youtubeId, file }),
     kind: 'raw-transcript',
     metadata: speakers.length ? { speakers, ...metadata } : metadata,
     passages: mergeUtterances(timed),

@@ -175,7 +175,7 @@ function parse(file: SourceFile): ParseResult {
   const metadata: DocumentMetadata = {};
   if (str(root.language)) metadata.language = str(root.language);
   if (num(root.duration) !== undefined) metadata.duration = num(root.duration);
-  const doc = rawTranscriptDocument(file.relPath, timed, metadata);
+  const doc = rawTranscriptDocument(file, timed, metadata);
   return { documents: [doc], warnings };
 }
 

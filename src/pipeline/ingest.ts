@@ -15,7 +15,7 @@ import { parserByName } from '../formats/index.js';
 import { loadedDictionaries } from '../text/segment.js';
 import { walk, folderSource, isGone, type FoundFile } from '../sources/folder.js';
 import {
-  documentKeysOfFile, fileState, gaveOtherSource, keyedSiblings, pruneSources, recordFailure, replaceFile,
+  documentKeysOfFile, fileState, gaveOtherSource, keyedSiblings, pruneSources, recordFailure, rekeyMovedFile, replaceFile,
   type FileRecord, type PreparedRendition,
 } from '../store/write.js';
 import { filesAt, forgetFiles, goneFiles, movedFrom, type Forgotten } from '../store/files.js';
@@ -360,7 +360,11 @@ function writeFile(
   if (pf.isNew) {
     const moved = movedFrom(db, pf.record.contentHash, pf.record.absPath);
     forgetFiles(db, moved);
-    for (const m of moved) report.moved.push({ from: m.absPath, to: pf.record.absPath });
+    for (const m of moved) {
+      report.moved.push({ from: m.absPath, to: pf.record.absPath });
+      // Its documents are known by where it is now: a new file at the old path is another note.
+      rekeyMovedFile(db, m.absPath, pf.record.absPath);
+    }
   }
   return out.withText;
 }

@@ -325,4 +325,24 @@ export const migrations: readonly Migration[] = [
       if (real !== root) move.run({ real, root });
     }
   },
+  /* 10: documents known only by their file are keyed by its absolute path (formats/media.ts mediaKey) */
+  (db) => {
+    // They were keyed by the path under the folder ingested, so `todo.md` of two folders was
+    // one document. Each such document takes the place of the first file that gave it (one
+    // that merged two notes stays one, under the first's key, until either file changes).
+    const docs = db.prepare("SELECT id, key FROM documents WHERE key LIKE 'file:%' AND substr(key, 6, 1) <> '/'").all() as { id: number; key: string }[];
+    const fileOf = db.prepare(
+      `SELECT f.abs_path FROM renditions r JOIN files f ON f.id = r.file_id
+        WHERE r.document_id = ? AND f.rel_path = ? ORDER BY f.id LIMIT 1`,
+    ).pluck();
+    const taken = db.prepare('SELECT 1 FROM documents WHERE key = ?').pluck();
+    const rekey = db.prepare('UPDATE documents SET key = ? WHERE id = ?');
+    for (const d of docs) {
+      const hash = d.key.indexOf('#');
+      const rel = d.key.slice('file:'.length, hash === -1 ? undefined : hash);
+      const abs = fileOf.get(d.id, rel) as string | undefined;
+      const key = abs === undefined ? undefined : `file:${abs}${hash === -1 ? '' : d.key.slice(hash)}`;
+      if (key !== undefined && taken.get(key) === undefined) rekey.run(key, d.id);
+    }
+  },
 ];

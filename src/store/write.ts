@@ -147,6 +147,18 @@ export function replaceFile(db: DB, file: FileRecord, format: string, warnings: 
 }
 
 /**
+ * Documents known by a file's place (`file:` keys) follow the file when it moves, unless a
+ * document is known by the new place already.
+ */
+export function rekeyMovedFile(db: DB, from: string, to: string): void {
+  stmt(db,
+    `UPDATE documents SET key = :to || substr(key, length(:from) + 1)
+      WHERE (key = :from OR substr(key, 1, length(:from) + 1) = :from || '#')
+        AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.key = :to || substr(documents.key, length(:from) + 1))`,
+  ).run({ from: `file:${from}`, to: `file:${to}` });
+}
+
+/**
  * The document a rendition belongs to: the one with its key. A rendition known only by its
  * file (a `file:` key, which changes when the file moves) joins the document that already
  * holds the very same content: the same file, copied or moved elsewhere.

@@ -55,7 +55,7 @@ describe('SRT', () => {
   it('splits long captions into several passages', () => {
     const cues = Array.from({ length: 40 }, (_, i) => `${i + 1}\n00:${String(Math.floor(i / 6)).padStart(2, '0')}:${String((i % 6) * 10).padStart(2, '0')},000 --> 00:${String(Math.floor(i / 6)).padStart(2, '0')}:${String((i % 6) * 10 + 9).padStart(2, '0')},000\nword ${i} of a long talk about models and data\n`);
     const d = srt.parse(file(cues.join('\n'), 'long.srt')).documents[0]!;
-    expect(d.key).toBe('file:long.srt');
+    expect(d.key).toBe('file:/x/long.srt');
     expect(d.passages.length).toBeGreaterThan(3);
     expect(d.passages[1]!.start).toBeGreaterThan(d.passages[0]!.start!);
     expect(d.passages.every((p) => p.end! > p.start!)).toBe(true);
@@ -98,7 +98,7 @@ describe('WebVTT', () => {
 
   it('takes the title after WEBVTT and the Language header; skips STYLE and NOTE blocks', () => {
     expect(warnings).toEqual([]);
-    expect(doc).toMatchObject({ key: 'file:talks/panel.vtt', kind: 'raw-transcript', title: '圓桌：開源模型的下一步' });
+    expect(doc).toMatchObject({ key: 'file:/x/talks/panel.vtt', kind: 'raw-transcript', title: '圓桌：開源模型的下一步' });
     expect(doc.metadata).toEqual({ speakers: ['主持人', '陳博士', 'Dr. Lee'], language: 'zh-Hant' });
     expect(doc.passages.map((p) => p.text).join(' ')).not.toMatch(/註解|color/);
   });

@@ -85,7 +85,7 @@ describe('diarized transcript: machine labels and bare files', () => {
 
   it('`[a --> b]` lines, no header, no speakers, hours past 99: file key, explicit ends', () => {
     const doc = diarizedTranscript.parse(file(fixture('diarized-arrow.md'), 'shows/x/transcript.md')).documents[0]!;
-    expect(doc).toMatchObject({ key: 'file:shows/x/transcript.md', kind: 'raw-transcript', metadata: {} });
+    expect(doc).toMatchObject({ key: 'file:/x/shows/x/transcript.md', kind: 'raw-transcript', metadata: {} });
     expect(doc.title).toBeUndefined();
     // The last piece, a hundred hours on, is a passage of its own (words after a long silence).
     expect(doc.passages).toEqual([

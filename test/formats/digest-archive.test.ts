@@ -129,7 +129,7 @@ describe('digest archive: odd entries', () => {
     ].join('\n');
     const { documents, warnings } = digestArchive.parse(file(text, 'a.md'));
     expect(documents).toHaveLength(2);
-    expect(documents[0]).toMatchObject({ key: 'file:a.md#1', title: '没有编号的条目', entry: 1, metadata: { category: '分享', keywords: ['关键词'] } });
+    expect(documents[0]).toMatchObject({ key: 'file:/x/a.md#1', title: '没有编号的条目', entry: 1, metadata: { category: '分享', keywords: ['关键词'] } });
     expect(documents[0]!.passages).toEqual([{ text: '正文第一段。', role: 'content', line: 3 }]);
     expect(documents[1]).toMatchObject({ key: 'youtube:Q7dSeek_v3A', title: '下一条', date: '2024-01-05', metadata: { number: 7 } });
     expect(warnings.map((w) => w.line)).toEqual([1, 1]); // never closed + no link, both about entry 1

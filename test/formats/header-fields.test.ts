@@ -33,17 +33,17 @@ describe('header fields', () => {
 
   it('prefers a YouTube ID, then another URL, then the file name, then the file', () => {
     const h = (s: string) => readPodcastHeader(lines(s), { stopAtRule: true });
-    expect(headerDocumentFields(h('**Episode URL:** https://x.fm/e?utm_source=rss\n**YouTube:** [Watch](https://youtu.be/Abc_def-123)'), 'a/summary.md')).toMatchObject({
+    expect(headerDocumentFields(h('**Episode URL:** https://x.fm/e?utm_source=rss\n**YouTube:** [Watch](https://youtu.be/Abc_def-123)'), { relPath: 'a/summary.md', absPath: '/x/a/summary.md' })).toMatchObject({
       key: 'youtube:Abc_def-123',
       url: 'https://www.youtube.com/watch?v=Abc_def-123',
       otherUrls: ['https://x.fm/e'],
     });
-    expect(headerDocumentFields(h('**Video ID:** Abc_def-123'), 'a/t.md').key).toBe('youtube:Abc_def-123');
-    expect(headerDocumentFields(h('**Video ID:** 65f0a1b2c3d4e5f601234567\n**Video URL:** https://www.xiaoyuzhoufm.com/episode/65f0a1b2c3d4e5f601234567'), 'a/t.md').key).toBe(
+    expect(headerDocumentFields(h('**Video ID:** Abc_def-123'), { relPath: 'a/t.md', absPath: '/x/a/t.md' }).key).toBe('youtube:Abc_def-123');
+    expect(headerDocumentFields(h('**Video ID:** 65f0a1b2c3d4e5f601234567\n**Video URL:** https://www.xiaoyuzhoufm.com/episode/65f0a1b2c3d4e5f601234567'), { relPath: 'a/t.md', absPath: '/x/a/t.md' }).key).toBe(
       'url:https://www.xiaoyuzhoufm.com/episode/65f0a1b2c3d4e5f601234567',
     );
-    expect(headerDocumentFields(h('**Podcast:** P'), 'subs/Xy7_kP2mQ9a.md').key).toBe('youtube:Xy7_kP2mQ9a');
-    expect(headerDocumentFields(h('**Podcast:** P\n**Date:** 2025年3月4日'), 'a/t.md')).toMatchObject({ key: 'file:a/t.md', source: 'P', date: '2025-03-04' });
+    expect(headerDocumentFields(h('**Podcast:** P'), { relPath: 'subs/Xy7_kP2mQ9a.md', absPath: '/x/subs/Xy7_kP2mQ9a.md' }).key).toBe('youtube:Xy7_kP2mQ9a');
+    expect(headerDocumentFields(h('**Podcast:** P\n**Date:** 2025年3月4日'), { relPath: 'a/t.md', absPath: '/x/a/t.md' })).toMatchObject({ key: 'file:/x/a/t.md', source: 'P', date: '2025-03-04' });
   });
 
   it('splits participant lists in either script', () => {

@@ -19,7 +19,7 @@ describe('markdown fallback: parse', () => {
     expect(warnings).toEqual([]);
     expect(documents).toHaveLength(1);
     const d = documents[0]!;
-    expect(d).toMatchObject({ key: 'file:notes/note.md', kind: 'text', title: 'Reading notes on sparse attention' });
+    expect(d).toMatchObject({ key: 'file:/x/notes/note.md', kind: 'text', title: 'Reading notes on sparse attention' });
     expect(d.entry).toBeUndefined();
     expect(d.passages.map((p) => [p.line, p.role, p.depth ?? null])).toEqual([
       [1, 'content', null],
@@ -38,9 +38,9 @@ describe('markdown fallback: parse', () => {
 
   it('stays file-keyed when the text links two videos, or mentions one only far down', () => {
     const two = '# 对比\n\nhttps://youtu.be/mCpm4Dens9L\n\nhttps://youtu.be/Moe5Exprt2z\n';
-    expect(markdownFallback.parse(file(two, 'two.md')).documents[0]!.key).toBe('file:two.md');
+    expect(markdownFallback.parse(file(two, 'two.md')).documents[0]!.key).toBe('file:/x/two.md');
     const late = Array.from({ length: 25 }, (_, i) => `第${i + 1}段。\n`).join('\n') + '\nhttps://youtu.be/mCpm4Dens9L\n';
-    expect(markdownFallback.parse(file(late, 'late.md')).documents[0]!.key).toBe('file:late.md');
+    expect(markdownFallback.parse(file(late, 'late.md')).documents[0]!.key).toBe('file:/x/late.md');
   });
 
   it('reads plain text with CRLF line endings', () => {

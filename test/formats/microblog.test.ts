@@ -25,7 +25,7 @@ describe('microblog: posts', () => {
     expect(docs).toHaveLength(5);
     expect(docs.every((d) => d.kind === 'post' && d.date === '2025-02-10')).toBe(true);
     expect(docs.map((d) => d.entry)).toEqual([1, 2, 3, 4, 5]);
-    expect(docs.slice(0, 4).map((d) => d.key)).toEqual([1, 2, 3, 4].map((n) => `file:weibo/2025-02-10.md#${n}`));
+    expect(docs.slice(0, 4).map((d) => d.key)).toEqual([1, 2, 3, 4].map((n) => `file:/x/weibo/2025-02-10.md#${n}`));
     expect(docs[0]!.metadata.number).toBe(1);
   });
 
@@ -81,8 +81,8 @@ describe('microblog: several days and stray text', () => {
     const text = '# 2025-02-10\n\n前言不属于任何一条\n\n## 1\n\n第一天\n\n# 2025-02-11\n\n## 1\n\n第二天\n';
     const { documents, warnings } = microblog.parse(file(text, 'w.md'));
     expect(documents.map((d) => [d.entry, d.date, d.key, d.passages[0]!.line])).toEqual([
-      [1, '2025-02-10', 'file:w.md#1', 7],
-      [2, '2025-02-11', 'file:w.md#2', 13],
+      [1, '2025-02-10', 'file:/x/w.md#1', 7],
+      [2, '2025-02-11', 'file:/x/w.md#2', 13],
     ]);
     expect(warnings).toEqual([{ line: 3, message: expect.stringMatching(/outside any/) }]);
   });

@@ -44,7 +44,7 @@ describe('subtitle text: passages', () => {
   it('groups long files into passages of about 200 CJK characters, keeping line numbers', () => {
     const lines = Array.from({ length: 60 }, (_, i) => `第${String(i).padStart(2, '0')}行字幕内容十个字`);
     const doc = subtitleText.parse(file(lines.join('\r\n'), 'subs/long.txt')).documents[0]!;
-    expect(doc.key).toBe('file:subs/long.txt');
+    expect(doc.key).toBe('file:/x/subs/long.txt');
     expect(doc.passages.length).toBeGreaterThanOrEqual(3);
     expect(doc.passages.every((p) => [...p.text.replace(/[^\p{Script=Han}]/gu, '')].length <= 200)).toBe(true);
     expect(doc.passages[1]!.line).toBe(lines.findIndex((l) => doc.passages[1]!.text.startsWith(l)) + 1);

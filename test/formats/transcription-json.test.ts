@@ -26,7 +26,7 @@ describe('WhisperX', () => {
   const doc = documents[0]!;
 
   it('is a raw transcript with language and speakers', () => {
-    expect(doc).toMatchObject({ key: 'file:asr/whisperx.json', kind: 'raw-transcript', metadata: { language: 'zh', speakers: ['SPEAKER_00', 'SPEAKER_01'] } });
+    expect(doc).toMatchObject({ key: 'file:/x/asr/whisperx.json', kind: 'raw-transcript', metadata: { language: 'zh', speakers: ['SPEAKER_00', 'SPEAKER_01'] } });
   });
 
   it('merges segments per speaker, takes a missing speaker from the words, skips blank text', () => {

@@ -54,7 +54,7 @@ describe('folder joins in an ingest', () => {
     const byFile = db.prepare("SELECT f.rel_path, d.key FROM renditions r JOIN files f ON f.id = r.file_id JOIN documents d ON d.id = r.document_id ORDER BY f.rel_path").all() as { rel_path: string; key: string }[];
     const keyOf = Object.fromEntries(byFile.map((x) => [x.rel_path.split('/').pop(), x.key]));
     expect(keyOf['summary.md']).toBe(keyOf['transcript.md']);
-    expect(keyOf['lecture-a-biology.srt']).toBe('file:podcast/ep-12/lecture-a-biology.srt');
-    expect(keyOf['lecture-b-history.vtt']).toBe('file:podcast/ep-12/lecture-b-history.vtt');
+    expect(keyOf['lecture-a-biology.srt']).toBe(`file:${join(ep, 'lecture-a-biology.srt')}`);
+    expect(keyOf['lecture-b-history.vtt']).toBe(`file:${join(ep, 'lecture-b-history.vtt')}`);
   });
 });

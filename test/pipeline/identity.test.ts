@@ -193,6 +193,40 @@ describe('a folder copied or moved', () => {
   });
 });
 
+describe('notes known only by their file', () => {
+  const note = (title: string, word: string) => `# ${title}\n\n${word} is in this note only.\n`;
+  const titleOf = (db: DB, word: string) => search(db, word).hits.map((h) => h.document.title);
+
+  it('two files of the same name in two folders are two documents', async () => {
+    const base = tempDir();
+    mkdirSync(join(base, 'work'));
+    mkdirSync(join(base, 'home'));
+    writeFileSync(join(base, 'work', 'todo.md'), note('Work todo', 'quarterlyreport'));
+    writeFileSync(join(base, 'home', 'todo.md'), note('Home todo', 'groceries'));
+    const { db } = tempLibrary();
+    await ingest(db, [join(base, 'work')], { source: 'work' });
+    const second = await ingest(db, [join(base, 'home')], { source: 'home' });
+    expect(second.documents).toMatchObject({ added: 1, updated: 0 });
+    expect(titleOf(db, 'groceries')).toEqual(['Home todo']);
+    expect(titleOf(db, 'quarterlyreport')).toEqual(['Work todo']);
+  });
+
+  it('a renamed note keeps its document, and a new note at the old name is another one', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.md'), note('First note', 'firstword'));
+    const { db } = tempLibrary();
+    await ingest(db, [dir]);
+    const id = search(db, 'firstword').hits[0]!.document.id;
+    renameSync(join(dir, 'a.md'), join(dir, 'b.md'));
+    expect((await ingest(db, [dir])).moved).toHaveLength(1);
+    expect(search(db, 'firstword').hits[0]!.document.id).toBe(id);
+    writeFileSync(join(dir, 'a.md'), note('Second note', 'secondword'));
+    expect((await ingest(db, [dir])).documents).toMatchObject({ added: 1, updated: 0 });
+    expect(titleOf(db, 'secondword')).toEqual(['Second note']);
+    expect(titleOf(db, 'firstword')).toEqual(['First note']);
+  });
+});
+
 describe('forgetting what is gone', () => {
   it('never takes renditions engram generated (their reserved row is not a path)', async () => {
     const root = copyFixture('library');

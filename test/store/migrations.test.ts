@@ -90,6 +90,16 @@ describe('schema migrations', () => {
     closeLibrary(db);
   });
 
+  it('documents keyed by a file\'s path under its folder are keyed by where the file is', () => {
+    const dir = libraryAt(9, (raw) => {
+      replaceFile(raw, { ...file, absPath: '/lib/notes/a.md', relPath: 'notes/a.md' }, 'markdown', [], [{ ...note, key: 'file:notes/a.md#2' }]);
+      replaceFile(raw, { ...file, absPath: '/other/b.md', relPath: 'b.md', contentHash: 'f2' }, 'markdown', [], [{ ...note, key: 'file:b.md', contentHash: 'c2', textHash: 't2' }]);
+    });
+    const db = openLibrary(dir);
+    expect(db.prepare('SELECT key FROM documents ORDER BY key').pluck().all()).toEqual(['file:/lib/notes/a.md#2', 'file:/other/b.md']);
+    closeLibrary(db);
+  });
+
   it('an empty library of an older schema gets the ascii tables', () => {
     const db = openLibrary(libraryAt(6));
     expect(tokenizer(db, 'passages_fts')).toBe('ascii');
