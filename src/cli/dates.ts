@@ -34,11 +34,14 @@ export function ordered(since: string | undefined, until: string | undefined, fr
  */
 export function lastOption(raw: string, today: Date = new Date()): string {
   const m = /^\s*(\d+)\s*([dw])\s*$/i.exec(raw);
-  if (!m || Number(m[1]) < 1) throw new UsageError(`--last takes a number of days or weeks like 1d, 7d or 2w, not "${raw}"`);
-  const days = Number(m[1]) * (m[2]!.toLowerCase() === 'w' ? 7 : 1);
+  const days = m ? Number(m[1]) * (m[2]!.toLowerCase() === 'w' ? 7 : 1) : 0;
+  if (!m || days < 1 || days > MAX_LAST_DAYS) throw new UsageError(`--last takes a number of days or weeks like 1d, 7d or 2w (at most ${MAX_LAST_DAYS} days), not "${raw}"`);
   const d = new Date(today.getFullYear(), today.getMonth(), today.getDate() - days);
   return localDate(d);
 }
+
+/** The longest --last: a hundred years (more made a date JavaScript cannot hold: "since NaN-NaN-NaN"). */
+const MAX_LAST_DAYS = 36_500;
 
 /** `YYYY-MM-DD` of a date in local time. */
 export function localDate(d: Date): string {

@@ -99,7 +99,8 @@ export function dateBound(raw: string, bound: 'since' | 'until'): string | undef
   if (/^\d{4}$/.test(v)) return bound === 'since' ? `${v}-01-01` : `${v}-12-31`;
   const month = /^\d{4}-(\d{2})$/.exec(v)?.[1];
   if (month) return Number(month) >= 1 && Number(month) <= 12 ? (bound === 'since' ? `${v}-01` : `${v}-31`) : undefined;
-  return isoDate(v);
+  // A whole date and nothing else: x2025-02-01y or 20250-01-01 (read as 0250-01-01) are typos.
+  return /^\d{4}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日?)$/.test(v) ? isoDate(v) : undefined;
 }
 
 export function isoDate(s: string | undefined): string | undefined {

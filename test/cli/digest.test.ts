@@ -11,6 +11,7 @@ import { FIXTURES, tempDir } from '../helpers.js';
 import { runCli } from '../support/run-cli.js';
 import { startSmtpServer } from '../support/smtp-server.js';
 import { digestArchive } from '../../src/formats/digest-archive.js';
+import { localDate } from '../../src/cli/dates.js';
 
 describe('engram digest', async () => {
   const lib = tempDir();
@@ -44,6 +45,13 @@ describe('engram digest', async () => {
     const rss = await runCli(['digest', '--library', lib, '--format', 'rss', '--last', '7d']);
     expect(rss.code).toBe(0);
     expect(rss.out).toContain('<rss version="2.0"');
+  });
+
+  it('--last runs through today (a post dated in the future is not among the last days)', async () => {
+    const r = await runCli(['digest', '--library', lib, '--out', join(out, 'last.md'), '--last', '36500d', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).until).toBe(localDate(new Date()));
+    expect((await runCli(['digest', '--library', lib, '--last', '99999999d'])).code).toBe(2);
   });
 
   it('sends an email with HTML and plain-text parts through SMTP', async () => {

@@ -58,7 +58,8 @@ Exit code: 0 done, 1 sending failed, 2 usage error.`,
     if (!isDigestFormat(format)) throw new UsageError(`--format takes one of ${DIGEST_FORMATS.join(', ')}, not "${format}"`);
     if (values.last !== undefined && values.since !== undefined) throw new UsageError('give --since or --last, not both');
     const since = values.last !== undefined ? lastOption(values.last as string) : dateOption(values, 'since', 'since');
-    const until = dateOption(values, 'until', 'until');
+    // --last runs through today: a post dated in the future is not among the last days'.
+    const until = dateOption(values, 'until', 'until') ?? (values.last !== undefined ? localDate(new Date()) : undefined);
     ordered(since, until, values.last !== undefined ? `the start of --last ${String(values.last)}` : `--since ${String(values.since)}`, values);
     const source = values.source as string | undefined;
     const to = ((values.to as string[] | undefined) ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
