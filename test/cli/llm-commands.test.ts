@@ -60,6 +60,9 @@ describe('engram quotes and summarize', () => {
     expect(first.out).toMatch(/\[zh-Hant\]/);
     const again = await engram(['summarize', '--missing', '--library', lib]);
     expect(again.err).toMatch(/^0 documents/);
+    // A document named twice is summarized once.
+    const twice = await engram(['summarize', 'Qb7_Xy2LmN4', 'Qb7_Xy2LmN4', '--extractive', '--library', lib]);
+    expect(twice.err).toMatch(/^1 document;/);
   });
 
   it('summarize with a chat model from the flags, as JSON lines', async () => {

@@ -157,3 +157,11 @@ describe('query expansion', () => {
     expect(shipped.lookup('人工智慧').map((e) => e.id)).toEqual(['artificial-intelligence']);
   });
 });
+
+describe('lexicon suggest', () => {
+  it('writes the accept line with the name as one shell word that pastes as is', async () => {
+    const { shellQuoted } = await import('../../src/cli/commands/lexicon.js');
+    const { execFileSync } = await import('node:child_process');
+    for (const name of ['Ke$ha Rose', "O'Brien", 'a`b`!c', '杨立昆']) expect(execFileSync('sh', ['-c', `printf %s ${shellQuoted(name)}`], { encoding: 'utf8' })).toBe(name);
+  });
+});

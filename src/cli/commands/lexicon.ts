@@ -159,11 +159,16 @@ async function suggest(values: Values, io: Io): Promise<number> {
     for (const s of list) {
       io.out.write(`${s.name}  (${s.type}, ${s.documents} documents, ${s.mentions} mentions, from ${s.via})\n`);
       for (const x of s.examples.slice(0, 2)) io.out.write(`    ${x.title ?? '(untitled)'}${x.text ? `: ${x.text}` : ''}\n`);
-      io.out.write(`    accept: engram lexicon add ${JSON.stringify(s.name)}${s.type !== 'term' ? ` --type ${s.type}` : ''}\n`);
+      io.out.write(`    accept: engram lexicon add ${shellQuoted(s.name)}${s.type !== 'term' ? ` --type ${s.type}` : ''}\n`);
     }
     if (!list.length) io.out.write('nothing to suggest: the lexicon knows the names this library keeps using\n');
     return EXIT.ok;
   } finally {
     db.close();
   }
+}
+
+/** A name as one shell word, pasted as is: single quotes, so `$`, `` ` `` and `!` stay themselves (Ke$ha). */
+export function shellQuoted(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
 }

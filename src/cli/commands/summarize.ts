@@ -57,7 +57,7 @@ chat model could not be used, 2 usage error.`,
       for (const ref of positionals) {
         const id = findDocumentId(db, ref);
         if (id === undefined) throw new UsageError(`no document "${ref}" in the library (try \`engram search\`)`);
-        ids.push(id);
+        if (!ids.includes(id)) ids.push(id); // named twice (or by ID and by URL): summarized once
       }
       const docs = selectDocuments(db, { ids, source: values.source as string | undefined, missing: Boolean(values.missing), method: llm ? 'llm' : 'extractive' });
       if (!values.json) {
