@@ -45,6 +45,27 @@ export function canonicalUrl(url: string): string {
 }
 
 /**
+ * The keys one episode's URL may be known by: its own (`mediaKey`), then the same address
+ * with or without `www.`, a trailing `/` or TLS — one page that show notes, feeds and
+ * headers write each their way (xiaoyuzhoufm.com/episode/X and www.xiaoyuzhoufm.com/episode/X/).
+ */
+export function urlKeys(url: string): string[] {
+  const own = `url:${canonicalUrl(url)}`;
+  let u: URL;
+  try {
+    u = new URL(canonicalUrl(url));
+  } catch {
+    return [own];
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return [own];
+  const hosts = [u.host, u.host.startsWith('www.') ? u.host.slice(4) : `www.${u.host}`];
+  const paths = u.pathname === '/' ? ['/'] : [u.pathname, u.pathname.endsWith('/') ? u.pathname.slice(0, -1) : `${u.pathname}/`];
+  const keys = new Set([own]);
+  for (const protocol of ['https:', 'http:']) for (const host of hosts) for (const path of paths) keys.add(`url:${protocol}//${host}${path}${u.search}`);
+  return [...keys];
+}
+
+/**
  * The join key for a media item. Prefer a YouTube ID, then a URL; the fallback keeps the
  * file's own identity: where it is (its absolute path, plus the entry number for multi-entry
  * files). Not its path under the folder ingested: `todo.md` of ~/work and of ~/home are two

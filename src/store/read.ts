@@ -4,7 +4,7 @@
 import { stmt } from './statements.js';
 import { MACHINE_SPEAKER } from '../formats/diarized-transcript.js';
 import type { DB } from './db.js';
-import { canonicalUrl, deepLink, youtubeIdFromUrl } from '../formats/media.js';
+import { deepLink, urlKeys, youtubeIdFromUrl } from '../formats/media.js';
 import type { DocumentMetadata, PassageRole, RenditionKind } from '../model.js';
 import { documentEntities, relatedDocuments, speakerNames } from '../entities/read.js';
 import { GENERATED_FILE, parseProvenance, type Provenance } from './generated.js';
@@ -162,7 +162,7 @@ export function findDocumentId(db: DB, ref: string): number | undefined {
   const r = ref.trim();
   if (/^\d+$/.test(r)) return stmt(db, 'SELECT id FROM documents WHERE id = ?').pluck().get(Number(r)) as number | undefined;
   const yt = youtubeIdFromUrl(r) ?? (/^[A-Za-z0-9_-]{11}$/.test(r) ? r : undefined);
-  const keys = [r, yt ? `youtube:${yt}` : '', /^https?:/.test(r) ? `url:${canonicalUrl(r)}` : ''].filter(Boolean);
+  const keys = [r, yt ? `youtube:${yt}` : '', ...(/^https?:/.test(r) ? urlKeys(r) : [])].filter(Boolean);
   for (const k of keys) {
     const id = stmt(db, 'SELECT id FROM documents WHERE key = ?').pluck().get(k) as number | undefined;
     if (id !== undefined) return id;

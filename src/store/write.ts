@@ -10,6 +10,7 @@ import type { DB } from './db.js';
 import type { ParsedPassage, RenditionKind, DocumentMetadata } from '../model.js';
 import { indexTerms } from '../text/segment.js';
 import { handOverTexts, KIND_PRIORITY, storeRendition } from './texts.js';
+import { urlKeys } from '../formats/media.js';
 
 /** A file's identity and content fingerprint. */
 export interface FileRecord {
@@ -164,8 +165,12 @@ export function rekeyMovedFile(db: DB, from: string, to: string): void {
  * holds the very same content: the same file, copied or moved elsewhere.
  */
 function documentFor(db: DB, r: PreparedRendition): number | undefined {
-  const byKey = stmt(db, 'SELECT id FROM documents WHERE key = ?').pluck().get(r.key) as number | undefined;
-  if (byKey !== undefined || !r.key.startsWith('file:')) return byKey;
+  const byKey = stmt(db, 'SELECT id FROM documents WHERE key = ?').pluck();
+  const found = byKey.get(r.key) as number | undefined;
+  if (found !== undefined) return found;
+  // The same page written another way (www., a trailing /): the document that has it.
+  if (r.key.startsWith('url:')) return urlKeys(r.key.slice('url:'.length)).map((k) => byKey.get(k) as number | undefined).find((id) => id !== undefined);
+  if (!r.key.startsWith('file:')) return undefined;
   return stmt(db, 'SELECT document_id FROM renditions WHERE content_hash = ? ORDER BY id LIMIT 1').pluck().get(r.contentHash) as number | undefined;
 }
 

@@ -227,6 +227,24 @@ describe('notes known only by their file', () => {
   });
 });
 
+describe('one episode URL written several ways', () => {
+  it('with or without www., a trailing / or TLS, is one document, found by any of them', async () => {
+    const dir = tempDir();
+    const episode = (url: string, line: string) => `# Ep A\n\n**Podcast:** Show\n**Episode URL:** ${url}\n\n---\n\n${line}\n`;
+    writeFileSync(join(dir, 'a.md'), episode('https://www.xiaoyuzhoufm.com/episode/6600aa', '[00:00:01] Host: hello one'));
+    writeFileSync(join(dir, 'b.md'), episode('http://xiaoyuzhoufm.com/episode/6600aa/', '[00:00:05] Guest: hello two'));
+    const { db } = tempLibrary();
+    await ingest(db, [dir]);
+    expect(count(db, 'SELECT count(*) FROM documents')).toBe(1);
+    const { findDocumentId } = await import('../../src/store/read.js');
+    expect(findDocumentId(db, 'https://xiaoyuzhoufm.com/episode/6600aa/')).toBe(findDocumentId(db, 'https://www.xiaoyuzhoufm.com/episode/6600aa'));
+    // Another episode is another document.
+    writeFileSync(join(dir, 'c.md'), episode('https://www.xiaoyuzhoufm.com/episode/6600ab', '[00:00:01] Host: hello three'));
+    await ingest(db, [dir]);
+    expect(count(db, 'SELECT count(*) FROM documents')).toBe(2);
+  });
+});
+
 describe('forgetting what is gone', () => {
   it('never takes renditions engram generated (their reserved row is not a path)', async () => {
     const root = copyFixture('library');
