@@ -43,7 +43,7 @@ export function exportPages(db: DB, dialect: Dialect): Page[] {
   const docPage = new Map(docs.map((d) => [d.id, unique([d.date, d.title ?? 'Untitled'].filter(Boolean).join(' '), String(d.id))]));
 
   const pages: Page[] = [];
-  for (const d of docs) pages.push({ file: dialect.file(docPage.get(d.id)!, 'document'), content: documentPage(db, dialect, d, entityPage) });
+  for (const d of docs) pages.push({ file: dialect.file(docPage.get(d.id)!, 'document'), content: documentPage(db, dialect, d, docPage.get(d.id)!, entityPage) });
   for (const e of entities) pages.push({ file: dialect.file(entityPage.get(e.id)!, 'entity'), content: entityPageContent(db, dialect, e, entityPage, docPage) });
   return pages;
 }
@@ -72,12 +72,15 @@ function fitted(dialect: Dialect, name: string, suffix = ''): string {
   return cut(lo);
 }
 
-function documentPage(db: DB, dialect: Dialect, d: DocRow, entityPage: Map<number, string>): string {
+/** `name`: the page's name as links write it (unique, shortened to fit a file name). */
+function documentPage(db: DB, dialect: Dialect, d: DocRow, name: string, entityPage: Map<number, string>): string {
   const link = (id: number) => dialect.link(entityPage.get(id)!);
   const speakers = stmt(db, 'SELECT DISTINCT entity_id FROM speaker_names WHERE document_id = ? ORDER BY entity_id').pluck().all(d.id) as number[];
   const mentioned = stmt(db, 'SELECT DISTINCT entity_id FROM mentions WHERE document_id = ? ORDER BY entity_id').pluck().all(d.id) as number[];
   const props: [string, string | string[]][] = [
-    ['title', dialect.name === 'logseq' ? [d.date, d.title ?? 'Untitled'].filter(Boolean).join(' ') : ''],
+    // Logseq names a page by its title property: the name links use, or a page of the same
+    // title (two documents titled alike, a shortened one) would be another page, or one page.
+    ['title', dialect.name === 'logseq' ? name : ''],
     ['type', 'engram document'],
     ['date', d.date ?? ''],
     ['source', d.source ?? ''],

@@ -132,6 +132,8 @@ describe('export of long titles and pages that cannot be written', () => {
       const openai = pages.find((p) => /OpenAI\.md$/.test(p.file))!;
       const name = basename(shortened.find((p) => !p.file.includes('续'))!.file, '.md');
       expect(openai.content).toContain(`[[${name}`);
+      // Logseq names a page by its title property: the same name the links use.
+      if (dialect === logseqDialect) for (const p of shortened) expect(p.content).toContain(`title:: ${basename(p.file, '.md')}\n`);
     }
   });
 
