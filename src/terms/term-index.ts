@@ -12,7 +12,7 @@ import { toSimplified } from '../text/fold.js';
 import type { EntityType } from '../entities/names.js';
 import { syllableOf } from './pinyin.js';
 import { digitsOf, latinLetters, mergeSyllable, metaphoneKeys, soundsLikeLatin, spellingSimilarity, type SoundLevel } from './phonetic.js';
-import { bigramFrequency, hanFrequency, COMMON_HAN_FREQ } from './words.js';
+import { bigramFrequency, hanFrequency, isCommonEnglish, COMMON_HAN_FREQ } from './words.js';
 
 export interface TermName {
   text: string;
@@ -320,6 +320,12 @@ export class TermIndex {
     return false;
   }
 
+  /** Whether `letters` are `name` and, before or after it, another name or an everyday word of two letters or more. */
+  private compoundOf(letters: string, name: string): boolean {
+    const rest = letters.startsWith(name) ? letters.slice(name.length) : letters.endsWith(name) ? letters.slice(0, -name.length) : '';
+    return rest.length >= 2 && (this.names.has(rest) || isCommonEnglish(rest));
+  }
+
   /** Whether a shorter run of these words is a name. */
   private holdsName(words: readonly string[]): boolean {
     for (let a = 0; a < words.length; a++) {
@@ -436,7 +442,9 @@ export class TermIndex {
     const key = span.join(' ');
     const known = this.latinSpans.get(key);
     if (known) return known;
-    const found: { name: LatinName; similarity: number }[] = [];
+    let found: { name: LatinName; similarity: number }[] = [];
+    /** Entries one of whose names the span holds run together with another word: none of their names is heard here. */
+    const compounds = new Set<TermEntry>();
     const letters = span.join('');
     if (!(nonDigits(letters) < 3 || this.names.has(letters) || this.names.has(span.map(singular).join('')))) {
       const seen = new Set<LatinName>();
@@ -458,10 +466,17 @@ export class TermIndex {
           if (span.every((w) => n.stems.has(singular(w))) || this.holdsOtherName(span, n.letters)) continue;
           // With a name written right in it ("Agentic Kit"), the rest must sound exactly alike.
           if (sound === 'near' && this.holdsName(span)) continue;
+          // The name run together with another name or word (reasoningGPU, AIScaling, WeChatGPT)
+          // is a compound of them, not a garble of the name (but OpenAII, Deep Minde are).
+          if (this.compoundOf(letters, n.letters)) {
+            compounds.add(n.entry);
+            continue;
+          }
           found.push({ name: n, similarity });
         }
       }
     }
+    if (compounds.size) found = found.filter((f) => !compounds.has(f.name.entry));
     if (this.latinSpans.size >= 100_000) this.latinSpans.clear();
     this.latinSpans.set(key, found);
     return found;

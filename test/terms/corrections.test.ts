@@ -42,6 +42,17 @@ describe('sound alike', () => {
     expect(index.soundAlikes('他是面壁智能的科学家')).toEqual([]);
     expect(index.soundAlikes('我们用Dipsick的模型').map((a) => a.name)).toEqual(['DeepSeek']);
     expect(index.soundAlikes('这里提到了AI Anthropic两个词')).toEqual([]);
+    // A name run together with another name or word is a compound, not a garble (any of the entry's names)…
+    const compound = new TermIndex([
+      { id: 'reasoning', type: 'concept', canonical: 'reasoning', names: [{ text: 'reasoning' }, { text: 'reasonings' }] },
+      { id: 'gpu', type: 'concept', canonical: 'GPU', names: [{ text: 'GPU' }] },
+      { id: 'openai', type: 'organization', canonical: 'OpenAI', names: [{ text: 'OpenAI' }] },
+      { id: 'chatgpt', type: 'product', canonical: 'ChatGPT', names: [{ text: 'ChatGPT' }] },
+    ]);
+    expect(compound.soundAlikes('我们用reasoningGPU跑一下')).toEqual([]);
+    expect(compound.soundAlikes('微信里的WeChatGPT功能')).toEqual([]);
+    // …but a letter or two more is a garble still.
+    expect(compound.soundAlikes('这是OpenAII的模型').map((a) => a.name)).toEqual(['OpenAI']);
     expect(index.find('我们每天工作很忙')).toEqual([]);
     expect(index.find('天工是一个模型').map((f) => f.entry.id)).toEqual(['tiangong']);
   });
