@@ -54,7 +54,7 @@ export function openFor(values: Values, io: Io, mode: 'read' | 'write' | 'create
   return { db: openLibrary(dir, { readonly: mode === 'read' }), dir };
 }
 
-function requireLibrary(dir: string, mode: 'read' | 'write' | 'create'): void {
+export function requireLibrary(dir: string, mode: 'read' | 'write' | 'create'): void {
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
     throw new UsageError(`${printable(dir)} is a file, not a library folder (pass --library DIR, a folder)`);
   }

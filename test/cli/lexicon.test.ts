@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
@@ -72,6 +72,11 @@ describe('engram lexicon', () => {
 
   it('adds entries of one type under one header, and leaves the file as it was when a line would not read back', async () => {
     const own = tempDir();
+    const typo = join(own, 'no-such-library');
+    const refused = await engram('lexicon', 'add', 'Foo Robotics', '--library', typo);
+    expect([refused.code, refused.err]).toEqual([2, expect.stringContaining(`no library at ${typo}`)]);
+    expect(existsSync(typo)).toBe(false);
+    await engram('ingest', join(FIXTURES, 'names'), '--library', own, '--json');
     await engram('lexicon', 'add', 'Foo Robotics', '--type', 'organization', '--library', own);
     await engram('lexicon', 'add', 'Bar Robotics', '--type', 'organization', '--library', own);
     const file = join(own, 'lexicon.txt');

@@ -9,7 +9,7 @@ import { tokenize } from '../../text/segment.js';
 import { toSimplified } from '../../text/fold.js';
 import { foldWidth } from '../../text/normalize.js';
 import { EXIT, libraryOption, UsageError, type Command, type Io, type Values } from '../command.js';
-import { openFor } from '../library.js';
+import { openFor, requireLibrary } from '../library.js';
 
 export const lexiconCommand: Command = {
   name: 'lexicon',
@@ -51,12 +51,15 @@ Options:
       switch (action) {
         case 'add': {
           if (!text) throw new UsageError('lexicon add needs a NAME');
+          // Into a library there is: a mistyped --library must not become a folder holding a lexicon.
+          requireLibrary(dir, 'write');
           const result = addToLibrary(dir, { name: text, aliases: values.alias as string[] | undefined, type: typeOf(values), id: values.id as string | undefined });
           report(result, 'add', dir, values, io);
           return EXIT.ok;
         }
         case 'remove': {
           if (!text) throw new UsageError('lexicon remove needs a NAME or ID');
+          requireLibrary(dir, 'write');
           report(removeFromLibrary(dir, text, (values.alias as string[] | undefined) ?? []), 'remove', dir, values, io);
           return EXIT.ok;
         }
