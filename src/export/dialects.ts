@@ -20,7 +20,13 @@ export interface Dialect {
   heading(text: string): string;
 }
 
-const yamlValue = (v: string) => (/^[\w\- .:/]+$/u.test(v) && !/^\d/.test(v) && !/: /.test(v) ? v : JSON.stringify(v));
+/**
+ * A YAML value: plain where YAML reads it back as the same string, else double-quoted (a JSON
+ * string is one). Not plain: a start YAML gives a meaning to (`- `, `?`, quotes, digits), a
+ * `: ` or a final `:` (a key), and the words YAML reads as null or booleans.
+ */
+const yamlValue = (v: string) =>
+  /^[\p{L}_][\p{L}\p{N}_\- .:/]*$/u.test(v) && !/:( |$)/.test(v) && !/^(?:null|true|false|yes|no|on|off|y|n)$/i.test(v) ? v : JSON.stringify(v);
 
 export const logseqDialect: Dialect = {
   name: 'logseq',

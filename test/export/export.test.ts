@@ -96,6 +96,11 @@ describe('export to notes apps', () => {
     expect(() => writeExport(out, 'obsidian', exportPages(db, obsidianDialect))).toThrow(/not an engram export record/);
   });
 
+  it('quotes an Obsidian property value that YAML would read as something else', () => {
+    const front = obsidianDialect.properties([['a', 'Foo:'], ['b', '- dash'], ['c', 'null'], ['d', 'a: b'], ['e', '#tag'], ['f', 'No'], ['g', 'https://x.com/a'], ['h', '晚点聊 LateTalk']]);
+    expect(front).toBe('---\na: "Foo:"\nb: "- dash"\nc: "null"\nd: "a: b"\ne: "#tag"\nf: "No"\ng: https://x.com/a\nh: 晚点聊 LateTalk\n---\n\n');
+  });
+
   it('writes Obsidian front matter and aliases', () => {
     const pages = exportPages(db, obsidianDialect);
     const person = pages.find((p) => p.file === 'Entities/刘知远.md')!;
