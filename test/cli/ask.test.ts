@@ -39,6 +39,9 @@ describe('engram ask', async () => {
     expect(none.code).toBe(0);
     expect(none.out).toContain('资料库里没有找到');
     expect((await runCli(['ask', '--library', lib])).code).toBe(2);
+    // As long as the web app and MCP take, counted in characters.
+    const long = await runCli(['ask', '为什么'.repeat(167), '--library', lib]);
+    expect([long.code, long.err]).toEqual([2, expect.stringContaining('the question is 501 characters long; the limit is 500')]);
     const noModel = await runCli(['ask', 'densing law', '--library', lib, '--llm-url', chat.url]);
     expect(noModel.code).toBe(2);
     expect(noModel.err).toContain('no model');
