@@ -93,7 +93,7 @@ export function parseQuery(input: string, opts: ParseOptions = {}): ParsedQuery 
   const spans = opts.expand ? chooseSpans(opts.expand(rest, tokens), typed.length) : new Map<number, ExpansionSpan>();
   for (let i = 0; i < typed.length; ) {
     const span = spans.get(i);
-    const expanded = span && expandedGroups(typed.slice(span.from, span.to), span, known);
+    const expanded = span && expandedGroups(typed.slice(span.from, span.to), span, known, oneHanWord(tokens, span.from, span.to));
     if (expanded) {
       groups.push(...expanded);
       i = span!.to;
@@ -116,6 +116,15 @@ export function parseQuery(input: string, opts: ParseOptions = {}): ParsedQuery 
   return { groups: unique, terms, verbatim, unknown: [...new Set(unknown)] };
 }
 
+/** Whether tokens `from`..`to` are Han written together: one word as typed, whatever jieba cut. */
+function oneHanWord(tokens: readonly Token[], from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    if (!HAN.test(tokens[k]!.term)) return false;
+    if (k > from && tokens[k - 1]!.end !== tokens[k]!.start) return false;
+  }
+  return true;
+}
+
 /** Non-overlapping spans by start, longer ones first. */
 function chooseSpans(spans: ExpansionSpan[], n: number): Map<number, ExpansionSpan> {
   const taken = new Array<boolean>(n).fill(false);
@@ -135,7 +144,7 @@ function chooseSpans(spans: ExpansionSpan[], n: number): Map<number, ExpansionSp
  * the span is not a name, or when a "name" holds a function word: the words then go on as
  * typed. Question and function words stay intent and get no forms.
  */
-function expandedGroups(typed: string[], span: ExpansionSpan, known?: (t: string) => boolean): QueryGroup[] | undefined {
+function expandedGroups(typed: string[], span: ExpansionSpan, known?: (t: string) => boolean, oneWord = false): QueryGroup[] | undefined {
   if (typed.every(isIntentWord)) return undefined;
   // A name has no function words in it: 解决了 is not Mr Xie.
   if (span.names?.length && typed.some(isIntentWord)) return undefined;
@@ -154,6 +163,11 @@ function expandedGroups(typed: string[], span: ExpansionSpan, known?: (t: string
     return name.alternatives.length ? [name] : undefined;
   }
   if (forms.length === 0) return undefined;
+  // A Chinese term typed as one word that jieba cuts in pieces (出口管制: 出口 + 管制) is one
+  // group, held by a passage with all its pieces or one of its forms. As a group per piece, a
+  // document with 出口 and 管制 met "all of" 黄仁勋 出口管制 (two of three groups) without 黄仁勋.
+  // (Words typed apart, Gemini 3 or Scaling Law, stay a group each: a document may hold one.)
+  if (oneWord && typed.length > 1 && !typed.some(isIntentWord) && own.every((o) => o.length > 0)) return [withForms([own.flat()])];
   // Typed words the index never saw (輝達 in a library that only writes 英伟达): the forms stand in.
   return typed.map((t, k) =>
     isIntentWord(t) ? { alternatives: [[t]], intent: true } : withForms(own[k]!.length ? [own[k]!] : []),

@@ -102,6 +102,24 @@ describe('ranking', () => {
     expect(parseQuery('解决了', { expand: name }).groups.map((g) => g.alternatives)).toEqual([[['解决']], [['了']]]);
   });
 
+  it('a Chinese word typed as one, which jieba cuts in pieces, is one of the words a document must hold', async () => {
+    // 出口管制 (a lexicon term) is cut 出口 + 管制: two groups made "all of two words" two of three.
+    const expand: Expand = (text, tokens) => {
+      const from = tokens.findIndex((t) => t.term === '出口');
+      return from >= 0 && tokens[from + 1]?.term === '管制' ? [{ from, to: from + 2, text: '出口管制', alternatives: ['出口限制'] }] : [];
+    };
+    expect(parseQuery('黄仁勋 出口管制', { expand }).groups.map((g) => g.alternatives)).toEqual([[['黄仁勋']], [['出口', '管制'], ['出口', '限制']]]);
+    // Typed apart, the words stay a group each.
+    expect(parseQuery('黄仁勋 出口 管制', { expand }).groups).toHaveLength(3);
+    const dir = tempDir();
+    mkdirSync(join(dir, 'news'));
+    writeFileSync(join(dir, 'news', 'a.md'), '管制笔记\n\n出口管制的新规定。\n\n出口管制再次收紧，出口管制影响芯片。\n');
+    writeFileSync(join(dir, 'news', 'b.md'), '财报笔记\n\n黄仁勋谈到了财报。\n\n中国市场的出口管制。\n');
+    const own = tempLibrary();
+    await ingest(own.db, [dir]);
+    expect(search(own.db, '黄仁勋 出口管制').hits.map((h) => h.document.title)[0]).toBe('财报笔记');
+  });
+
   it('counts identical renditions once and shows a document stored twice once', () => {
     // The archive entry and summary/ID.md hold the same three paragraphs, all matching:
     // three passages, not six.
