@@ -65,9 +65,18 @@ export function checkQuote(t: Transcripts, q: ExtractedQuote): QuoteDecision {
   if (t.indexes.length === 0) return { ...base, ...none, status: 'not-found' };
   const lang = languageOf(q.quote);
   if (lang && t.language && lang !== t.language) {
+    // Said in the quote's own language within the transcript (an English guest on a Chinese
+    // show): found word for word, it is a quote. Anything less stays a translation.
+    const said = locate(t, q, base);
+    if (said.status === 'verbatim') return said;
     const tie = tieTranslation(t, q);
     return { ...base, ...none, status: 'translation', ...tie };
   }
+  return locate(t, q, base);
+}
+
+/** The best place any transcript has the quote. */
+function locate(t: Transcripts, q: ExtractedQuote, base: Pick<QuoteDecision, 'quote' | 'speaker' | 'claimedStart' | 'summaryPassage'>): QuoteDecision {
   let best: QuoteDecision | undefined;
   t.indexes.forEach((index, i) => {
     const loc = locateQuote(index, q.quote, q.claimedStart);

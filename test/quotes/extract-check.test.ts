@@ -50,6 +50,20 @@ describe('checkQuotes', () => {
     expect(t!.passage).toContain('Google');
   });
 
+  it('finds a quote in its own language said inside a transcript of another (an English guest on a Chinese show)', () => {
+    const mixed = prepareTranscripts([[
+      { start: 3723, text: '我们的模型在长上下文上更便宜 成本下降了很多 这是一个很大的进步' },
+      { start: 3730, text: 'Inline quote about sparse attention costs' },
+      { start: 3735, text: '好的 我们继续聊聊下一个话题 关于机器人的数据' },
+    ]]);
+    const [said, never] = checkQuotes(mixed, [
+      { quote: 'Inline quote about sparse attention costs', claimedStart: 605, passage: 0 },
+      { quote: 'A bold claim nobody made in this episode at all', passage: 0 },
+    ]);
+    expect(said).toMatchObject({ status: 'verbatim', verified: true, start: 3730 });
+    expect(never).toMatchObject({ status: 'translation', verified: false });
+  });
+
   it('leaves a translation untied when nothing checkable is shared', () => {
     const [t] = checkQuotes(zhTranscript, [{ quote: 'We should all be more patient with each other in hard times.', claimedStart: 600, passage: 0 }]);
     expect(t).toMatchObject({ status: 'translation', verified: false, start: null, passage: null });
