@@ -312,7 +312,8 @@ function holdingPhrase(db: DB, ids: number[], phrase: string): number[] {
   return ids.filter((id) => containsPhrase(texts.get(id) ?? '', phrase));
 }
 
-const squash = (s: string) => s.replace(/\s+/g, '');
+/** Spaces and the joiners written in their place (mixture-of-experts, mixture of experts) do not tell phrases apart. */
+const squash = (s: string) => s.replace(/[\s\-_‐‑–—]+/g, '');
 
 export function containsPhrase(text: string, phrase: string): boolean {
   return squash(foldForMatch(text)).includes(squash(foldForMatch(phrase)));

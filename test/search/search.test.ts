@@ -60,9 +60,14 @@ describe('search', () => {
     expect(hit.passage?.link).toBe('https://www.xiaoyuzhoufm.com/episode/6650aa11bb22cc33dd44ee55#t=75');
   });
 
-  it('matches quoted phrases literally', () => {
+  it('matches quoted phrases literally', async () => {
     expect(search(db, '"端侧模型"').total).toBeGreaterThan(0);
     expect(search(db, '"模型端侧"').total).toBe(0);
+    // A space and a hyphen between words are the same phrase.
+    const { containsPhrase } = await import('../../src/search/postings.js');
+    expect(containsPhrase('A Mixture-of-Experts model', 'mixture of experts')).toBe(true);
+    expect(containsPhrase('state of the art', 'state-of-the-art')).toBe(true);
+    expect(containsPhrase('mixture and experts', 'mixture of experts')).toBe(false);
   });
 
   it('filters by source, date range and speaker', () => {
