@@ -6,11 +6,11 @@
  */
 import type { FormatParser, ParsedDocument, ParseWarning, SourceFile } from '../model.js';
 import { markdownBlocks, type MarkdownBlock } from './markdown-blocks.js';
-import { mediaKey, youtubeIdFromUrl, youtubeUrl } from './media.js';
+import { canonicalUrl, mediaKey, youtubeIdFromUrl, youtubeUrl } from './media.js';
 import { splitArchiveEntries, type ArchiveEntry } from './archive-entries.js';
 import { parseArchiveSummary, type ArchiveSummary } from './archive-summary.js';
 import { blocksToPassages } from './notes-passages.js';
-import { splitLines } from './text-utils.js';
+import { decodeEntities, splitLines } from './text-utils.js';
 
 const MODEL_TAG = /^\s*\[model=([^\]\n]+)\]\s*$/;
 
@@ -41,14 +41,17 @@ function entryDocument(file: SourceFile, lines: string[], e: ArchiveEntry, entry
 
   // The link + thumbnail HTML gives the video; it is not a passage (raw HTML blocks never are).
   const youtubeId = linkedVideo(body);
+  // Else the episode page it links (a podcast's, as engram's md digests write them): the same
+  // document as the files that name that URL. Not a link to engram's own page of a document.
+  const url = youtubeId ? undefined : linkedPage(body);
   const contentBlocks = dropRepeatedTitle(
     blocks.filter((b) => b.kind !== 'html'),
     summary,
   );
-  if (!youtubeId) warnings.push({ line: e.open + 1, message: `entry ${entry}: no YouTube link; keyed by file and entry` });
+  if (!youtubeId && !url) warnings.push({ line: e.open + 1, message: `entry ${entry}: no YouTube or episode link; keyed by file and entry` });
 
   const doc: ParsedDocument = {
-    key: mediaKey({ youtubeId, file, entry }),
+    key: mediaKey({ youtubeId, url, file, entry }),
     kind: 'transcript',
     entry,
     metadata: {},
@@ -60,6 +63,7 @@ function entryDocument(file: SourceFile, lines: string[], e: ArchiveEntry, entry
   if (summary?.title) doc.title = summary.title;
   if (summary?.date) doc.date = summary.date;
   if (youtubeId) doc.url = youtubeUrl(youtubeId);
+  else if (url) doc.url = canonicalUrl(url);
   if (summary?.number !== undefined) doc.metadata.number = summary.number;
   if (summary?.category) doc.metadata.category = summary.category;
   if (summary?.keywords.length) doc.metadata.keywords = summary.keywords;
@@ -73,6 +77,17 @@ function linkedVideo(body: string[]): string | undefined {
     for (const m of line.matchAll(/\b(?:href|src)\s*=\s*["']([^"']+)["']/gi)) {
       const id = youtubeIdFromUrl(m[1]!);
       if (id) return id;
+    }
+  }
+  return undefined;
+}
+
+/** The first web page the entry's `<a href>` links, unless it is a document page of engram's web app (`…/documents/ID`). */
+function linkedPage(body: string[]): string | undefined {
+  for (const line of body) {
+    for (const m of line.matchAll(/\bhref\s*=\s*["'](https?:\/\/[^"']+)["']/gi)) {
+      const href = decodeEntities(m[1]!);
+      if (!/\/documents\/\d+\/?(?:[?#].*)?$/.test(href)) return href;
     }
   }
   return undefined;

@@ -26,7 +26,10 @@ describe('engram digest', async () => {
     expect(r.code).toBe(0);
     expect(readdirSync(join(out, 'archive')).sort()).toEqual(['01.md', 'index.md']);
     const page = readFileSync(join(out, 'archive', '01.md'), 'utf8');
-    expect(digestArchive.parse({ relPath: '01.md', absPath: '', text: page }).documents).toHaveLength(6);
+    const docs = digestArchive.parse({ relPath: '01.md', absPath: '', text: page }).documents;
+    expect(docs).toHaveLength(6);
+    // A podcast episode comes back as its URL, the key of the episode's own files (ingesting the page joins them).
+    expect(docs.filter((d) => d.key.startsWith('url:')).map((d) => [d.key, d.url])).toEqual([[expect.stringMatching(/^url:https:\/\//), expect.stringMatching(/^https:\/\//)]]);
     expect(readFileSync(join(out, 'archive', 'index.md'), 'utf8')).toContain('](01.md)');
   });
 
