@@ -97,6 +97,8 @@ export async function summarizeDocument(db: DB, documentId: number, o: Summarize
 
   if (!o.llm) {
     const chosen = keyPassages(input.passages);
+    // A heading over nothing is no summary (a text of emoji, a word or two): said, not stored as done.
+    if (chosen.length === 0) return { ...out, skipped: 'nothing to summarize: no passage says enough (three words that carry meaning)' };
     const passages: ParsedPassage[] = [
       { text: headingsFor(lang).extractive, role: 'heading', depth: 2, line: 1 },
       ...chosen.map((k, i): ParsedPassage => ({ text: k.text, role: 'content', line: i + 2, ...(k.start !== undefined ? { start: k.start } : {}), ...(k.speaker ? { speaker: k.speaker } : {}) })),

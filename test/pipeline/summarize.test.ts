@@ -299,6 +299,17 @@ describe('offline and storage', () => {
     expect(r.generated!.model).toBeUndefined();
   });
 
+  it('says a document with nothing to summarize is skipped, and stores no empty summary', async () => {
+    const notes = tempDir();
+    writeFileSync(join(notes, 'emoji.md'), '# 😀\n\n😀😀😀 🎉\n\nok\n');
+    const own = tempLibrary();
+    await ingest(own.db, [notes]);
+    const id = own.db.prepare('SELECT id FROM documents').pluck().get() as number;
+    const out = await summarizeDocument(own.db, id, { lang: 'auto', libraryDir: own.dir });
+    expect(out).toMatchObject({ skipped: expect.stringMatching(/^nothing to summarize/), tasks: [] });
+    expect(generatedRenditions(own.db, id)).toEqual([]);
+  });
+
   it('keeps generated renditions through re-ingest, and --missing picks them up when the transcript changed', async () => {
     const id = docId(db, EP);
     expect(selectDocuments(db, { missing: true, method: 'extractive' })).not.toContain(id);
