@@ -51,7 +51,9 @@ function detect(file: SourceFile): number {
   const all = splitLines(head);
   if (file.text.length > head.length) all.pop(); // cut mid-line
   const lines = all.map((l) => l.trim()).filter(Boolean);
-  if (lines.length < 5) return 0;
+  // Five lines tell captions from a note; a text file named after a video (subtitle/VIDEOID.txt) needs fewer.
+  const namedAfterVideo = /\.txt$/i.test(file.relPath) && youtubeIdFromPath(file.relPath) !== undefined;
+  if (lines.length < (namedAfterVideo ? 1 : 5)) return 0;
   const markup = lines.filter((l) => MARKDOWN_LINE.test(l)).length;
   const timed = lines.filter((l) => TIMECODE.test(l)).length;
   if (markup > lines.length * 0.1 || timed > lines.length * 0.05) return 0;

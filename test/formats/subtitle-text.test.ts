@@ -27,6 +27,9 @@ describe('subtitle text: detection', () => {
     expect(subtitleText.detect(file(prose, 'n.txt'))).toBe(0);
     expect(subtitleText.detect(file('# 标题\n- 列表一\n- 列表二\n- 列表三\n- 列表四\n- 列表五\n', 'n.md'))).toBe(0);
     expect(subtitleText.detect(file('短\n行', 'n.txt'))).toBe(0);
+    // …but a short text file named after a video is its captions (and joins the video).
+    expect(detectFormat(file('大家好\n今天聊聊模型\n', 'subtitle/Ab3dE_fG9hK.txt'))?.name).toBe('subtitle-text');
+    expect(detectFormat(file('大家好\n今天聊聊模型\n', 'summary/Ab3dE_fG9hK.md'))?.name).not.toBe('subtitle-text');
   });
 });
 
