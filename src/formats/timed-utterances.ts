@@ -129,9 +129,10 @@ interface Utterance {
 
 /**
  * Merges lines into utterances: a new one starts when a line names a different speaker, the
- * current one is full, or the line starts after a long silence (`MAX_SILENCE_S`). A line without a speaker has no speaker of its own but continues the
- * current utterance (diarization dropped its label, not the talk); lines without a speaker at
- * the very start join the first speaker who is named. Sound-event lines are dropped.
+ * current one is full, or the line starts after a long silence (`MAX_SILENCE_S`). A line
+ * without a speaker has no speaker of its own but continues the current utterance
+ * (diarization dropped its label, not the talk); lines without a speaker at the very start
+ * join the first speaker who is named. Sound-event lines are dropped.
  *
  * Each passage starts at its first line's time and ends at the latest end the source gives,
  * or else where the next utterance starts.
