@@ -4,7 +4,7 @@ import { libraryOption, UsageError, type Command, type Io } from '../command.js'
 import { dateRange } from '../dates.js';
 import { openFor, requireSource } from '../library.js';
 import { chatModelFor, serviceOptions, serviceUsage } from '../services.js';
-import { MAX_QUERY_LENGTH } from '../../search/limits.js';
+import { questionTooLong } from '../../search/limits.js';
 
 export const askCommand: Command = {
   name: 'ask',
@@ -35,8 +35,8 @@ Exit code: 0 answered (or not in the library), 2 usage error.`,
     const question = positionals.join(' ').trim();
     if (!question) throw new UsageError('ask needs a QUESTION, e.g. engram ask "what is the densing law?"');
     // The limit the web app and MCP hold a question to (a question is searched as a query).
-    const characters = [...question].length;
-    if (characters > MAX_QUERY_LENGTH) throw new UsageError(`the question is ${characters.toLocaleString('en-US')} characters long; the limit is ${MAX_QUERY_LENGTH}: ask it in fewer words`);
+    const tooLong = questionTooLong(question);
+    if (tooLong) throw new UsageError(tooLong);
     const { since, until } = dateRange(values);
     const { db, dir } = openFor(values, io);
     try {

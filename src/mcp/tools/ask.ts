@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ask } from '../../pipeline/ask.js';
 import { dateRangeParams } from '../../server/params.js';
-import { MAX_QUERY_LENGTH } from '../../search/limits.js';
+import { MAX_QUERY_LENGTH, questionTooLong } from '../../search/limits.js';
 import { defineTool, ToolError } from '../tool.js';
 
 export const askTool = defineTool({
@@ -24,8 +24,8 @@ export const askTool = defineTool({
   async run(args, { db, searcher, llm, libraryDir }) {
     const question = args.question.trim();
     if (!question) throw new ToolError('ask needs a question');
-    const characters = [...question].length; // characters, as search counts them (limits.ts)
-    if (characters > MAX_QUERY_LENGTH) throw new ToolError(`the question is ${characters} characters long; the limit is ${MAX_QUERY_LENGTH}`);
+    const tooLong = questionTooLong(question);
+    if (tooLong) throw new ToolError(tooLong);
     return ask(db, question, {
       searcher, llm, libraryDir,
       source: args.source,
