@@ -24,7 +24,10 @@ import { inlinePool, workerPool, storedText, type ParsePool, type ScannedOutcome
 import { folderJoin } from './folder-join.js';
 import { boundHeapGrowth } from './heap.js';
 import { DEFAULT_LIMITS, type SizeLimits } from './parse-file.js';
-import { defaultTermsContext, TermsTally, runTermsStageForKeys, type TermsContext, type TermsReport } from './terms.js';
+import {
+  beginTermsRuns, defaultTermsContext, documentIdsOf, endTermsRuns, runTermsSlice, runTermsStageForKeys, TermsTally,
+  type TermsContext, type TermsReport,
+} from './terms.js';
 import type { PackedScans } from '../terms/packed-scans.js';
 
 export { MAX_LINE_CHARS, DEFAULT_LIMITS, type SizeLimits } from './parse-file.js';
@@ -55,6 +58,18 @@ const READ_AHEAD_BYTES = 6 * 2 ** 20;
  * ingest. A document written again after such a run is done again.
  */
 const TERMS_EVERY_PASSAGES = 150_000;
+/**
+ * The endgame: near its end, an ingest hands every file left to the parse workers, and while
+ * the next file is not parsed yet the writer does the terms stage's per-document part for
+ * documents already written (`runTermsSlice`, a few at a time) instead of parsing: the stage
+ * overlaps the last files' parsing, where it used to follow it with the second core idle
+ * (~3 s of a 26 s whole-corpus ingest). It starts once the input not yet started would keep
+ * a worker busy about as long as the stage's part still to do: doing a kept passage takes the
+ * writer about as long as a worker takes to parse this many bytes of input.
+ */
+const STAGE_BYTES_PER_PASSAGE = 80;
+/** Documents in one slice: the writer looks for parsed files between slices. */
+const SLICE_DOCUMENTS = 8;
 
 export interface IngestOptions {
   /** Parse every file with this format instead of detecting it. */
@@ -72,6 +87,8 @@ export interface IngestOptions {
   terms?: boolean | TermsContext;
   /** Run the terms stage whenever this many passage scans are kept (default `TERMS_EVERY_PASSAGES`): bounds memory. */
   termsEvery?: number;
+  /** Start the endgame once the input not yet started is at most this many bytes per kept passage (default `STAGE_BYTES_PER_PASSAGE`; Infinity: at once). */
+  endgameBytesPerPassage?: number;
   /** Commit whenever this much input was written since the last commit (default `COMMIT_EVERY_BYTES`). */
   commitEvery?: number;
 }
@@ -192,6 +209,7 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
   if (terms?.scanner) pool.scanWith(terms.scanner);
   if (pool.threads > 0) terms?.warm?.();
   report.workers = pool.threads;
+  if (terms) beginTermsRuns(db, terms);
   // Into an empty library, the index is written in bulk mode: it is merged once at the end.
   fullTextWrites(db, db.prepare('SELECT 1 FROM passages LIMIT 1').get() === undefined ? 'bulk' : 'normal');
   const batch = commitBatches(db, opts.commitEvery ?? COMMIT_EVERY_BYTES);
@@ -199,13 +217,17 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
   // Jobs are started ahead of the writer (READ_AHEAD files, READ_AHEAD_BYTES); results are consumed in file order.
   const limits: SizeLimits = { textBytes: opts.limits?.textBytes ?? DEFAULT_LIMITS.textBytes, jsonBytes: opts.limits?.jsonBytes ?? DEFAULT_LIMITS.jsonBytes };
   const pending: Promise<ScannedOutcome>[] = [];
+  /** Files whose parse has finished (answered), by position. */
+  const ready = new Set<number>();
   let started = 0;
   let bytesAhead = 0;
-  /** Start jobs from file `next` on, within the read-ahead bounds (file `next` itself always). */
-  const startAhead = (next: number) => {
-    for (; started < files.length && started < next + READ_AHEAD && (started <= next || bytesAhead < READ_AHEAD_BYTES); started++) {
+  let bytesUnstarted = bytesTotal;
+  /** Start jobs from file `next` on, within the read-ahead bounds (file `next` itself always), or `all` left. */
+  const startAhead = (next: number, all = false) => {
+    for (; started < files.length && (all || (started < next + READ_AHEAD && (started <= next || bytesAhead < READ_AHEAD_BYTES))); started++) {
       const f = files[started]!;
       bytesAhead += f.size;
+      bytesUnstarted -= f.size;
       const previous = fileState(db, f.absPath);
       // An unchanged file is skipped, unless `--source` now names another source for what it gave.
       const skipIfSame = previous?.status === 'ok' && !(opts.source && gaveOtherSource(db, previous.id, opts.source));
@@ -213,19 +235,45 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
         absPath: f.absPath, root: f.root, relPath: f.relPath, mtimeMs: f.mtimeMs,
         previousHash: skipIfSame ? previous.contentHash : undefined,
         format: opts.format, fallbackSource: opts.source ?? folderSource(f), limits,
-      });
+      }, f.size);
+      const at = started;
+      pending[at]!.then(() => ready.add(at), () => ready.add(at));
     }
   };
 
   const seen = { added, updated, unchanged, removed, touched };
   const tally = new TermsTally();
+  /** Documents slices did since the stage last ran (their library-wide part is the run's). */
+  let sliced: number[] = [];
   /** Run the terms stage over the documents written since it last ran (committed first: it runs in its own transaction). */
   const termsStage = async () => {
     if (!terms) return;
     batch.commit();
+    // Mid-ingest, the files queued for parsing go to the workers now: this thread takes none until the run is over.
+    pool.lend(Infinity);
     progress(`correcting terms and linking entities in ${touched.size} documents…`);
-    tally.add(await runTermsStageForKeys(db, touched, terms));
+    tally.add(await runTermsStageForKeys(db, touched, terms, sliced));
     touched.clear();
+    sliced = [];
+  };
+  let endgame = false;
+  const bytesPerPassage = opts.endgameBytesPerPassage ?? STAGE_BYTES_PER_PASSAGE;
+  /** In the endgame, until file `i` is parsed: slices of the oldest documents written (the least likely to be written again). */
+  const sliceUntilParsed = async (i: number) => {
+    while (terms && !ready.has(i) && touched.size > 0) {
+      progress(`correcting terms and linking entities while the last files are parsed…`);
+      const keys = [...take(touched, SLICE_DOCUMENTS)];
+      const run = runTermsSlice(db, documentIdsOf(db, keys), terms);
+      if (!run) {
+        // What the stage depends on changed: only its whole run at the end starts over.
+        keys.forEach((k) => touched.add(k));
+        endgame = false;
+        return;
+      }
+      tally.add(run);
+      sliced.push(...run.processed);
+      await new Promise(setImmediate); // the workers' answers come in
+    }
   };
   const keyless: ParsedFile[] = [];
   /** The texts a file brought are handed to the terms stage with their scans, made where the file was parsed (pool.ts). */
@@ -257,6 +305,12 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
       batch.begin();
       for (const found of group) {
         startAhead(i);
+        if (!endgame && terms && pool.threads > 0 && (bytesPerPassage === Infinity || bytesUnstarted <= (terms.scanner?.keptPassages ?? 0) * bytesPerPassage)) {
+          endgame = true;
+          startAhead(i, true);
+          pool.lend(Infinity);
+        }
+        if (endgame) await sliceUntilParsed(i);
         progress(found.relPath);
         const outcome = await pool.wait(pending[i]!);
         delete pending[i];
@@ -300,6 +354,7 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
   else report.gone = gone.length;
   pruneSources(db);
   await termsStage();
+  if (terms) endTermsRuns(db);
   report.terms = tally.report(db);
   // After a bulk write the index is merged into one segment: queries seek into every segment.
   if (worthCompacting(db, report.passages)) {
@@ -375,6 +430,15 @@ const EPISODE_KINDS = new Set(['transcript', 'raw-transcript', 'summary']);
 function isKeyless(pf: ParsedFile): boolean {
   const only = pf.renditions.length === 1 ? pf.renditions[0]! : undefined;
   return Boolean(only && only.key.startsWith('file:') && EPISODE_KINDS.has(only.kind));
+}
+
+/** Up to `n` of a set's first items, taken out of it. */
+function* take<T>(set: Set<T>, n: number): Generator<T> {
+  for (const x of set) {
+    if (n-- <= 0) return;
+    set.delete(x);
+    yield x;
+  }
 }
 
 function* byFolder(files: FoundFile[]): Generator<FoundFile[]> {

@@ -33,7 +33,8 @@ export interface ParsePool {
   readonly threads: number;
   /** Jobs parsed on the caller's thread so far. */
   readonly parsedHere: number;
-  parse(job: ParseJob): Promise<ScannedOutcome>;
+  /** Parse a file (`bytes`: its size, for `lend`). */
+  parse(job: ParseJob, bytes?: number): Promise<ScannedOutcome>;
   /**
    * Wait for a parse, working meanwhile: if no worker has started it, it is done on the
    * caller's thread; while a worker parses it, the caller parses queued jobs.
@@ -41,6 +42,12 @@ export interface ParsePool {
   wait(parse: Promise<ScannedOutcome>): Promise<ScannedOutcome>;
   /** The writer stored these texts (`storedText`) with renditions of these kinds: the same text in the same document will follow them. */
   stored(texts: readonly StoredText[]): void;
+  /**
+   * Hand queued jobs to the workers beyond their usual share, up to about this much input:
+   * the caller is about to be busy for a while without taking answers or jobs (the terms
+   * stage), and a worker with nothing in hand would sit idle until it is done.
+   */
+  lend(bytes: number): void;
   /**
    * Scan the passages of files parsed from now on with this scanner (the terms stage's):
    * set once, before the first parse, so the pool's threads can start (load their modules
@@ -145,6 +152,7 @@ export function inlinePool(options: Pick<ParseSetup, 'scanner'> = {}): ParsePool
     },
     wait: (parse) => parse,
     stored: (texts) => stored.add(texts),
+    lend: () => {},
     scanWith(scanner) {
       setup.scanner = scanner;
     },
@@ -173,6 +181,7 @@ const IN_FLIGHT = 6;
 /** A job in the pool: queued until a worker takes it (or the thread waiting for results parses it). */
 interface Job {
   job: ParseJob;
+  bytes: number;
   done: (r: ScannedOutcome) => void;
   fail: (e: Error) => void;
   worker?: Worker;
@@ -201,6 +210,13 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
   /** Parse on this thread: when no worker is left, when a worker ran out of its capped heap, or while waiting (`wait`). */
   const here = (j: Job) => void inline.parse(j.job).then(j.done, j.fail);
 
+  const send = (w: Worker, j: Job) => {
+    const id = next++;
+    j.worker = w;
+    sent.set(id, j);
+    load.set(w, load.get(w)! + 1);
+    w.postMessage({ id, task: { parse: j.job } });
+  };
   /** Hand queued jobs to live workers with room, in order; with none alive, parse them here. */
   const pump = () => {
     const alive = workers.filter((w) => !dead.has(w));
@@ -208,16 +224,7 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
       queue.splice(0).forEach(here);
       return;
     }
-    for (const w of alive) {
-      while (queue.length > 0 && load.get(w)! < IN_FLIGHT) {
-        const j = queue.shift()!;
-        const id = next++;
-        j.worker = w;
-        sent.set(id, j);
-        load.set(w, load.get(w)! + 1);
-        w.postMessage({ id, task: { parse: j.job } });
-      }
-    }
+    for (const w of alive) while (queue.length > 0 && load.get(w)! < IN_FLIGHT) send(w, queue.shift()!);
   };
 
   const workers = Array.from({ length: size }, () => {
@@ -253,9 +260,9 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
     get parsedHere() {
       return inline.parsedHere;
     },
-    parse(job) {
+    parse(job, bytes = 0) {
       let j!: Job;
-      const promise = new Promise<ScannedOutcome>((done, fail) => (j = { job, done, fail }));
+      const promise = new Promise<ScannedOutcome>((done, fail) => (j = { job, bytes, done, fail }));
       byPromise.set(promise, j);
       queue.push(j);
       pump();
@@ -277,6 +284,15 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
         await new Promise(setImmediate);
       }
       return promise;
+    },
+    lend(bytes) {
+      const alive = workers.filter((w) => !dead.has(w));
+      // Round robin, in file order: the caller takes answers in file order when it is back.
+      for (let k = 0, given = 0; queue.length > 0 && alive.length > 0 && given < bytes; k++) {
+        const j = queue.shift()!;
+        given += j.bytes;
+        send(alive[k % alive.length]!, j);
+      }
     },
     stored(texts) {
       if (texts.length === 0) return;

@@ -73,33 +73,24 @@ export interface PassageScanner {
 /** A run of the stage: its report, and what it found in each document it processed. */
 export type TermsRun = TermsReport & { processed: number[]; found: Map<number, { corrections: number; mentions: number }> };
 
-export function runTermsStage(db: DB, documentIds: Iterable<number>, ctx: TermsContext = {}): TermsRun {
+export function runTermsStage(db: DB, documentIds: Iterable<number>, ctx: TermsContext = {}, earlier: readonly number[] = []): TermsRun {
   const t0 = performance.now();
-  const report: TermsRun = { documents: 0, corrections: 0, mentions: 0, speakers: 0, related: 0, elapsedMs: 0, processed: [], found: new Map() };
+  const report = emptyRun();
   const fingerprint = ctx.fingerprint ?? '';
-  const previous = stmt(db, "SELECT v FROM terms_state WHERE k = 'fingerprint'").pluck().get() as string | undefined;
-  const ids = previous === fingerprint
-    ? [...new Set(documentIds)]
-    : (stmt(db, 'SELECT id FROM documents ORDER BY id').pluck().all() as number[]);
+  const renew = !sameFingerprint(db, ctx);
+  const ids = renew ? (stmt(db, 'SELECT id FROM documents ORDER BY id').pluck().all() as number[]) : [...new Set(documentIds)];
   db.transaction(() => {
     dropDeletedDocuments(db);
-    if (previous !== fingerprint) ctx.renew?.(db);
-    for (const id of ids) {
-      if (stmt(db, 'SELECT 1 FROM documents WHERE id = ?').pluck().get(id) === undefined) continue;
-      report.documents++;
-      report.processed.push(id);
-      const corrections = ctx.correct ? ctx.correct(db, id) : 0;
-      const mentions = linkDocument(db, id, ctx.terms);
-      report.corrections += corrections;
-      report.mentions += mentions;
-      report.found.set(id, { corrections, mentions });
-    }
+    if (renew) ctx.renew?.(db);
+    processDocuments(db, ids, ctx, report);
+    // Documents done by slices ahead of this run (`runTermsSlice`) get the library-wide parts too.
+    const all = [...new Set([...earlier, ...report.processed])];
     // Speakers are unified library-wide; the documents whose links changed are recounted.
-    const speakers = unifySpeakers(db, report.processed);
+    const speakers = unifySpeakers(db, all);
     report.speakers = speakers.people;
-    const recount = new Set([...report.processed, ...speakers.changed]);
+    const recount = new Set([...all, ...speakers.changed]);
     for (const id of recount) refreshDocumentEntities(db, id);
-    report.related = relateDocuments(db, ids);
+    report.related = relateDocuments(db, [...new Set([...earlier, ...ids])]);
     ctx.done?.(db);
     pruneEntities(db);
     stmt(db, "INSERT INTO terms_state (k, v) VALUES ('fingerprint', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v").run(fingerprint);
@@ -108,25 +99,102 @@ export function runTermsStage(db: DB, documentIds: Iterable<number>, ctx: TermsC
   return report;
 }
 
-/** The stage over the documents an ingest added or changed (by key), then the LLM pass if any. */
-export async function runTermsStageForKeys(db: DB, keys: Iterable<string>, ctx: TermsContext = {}): Promise<Omit<TermsRun, 'processed'>> {
+/**
+ * The per-document part of the stage (corrections and mentions) for a few documents, ahead of
+ * the stage's run: an ingest does it while its writer would otherwise wait for parsed files,
+ * and the run at the end then does the library-wide part (speakers, related documents, the
+ * index terms of corrected passages) for them with its own. A document written again after
+ * its slice is done again by a later one. Undefined when what the stage depends on changed:
+ * only a whole run starts over.
+ */
+export function runTermsSlice(db: DB, documentIds: readonly number[], ctx: TermsContext = {}): TermsRun | undefined {
+  if (!sameFingerprint(db, ctx)) return undefined;
+  const t0 = performance.now();
+  const report = emptyRun();
+  // Inside the ingest's open batch when there is one: a transaction of its own would commit the
+  // batch's pending full-text terms as a segment.
+  const run = () => processDocuments(db, documentIds, ctx, report);
+  try {
+    if (db.inTransaction) run();
+    else db.transaction(run)();
+  } catch (e) {
+    contexts.delete(db); // as in `runTermsStageForKeys`
+    throw e;
+  }
+  report.elapsedMs = performance.now() - t0;
+  return report;
+}
+
+const emptyRun = (): TermsRun => ({ documents: 0, corrections: 0, mentions: 0, speakers: 0, related: 0, elapsedMs: 0, processed: [], found: new Map() });
+
+/**
+ * An ingest's runs of the stage begin (`endTermsRuns`: they ended). One that never ended (the
+ * process was killed between writing documents and running the stage over them) leaves
+ * documents the stage never did: its fingerprint is forgotten, so the next run does every
+ * document. A library without documents has nothing the stage derived under other rules: it
+ * takes this stage's fingerprint now, so its first ingest can be done in slices (without a
+ * fingerprint, the stage's run does every document again; `runTermsSlice`).
+ */
+export function beginTermsRuns(db: DB, ctx: TermsContext): void {
+  const state = stmt(db, "SELECT v FROM terms_state WHERE k = ?").pluck();
+  if (state.get('unfinished') !== undefined) stmt(db, "DELETE FROM terms_state WHERE k = 'fingerprint'").run();
+  else if (state.get('fingerprint') === undefined && stmt(db, 'SELECT 1 FROM documents LIMIT 1').get() === undefined) {
+    stmt(db, "INSERT INTO terms_state (k, v) VALUES ('fingerprint', ?)").run(ctx.fingerprint ?? '');
+  }
+  stmt(db, "INSERT INTO terms_state (k, v) VALUES ('unfinished', '1') ON CONFLICT(k) DO NOTHING").run();
+}
+
+export function endTermsRuns(db: DB): void {
+  stmt(db, "DELETE FROM terms_state WHERE k = 'unfinished'").run();
+}
+
+function sameFingerprint(db: DB, ctx: TermsContext): boolean {
+  return stmt(db, "SELECT v FROM terms_state WHERE k = 'fingerprint'").pluck().get() === (ctx.fingerprint ?? '');
+}
+
+/** Correct and link each document that still exists. */
+function processDocuments(db: DB, ids: readonly number[], ctx: TermsContext, report: TermsRun): void {
+  for (const id of ids) {
+    if (stmt(db, 'SELECT 1 FROM documents WHERE id = ?').pluck().get(id) === undefined) continue;
+    report.documents++;
+    report.processed.push(id);
+    const corrections = ctx.correct ? ctx.correct(db, id) : 0;
+    const mentions = linkDocument(db, id, ctx.terms);
+    report.corrections += corrections;
+    report.mentions += mentions;
+    report.found.set(id, { corrections, mentions });
+  }
+}
+
+/** The documents with these keys (those still in the library). */
+export function documentIdsOf(db: DB, keys: Iterable<string>): number[] {
   const byKey = stmt(db, 'SELECT id FROM documents WHERE key = ?').pluck();
   const ids: number[] = [];
   for (const k of keys) {
     const id = byKey.get(k) as number | undefined;
     if (id !== undefined) ids.push(id);
   }
+  return ids;
+}
+
+/**
+ * The stage over the documents an ingest added or changed (by key), then the LLM pass if any;
+ * `earlier`: documents slices did since the stage last ran (`runTermsSlice`).
+ */
+export async function runTermsStageForKeys(db: DB, keys: Iterable<string>, ctx: TermsContext = {}, earlier: readonly number[] = []): Promise<Omit<TermsRun, 'processed'>> {
+  const ids = documentIdsOf(db, keys);
   let stage: ReturnType<typeof runTermsStage>;
   try {
-    stage = runTermsStage(db, ids, ctx);
+    stage = runTermsStage(db, ids, ctx, earlier);
   } catch (e) {
     contexts.delete(db); // it may hold this failed run's half-done state: the next ingest builds a fresh one
     throw e;
   }
   const { processed, ...report } = stage;
-  if (ctx.llm && processed.length) {
+  const done = [...new Set([...earlier, ...processed])];
+  if (ctx.llm && done.length) {
     const t0 = performance.now();
-    report.llm = await ctx.llm(db, processed);
+    report.llm = await ctx.llm(db, done);
     report.elapsedMs += performance.now() - t0;
   }
   return report;
@@ -159,6 +227,9 @@ export class TermsTally {
     if (!this.last) return undefined;
     let corrections = 0;
     let mentions = 0;
+    // A document a run did and a later file of the ingest removed is not counted.
+    const exists = stmt(db, 'SELECT 1 FROM documents WHERE id = ?').pluck();
+    for (const [id] of this.found) if (exists.get(id) === undefined) this.found.delete(id);
     for (const f of this.found.values()) {
       corrections += f.corrections;
       mentions += f.mentions;

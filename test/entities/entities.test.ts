@@ -14,6 +14,7 @@ import { main } from '../../src/cli/main.js';
 import { suggestTerms } from '../../src/terms/suggest.js';
 import { summarizeDocument } from '../../src/pipeline/summarize.js';
 import { loadLexicon } from '../../src/lexicon/load.js';
+import { defaultTermsContext, runTermsSlice, runTermsStageForKeys, type TermsContext } from '../../src/pipeline/terms.js';
 import { copyFixture, tempDir, tempLibrary } from '../helpers.js';
 
 describe('name keys', () => {
@@ -97,6 +98,18 @@ describe('entities and speakers at ingest', () => {
     one.close();
   });
 
+  /** What the terms stage derived in a library, by document key and entity name. */
+  const rows = (lib: typeof db) => [
+    ...lib.prepare('SELECT id || original || corrected FROM corrections ORDER BY 1').pluck().all(),
+    ...lib.prepare(
+      `SELECT d.key || ' ' || e.name || ' ' || COALESCE(m.start, '') || ' ' || m.via FROM mentions m
+         JOIN entities e ON e.id = m.entity_id JOIN documents d ON d.id = m.document_id ORDER BY 1`,
+    ).pluck().all(),
+    ...lib.prepare(`SELECT d.key || ' ' || s.label || ' ' || e.name FROM speaker_names s JOIN documents d ON d.id = s.document_id JOIN entities e ON e.id = s.entity_id ORDER BY 1`).pluck().all(),
+    ...lib.prepare(`SELECT d.key || ' ' || e.name || ' ' || x.mentions FROM document_entities x JOIN entities e ON e.id = x.entity_id JOIN documents d ON d.id = x.document_id ORDER BY 1`).pluck().all(),
+    ...lib.prepare(`SELECT a.key || ' ' || b.key FROM related_documents r JOIN documents a ON a.id = r.a JOIN documents b ON b.id = r.b ORDER BY 1`).pluck().all(),
+  ];
+
   it('gives the same corrections, mentions and links when the stage runs in pieces (memory bound)', async () => {
     const pieces = openLibrary(tempDir());
     // A run of the stage after every file (the ingest's bound is 150,000 passages).
@@ -105,15 +118,6 @@ describe('entities and speakers at ingest', () => {
     // Each run of the stage says so on the progress line.
     expect(said.filter((c) => c.startsWith('correcting terms')).length).toBeGreaterThan(1);
     expect(r.failures).toEqual([]);
-    const rows = (lib: typeof db) => [
-      ...lib.prepare('SELECT id || original || corrected FROM corrections ORDER BY 1').pluck().all(),
-      ...lib.prepare(
-        `SELECT d.key || ' ' || e.name || ' ' || COALESCE(m.start, '') || ' ' || m.via FROM mentions m
-           JOIN entities e ON e.id = m.entity_id JOIN documents d ON d.id = m.document_id ORDER BY 1`,
-      ).pluck().all(),
-      ...lib.prepare(`SELECT d.key || ' ' || s.label || ' ' || e.name FROM speaker_names s JOIN documents d ON d.id = s.document_id JOIN entities e ON e.id = s.entity_id ORDER BY 1`).pluck().all(),
-      ...lib.prepare(`SELECT d.key || ' ' || e.name || ' ' || x.mentions FROM document_entities x JOIN entities e ON e.id = x.entity_id JOIN documents d ON d.id = x.document_id ORDER BY 1`).pluck().all(),
-    ];
     expect(rows(pieces).length).toBeGreaterThan(20);
     // A document redone by a later run counts once: the report is the one-run ingest's.
     const { elapsedMs: _a, ...inPieces } = r.terms!;
@@ -122,6 +126,52 @@ describe('entities and speakers at ingest', () => {
     expect(inPieces).toEqual(inOne);
     expect(rows(pieces)).toEqual(rows(db));
     pieces.close();
+  });
+
+  it('gives the same when slices of the stage run while the last files are parsed (the endgame)', async () => {
+    const sliced = openLibrary(tempDir());
+    const said: string[] = [];
+    // The endgame from the first kept passage on: every file goes to the worker at once, and
+    // the writer does documents already written whenever the next file is not parsed yet.
+    const r = await ingest(sliced, [root], { workers: 1, endgameBytesPerPassage: Infinity, onProgress: (p) => said.push(p.current) });
+    expect(r.failures).toEqual([]);
+    expect(said.some((c) => c.includes('while the last files are parsed'))).toBe(true);
+    const { elapsedMs: _a, ...inSlices } = r.terms!;
+    const { elapsedMs: _b, ...inOne } = whole.terms!;
+    expect(inSlices).toEqual(inOne);
+    expect(rows(sliced)).toEqual(rows(db));
+    sliced.close();
+  });
+
+  it('gives the same when some documents were done in slices before the run', async () => {
+    const again = openLibrary(tempDir());
+    await ingest(again, [root]);
+    const ctx = await defaultTermsContext(again);
+    const ids = again.prepare('SELECT id FROM documents ORDER BY id').pluck().all() as number[];
+    const half = Math.floor(ids.length / 2);
+    // Slices do only the per-document part; the run does the rest, and the library-wide part for all.
+    const slice = runTermsSlice(again, ids.slice(0, half), ctx)!;
+    expect(slice.processed).toEqual(ids.slice(0, half));
+    const keys = again.prepare(`SELECT key FROM documents WHERE id IN (${ids.slice(half).join(',')})`).pluck().all() as string[];
+    const run = await runTermsStageForKeys(again, keys, ctx, slice.processed);
+    expect(run.documents).toBe(ids.length - half);
+    expect(rows(again)).toEqual(rows(db));
+    again.close();
+  });
+
+  it('does every document again after an ingest that died before its stage ran', async () => {
+    const died = openLibrary(tempDir());
+    await ingest(died, [join(root, 'world-news')]);
+    // The next one dies after its files are written, before its stage ran: here, the stage throws.
+    const ctx = await defaultTermsContext(died);
+    const dying: TermsContext = { ...ctx, correct: () => { throw new Error('killed'); } };
+    await expect(ingest(died, [root], { terms: dying })).rejects.toThrow('killed');
+    // The next ingest finds every file unchanged, and still does every document.
+    const r = await ingest(died, [root]);
+    expect(r.documents.added + r.documents.updated).toBe(0);
+    expect(r.terms!.documents).toBe(whole.terms!.documents);
+    expect(rows(died)).toEqual(rows(db));
+    died.close();
   });
 
   it('names machine labels from the named transcript and hides them', () => {
