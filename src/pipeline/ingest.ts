@@ -222,23 +222,29 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
   let started = 0;
   let bytesAhead = 0;
   let bytesUnstarted = bytesTotal;
-  /** Start jobs from file `next` on, within the read-ahead bounds (file `next` itself always), or `all` left. */
-  const startAhead = (next: number, all = false) => {
-    for (; started < files.length && (all || (started < next + READ_AHEAD && (started <= next || bytesAhead < READ_AHEAD_BYTES))); started++) {
-      const f = files[started]!;
-      bytesAhead += f.size;
-      bytesUnstarted -= f.size;
-      const previous = fileState(db, f.absPath);
-      // An unchanged file is skipped, unless `--source` now names another source for what it gave.
-      const skipIfSame = previous?.status === 'ok' && !(opts.source && gaveOtherSource(db, previous.id, opts.source));
-      pending[started] = pool.parse({
-        absPath: f.absPath, root: f.root, relPath: f.relPath, mtimeMs: f.mtimeMs,
-        previousHash: skipIfSame ? previous.contentHash : undefined,
-        format: opts.format, fallbackSource: opts.source ?? folderSource(f), limits,
-      }, f.size);
-      const at = started;
-      pending[at]!.then(() => ready.add(at), () => ready.add(at));
-    }
+  /** Start the next file's job. */
+  const startOne = () => {
+    const f = files[started]!;
+    bytesAhead += f.size;
+    bytesUnstarted -= f.size;
+    const previous = fileState(db, f.absPath);
+    // An unchanged file is skipped, unless `--source` now names another source for what it gave.
+    const skipIfSame = previous?.status === 'ok' && !(opts.source && gaveOtherSource(db, previous.id, opts.source));
+    const at = started++;
+    pending[at] = pool.parse({
+      absPath: f.absPath, root: f.root, relPath: f.relPath, mtimeMs: f.mtimeMs,
+      previousHash: skipIfSame ? previous.contentHash : undefined,
+      format: opts.format, fallbackSource: opts.source ?? folderSource(f), limits,
+    }, f.size);
+    pending[at]!.then(() => ready.add(at), () => ready.add(at));
+  };
+  /** Start jobs from file `next` on, within the read-ahead bounds (file `next` itself always). */
+  const startAhead = (next: number) => {
+    while (started < files.length && started < next + READ_AHEAD && (started <= next || bytesAhead < READ_AHEAD_BYTES)) startOne();
+  };
+  /** Start every job left (the endgame). */
+  const startAll = () => {
+    while (started < files.length) startOne();
   };
 
   const seen = { added, updated, unchanged, removed, touched };
@@ -307,7 +313,7 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
         startAhead(i);
         if (!endgame && terms && pool.threads > 0 && (bytesPerPassage === Infinity || bytesUnstarted <= (terms.scanner?.keptPassages ?? 0) * bytesPerPassage)) {
           endgame = true;
-          startAhead(i, true);
+          startAll();
           pool.lend(Infinity);
         }
         if (endgame) await sliceUntilParsed(i);
