@@ -351,30 +351,38 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
       progress('');
       batch.maybeCommit(0);
     }
-  } finally {
+  } catch (e) {
     batch.commit();
     await pool.close();
+    throw e;
   }
-  const gone = goneFiles(paths.flatMap((p) => filesAt(db, p)));
-  if (opts.prune) report.forgotten = forgetFiles(db, gone);
-  else report.gone = gone.length;
-  pruneSources(db);
-  await termsStage();
-  if (terms) endTermsRuns(db);
-  report.terms = tally.report(db);
-  // After a bulk write the index is merged into one segment: queries seek into every segment.
-  if (worthCompacting(db, report.passages)) {
-    progress('merging the full-text index…');
-    compactFullText(db);
+  batch.commit();
+  // The workers exit (~0.2 s) while the stage's last run and the index merge go on.
+  const closed = pool.close();
+  try {
+    const gone = goneFiles(paths.flatMap((p) => filesAt(db, p)));
+    if (opts.prune) report.forgotten = forgetFiles(db, gone);
+    else report.gone = gone.length;
+    pruneSources(db);
+    await termsStage();
+    if (terms) endTermsRuns(db);
+    report.terms = tally.report(db);
+    // After a bulk write the index is merged into one segment: queries seek into every segment.
+    if (worthCompacting(db, report.passages)) {
+      progress('merging the full-text index…');
+      compactFullText(db);
+    }
+    fullTextWrites(db, 'normal');
+    // A key removed and given again later in the run (an entry moved to another file) is not removed.
+    const exists = db.prepare('SELECT 1 FROM documents WHERE key = ?').pluck();
+    for (const k of removed) if (exists.get(k) !== undefined) removed.delete(k);
+    for (const k of added) { updated.delete(k); unchanged.delete(k); }
+    for (const k of updated) unchanged.delete(k);
+    for (const k of removed) { updated.delete(k); unchanged.delete(k); }
+    report.documents = { added: added.size, updated: updated.size, unchanged: unchanged.size, removed: removed.size };
+  } finally {
+    await closed;
   }
-  fullTextWrites(db, 'normal');
-  // A key removed and given again later in the run (an entry moved to another file) is not removed.
-  const exists = db.prepare('SELECT 1 FROM documents WHERE key = ?').pluck();
-  for (const k of removed) if (exists.get(k) !== undefined) removed.delete(k);
-  for (const k of added) { updated.delete(k); unchanged.delete(k); }
-  for (const k of updated) unchanged.delete(k);
-  for (const k of removed) { updated.delete(k); unchanged.delete(k); }
-  report.documents = { added: added.size, updated: updated.size, unchanged: unchanged.size, removed: removed.size };
   report.elapsedMs = performance.now() - t0;
   return report;
 }
