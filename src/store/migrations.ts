@@ -345,4 +345,11 @@ export const migrations: readonly Migration[] = [
       if (key !== undefined && taken.get(key) === undefined) rekey.run(key, d.id);
     }
   },
+  /* 11: a revert also holds for the same span of the same text wherever its file goes (terms/store.ts revertKey) */ `
+  -- A correction's ID names its document and file: a moved file (another origin, and for a
+  -- document known by its file another key) gave the same correction another ID, and the
+  -- user's revert no longer held. Reverts made before this have no content key: they hold by ID.
+  ALTER TABLE correction_reverts ADD COLUMN content_key TEXT;
+  CREATE INDEX correction_reverts_content ON correction_reverts(content_key) WHERE content_key IS NOT NULL;
+  `,
 ];

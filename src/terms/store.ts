@@ -91,7 +91,7 @@ export function storeCorrections(
 ): number {
   const before = stmt(db, 'SELECT DISTINCT passage_id FROM corrections WHERE document_id = ?').pluck().all(documentId) as number[];
   stmt(db, 'DELETE FROM corrections WHERE document_id = ?').run(documentId);
-  const reverted = stmt(db, 'SELECT 1 FROM correction_reverts WHERE id = ?').pluck();
+  const reverted = stmt(db, 'SELECT 1 FROM correction_reverts WHERE id = ? OR content_key = ?').pluck();
   const insert = stmt(db,
     `INSERT OR IGNORE INTO corrections (id, document_id, passage_id, offset, length, original, corrected, entity_id, confidence, reason, line)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -114,12 +114,21 @@ export function storeCorrections(
     readText(db, p);
     const line = lineOf(linesOf(c.renditionId), p.line, p.text, c);
     const id = correctionId(doc.key, origins.get(c.renditionId) ?? '', line, c);
-    if (reverted.get(id) !== undefined) continue;
+    if (reverted.get(id, revertKey(p.text, c)) !== undefined) continue;
     n += insert.run(id, documentId, c.passageId, c.offset, c.length, c.original, c.corrected, entityOf(c), c.confidence, c.reason, line).changes;
   }
   const after = stmt(db, 'SELECT DISTINCT passage_id FROM corrections WHERE document_id = ?').pluck().all(documentId) as number[];
   reindex([...new Set([...before, ...after])]);
   return n;
+}
+
+/**
+ * What a revert holds for besides the correction's ID: the same span of the same passage text,
+ * wherever that text is (the ID changes when its file moves: another origin and, for a document
+ * known by its file, another document key).
+ */
+export function revertKey(passageText: string, c: Pick<Candidate, 'offset' | 'original' | 'corrected'>): string {
+  return createHash('sha256').update([passageText, c.offset, c.original, c.corrected].join('\u0000')).digest('hex').slice(0, 16);
 }
 
 export function correctionId(docKey: string, origin: string, line: number | null, c: Pick<Candidate, 'original' | 'corrected' | 'nth'>): string {
@@ -184,8 +193,10 @@ export function revertCorrection(db: DB, id: string): CorrectionRow | undefined 
   const row = listCorrections(db).find((c) => c.id === id);
   if (!row) return undefined;
   db.transaction(() => {
-    const passage = stmt(db, 'SELECT passage_id FROM corrections WHERE id = ?').pluck().get(id) as number;
-    stmt(db, 'INSERT OR REPLACE INTO correction_reverts (id, original, corrected, reverted_at) VALUES (?, ?, ?, ?)').run(id, row.original, row.corrected, new Date().toISOString());
+    const { passage, offset, text } = stmt(db, 'SELECT c.passage_id AS passage, c.offset, p.text FROM corrections c JOIN passages p ON p.id = c.passage_id WHERE c.id = ?')
+      .get(id) as { passage: number; offset: number; text: string };
+    stmt(db, 'INSERT OR REPLACE INTO correction_reverts (id, original, corrected, reverted_at, content_key) VALUES (?, ?, ?, ?, ?)')
+      .run(id, row.original, row.corrected, new Date().toISOString(), revertKey(text, { offset, original: row.original, corrected: row.corrected }));
     stmt(db, 'DELETE FROM corrections WHERE id = ?').run(id);
     reindexPassages(db, [passage]);
   })();

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { ingest } from '../../src/pipeline/ingest.js';
@@ -144,6 +144,19 @@ describe('corrections at ingest', () => {
     expect(after.map((r) => r.original)).not.toContain('Dipsick');
     expect(after.map((r) => r.id)).toContain(kept); // the same correction, the same ID
     expect(search(db, 'Dipsick').hits.map((h) => h.document.id)).toContain(ep1);
+  });
+
+  it('keeps a revert when the file moves (the correction gets another origin and ID)', async () => {
+    expect(listCorrections(db, { documentId: ep1 }).map((r) => r.original)).not.toContain('Dipsick');
+    renameSync(join(root, 'show', 'ep-01'), join(root, 'show', 'ep-01-moved'));
+    // And changed where it moved, so the document is corrected again.
+    appendFileSync(join(root, 'show', 'ep-01-moved', 'transcript_raw.md'), '[00:20:00] SPEAKER_00: 下期再见\n');
+    const r = await ingest(db, [root]);
+    expect(r.documents.updated).toBeGreaterThan(0);
+    const after = listCorrections(db, { documentId: ep1 });
+    expect(after.some((c) => c.origin.startsWith('show/ep-01-moved/'))).toBe(true);
+    expect(after.map((c) => c.original)).not.toContain('Dipsick');
+    expect(after.map((c) => c.original)).toContain('面臂智能');
   });
 
   it('lists corrections as JSON from the CLI', async () => {
