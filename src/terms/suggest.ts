@@ -6,14 +6,14 @@
  * - names the library's summaries list (People / Companies) and its speakers, linked into
  *   entities at ingest but not in the lexicon;
  * - index terms no dictionary holds: Chinese words jieba inferred (not in its dictionary)
- *   and English words that are not everyday words (OpenClaw, Genspark), appearing in
+ *   and Latin words no English word list has (OpenClaw, Genspark), appearing in
  *   several documents.
  * Known names, everyday words and numbers are left out; the most widespread come first.
  */
 import { stmt } from '../store/statements.js';
 import type { DB } from '../store/db.js';
 import type { EntityType } from '../entities/names.js';
-import { hanFrequency, isCommonEnglish, GRAMMATICAL_CHARS } from './words.js';
+import { hanFrequency, englishRank, GRAMMATICAL_CHARS } from './words.js';
 import { toSimplified } from '../text/fold.js';
 
 export interface Suggestion {
@@ -89,7 +89,7 @@ export function suggestTerms(db: DB, isKnown: (name: string) => boolean, opts: S
 }
 
 /**
- * A Chinese word no dictionary holds, or a Latin word that is not everyday English. Jieba
+ * A Chinese word no dictionary holds, or a Latin word that is no English word. Jieba
  * infers words the dictionary lacks from how characters pair up, so it also joins everyday
  * speech into "words" (这是, 很难, 将会, 三大, 做过): one of two characters, or a longer one's
  * first or last, that is a particle, pronoun, auxiliary, numeral or degree word makes a
@@ -97,7 +97,9 @@ export function suggestTerms(db: DB, isKnown: (name: string) => boolean, opts: S
  */
 function unknownWord(term: string): boolean {
   if (/^\p{Script=Han}{2,8}$/u.test(term)) return hanFrequency(term) === 0 && !speechPhrase(term);
-  if (/^[a-z][a-z0-9]{3,}$/.test(term) && /[a-z]{3}/.test(term)) return !isCommonEnglish(term);
+  // Any word of the English word list, however rare in speech (framework, tensor, autonomous:
+  // ranks 27,000–65,000), is English, not a name or a term the lexicon lacks.
+  if (/^[a-z][a-z0-9]{3,}$/.test(term) && /[a-z]{3}/.test(term)) return englishRank(term) === Infinity;
   return false;
 }
 

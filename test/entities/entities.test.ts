@@ -295,4 +295,17 @@ describe('entity commands and lexicon suggestions', () => {
     expect(after.filter((n) => /extractive|passages/.test(n))).toEqual([]);
     lib.db.close();
   });
+
+  it('suggests Latin words no English word list has, not English words rare in speech (framework, tensor)', async () => {
+    const notes = tempDir();
+    for (let i = 0; i < 3; i++) {
+      writeFileSync(join(notes, `t${i}.md`), `# 第${i}篇\n\n我们用 Genspark 搭了一个 framework，tensor 的 constraint 很多。\n`);
+    }
+    const lib = tempLibrary();
+    await ingest(lib.db, [notes]);
+    const names = suggestTerms(lib.db, () => false, { minDocuments: 2 }).map((x) => x.name);
+    expect(names).toContain('genspark');
+    expect(names.filter((n) => ['framework', 'tensor', 'constraint'].includes(n))).toEqual([]);
+    lib.db.close();
+  });
 });
