@@ -7,7 +7,7 @@
  *   entities at ingest but not in the lexicon;
  * - index terms no dictionary holds: Chinese words jieba inferred (not in its dictionary)
  *   and Latin words no English word list has (OpenClaw, Genspark), appearing in
- *   several documents.
+ *   several documents; a first or last name as the name it is written in.
  * Known names, everyday words and numbers are left out; the most widespread come first.
  */
 import { stmt } from '../store/statements.js';
@@ -69,6 +69,7 @@ export function suggestTerms(db: DB, isKnown: (name: string) => boolean, opts: S
     `SELECT p.document_id AS document, d.title, p.text FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid ${fromFiles} JOIN documents d ON d.id = p.document_id
       WHERE passages_fts MATCH ? ORDER BY length(p.text) LIMIT 2`,
   );
+  const sample = stmt(db, `SELECT p.text FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid ${fromFiles} WHERE passages_fts MATCH ? LIMIT ${NAME_SAMPLE}`).pluck();
   // What was corrected is a garble of a known name, not a new one.
   const garbles = new Set((stmt(db, 'SELECT DISTINCT original FROM corrections').pluck().all() as string[]).map((o) => o.toLowerCase()));
   const garbled = (term: string) => [...garbles].some((g) => g.includes(term) || toSimplified(g).includes(term));
@@ -82,7 +83,15 @@ export function suggestTerms(db: DB, isKnown: (name: string) => boolean, opts: S
     // (the index also has the parts and the joined form: DALL-E → dall, on-device → ondevice).
     if (!/\p{Script=Han}/u.test(v.term) && !found.some((x) => standsAlone(x.text, v.term))) continue;
     const examples = found.map((x) => ({ ...x, text: clip(x.text, v.term) }));
-    add({ name: v.term, type: 'term', documents, mentions: v.mentions, via: 'text', examples });
+    if (/\p{Script=Han}/u.test(v.term)) {
+      add({ name: v.term, type: 'term', documents, mentions: v.mentions, via: 'text', examples });
+      continue;
+    }
+    // A first or last name is suggested as the name it is written in (Elon → Elon Musk), and
+    // not at all when the lexicon knows that name.
+    const whole = nameAround(sample.all(match) as string[], v.term);
+    if (whole && isKnown(whole)) continue;
+    add({ name: whole ?? v.term, type: 'term', documents, mentions: v.mentions, via: 'text', examples });
     if (out.length >= (opts.limit ?? 50) * 2) break;
   }
   return out.sort((a, b) => b.documents - a.documents || b.mentions - a.mentions).slice(0, opts.limit ?? 50);
@@ -111,6 +120,34 @@ function speechPhrase(term: string): boolean {
   if (chars.length === 2) return chars.some((c) => PHRASE_CHARS.has(c));
   return PHRASE_CHARS.has(chars[0]!) || PHRASE_CHARS.has(chars[chars.length - 1]!);
 }
+
+/** Passages read to see how a Latin term is written (`nameAround`). */
+const NAME_SAMPLE = 30;
+
+/**
+ * The name a Latin term is mostly written in: with the capitalized word before or after it
+ * (Elon Musk, Y Combinator), in at least `NAME_SHARE` of the places it is written capitalized
+ * itself. Undefined when it mostly stands alone or is written lower case (an ordinary word).
+ */
+function nameAround(texts: readonly string[], term: string): string | undefined {
+  // Its capitalized forms only (Elon, ELON): the words around it must be capitalized too, so no `i` flag.
+  const forms = `${term[0]!.toUpperCase()}${term.slice(1)}|${term.toUpperCase()}`;
+  const at = new RegExp(`(?:(\\p{Lu}\\p{L}*)[ \u00a0])?(?<![\\p{L}\\p{N}])(${forms})(?![\\p{L}\\p{N}])(?:[ \u00a0](\\p{Lu}\\p{L}+))?`, 'gu');
+  const names = new Map<string, number>();
+  let written = 0;
+  for (const text of texts) {
+    for (const m of text.matchAll(at)) {
+      written++;
+      if (m[1] === undefined && m[3] === undefined) continue;
+      // The word after first: the one before may just start the sentence (Then Elon Musk said).
+      const name = m[3] !== undefined ? `${m[2]} ${m[3]}` : `${m[1]} ${m[2]}`;
+      names.set(name, (names.get(name) ?? 0) + 1);
+    }
+  }
+  const [best, n] = [...names].sort((a, b) => b[1] - a[1])[0] ?? [];
+  return best !== undefined && n! >= NAME_SHARE * written && written >= 2 ? best : undefined;
+}
+const NAME_SHARE = 0.6;
 
 /**
  * Whether `term` occurs in `text` as a word of its own: no letter, digit, - or _ joined to it (a
