@@ -235,7 +235,7 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
       absPath: f.absPath, root: f.root, relPath: f.relPath, mtimeMs: f.mtimeMs,
       previousHash: skipIfSame ? previous.contentHash : undefined,
       format: opts.format, fallbackSource: opts.source ?? folderSource(f), limits,
-    }, f.size);
+    });
     pending[at]!.then(() => ready.add(at), () => ready.add(at));
   };
   /** Start jobs from file `next` on, within the read-ahead bounds (file `next` itself always). */
@@ -256,7 +256,7 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
     if (!terms) return;
     batch.commit();
     // Mid-ingest, the files queued for parsing go to the workers now: this thread takes none until the run is over.
-    pool.lend(Infinity);
+    pool.lend();
     progress(`correcting terms and linking entities in ${touched.size} documents…`);
     tally.add(await runTermsStageForKeys(db, touched, terms, sliced));
     touched.clear();
@@ -314,7 +314,7 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
         if (!endgame && terms && pool.threads > 0 && (bytesPerPassage === Infinity || bytesUnstarted <= (terms.scanner?.keptPassages ?? 0) * bytesPerPassage)) {
           endgame = true;
           startAll();
-          pool.lend(Infinity);
+          pool.lend();
         }
         if (endgame) await sliceUntilParsed(i);
         progress(found.relPath);

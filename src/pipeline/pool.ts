@@ -33,8 +33,7 @@ export interface ParsePool {
   readonly threads: number;
   /** Jobs parsed on the caller's thread so far. */
   readonly parsedHere: number;
-  /** Parse a file (`bytes`: its size, for `lend`). */
-  parse(job: ParseJob, bytes?: number): Promise<ScannedOutcome>;
+  parse(job: ParseJob): Promise<ScannedOutcome>;
   /**
    * Wait for a parse, working meanwhile: if no worker has started it, it is done on the
    * caller's thread; while a worker parses it, the caller parses queued jobs.
@@ -43,11 +42,11 @@ export interface ParsePool {
   /** The writer stored these texts (`storedText`) with renditions of these kinds: the same text in the same document will follow them. */
   stored(texts: readonly StoredText[]): void;
   /**
-   * Hand queued jobs to the workers beyond their usual share, up to about this much input:
-   * the caller is about to be busy for a while without taking answers or jobs (the terms
-   * stage), and a worker with nothing in hand would sit idle until it is done.
+   * Hand every queued job to the workers, beyond their usual share: the caller is about to be
+   * busy for a while without taking answers or jobs (the terms stage), and a worker with
+   * nothing in hand would sit idle until it is done.
    */
-  lend(bytes: number): void;
+  lend(): void;
   /**
    * Scan the passages of files parsed from now on with this scanner (the terms stage's):
    * set once, before the first parse, so the pool's threads can start (load their modules
@@ -181,7 +180,6 @@ const IN_FLIGHT = 6;
 /** A job in the pool: queued until a worker takes it (or the thread waiting for results parses it). */
 interface Job {
   job: ParseJob;
-  bytes: number;
   done: (r: ScannedOutcome) => void;
   fail: (e: Error) => void;
   worker?: Worker;
@@ -260,9 +258,9 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
     get parsedHere() {
       return inline.parsedHere;
     },
-    parse(job, bytes = 0) {
+    parse(job) {
       let j!: Job;
-      const promise = new Promise<ScannedOutcome>((done, fail) => (j = { job, bytes, done, fail }));
+      const promise = new Promise<ScannedOutcome>((done, fail) => (j = { job, done, fail }));
       byPromise.set(promise, j);
       queue.push(j);
       pump();
@@ -285,14 +283,10 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
       }
       return promise;
     },
-    lend(bytes) {
+    lend() {
       const alive = workers.filter((w) => !dead.has(w));
       // Round robin, in file order: the caller takes answers in file order when it is back.
-      for (let k = 0, given = 0; queue.length > 0 && alive.length > 0 && given < bytes; k++) {
-        const j = queue.shift()!;
-        given += j.bytes;
-        send(alive[k % alive.length]!, j);
-      }
+      for (let k = 0; queue.length > 0 && alive.length > 0; k++) send(alive[k % alive.length]!, queue.shift()!);
     },
     stored(texts) {
       if (texts.length === 0) return;
