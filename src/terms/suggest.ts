@@ -69,7 +69,7 @@ export function suggestTerms(db: DB, isKnown: (name: string) => boolean, opts: S
     `SELECT p.document_id AS document, d.title, p.text FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid ${fromFiles} JOIN documents d ON d.id = p.document_id
       WHERE passages_fts MATCH ? ORDER BY length(p.text) LIMIT 2`,
   );
-  const sample = stmt(db, `SELECT p.text FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid ${fromFiles} WHERE passages_fts MATCH ? LIMIT ${NAME_SAMPLE}`).pluck();
+  const sample = stmt(db, `SELECT p.text, p.role FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid ${fromFiles} WHERE passages_fts MATCH ? LIMIT ${NAME_SAMPLE}`);
   // What was corrected is a garble of a known name, not a new one.
   const garbles = new Set((stmt(db, 'SELECT DISTINCT original FROM corrections').pluck().all() as string[]).map((o) => o.toLowerCase()));
   const garbled = (term: string) => [...garbles].some((g) => g.includes(term) || toSimplified(g).includes(term));
@@ -83,13 +83,16 @@ export function suggestTerms(db: DB, isKnown: (name: string) => boolean, opts: S
     // (the index also has the parts and the joined form: DALL-E → dall, on-device → ondevice).
     if (!/\p{Script=Han}/u.test(v.term) && !found.some((x) => standsAlone(x.text, v.term))) continue;
     const examples = found.map((x) => ({ ...x, text: clip(x.text, v.term) }));
+    const written = sample.all(match) as { text: string; role: string }[];
+    // A section heading summaries repeat (Contrarian Perspectives, 核心观点) is no name or term.
+    if (written.filter((w) => w.role === 'heading').length * 2 >= written.length) continue;
     if (/\p{Script=Han}/u.test(v.term)) {
       add({ name: v.term, type: 'term', documents, mentions: v.mentions, via: 'text', examples });
       continue;
     }
     // A first or last name is suggested as the name it is written in (Elon → Elon Musk), and
     // not at all when the lexicon knows that name.
-    const whole = nameAround(sample.all(match) as string[], v.term);
+    const whole = nameAround(written.map((w) => w.text), v.term);
     if (whole && isKnown(whole)) continue;
     add({ name: whole ?? v.term, type: 'term', documents, mentions: v.mentions, via: 'text', examples });
     if (out.length >= (opts.limit ?? 50) * 2) break;
@@ -121,7 +124,7 @@ function speechPhrase(term: string): boolean {
   return PHRASE_CHARS.has(chars[0]!) || PHRASE_CHARS.has(chars[chars.length - 1]!);
 }
 
-/** Passages read to see how a Latin term is written (`nameAround`). */
+/** Passages read to see how a term is written (in headings, `nameAround`). */
 const NAME_SAMPLE = 30;
 
 /**
