@@ -41,6 +41,12 @@ interface HanName {
   freq?: number;
 }
 interface LatinName { entry: TermEntry; text: string; words: string[]; letters: string; stems: Set<string>; digits: string }
+/** A name a run of Latin words sounds like, and how alike their spellings are. */
+interface LatinAlike { name: LatinName; similarity: number }
+/** A run of Latin words in `TermIndex.latinSpans`: the names it sounds like, and the runs one word longer. */
+interface SpanNode { alikes: readonly LatinAlike[]; next?: Map<string, SpanNode> }
+/** Runs of Latin words remembered at most (then forgotten all at once). */
+const MAX_SPAN_NODES = 100_000;
 
 export interface Found {
   entry: TermEntry;
@@ -255,8 +261,13 @@ export class TermIndex {
   /** Every name, folded: a span that is itself a name is never "corrected" into another. */
   private readonly names = new Set<string>();
   private maxLatinWords = 1;
-  /** What runs of Latin words sound like (`latinSoundAlikes`), by the words. */
-  private readonly latinSpans = new Map<string, readonly { name: LatinName; similarity: number }[]>();
+  /**
+   * What runs of Latin words sound like (`latinSoundAlikes`), remembered in a trie of their
+   * words: a run grows a word at a time, and each step is one lookup of that word's string
+   * (V8 keeps a string's hash), where a key joined per run hashed its whole text again.
+   */
+  private latinSpans = new Map<string, SpanNode>();
+  private latinSpanNodes = 0;
   readonly entries: readonly TermEntry[];
   private readonly positions = new Map<TermEntry, number>();
 
@@ -410,8 +421,8 @@ export class TermIndex {
         let k = 2;
         while (k < size && sounds[i + k] === name.sounds[k]) k++;
         if (k < size) continue;
-        const heard = folded.slice(i, i + size);
-        if (this.names.has(heard)) continue;
+        // The name itself (most windows that sound like a name are), or another name that sounds the same.
+        if (folded.startsWith(name.folded, i) || this.names.has(folded.slice(i, i + size))) continue;
         // Every merged sound is the name's: the same syllables are exact.
         let exact = true;
         for (let k = 0; k < size && exact; k++) exact = syllableAt(folded, i + k) === name.raw[k];
@@ -422,11 +433,23 @@ export class TermIndex {
     // (English text is not matched by sound: "cloud" there is a cloud).
     if (words.length === 0 || (!latinAnywhere && !mostlyChinese(folded))) return out;
     for (let k = 0; k < words.length; k++) {
+      if (this.latinSpanNodes >= MAX_SPAN_NODES) {
+        this.latinSpans = new Map();
+        this.latinSpanNodes = 0;
+      }
       const span: string[] = [];
+      let level = this.latinSpans;
       for (let len = 1; len <= this.maxLatinWords + 1 && k + len <= words.length; len++) {
         if (len > 1 && !onlySpaceBetween(folded, words[k + len - 2]!.end, words[k + len - 1]!.start)) break;
-        span.push(words[k + len - 1]!.w);
-        for (const m of this.latinSoundAlikes(span)) {
+        const w = words[k + len - 1]!.w;
+        span.push(w);
+        let node = level.get(w);
+        if (!node) {
+          level.set(w, (node = { alikes: this.latinSoundAlikes(span) }));
+          this.latinSpanNodes++;
+        }
+        level = node.next ??= new Map();
+        for (const m of node.alikes) {
           out.push({ entry: m.name.entry, name: m.name.text, start: words[k]!.start, end: words[k + len - 1]!.end, level: 'latin', similarity: m.similarity, script: 'latin' });
         }
       }
@@ -435,14 +458,12 @@ export class TermIndex {
   }
 
   /**
-   * The names a run of Latin words sounds like, remembered by the words: the same English
-   * words come back in passage after passage, and everything decided here depends on them alone.
+   * The names a run of Latin words sounds like. Everything decided here depends on the words
+   * alone, and the same English words come back passage after passage: `soundAlikes` keeps
+   * the answers (`latinSpans`).
    */
-  private latinSoundAlikes(span: readonly string[]): readonly { name: LatinName; similarity: number }[] {
-    const key = span.join(' ');
-    const known = this.latinSpans.get(key);
-    if (known) return known;
-    let found: { name: LatinName; similarity: number }[] = [];
+  private latinSoundAlikes(span: readonly string[]): readonly LatinAlike[] {
+    const found: LatinAlike[] = [];
     /** Entries one of whose names the span holds run together with another word: none of their names is heard here. */
     const compounds = new Set<TermEntry>();
     const letters = span.join('');
@@ -476,10 +497,7 @@ export class TermIndex {
         }
       }
     }
-    if (compounds.size) found = found.filter((f) => !compounds.has(f.name.entry));
-    if (this.latinSpans.size >= 100_000) this.latinSpans.clear();
-    this.latinSpans.set(key, found);
-    return found;
+    return compounds.size ? found.filter((f) => !compounds.has(f.name.entry)) : found;
   }
 }
 
