@@ -23,6 +23,7 @@ export function inChild<T>(args: string[]): T {
 }
 
 async function main(argv: string[]): Promise<void> {
+  (await import('../jit.js')).tuneCompiler(); // as the CLI runs
   const [job, library, arg, ...more] = argv;
   if (job === 'ingest') {
     const { openLibrary } = await import('../store/db.js');

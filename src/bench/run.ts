@@ -36,6 +36,7 @@ import { buildScaledCorpus } from './scale.js';
 import { inChild } from './child.js';
 import { loadBench } from './load.js';
 import { followBench } from './follow.js';
+import { tuneCompiler } from '../jit.js';
 
 const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
 
@@ -256,6 +257,7 @@ async function benchScale(corpus: string, dir: string, n: number): Promise<strin
 }
 
 async function main(): Promise<void> {
+  tuneCompiler(); // as the CLI runs (jit.ts)
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { scale: { type: 'string' }, keep: { type: 'string' } } });
   const corpus = resolve(positionals[0] ?? join(projectRoot, '..', 'shared', 'corpus'));
   if (!existsSync(corpus)) {
