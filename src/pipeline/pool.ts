@@ -73,13 +73,6 @@ export interface ParseSetup {
  * too big to parse within it is parsed again on the writer's thread, which has no cap.
  */
 export const WORKER_HEAP_MB = 256;
-/**
- * Young generation of each worker thread, MB: twice V8's default. A worker's garbage is
- * short-lived (a file's text, tokens and scans, gone once the file is posted), and with room
- * for a few files' worth it is collected a third as often: the worker spent ~1.4 s of a
- * corpus ingest in scavenges, ~1.1 s with this (benchmarks.md, eleventh round).
- */
-export const WORKER_YOUNG_MB = 96;
 
 /** What a worker thread gets to set itself up (worker.ts). */
 export interface WorkerSetup {
@@ -203,7 +196,7 @@ export function workerPool(size: number, setup: ParseSetup): ParsePool {
   const inline = inlinePool(setup);
   if (!script || size < 1) return inline;
   const workerData: WorkerSetup = { dictionaries: setup.dictionaries };
-  const resourceLimits = { maxOldGenerationSizeMb: setup.workerHeapMb ?? WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB };
+  const resourceLimits = { maxOldGenerationSizeMb: setup.workerHeapMb ?? WORKER_HEAP_MB };
   const queue: Job[] = [];
   /** Jobs sent and not answered, by message id. */
   const sent = new Map<number, Job>();
