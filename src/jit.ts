@@ -16,8 +16,9 @@
  * 7.3 s) and the process ~3 s less, with search latency unchanged and the first search of a
  * process faster (benchmarks.md, eleventh round).
  *
- * Only compiler heuristics are set here: they are read as functions tier up and compile, so setting them while
- * the process runs is safe (heap and GC flags are not, and crash V8 when changed at run time).
+ * Only compiler heuristics are set here: they are read as functions tier up and compile, so
+ * setting them while the process runs is safe (not so every flag: `--single-threaded-gc` set
+ * this way crashed V8). One the user gave node (`node --interrupt-budget=… engram …`) stays.
  */
 import { setFlagsFromString } from 'node:v8';
 
@@ -29,5 +30,14 @@ let tuned = false;
 export function tuneCompiler(): void {
   if (tuned) return;
   tuned = true;
-  for (const flag of COMPILER_FLAGS) setFlagsFromString(flag);
+  for (const flag of compilerFlags()) setFlagsFromString(flag);
 }
+
+/** `COMPILER_FLAGS` but those the user gave node (`execArgv`): theirs stay. */
+export function compilerFlags(execArgv: readonly string[] = process.execArgv): string[] {
+  const given = new Set(execArgv.map(flagName));
+  return COMPILER_FLAGS.filter((flag) => !given.has(flagName(flag)));
+}
+
+/** A V8 flag's name, as V8 reads it (`--interrupt_budget=1` and `--interrupt-budget` are one flag). */
+const flagName = (arg: string) => arg.replace(/=.*$/, '').replace(/_/g, '-');

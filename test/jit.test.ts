@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { COMPILER_FLAGS, tuneCompiler } from '../src/jit.js';
+import { COMPILER_FLAGS, compilerFlags, tuneCompiler } from '../src/jit.js';
 
 describe('compiler settings', () => {
   it('are flags this Node\'s V8 knows (an unknown one is only a warning at run time, and would go unnoticed)', () => {
@@ -17,5 +17,11 @@ describe('compiler settings', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('ran');
     expect(() => tuneCompiler()).not.toThrow();
+  });
+
+  it('leave a flag the user gave node as it is', () => {
+    expect(compilerFlags([])).toEqual([...COMPILER_FLAGS]);
+    expect(compilerFlags(['--interrupt_budget=1000', '--cpu-prof'])).toEqual(['--max-inlined-bytecode-size-cumulative=300']);
+    expect(compilerFlags(['--max-inlined-bytecode-size-cumulative=10', '--interrupt-budget=5'])).toEqual([]);
   });
 });
