@@ -174,9 +174,31 @@ export function isCommonEnglish(word: string): boolean {
 
 /** Words this frequent are the homophones a recognizer's output may stand for. */
 const HOMOPHONE_FREQ = 500;
-let homophones: Map<string, { word: string; freq: number }[]> | undefined;
+let homophones: Map<number, { word: string; freq: number }[]> | undefined;
 
-const soundOf = (word: string) => [...word].map((c) => mergeSyllable(syllableOf(c))).join('|');
+/** Merged syllables (phonetic.ts) of characters, as small numbers (about 400 of them). */
+const charSounds = new Map<string, number>();
+const mergedIds = new Map<string, number>();
+
+/**
+ * A word's merged sounds as one number, built a character at a time (ids below 1024, words of
+ * at most three characters): the homophone table is built from ~40,000 dictionary words in
+ * every thread that reads it, and a string key per word cost twice as much.
+ */
+function soundKey(word: string): number {
+  let key = 0;
+  for (const c of word) {
+    let id = charSounds.get(c);
+    if (id === undefined) {
+      const merged = mergeSyllable(syllableOf(c));
+      id = mergedIds.get(merged);
+      if (id === undefined) mergedIds.set(merged, (id = mergedIds.size + 1));
+      charSounds.set(c, id);
+    }
+    key = key * 1024 + id;
+  }
+  return key;
+}
 
 /**
  * A frequent dictionary word of two or three characters that sounds like `span`: what the
@@ -189,12 +211,14 @@ export function homophoneWord(span: string, term: string, strict = false): strin
     homophones = new Map();
     for (const [word, freq] of hanWords().entries(HOMOPHONE_FREQ)) {
       if (word.length < 2 || word.length > 3 || !/^\p{Script=Han}+$/u.test(word)) continue;
-      const k = soundOf(word);
-      homophones.set(k, [...(homophones.get(k) ?? []), { word, freq }]);
+      const k = soundKey(word);
+      const list = homophones.get(k);
+      if (list) list.push({ word, freq });
+      else homophones.set(k, [{ word, freq }]);
     }
   }
   const own = strict ? 0 : hanFrequency(term);
-  return homophones.get(soundOf(span))?.find((w) => w.word !== term && w.word !== span && w.freq > own)?.word;
+  return homophones.get(soundKey(span))?.find((w) => w.word !== term && w.word !== span && w.freq > own)?.word;
 }
 
 /**
