@@ -12,6 +12,7 @@ import { toSimplified } from '../text/fold.js';
 import type { EntityType } from '../entities/names.js';
 import { syllableOf } from './pinyin.js';
 import { digitsOf, latinLetters, mergeSyllable, metaphoneKeys, soundsLikeLatin, spellingSimilarity, type SoundLevel } from './phonetic.js';
+import { isHan, soundAt, soundIdOf, syllableAt, syllableIdOf, MAX_SOUNDS } from './sounds.js';
 import { bigramFrequency, hanFrequency, isCommonEnglish, COMMON_HAN_FREQ } from './words.js';
 
 export interface TermName {
@@ -72,45 +73,6 @@ export interface SoundAlike {
 const HAN = /\p{Script=Han}/u;
 const HAN_CHAR = /^\p{Script=Han}$/u;
 
-/** Han by code unit (CJK unified ideographs, extension A, compatibility ideographs): the hot loops' test. */
-function isHan(code: number): boolean {
-  return (code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf) || (code >= 0xf900 && code <= 0xfaff);
-}
-
-/** Merged syllables (phonetic.ts) as small numbers, so sound keys are arithmetic, not strings. */
-const soundIds = new Map<string, number>();
-const soundIdOf = (merged: string) => {
-  let id = soundIds.get(merged);
-  if (id === undefined) {
-    soundIds.set(merged, (id = soundIds.size + 1));
-    if (id >= MAX_SOUNDS) throw new Error(`more than ${MAX_SOUNDS} distinct syllables: raise MAX_SOUNDS`);
-  }
-  return id;
-};
-/** Syllables as they are (not merged) as small numbers: an exact match is equal ids. */
-const syllableIds = new Map<string, number>();
-const syllableIdOf = (syllable: string) => {
-  let id = syllableIds.get(syllable);
-  if (id === undefined) syllableIds.set(syllable, (id = syllableIds.size + 1));
-  return id;
-};
-/** Sound id and syllable id of each BMP code unit, computed once (0: not Han; -1: not computed yet). */
-const soundOfCode = new Int16Array(0x10000).fill(-1);
-const syllableOfCode = new Int16Array(0x10000);
-function soundAt(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  let id = soundOfCode[c]!;
-  if (id === -1) {
-    const syl = isHan(c) ? syllableOf(text[i]!) : '';
-    soundOfCode[c] = id = syl ? soundIdOf(mergeSyllable(syl)) : 0;
-    syllableOfCode[c] = syl ? syllableIdOf(syl) : 0;
-  }
-  return id;
-}
-/** The syllable id at `i` (after `soundAt` of the same code unit). */
-const syllableAt = (text: string, i: number) => syllableOfCode[text.charCodeAt(i)]!;
-/** Sound ids stay below this (there are about 400 merged syllables). */
-const MAX_SOUNDS = 1024;
 /** The first two code units of a text at `i` as one small integer (a Map key without a string). */
 const pairAt = (text: string, i: number) => (text.charCodeAt(i) << 16) | text.charCodeAt(i + 1);
 const MIDDLE_DOT = /[·・•‧]/g;

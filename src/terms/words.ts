@@ -7,8 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { dict as jiebaDict } from '@node-rs/jieba/dict.js';
-import { syllableOf } from './pinyin.js';
-import { mergeSyllable } from './phonetic.js';
+import { soundAt, MAX_SOUNDS } from './sounds.js';
 
 /** A Chinese word this frequent in jieba's dictionary is an everyday word. */
 export const COMMON_HAN_FREQ = 50;
@@ -176,27 +175,14 @@ export function isCommonEnglish(word: string): boolean {
 const HOMOPHONE_FREQ = 500;
 let homophones: Map<number, { word: string; freq: number }[]> | undefined;
 
-/** Merged syllables (phonetic.ts) of characters, as small numbers (about 400 of them). */
-const charSounds = new Map<string, number>();
-const mergedIds = new Map<string, number>();
-
 /**
- * A word's merged sounds as one number, built a character at a time (ids below 1024, words of
- * at most three characters): the homophone table is built from ~40,000 dictionary words in
- * every thread that reads it, and a string key per word cost twice as much.
+ * A word's merged sounds as one number (sounds.ts; words of at most three characters): the
+ * homophone table is built from ~40,000 dictionary words in every thread that reads it, and a
+ * string key per word cost twice as much.
  */
 function soundKey(word: string): number {
   let key = 0;
-  for (const c of word) {
-    let id = charSounds.get(c);
-    if (id === undefined) {
-      const merged = mergeSyllable(syllableOf(c));
-      id = mergedIds.get(merged);
-      if (id === undefined) mergedIds.set(merged, (id = mergedIds.size + 1));
-      charSounds.set(c, id);
-    }
-    key = key * 1024 + id;
-  }
+  for (let i = 0; i < word.length; i++) key = key * MAX_SOUNDS + soundAt(word, i);
   return key;
 }
 
