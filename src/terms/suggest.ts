@@ -86,13 +86,9 @@ export function suggestTerms(db: DB, isKnown: (name: string) => boolean, opts: S
     const written = sample.all(match) as { text: string; role: string }[];
     // A section heading summaries repeat (Contrarian Perspectives, 核心观点) is no name or term.
     if (written.filter((w) => w.role === 'heading').length * 2 >= written.length) continue;
-    if (/\p{Script=Han}/u.test(v.term)) {
-      add({ name: v.term, type: 'term', documents, mentions: v.mentions, via: 'text', examples });
-      continue;
-    }
     // A first or last name is suggested as the name it is written in (Elon → Elon Musk), and
     // not at all when the lexicon knows that name.
-    const whole = nameAround(written.map((w) => w.text), v.term);
+    const whole = /\p{Script=Han}/u.test(v.term) ? undefined : nameAround(written.map((w) => w.text), v.term);
     if (whole && isKnown(whole)) continue;
     add({ name: whole ?? v.term, type: 'term', documents, mentions: v.mentions, via: 'text', examples });
     if (out.length >= (opts.limit ?? 50) * 2) break;
