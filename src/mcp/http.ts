@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { HttpError } from '../server/params.js';
 import { createMcpServer } from './server.js';
+import { answerInvalidParams } from './requests.js';
 import type { ToolContext } from './tool.js';
 
 export function mcpHandler(ctx: ToolContext): (c: Context) => Promise<Response> {
@@ -16,15 +17,27 @@ export function mcpHandler(ctx: ToolContext): (c: Context) => Promise<Response> 
     if (origin !== undefined && !sameHost(origin, c.req.header('host'))) {
       throw new HttpError(403, `MCP requests from a web page on ${origin} are refused`);
     }
+    if (await isEmptyBatch(c.req.raw)) {
+      // JSON-RPC answers an empty batch with one error; the transport would accept it as holding no requests (202).
+      return c.json({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Invalid Request: an empty batch' } }, 400);
+    }
     const server = createMcpServer(ctx);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
+    answerInvalidParams(transport);
     try {
       return await transport.handleRequest(c.req.raw);
     } finally {
       await server.close();
     }
   };
+}
+
+/** Whether the body is `[]`: read only when it is that short (the transport reads the body itself, within its limit). */
+async function isEmptyBatch(req: Request): Promise<boolean> {
+  const length = Number(req.headers.get('content-length') ?? NaN);
+  if (!(length <= 16)) return false;
+  return (await req.clone().text()).trim() === '[]';
 }
 
 function sameHost(origin: string, host: string | undefined): boolean {

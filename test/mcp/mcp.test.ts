@@ -176,6 +176,36 @@ describe('MCP', () => {
     ]);
   });
 
+  it('over stdio, a request whose params do not fit its method gets "invalid params", not "internal error"', () => {
+    const lines = ['{"jsonrpc":"2.0","id":1,"method":"tools/call"}', '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{}}', '{"jsonrpc":"2.0","id":3,"method":"ping"}'];
+    const run = spawnSync(process.execPath, [BIN, 'mcp', '--library', join(lib.dir, 'library')], {
+      input: lines.join('\n') + '\n', encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ENGRAM_HOME: '' }, timeout: 30_000,
+    });
+    const replies = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(replies).toEqual([
+      { jsonrpc: '2.0', id: 1, error: { code: -32602, message: expect.stringMatching(/^Invalid params for tools\/call: params: /) } },
+      { jsonrpc: '2.0', id: 2, error: { code: -32602, message: expect.stringMatching(/^Invalid params for tools\/call: params\.name: /) } },
+      { jsonrpc: '2.0', id: 3, result: {} },
+    ]);
+  });
+
+  it('over HTTP, "invalid params" too, and an empty batch is an invalid request', async () => {
+    const post = (body: string) =>
+      fetch(`${server.url}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${TOKEN}`, 'mcp-protocol-version': '2025-06-18' },
+        body,
+      });
+    const noParams = await post('{"jsonrpc":"2.0","id":5,"method":"tools/call"}');
+    expect(await noParams.json()).toEqual({ jsonrpc: '2.0', id: 5, error: { code: -32602, message: expect.stringMatching(/^Invalid params for tools\/call/) } });
+    const empty = await post(' [] ');
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32600, message: expect.stringMatching(/^Invalid Request/) } });
+    // A well-formed call still works.
+    const listed = await post('{"jsonrpc":"2.0","id":6,"method":"tools/list","params":{}}');
+    expect((await listed.json()).result.tools.length).toBeGreaterThan(0);
+  });
+
   it('over Streamable HTTP at /mcp, with the token, answering as stdio does', async () => {
     const client = await httpClient();
     try {

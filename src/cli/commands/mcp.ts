@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createMcpServer, TOOLS } from '../../mcp/server.js';
+import { answerInvalidParams } from '../../mcp/requests.js';
 import { inlineSearcher } from '../../search/searcher.js';
 import { warmUp } from '../../server/warm-up.js';
 import { libraryOption, type Command } from '../command.js';
@@ -35,6 +36,7 @@ ${serviceUsage('llm')}`,
     try {
       await server.connect(transport);
       answerUnreadableLines(transport);
+      answerInvalidParams(transport);
       // Load the dictionaries now rather than during the first search the client asks for.
       setImmediate(() => warmUp(db, { search: true }));
       await ended;
