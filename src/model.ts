@@ -88,6 +88,12 @@ export interface ParseResult {
   documents: ParsedDocument[];
   /** Recoverable problems (a truncated entry, a malformed line): reported, the rest is kept. */
   warnings: ParseWarning[];
+  /**
+   * No documents, and that is right: the file holds nothing to ingest (a page engram exported
+   * that the user did not write in, formats/engram-pages.ts). It is recorded as read, not
+   * reported as failed; what it gave before is removed.
+   */
+  nothingToRead?: boolean;
 }
 
 /** A file as parsers see it: already decoded to a string. */

@@ -8,6 +8,8 @@ import { basename } from 'node:path';
 import { stmt } from '../store/statements.js';
 import type { DB } from '../store/db.js';
 import { deepLink, formatTimecode } from '../formats/media.js';
+// What marks a page as engram's, and names its sections: the ingest reads them back by these.
+import { EXPORTED_PAGE_TYPE, EXPORTED_SECTION } from '../formats/engram-pages.js';
 import { relatedEntities, speakerNames } from '../entities/read.js';
 import type { Dialect } from './dialects.js';
 
@@ -81,7 +83,7 @@ function documentPage(db: DB, dialect: Dialect, d: DocRow, name: string, entityP
     // Logseq names a page by its title property: the name links use, or a page of the same
     // title (two documents titled alike, a shortened one) would be another page, or one page.
     ['title', dialect.name === 'logseq' ? name : ''],
-    ['type', 'engram document'],
+    ['type', EXPORTED_PAGE_TYPE.document],
     ['date', d.date ?? ''],
     ['source', d.source ?? ''],
     ['url', d.url ?? ''],
@@ -97,7 +99,7 @@ function documentPage(db: DB, dialect: Dialect, d: DocRow, name: string, entityP
       WHERE p.document_id = ? AND r.kind = 'summary' AND p.role <> 'boilerplate' ORDER BY r.id, p.seq`,
   ).all(d.id) as { id: number; text: string; role: string }[];
   if (summary.length) {
-    out += dialect.heading('Summary');
+    out += dialect.heading(EXPORTED_SECTION.summary);
     for (const p of summary) {
       const text = oneLine(linkMentions(db, dialect, p.id, p.text, entityPage));
       out += dialect.block(p.role === 'heading' ? `**${text}**` : text, 1);
@@ -111,7 +113,7 @@ function documentPage(db: DB, dialect: Dialect, d: DocRow, name: string, entityP
   ).all(d.id) as { id: number; text: string; start: number | null; speaker: string | null }[];
   if (passages.length) {
     const names = speakerNames(db, d.id);
-    out += dialect.heading('Passages');
+    out += dialect.heading(EXPORTED_SECTION.passages);
     for (const p of passages) {
       const at = p.start != null ? `[${formatTimecode(p.start)}](${deepLink(d.url, p.start) ?? ''}) ` : '';
       const who = p.speaker ? `**${names.get(p.speaker)?.name ?? p.speaker}**: ` : '';
@@ -140,7 +142,7 @@ function entityPageContent(db: DB, dialect: Dialect, e: EntityRow, entityPage: M
   const aliases = (JSON.parse(e.aliases) as string[]).map((a) => dialect.pageName(a)).filter((a) => a && a.toLowerCase() !== name.toLowerCase());
   const props: [string, string | string[]][] = [
     ['title', dialect.name === 'logseq' ? name : ''],
-    ['type', 'engram entity'],
+    ['type', EXPORTED_PAGE_TYPE.entity],
     ['entity-type', e.type],
     [dialect.name === 'logseq' ? 'alias' : 'aliases', [...new Set(aliases)]],
   ];
@@ -150,18 +152,18 @@ function entityPageContent(db: DB, dialect: Dialect, e: EntityRow, entityPage: M
     `SELECT d.id, d.date, count(*) AS n FROM mentions m JOIN documents d ON d.id = m.document_id
       WHERE m.entity_id = ? GROUP BY d.id ORDER BY d.date IS NULL, d.date DESC, d.id DESC`,
   ).all(e.id) as { id: number; date: string | null; n: number }[];
-  out += dialect.heading('Mentioned in');
+  out += dialect.heading(EXPORTED_SECTION.mentionedIn);
   for (const d of docs) out += dialect.block(`${dialect.link(docPage.get(d.id)!)} (${d.n})`, 1);
   const months = new Map<string, number>();
   for (const d of docs) if (d.date) months.set(d.date.slice(0, 7), (months.get(d.date.slice(0, 7)) ?? 0) + d.n);
   if (months.size) {
-    out += dialect.heading('Timeline');
+    out += dialect.heading(EXPORTED_SECTION.timeline);
     for (const [m, n] of [...months].sort()) out += dialect.block(`${m}: ${n}`, 1);
   }
   const related = relatedEntities(db, e.id, docs.map((d) => d.id));
   const shown = related.filter((r) => entityPage.has(r.id));
   if (shown.length) {
-    out += dialect.heading('Related');
+    out += dialect.heading(EXPORTED_SECTION.related);
     for (const r of shown) out += dialect.block(`${dialect.link(entityPage.get(r.id)!)} (${r.count})`, 1);
   }
   return out;

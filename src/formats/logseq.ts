@@ -2,11 +2,13 @@
  * Logseq pages and journals: one document (kind `note`) per file, one passage per outline block.
  * Properties are metadata, never passages. A page whose subject is one URL (a `url::` /
  * `source::` property, or a block holding nothing but that URL) takes that URL's media key, so
- * notes about a YouTube video join the video's document.
+ * notes about a YouTube video join the video's document. A page engram exported is read for
+ * what the user wrote in it only (engram-pages.ts).
  */
 import type { FormatParser, ParsedDocument, ParsedPassage, SourceFile } from '../model.js';
 import { markdownBlocks } from './markdown-blocks.js';
 import { canonicalUrl, isoDate, mediaKey } from './media.js';
+import { exportedDocumentTitle, exportedPageKind, isExportedSection } from './engram-pages.js';
 import { blocksToPassages } from './notes-passages.js';
 import { parseOutline, type OutlineBlock, type OutlineProperty } from './notes-outline.js';
 import { cleanText, decodeEntities, splitLines } from './text-utils.js';
@@ -43,18 +45,23 @@ export const logseq: FormatParser = {
     const lines = splitLines(file.text);
     const outline = parseOutline(lines);
     const page = propertyRecord(outline.pageProperties);
-    const blocks = outline.preamble ? [outline.preamble, ...outline.blocks] : outline.blocks;
+    const exported = exportedPageKind(page.type);
+    const all = outline.preamble ? [outline.preamble, ...outline.blocks] : outline.blocks;
+    const blocks = exported ? withoutExportedSections(all) : all;
     const passages = blocks.flatMap((b) => blockPassage(b) ?? []);
+    // engram's own page, and the user wrote nothing in it: the library holds all it says.
+    if (exported && !passages.length) return { documents: [], warnings: [], nothingToRead: true };
     const url = subjectUrl(page, blocks);
     const journal = journalDate(file.relPath);
     const hashtags = unique([...listValue(page.tags ?? ''), ...passages.flatMap((p) => inlineTags(p.text))]);
     const blockProperties = blocks.flatMap((b) => b.properties).filter((p) => !DROPPED_BLOCK_PROPERTIES.has(p.key));
 
     const { title: _title, ...otherProperties } = page;
+    const title = page.title ? cleanText(decodeEntities(page.title)) : journal ?? pageNameFromPath(file.relPath);
     const doc: ParsedDocument = {
       key: mediaKey({ url, file }),
       kind: 'note',
-      title: page.title ? cleanText(decodeEntities(page.title)) : journal ?? pageNameFromPath(file.relPath),
+      title: exported === 'document' ? exportedDocumentTitle(title, isoDate(page.date)) : title,
       metadata: {},
       passages: passages.map(({ text, ...p }) => ({ ...p, text: plainLogseq(text) })),
       body: displayBody(lines, outline.hidden),
@@ -89,6 +96,19 @@ function blockPassage(block: OutlineBlock): ParsedPassage | undefined {
     line: block.line,
     depth: isHeading ? level : block.depth,
   };
+}
+
+/**
+ * The blocks of a page engram exported that the user wrote: not engram's sections (a top-level
+ * `## Summary`, `## Related`… block and the blocks right under it, which engram writes; a
+ * block the user nests under one of those is theirs).
+ */
+function withoutExportedSections(blocks: OutlineBlock[]): OutlineBlock[] {
+  let inSection = false;
+  return blocks.filter((b) => {
+    if (b.depth === 1) inSection = b.content.length === 1 && isExportedSection(b.content[0]!);
+    return !(inSection && b.depth <= 2);
+  });
 }
 
 /** Page properties as a record (first value wins), keys lower-cased. */

@@ -1,12 +1,15 @@
 /**
  * The last resort: any Markdown or plain-text file no other parser claims becomes one document
  * (kind `text`) with passages from its Markdown blocks. It claims every non-empty file at 0.1,
- * so it wins only when nothing more specific does.
+ * so it wins only when nothing more specific does. A page engram exported for Obsidian is
+ * read for what the user wrote in it only (engram-pages.ts).
  */
-import type { FormatParser, ParsedDocument, SourceFile } from '../model.js';
+import type { FormatParser, ParsedDocument, ParseResult, SourceFile } from '../model.js';
 import { markdownBlocks } from './markdown-blocks.js';
-import { mediaKey, youtubeIdFromUrl, youtubeUrl } from './media.js';
+import { canonicalUrl, isoDate, mediaKey, youtubeIdFromUrl, youtubeUrl } from './media.js';
 import { blocksToPassages } from './notes-passages.js';
+import { frontMatter, type OutlineProperty } from './notes-outline.js';
+import { exportedPageKind, isExportedSection } from './engram-pages.js';
 import { firstLine, normalizeNewlines, truncate } from './text-utils.js';
 
 const TITLE_CHARS = 80;
@@ -22,6 +25,8 @@ export const markdownFallback: FormatParser = {
 
   parse(file: SourceFile) {
     const text = normalizeNewlines(file.text);
+    const exported = exportedObsidianPage(text, file);
+    if (exported) return exported;
     const passages = blocksToPassages(markdownBlocks(text));
     // The opening heading, or else the opening line: a heading further down names a section, not the file.
     const line = passages[0] && firstLine(passages[0].text);
@@ -38,6 +43,49 @@ export const markdownFallback: FormatParser = {
     return { documents: [doc], warnings: [] };
   },
 };
+
+/**
+ * A page engram exported for Obsidian (front matter with `type: engram document|entity`, then
+ * `# Title` and engram's sections, each a `## ` heading over `  - ` items): what the user wrote
+ * in it, as a note that joins its document by the page's `url`. Undefined for any other file.
+ */
+function exportedObsidianPage(text: string, file: SourceFile): ParseResult | undefined {
+  const lines = text.split('\n');
+  const props: OutlineProperty[] = [];
+  const start = frontMatter(lines, props);
+  const prop = (key: string) => props.find((p) => p.key === key)?.value || undefined;
+  if (!exportedPageKind(prop('type'))) return undefined;
+  // What engram wrote is blanked out, so the user's text keeps its line numbers.
+  const own = lines.map((l, i) => (i < start ? '' : l));
+  let title: string | undefined;
+  let inSection = false;
+  for (let i = start; i < own.length; i++) {
+    const l = own[i]!;
+    if (title === undefined && l.trim()) {
+      title = /^# (.+)$/.exec(l)?.[1]?.trim() ?? '';
+      if (title) own[i] = '';
+    } else if (isExportedSection(l)) {
+      inSection = true;
+      own[i] = '';
+    } else if (inSection && (!l.trim() || /^ {2}- /.test(l))) {
+      own[i] = ''; // one of engram's items
+    } else if (inSection && /^ {3,}\S/.test(l)) {
+      own[i] = l.slice(2); // a line the user nested under one of engram's items: theirs (as a list of its own)
+    } else {
+      inSection = false;
+    }
+  }
+  const passages = blocksToPassages(markdownBlocks(own.join('\n')));
+  // engram's own page, and the user wrote nothing in it: the library holds all it says.
+  if (!passages.length) return { documents: [], warnings: [], nothingToRead: true };
+  const url = prop('url');
+  const date = isoDate(prop('date'));
+  const doc: ParsedDocument = { key: mediaKey({ url, file }), kind: 'note', metadata: {}, passages };
+  if (title) doc.title = title;
+  if (date) doc.date = date;
+  if (url) doc.url = canonicalUrl(url);
+  return { documents: [doc], warnings: [] };
+}
 
 /**
  * The YouTube video the text is clearly about: every YouTube link in it names the same video,

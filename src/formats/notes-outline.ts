@@ -130,7 +130,7 @@ function trimBlank(content: string[]): void {
 }
 
 /** YAML-style front matter (`---` / `key: value` / `---`), which Logseq also accepts. */
-function frontMatter(lines: string[], into: OutlineProperty[]): number {
+export function frontMatter(lines: string[], into: OutlineProperty[]): number {
   if (lines[0]?.trim() !== '---') return 0;
   const end = lines.findIndex((l, i) => i > 0 && l.trim() === '---');
   if (end < 0) return 0;

@@ -75,7 +75,7 @@ export function parseFile(job: ParseJob, follows?: PrepareContext['follows']): P
     const err = e as Error & { line?: number };
     return fail(`${parser.name} parser: ${err.message}`, err.line);
   }
-  if (result.documents.length === 0) {
+  if (result.documents.length === 0 && !result.nothingToRead) {
     const why = result.warnings[0];
     return fail(`${parser.name}: no documents found${why ? ` (${why.message})` : ''}`, why?.line);
   }

@@ -33,17 +33,22 @@ describe('export to notes apps', () => {
     expect(person).toContain('[[2025-06-02 Small Models');
   });
 
-  it('Logseq pages ingest back as notes that keep their titles, dates and links', async () => {
+  it('Logseq pages the user wrote in ingest back as notes that keep their titles, dates and links', async () => {
     const out = tempDir();
     writeExport(out, 'logseq', exportPages(db, logseqDialect));
+    // What engram wrote is set aside (test/export/round-trip.test.ts): the user's block is the note.
+    const page = join(out, 'pages', readdirSync(join(out, 'pages')).find((p) => p.startsWith('2025-06-02'))!);
+    writeFileSync(page, readFileSync(page, 'utf8') + '- My note: listen again.\n');
     const { db: fresh } = tempLibrary();
     const r = await ingest(fresh, [out]);
     expect(r.failures).toEqual([]);
     const formats = fresh.prepare('SELECT DISTINCT format FROM renditions').pluck().all();
     expect(formats).toEqual(['logseq']);
+    expect(fresh.prepare('SELECT count(*) FROM documents').pluck().get()).toBe(1);
     const id = findDocumentId(fresh, 'https://www.xiaoyuzhoufm.com/episode/70aa11bb22cc33dd44ee5501')!;
     const doc = getDocument(fresh, id)!;
-    expect(doc.title).toMatch(/^2025-06-02 Small Models/);
+    // The document's own title: the page's name without the date engram put before it.
+    expect(doc.title).toBe('Small Models, Big Future: Density and On-Device AI');
     expect(doc.date).toBe('2025-06-02');
     expect(String((doc.renditions[0]!.metadata.properties as Record<string, string>).speakers)).toContain('[[刘知远]]');
   });
