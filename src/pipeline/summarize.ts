@@ -22,6 +22,7 @@ import { renderSummary, headingsFor } from './summarize-render.js';
 import { renderTidy, tidyTranscript } from './summarize-tidy.js';
 import { keyPassages } from './summarize-extractive.js';
 import type { ParsedPassage } from '../model.js';
+import { refreshSummaryTimes } from '../quotes/refresh.js';
 
 export interface SummarizeOptions {
   /** The chat model; without one, summaries are extractive. */
@@ -120,6 +121,8 @@ export async function summarizeDocument(db: DB, documentId: number, o: Summarize
       const id = saveGenerated(db, { documentId, kind: 'transcript', task: 'tidy', body, passages, provenance });
       out.tasks.push(taskOutcome('tidy', 'ok', id, tally));
       input = summaryInput(db, documentId) ?? input;
+      // Summaries from files are checked against the transcripts the document has now.
+      refreshSummaryTimes(db, [documentId]);
     } else {
       provenance.status = 'failed';
       provenance.reason = r.reason;

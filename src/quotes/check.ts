@@ -13,7 +13,7 @@
 import { languageOf, type Language } from '../text/language.js';
 import { numbersIn } from '../text/numbers.js';
 import type { ExtractedQuote } from './extract.js';
-import { locateQuote, TranscriptIndex, type MatchStatus, type TimedText } from './locate.js';
+import { locateQuote, locateVerbatim, TranscriptIndex, type MatchStatus, type TimedText } from './locate.js';
 
 export type QuoteStatus = MatchStatus | 'translation';
 
@@ -54,7 +54,15 @@ export function prepareTranscripts(transcripts: readonly (readonly TimedText[])[
 
 const RANK: Record<MatchStatus, number> = { verbatim: 2, approximate: 1, 'not-found': 0 };
 
-export function checkQuote(t: Transcripts, q: ExtractedQuote): QuoteDecision {
+export interface CheckOptions {
+  /**
+   * Tie translations to a passage by their names and numbers (default true). Off when only
+   * what is verified matters (quotes/refresh.ts): a translation never is, tied or not.
+   */
+  ties?: boolean;
+}
+
+export function checkQuote(t: Transcripts, q: ExtractedQuote, opts: CheckOptions = {}): QuoteDecision {
   const base = {
     quote: q.quote,
     speaker: q.speaker ?? null,
@@ -67,9 +75,9 @@ export function checkQuote(t: Transcripts, q: ExtractedQuote): QuoteDecision {
   if (lang && t.language && lang !== t.language) {
     // Said in the quote's own language within the transcript (an English guest on a Chinese
     // show): found word for word, it is a quote. Anything less stays a translation.
-    const said = locate(t, q, base);
-    if (said.status === 'verbatim') return said;
-    const tie = tieTranslation(t, q);
+    const said = saidVerbatim(t, q, base);
+    if (said) return said;
+    const tie = opts.ties === false ? {} : tieTranslation(t, q);
     return { ...base, ...none, status: 'translation', ...tie };
   }
   return locate(t, q, base);
@@ -96,8 +104,26 @@ function locate(t: Transcripts, q: ExtractedQuote, base: Pick<QuoteDecision, 'qu
   return best!;
 }
 
-export function checkQuotes(t: Transcripts, quotes: readonly ExtractedQuote[]): QuoteDecision[] {
-  return quotes.map((q) => checkQuote(t, q));
+/**
+ * What `locate` gives when that is `verbatim`, else undefined: the first transcript that has
+ * the quote verbatim (`locate` keeps the first of equals), found without the approximate
+ * search where it cannot make the quote verbatim (`locateVerbatim`).
+ */
+function saidVerbatim(t: Transcripts, q: ExtractedQuote, base: Pick<QuoteDecision, 'quote' | 'speaker' | 'claimedStart' | 'summaryPassage'>): QuoteDecision | undefined {
+  for (const [i, index] of t.indexes.entries()) {
+    const loc = locateVerbatim(index, q.quote, q.claimedStart);
+    if (!loc) continue;
+    return {
+      ...base, verified: true, status: loc.status, similarity: round(loc.similarity), start: loc.start ?? null,
+      passage: loc.passage !== undefined ? index.passages[loc.passage]!.text : null,
+      matched: loc.matched ?? null, foundSpeaker: loc.speaker ?? null, transcript: i,
+    };
+  }
+  return undefined;
+}
+
+export function checkQuotes(t: Transcripts, quotes: readonly ExtractedQuote[], opts: CheckOptions = {}): QuoteDecision[] {
+  return quotes.map((q) => checkQuote(t, q, opts));
 }
 
 function round(x: number): number {

@@ -10,6 +10,7 @@ import { Lru } from '../server/cache.js';
 import { extractQuotes } from './extract.js';
 import { checkQuotes, prepareTranscripts, type QuoteDecision, type Transcripts } from './check.js';
 import type { TimedText } from './locate.js';
+import { TRANSCRIPT_RENDITIONS, transcriptsVersion } from './times.js';
 
 export interface QuoteCheck extends QuoteDecision {
   /** ID of the summary passage holding the quote. */
@@ -30,27 +31,18 @@ interface PassageRow extends TimedText {
   id: number;
 }
 
-/** Renditions that are transcripts, cleaned first; generated ones only when they succeeded. */
-const TRANSCRIPTS = `SELECT id FROM renditions WHERE document_id = ? AND kind IN ('transcript', 'raw-transcript')
-  AND (generated IS NULL OR json_extract(generated, '$.status') = 'ok')
-  ORDER BY kind = 'raw-transcript', generated IS NOT NULL, id`;
 const SUMMARIES = `SELECT id, format, generated IS NOT NULL AS generated, content_hash AS hash FROM renditions WHERE document_id = ? AND kind = 'summary'
   AND (generated IS NULL OR json_extract(generated, '$.status') = 'ok') ORDER BY id`;
 const PASSAGES = `SELECT id, text, start, end, speaker FROM passages WHERE rendition_id = ? AND role <> 'boilerplate' ORDER BY seq`;
 
 /** The passages of each transcript rendition of a document (cleaned transcripts first). */
 export function documentTranscripts(db: DB, documentId: number): TimedText[][] {
-  const ids = stmt(db, TRANSCRIPTS).pluck().all(documentId) as number[];
+  const ids = stmt(db, TRANSCRIPT_RENDITIONS).pluck().all(documentId) as number[];
   return ids.map((id) => stmt(db, PASSAGES).all(id) as PassageRow[]);
 }
 
 /** Transcripts are indexed once per document version (the web app checks on every view). */
 const prepared = new Lru<Transcripts>(16);
-
-/** Which transcripts a document has now: their IDs and content hashes. */
-function transcriptsVersion(db: DB, documentId: number): string {
-  return (stmt(db, `SELECT group_concat(id || '.' || content_hash) FROM (${TRANSCRIPTS.replace('SELECT id', 'SELECT id, content_hash')})`).pluck().get(documentId) as string | null) ?? '';
-}
 
 function transcriptsFor(db: DB, documentId: number, version: string): Transcripts {
   return prepared.get(`${db.name}:${documentId}:${version}`, () => prepareTranscripts(documentTranscripts(db, documentId)));

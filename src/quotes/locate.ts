@@ -393,13 +393,31 @@ export function locateQuote(index: TranscriptIndex, quote: string, claimedStart?
   return split.status !== 'not-found' ? split : { ...whole, similarity: Math.max(whole.similarity, split.similarity) };
 }
 
-function locateFragments(index: TranscriptIndex, frags: string[], claimedStart?: number): QuoteLocation {
+/**
+ * `locateQuote`'s answer when it is `verbatim`, else undefined — looking only for exact
+ * occurrences where that decides it. Verbatim means every fragment found exactly, so the
+ * approximate search (the costly part) is run only in the one case where its outcome matters:
+ * the quote is found exactly when cut at sentence ends but not whole, and `locateQuote` takes
+ * the whole quote's approximate place over that when it has one.
+ */
+export function locateVerbatim(index: TranscriptIndex, quote: string, claimedStart?: number): QuoteLocation | undefined {
+  const whole = fragmentsOf(quote);
+  const w = locateFragments(index, whole, claimedStart, true);
+  if (w.status === 'verbatim') return w;
+  const sentences = fragmentsOf(quote, true);
+  if (sentences.length === whole.length || locateFragments(index, sentences, claimedStart, true).status !== 'verbatim') return undefined;
+  const full = locateQuote(index, quote, claimedStart);
+  return full.status === 'verbatim' ? full : undefined;
+}
+
+/** `exactOnly`: fragments are looked for exactly only (no approximate places, no similarity of a miss). */
+function locateFragments(index: TranscriptIndex, frags: string[], claimedStart?: number, exactOnly = false): QuoteLocation {
   const total = frags.reduce((n, f) => n + f.length, 0);
   if (total === 0 || index.key.length === 0) return { status: 'not-found', similarity: 0 };
   let near = claimedStart;
   const hits: (FragmentHit | undefined)[] = [];
   for (const frag of frags) {
-    const hit = findFragment(index, frag, near);
+    const hit = findFragment(index, frag, near, exactOnly);
     hits.push(hit);
     // Later fragments are looked for near the earlier ones: "…" joins nearby places.
     if (hit) near = index.pointAt(hit.at).start ?? near;
@@ -415,7 +433,7 @@ function locateFragments(index: TranscriptIndex, frags: string[], claimedStart?:
   });
   const first = hits.find(Boolean);
   if (!first || covered / total < COVERAGE) {
-    return { status: 'not-found', similarity: covered ? weighted / total : bestSimilarity(index, frags, claimedStart) };
+    return { status: 'not-found', similarity: covered ? weighted / total : exactOnly ? 0 : bestSimilarity(index, frags, claimedStart) };
   }
   const point = index.pointAt(first.at);
   const last = [...hits].reverse().find(Boolean)!;
@@ -430,13 +448,13 @@ function locateFragments(index: TranscriptIndex, frags: string[], claimedStart?:
   return out;
 }
 
-function findFragment(index: TranscriptIndex, frag: string, near?: number): FragmentHit | undefined {
+function findFragment(index: TranscriptIndex, frag: string, near?: number, exactOnly = false): FragmentHit | undefined {
   const exact = index.exact(frag);
   if (exact.length) {
     const at = near === undefined ? exact[0]! : nearest(index, exact, near);
     return { at, end: at + frag.length, similarity: 1, exact: true };
   }
-  if (frag.length < MIN_APPROXIMATE) return undefined;
+  if (exactOnly || frag.length < MIN_APPROXIMATE) return undefined;
   const hit = index.approximate(frag, near);
   return hit && hit.similarity >= APPROXIMATE ? { ...hit, exact: false } : undefined;
 }

@@ -10,6 +10,7 @@ import { stmt } from '../store/statements.js';
 import { MACHINE_SPEAKER } from '../formats/diarized-transcript.js';
 import type { DB } from '../store/db.js';
 import { deepLink } from '../formats/media.js';
+import { withCheckedTimes } from '../quotes/times.js';
 import { queryExpander } from '../lexicon/index.js';
 import { reciprocalRankFusion } from '../semantic/fuse.js';
 import { nearestPassages, SEMANTIC_NEIGHBOURS } from '../semantic/vectors.js';
@@ -56,8 +57,14 @@ export interface SearchOptions {
 export interface SearchHit {
   document: { id: number; title: string | null; date: string | null; source: string | null; url: string | null; origins: string[] };
   passage: {
+    /**
+     * `start`/`end`: the passage's moment in the media. A summary read from a file gets the time
+     * where the transcript has its quote, or none (`claimedStart` is what it says: quotes/times.ts).
+     */
     id: number; text: string; start: number | null; end: number | null; speaker: string | null;
     rendition: string; line: number | null; link: string | null;
+    /** The time a summary read from a file gives for the passage, as it gives it (unchecked); null for other passages. */
+    claimedStart: number | null;
   } | null;
   score: number;
   /** [start, end) UTF-16 offsets of matches in `passage.text` (or in the title when there is no passage). */
@@ -242,7 +249,7 @@ function buildHit(db: DB, d: RankedDoc, q: ParsedQuery, folded: Map<number, stri
   const highlights = p ? highlightRanges(p.text, q.terms, folded.get(p.id)) : highlightRanges(doc.title ?? '', q.terms);
   return {
     document: { id: doc.id, title: doc.title, date: doc.date, source: doc.source, url: doc.url, origins: [...new Set(origins)] },
-    passage: p ? { ...p, link: deepLink(doc.url, p.start) } : null,
+    passage: p ? withCheckedTimes(db, [p], (t) => deepLink(doc.url, t))[0]! : null,
     score: Math.round(d.score * 1000) / 1000,
     highlights,
     snippet: p ? snippet(p.text, highlights) : null,

@@ -352,4 +352,26 @@ export const migrations: readonly Migration[] = [
   ALTER TABLE correction_reverts ADD COLUMN content_key TEXT;
   CREATE INDEX correction_reverts_content ON correction_reverts(content_key) WHERE content_key IS NOT NULL;
   `,
+  /* 12: where the transcript has the quotes of summaries read from files (quotes/times.ts, quotes/refresh.ts) */ `
+  -- A summary another tool wrote claims times ([00:12:34]) that are often wrong, some by an
+  -- hour: its passages link to a moment only where their quote was found in the transcript.
+  -- Checked at the end of an ingest (and after engram writes a cleaned transcript); a check
+  -- holds while the summary and the document's transcripts are those it was made against.
+  CREATE TABLE summary_checks (
+    rendition_id INTEGER PRIMARY KEY,   -- a summary read from a file (renditions.id)
+    version      TEXT NOT NULL          -- its content hash and the document's transcripts (ids, content hashes) checked against
+  );
+  -- Passages of checked summaries whose quote the transcript has (the first such quote of each).
+  CREATE TABLE summary_times (
+    passage_id INTEGER PRIMARY KEY,
+    start      REAL NOT NULL,           -- seconds where the transcript has it
+    status     TEXT NOT NULL            -- 'verbatim' | 'approximate'
+  );
+  CREATE TRIGGER summary_times_gone AFTER DELETE ON passages BEGIN
+    DELETE FROM summary_times WHERE passage_id = old.id;
+  END;
+  CREATE TRIGGER summary_checks_gone AFTER DELETE ON renditions BEGIN
+    DELETE FROM summary_checks WHERE rendition_id = old.id;
+  END;
+  `,
 ];

@@ -8,6 +8,7 @@ import { deepLink, urlKeys, youtubeIdFromUrl } from '../formats/media.js';
 import type { DocumentMetadata, PassageRole, RenditionKind } from '../model.js';
 import { documentEntities, relatedDocuments, speakerNames } from '../entities/read.js';
 import { GENERATED_FILE, parseProvenance, type Provenance } from './generated.js';
+import { summaryPassageTimes } from '../quotes/times.js';
 
 export interface LibraryStats {
   documents: number;
@@ -103,6 +104,12 @@ export interface PassageView {
   depth: number | null;
   /** Link to this moment at the source (YouTube `&t=`, podcast `#t=`), when the document has a URL and the passage a time. */
   link: string | null;
+  /**
+   * In a summary read from a file, the time it gives for the passage, when it gives one: `start`
+   * (and `link`) are where the transcript has the passage's quote, null when it was not found
+   * there (quotes/times.ts).
+   */
+  claimedStart?: number;
   /** Recognition errors corrected in this passage; `text` keeps what was heard. */
   corrections?: PassageCorrection[];
 }
@@ -237,11 +244,16 @@ export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): Doc
     if (opts.passages !== false && (opts.renditionId === undefined || opts.renditionId === r.id)) {
       const rows = passagesOf.all(r.id, opts.passageLimit ?? -1, opts.passageOffset ?? 0) as Omit<PassageView, 'link'>[];
       const fixes = correctionsOf(db, rows.map((p) => p.id));
+      // A summary another tool wrote links to where the transcript has its quotes, not to the times it claims.
+      const checked = r.kind === 'summary' && !r.generated ? summaryPassageTimes(db, rows.map((p) => p.id)) : undefined;
       view.passages = rows.map((p) => {
         const person = p.speaker ? names.get(p.speaker) : undefined;
         const who = person && person.name !== p.speaker ? { speaker: person.name, speakerLabel: p.speaker! } : {};
         const fixed = fixes.get(p.id);
-        return { ...p, ...who, link: p.start != null ? deepLink(d.url, p.start) : null, ...(fixed ? { corrections: fixed } : {}) };
+        const t = checked?.get(p.id);
+        const time = t ? { start: t.start, end: null, ...(t.claimedStart != null ? { claimedStart: t.claimedStart } : {}) } : {};
+        const start = t ? t.start : p.start;
+        return { ...p, ...who, ...time, link: start != null ? deepLink(d.url, start) : null, ...(fixed ? { corrections: fixed } : {}) };
       });
     }
     return view;

@@ -74,7 +74,7 @@ async function exercise(client: Client) {
   // The one JSON shape of a hit: the same as the CLI's --json and the API's results.
   const direct = search(lib.db, '向量數據庫', { limit: 3 }).hits.map(hitJson);
   expect(found.results).toEqual(JSON.parse(JSON.stringify(direct)));
-  expect(Object.keys(found.results[0].passage).sort()).toEqual(['end', 'id', 'link', 'rendition', 'speaker', 'start', 'text']);
+  expect(Object.keys(found.results[0].passage).sort()).toEqual(['claimed_start', 'end', 'id', 'link', 'rendition', 'speaker', 'start', 'text']);
 
   const filtered = (await call(client, 'search', { query: '检索', source: 'archive', since: '2025' })).json();
   expect(filtered.results.length).toBeGreaterThan(0);

@@ -275,7 +275,7 @@ describe('API', () => {
     const hit = r.results[0];
     expect(Object.keys(hit).sort()).toEqual(['document', 'highlights', 'more', 'passage', 'score']);
     expect(Object.keys(hit.document).sort()).toEqual(['date', 'id', 'origins', 'source', 'title', 'url']);
-    expect(Object.keys(hit.passage).sort()).toEqual(['end', 'id', 'link', 'rendition', 'speaker', 'start', 'text']);
+    expect(Object.keys(hit.passage).sort()).toEqual(['claimed_start', 'end', 'id', 'link', 'rendition', 'speaker', 'start', 'text']);
     expect(hit.document.title).toContain('向量');
     const filtered = await (await get(`/api/search?q=${encodeURIComponent('检索')}&source=notes`)).json();
     expect(filtered.results.every((h: { document: { source: string } }) => h.document.source === 'notes')).toBe(true);

@@ -1,5 +1,6 @@
 import { allFiles, filesAt, forgetFiles, goneFiles, type Forgotten } from '../../store/files.js';
 import { pruneSources } from '../../store/write.js';
+import { refreshSummaryTimes } from '../../quotes/refresh.js';
 import { libraryOption, UsageError, type Command } from '../command.js';
 import { noWaitOption, openForWriting } from '../library.js';
 import { printable } from '../printable.js';
@@ -32,6 +33,8 @@ Exit code: 0 done (also when nothing matched), 2 usage error, 3 library busy.`,
       result = db.transaction(() => {
         const r = forgetFiles(db, values.missing ? goneFiles(known) : known);
         pruneSources(db);
+        // A transcript forgotten changes what a summary's quotes are checked against.
+        refreshSummaryTimes(db);
         return r;
       })();
     } finally {

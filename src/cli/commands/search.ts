@@ -117,7 +117,9 @@ function printHits(query: string, hits: SearchHit[], total: number, ms: number, 
   hits.forEach((h, i) => {
     const d = h.document;
     const p = h.passage;
-    const meta = [d.date, d.source, p?.start != null ? formatTimecode(p.start) : null, p?.speaker].filter(Boolean).map(printable).join(' · ');
+    // A summary's own time, not verified in the transcript, is given as the summary's (and not linked).
+    const time = p?.start != null ? formatTimecode(p.start) : p?.claimedStart != null ? `summary says ${formatTimecode(p.claimedStart)}, unverified` : null;
+    const meta = [d.date, d.source, time, p?.speaker].filter(Boolean).map(printable).join(' · ');
     io.out.write(`${String(i + 1).padStart(2)}. ${bold(d.title ? printable(d.title) : '(untitled)')}  ${dim(`#${d.id}`)}\n    ${dim(meta)}\n`);
     if (h.snippet) {
       let text = '';

@@ -22,6 +22,7 @@ import { MAX_BODY_BYTES, megabytes, ORIGINAL_PAGE_CHARS, PASSAGES_PER_PAGE } fro
 import type { Page, PageContext } from './layout.js';
 import { documentHref, kindLabel, pager, plural, qs, richText, sourceHref, timecode, untitled } from './parts.js';
 import { documentQuoteChecks, type QuoteCheck } from '../../quotes/library.js';
+import { linkingQuote } from '../../quotes/times.js';
 import { generatedLabel, provenanceInfo, quoteMarks } from './generated.js';
 import { correctedText, entityChips, relatedDocuments } from './terms-parts.js';
 
@@ -64,6 +65,14 @@ export function documentPage(db: DB, ctx: PageContext, id: number, params: Docum
   const quotes = new Map<number, QuoteCheck[]>();
   if (current?.kind === 'summary' && params.view === 'passages') {
     for (const q of documentQuoteChecks(db, id, current.id)[0]?.quotes ?? []) quotes.set(q.summaryPassageId, [...(quotes.get(q.summaryPassageId) ?? []), q]);
+    // A summary another tool wrote: a passage's time is where the transcript has its quote, as
+    // checked for this page (the stored check may be older than the transcripts), else none.
+    if (!current.generated) {
+      for (const p of current.passages ?? []) {
+        const found = linkingQuote(quotes.get(p.id) ?? []);
+        Object.assign(p, found ? { start: found.start, end: null, link: found.link } : { start: null, end: null, link: null });
+      }
+    }
   }
 
   return {
@@ -238,7 +247,7 @@ function passage(p: PassageView, r: RenditionView, doc: DocumentView, d: Display
   } else {
     const item = p.depth != null && p.depth > 0;
     if (item) cls.push('item', `d${Math.min(3, p.depth!)}`);
-    else if (p.start == null && isLeadLine(p.text)) cls.push('leadline');
+    else if (p.start == null && p.claimedStart == null && isLeadLine(p.text)) cls.push('leadline');
     const label = item && marks.length === 0 ? itemLabel(p.text) : undefined;
     const body = label ? html`<span class="lead">${d.t(label)}</span>${richText(p.text.slice(label.length), [], d)}` : text;
     // Elsewhere (a summary quoting a moment) the time is a small link before the text.

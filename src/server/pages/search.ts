@@ -124,6 +124,7 @@ function result(db: DB, h: SearchHit, terms: string[], d: Display): Html {
     <a href="${link}">Read in context →</a>
     ${h.more ? html`<a href="${documentHref(doc.id)}${qs({ rendition: at?.renditionId, hl: terms.join(' ') })}">${h.more} more in this document</a>` : ''}
     ${p?.link && p.start != null ? html`<a href="${p.link}" rel="noopener noreferrer" target="_blank">▶ ${timecode(p.start)} at the source</a>` : ''}
+    ${p && p.start == null && p.claimedStart != null ? html`<span class="faint" title="The time the summary gives for this passage, not verified in the transcript: not linked">summary says ${timecode(p.claimedStart)} (unverified)</span>` : ''}
   </div>
 </li>`;
 }

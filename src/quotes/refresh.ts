@@ -1,0 +1,92 @@
+/**
+ * Checking the quotes of summaries read from files when the library is written, so readers
+ * (search, the web app, `show`, MCP, ask) link a summary passage to where the transcript has
+ * its quote — not to the time the summary claims (quotes/times.ts) — at the cost of a query.
+ *
+ * `refreshSummaryTimes` checks every such summary whose check is missing or was made against
+ * other transcripts (or another text) than the document has now, and only those: run after
+ * every write, it costs a query per summary when nothing changed. The decisions are the ones
+ * `engram quotes` and the document page make (quotes/check.ts), without tying translations to
+ * passages (a translation is never verified, tied or not).
+ */
+import type { DB } from '../store/db.js';
+import { stmt } from '../store/statements.js';
+import { extractQuotes } from './extract.js';
+import { checkQuotes, prepareTranscripts, type QuoteDecision } from './check.js';
+import { documentTranscripts } from './library.js';
+import { checkVersion, linkingQuote, transcriptsVersion } from './times.js';
+
+export interface SummaryTimesReport {
+  /** Summaries checked now (their check was missing or out of date). */
+  summaries: number;
+  /** Their passages that link to where the transcript has their quote. */
+  timed: number;
+  elapsedMs: number;
+}
+
+interface Summary {
+  id: number;
+  document: number;
+  hash: string;
+  version: string | null;
+}
+
+/**
+ * Check the summaries read from files whose check is missing or out of date (of `documents`
+ * only, when given) and store where the transcript has their passages' quotes. Runs in a
+ * transaction of its own (or the caller's).
+ */
+export function refreshSummaryTimes(db: DB, documents?: readonly number[]): SummaryTimesReport {
+  const t0 = performance.now();
+  const report: SummaryTimesReport = { summaries: 0, timed: 0, elapsedMs: 0 };
+  const only = documents ? ' AND r.document_id IN (SELECT value FROM json_each(?))' : '';
+  const summaries = stmt(db,
+    `SELECT r.id, r.document_id AS document, r.content_hash AS hash, sc.version
+       FROM renditions r LEFT JOIN summary_checks sc ON sc.rendition_id = r.id
+      WHERE r.kind = 'summary' AND r.generated IS NULL AND r.same_text_as IS NULL AND r.passages_count > 0${only}
+      ORDER BY r.document_id, r.id`,
+  ).all(...(documents ? [JSON.stringify(documents)] : [])) as Summary[];
+  const versions = new Map<number, string>();
+  const stale: (Summary & { current: string })[] = [];
+  for (const s of summaries) {
+    let transcripts = versions.get(s.document);
+    if (transcripts === undefined) versions.set(s.document, (transcripts = transcriptsVersion(db, s.document)));
+    const current = checkVersion(s.hash, transcripts);
+    if (s.version !== current) stale.push({ ...s, current });
+  }
+  if (stale.length === 0) {
+    report.elapsedMs = performance.now() - t0;
+    return report;
+  }
+  const run = () => {
+    const passagesOf = stmt(db, "SELECT id, text FROM passages WHERE rendition_id = ? AND role <> 'boilerplate' ORDER BY seq");
+    const forget = stmt(db, 'DELETE FROM summary_times WHERE passage_id IN (SELECT id FROM passages WHERE rendition_id = ?)');
+    const keep = stmt(db, 'INSERT OR REPLACE INTO summary_times (passage_id, start, status) VALUES (?, ?, ?)');
+    const checked = stmt(db, 'INSERT OR REPLACE INTO summary_checks (rendition_id, version) VALUES (?, ?)');
+    // A document's transcripts are indexed once for all its summaries, and let go after them.
+    let prepared: { document: number; transcripts: ReturnType<typeof prepareTranscripts> } | undefined;
+    for (const s of stale) {
+      const passages = passagesOf.all(s.id) as { id: number; text: string }[];
+      const quotes = extractQuotes(passages.map((p) => p.text));
+      forget.run(s.id);
+      if (quotes.length && transcriptsOf(s.document)) {
+        if (prepared?.document !== s.document) prepared = { document: s.document, transcripts: prepareTranscripts(documentTranscripts(db, s.document)) };
+        const byPassage = new Map<number, QuoteDecision[]>();
+        for (const d of checkQuotes(prepared.transcripts, quotes, { ties: false })) byPassage.set(d.summaryPassage, [...(byPassage.get(d.summaryPassage) ?? []), d]);
+        for (const [i, checks] of byPassage) {
+          const found = linkingQuote(checks);
+          if (!found) continue;
+          keep.run(passages[i]!.id, found.start, found.status);
+          report.timed++;
+        }
+      }
+      checked.run(s.id, s.current);
+      report.summaries++;
+    }
+  };
+  const transcriptsOf = (document: number) => versions.get(document) !== '';
+  if (db.inTransaction) run();
+  else db.transaction(run)();
+  report.elapsedMs = performance.now() - t0;
+  return report;
+}
