@@ -11,6 +11,8 @@
  *    (within a CPU budget per searcher: one that needs minutes is reported as not run).
  * 4. Quote verification on the Teahose summaries (quotes-eval.ts) and the corrections the
  *    terms stage makes, against bench/corrections.jsonl (eval-corrections.ts).
+ * 5. `engram lexicon suggest`: precision at 20 and 50 against bench/suggest-labels.json
+ *    (suggest-eval.ts).
  * Search runs as users get it: lexicon expansion on. Names across scripts: `npm run eval:names`.
  * With an embeddings endpoint configured (ENGRAM_EMBED_URL/MODEL/KEY, or the library's
  * config.json), the library is embedded (`engram embed`) and "engram+semantic" (reciprocal
@@ -35,6 +37,7 @@ import { byClass, documentRefs, loadJudged, score, type JudgedQuery, type Scores
 import { knownItems } from './known-items.js';
 import { quoteEval } from './quotes-eval.js';
 import { correctionReport } from './eval-corrections.js';
+import { suggestEval } from './suggest-eval.js';
 import { readLibraryConfig, serviceSettings } from '../config.js';
 import { openAIEmbedder } from '../providers/embeddings.js';
 import { embedLibrary } from '../semantic/embed.js';
@@ -256,6 +259,7 @@ async function main(): Promise<void> {
     console.log(lines.join('\n'));
     console.log(['', ...quoteEval(db)].join('\n'));
     console.log('\n' + correctionReport(db, join(projectRoot, 'bench', 'corrections.jsonl')));
+    console.log(['', ...suggestEval(db, dir)].join('\n'));
     db.close();
   } finally {
     if (!values.library) rmSync(dir, { recursive: true, force: true });

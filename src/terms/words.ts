@@ -36,7 +36,7 @@ class WordTable {
   /** Lines indexed. */
   private readonly count: number;
 
-  constructor(private readonly text: string) {
+  constructor(readonly text: string) {
     let lines = 0;
     for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
     this.starts = new Int32Array(lines + 1);
@@ -133,6 +133,20 @@ function hanWords(): WordTable {
 /** jieba's frequency of a Simplified word (0 when it is not in the dictionary). */
 export function hanFrequency(word: string): number {
   return hanWords().get(word) ?? 0;
+}
+
+let charTags: Map<string, string> | undefined;
+
+/**
+ * jieba's part of speech of a one-character word: `f` a locative (中, 里, 后), `q` a
+ * classifier (张, 层, 位), `m` a numeral (多, 几, 半)…; undefined when the dictionary has none.
+ */
+export function charTag(char: string): string | undefined {
+  if (!charTags) {
+    charTags = new Map();
+    for (const m of hanWords().text.matchAll(/^(\p{Script=Han}) \d+ ([a-z]+)$/gmu)) charTags.set(m[1]!, m[2]!);
+  }
+  return charTags.get(char);
 }
 
 /** Whether some dictionary word (of two characters or more) starts at `at` of `text`: a cheap test before `hanFrequency` of its slices. */
