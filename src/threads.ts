@@ -1,4 +1,20 @@
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The compiled worker script at `url` (next to the calling module): itself when engram runs
+ * from dist/, its dist/ twin when the TypeScript sources run (tests, once `tsc` has built
+ * dist/); undefined when there is none, and the caller does the work on its own thread.
+ */
+export function compiledScript(url: URL): string | undefined {
+  const js = fileURLToPath(url);
+  if (existsSync(js)) return js;
+  const at = js.lastIndexOf(`${sep}src${sep}`);
+  const built = at === -1 ? undefined : `${js.slice(0, at)}${sep}dist${sep}${js.slice(at + 5)}`;
+  return built !== undefined && existsSync(built) ? built : undefined;
+}
 
 /**
  * The node options every worker thread engram starts (parse workers, search threads) gets:

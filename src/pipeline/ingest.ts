@@ -28,7 +28,7 @@ import {
   beginTermsRuns, defaultTermsContext, documentIdsOf, endTermsRuns, runTermsSlice, runTermsStageForKeys, TermsTally,
   type TermsContext, type TermsReport,
 } from './terms.js';
-import { refreshSummaryTimes } from '../quotes/refresh.js';
+import { checkSummariesAside } from '../quotes/refresh-thread.js';
 import type { PackedScans } from '../terms/packed-scans.js';
 
 export { MAX_LINE_CHARS, DEFAULT_LIMITS, type SizeLimits } from './parse-file.js';
@@ -365,12 +365,14 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
     if (opts.prune) report.forgotten = forgetFiles(db, gone);
     else report.gone = gone.length;
     pruneSources(db);
+    // Summaries' quotes found in their transcripts, what summary passages link to (quotes/times.ts):
+    // checked in a thread of its own while the terms stage runs here.
+    const summaryTimes = checkSummariesAside(db, pool.threads > 0);
     await termsStage();
     if (terms) endTermsRuns(db);
     report.terms = tally.report(db);
-    // Summaries' quotes found in their transcripts: what summary passages link to (quotes/times.ts).
     progress("checking summaries' quotes against their transcripts…");
-    refreshSummaryTimes(db);
+    await summaryTimes.store();
     // After a bulk write the index is merged into one segment: queries seek into every segment.
     if (worthCompacting(db, report.passages)) {
       progress('merging the full-text index…');

@@ -13,9 +13,7 @@
  * should it hold the text after all).
  */
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../threads.js';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { compiledScript, startWorker } from '../threads.js';
 import { parseFile, type ParseJob, type ParseOutcome } from './parse-file.js';
 import type { TermEntry } from '../terms/term-index.js';
 import { isCorrected } from '../terms/scan.js';
@@ -159,13 +157,6 @@ export function inlinePool(options: Pick<ParseSetup, 'scanner'> = {}): ParsePool
   };
 }
 
-/** The compiled worker script; undefined when running from TypeScript sources without a build. */
-function workerScript(): string | undefined {
-  const here = fileURLToPath(import.meta.url);
-  const js = here.replace(/\.ts$/, '.js').replace(/([\\/])src([\\/]pipeline[\\/])pool\.js$/, '$1dist$2pool.js').replace(/pool\.js$/, 'worker.js');
-  return existsSync(js) ? js : undefined;
-}
-
 /**
  * Files a worker holds at once; the rest wait in the pool's queue. A worker is handed more only
  * when the writer's thread is free to read its answers, and the writer is often busy for a
@@ -192,7 +183,7 @@ interface Job {
  * and none runs two busy threads (which cost a fifth more CPU for the same work).
  */
 export function workerPool(size: number, setup: ParseSetup): ParsePool {
-  const script = workerScript();
+  const script = compiledScript(new URL('./worker.js', import.meta.url));
   const inline = inlinePool(setup);
   if (!script || size < 1) return inline;
   const workerData: WorkerSetup = { dictionaries: setup.dictionaries };

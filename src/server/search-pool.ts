@@ -17,9 +17,7 @@
  * tests use to stand in a deliberately slow one), so search's internals can change freely.
  */
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../threads.js';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { compiledScript, startWorker } from '../threads.js';
 import type { DB } from '../store/db.js';
 import type { SearchOptions, SearchResult } from '../search/search.js';
 import { inlineSearcher, type Searcher } from '../search/searcher.js';
@@ -52,13 +50,6 @@ export interface PoolOptions {
   module?: string;
 }
 
-/** The compiled worker script (tests run the TypeScript sources, after `tsc` has built dist/). */
-function workerScript(): string | undefined {
-  const here = fileURLToPath(new URL('./search-worker.js', import.meta.url));
-  const built = here.replace(/([\\/])src([\\/]server[\\/]search-worker\.js)$/, '$1dist$2');
-  return existsSync(built) ? built : undefined;
-}
-
 interface Job {
   query: string;
   opts: SearchOptions;
@@ -83,7 +74,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(ms % 1000 ? 1 : 0)} s`;
 
 /** A pool of search threads; falls back to searching inline when the worker script is not built. */
 export function searchPool(db: DB, opts: PoolOptions): Searcher {
-  const script = workerScript();
+  const script = compiledScript(new URL('./search-worker.js', import.meta.url));
   const size = Math.max(0, opts.threads ?? 2);
   if (!script || size === 0) return inlineSearcher(db);
   const budget = opts.budgetMs ?? DEFAULT_BUDGET_MS;

@@ -13,7 +13,9 @@ import { ingest } from '../../src/pipeline/ingest.js';
 import { search } from '../../src/search/search.js';
 import { hitJson } from '../../src/search/hit-json.js';
 import { findDocumentId, getDocument } from '../../src/store/read.js';
-import { refreshSummaryTimes } from '../../src/quotes/refresh.js';
+import { checkSummaries, refreshSummaryTimes, staleSummaries, storeSummaryChecks } from '../../src/quotes/refresh.js';
+import { checkSummariesAside } from '../../src/quotes/refresh-thread.js';
+import { openLibrary } from '../../src/store/db.js';
 import { summaryPassageTimes } from '../../src/quotes/times.js';
 import { summarizeDocument } from '../../src/pipeline/summarize.js';
 import { createApp } from '../../src/server/app.js';
@@ -173,6 +175,25 @@ describe('summary passages link to where the transcript has their quote', () => 
     expect(search(db, 'upkeep craftsmanship').hits[0]!.passage!.start).toBeNull();
     expect(refreshSummaryTimes(db)).toMatchObject({ summaries: 1, timed: 1 });
     expect(search(db, 'upkeep craftsmanship').hits[0]!.passage!.start).toBe(1800);
+  });
+
+  it('an ingest with parse workers checks in a thread of its own, with the same times', async () => {
+    const threaded = openLibrary(tempDir());
+    await ingest(threaded, [root], { workers: 1 });
+    const times = (d: typeof db) => d.prepare('SELECT p.text, t.start, t.status FROM summary_times t JOIN passages p ON p.id = t.passage_id ORDER BY p.text').all();
+    expect(times(threaded)).toEqual(times(db));
+    expect(times(threaded)).toHaveLength(1);
+    // In a thread or not, the same checks (the thread needs the compiled dist/ of `npm test`).
+    threaded.prepare('DELETE FROM summary_checks').run();
+    const stale = staleSummaries(threaded);
+    const inline = checkSummaries(threaded, stale);
+    expect(await checkSummariesAside(threaded).store()).toEqual({ summaries: 1, timed: 1 });
+    expect(times(threaded)).toEqual(times(db));
+    // A check made against texts the library no longer has is not stored.
+    threaded.prepare('DELETE FROM summary_checks').run();
+    threaded.prepare("UPDATE renditions SET content_hash = 'rewritten' WHERE document_id = ? AND kind = 'summary'").run(findDocumentId(threaded, VIDEO));
+    expect(storeSummaryChecks(threaded, inline)).toEqual({ summaries: 0, timed: 0 });
+    threaded.close();
   });
 
   it("engram's own summaries keep the transcript's times they were written with", async () => {
