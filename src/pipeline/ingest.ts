@@ -270,7 +270,16 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
     while (terms && !ready.has(i) && touched.size > 0) {
       progress(`correcting terms and linking entities while the last files are parsed…`);
       const keys = [...take(touched, SLICE_DOCUMENTS)];
-      const run = runTermsSlice(db, documentIdsOf(db, keys), terms);
+      let run: ReturnType<typeof runTermsSlice>;
+      try {
+        run = runTermsSlice(db, documentIdsOf(db, keys), terms);
+      } catch (e) {
+        // A slice that failed half-way must not commit half its rows: drop the batch, as a
+        // failed write does (the next run redoes its files, and every document: the stage's
+        // runs never ended).
+        batch.rollback();
+        throw e;
+      }
       if (!run) {
         // What the stage depends on changed: only its whole run at the end starts over.
         keys.forEach((k) => touched.add(k));

@@ -111,13 +111,14 @@ export function runTermsSlice(db: DB, documentIds: readonly number[], ctx: Terms
   if (!sameFingerprint(db, ctx)) return undefined;
   const t0 = performance.now();
   const report = emptyRun();
-  // Inside the ingest's open batch when there is one, as a savepoint (better-sqlite3 nests a
-  // transaction so): a slice that throws takes back its half-written rows, and the files the
-  // batch wrote stay. A savepoint writes FTS5's pending terms out as a segment, as a commit
-  // would, but slices run only in an ingest's endgame (~150 in a whole-corpus ingest), whose
-  // index is merged at the end.
+  // Inside the ingest's open batch when there is one: a transaction of its own would commit the
+  // batch's pending full-text terms as a segment, and so would a savepoint (measured: ~3 s more
+  // CPU over a whole-corpus ingest's ~150 slices). A slice that throws leaves half its rows in
+  // the batch: the ingest drops the batch then (ingest.ts `sliceUntilParsed`).
+  const run = () => processDocuments(db, documentIds, ctx, report);
   try {
-    db.transaction(() => processDocuments(db, documentIds, ctx, report))();
+    if (db.inTransaction) run();
+    else db.transaction(run)();
   } catch (e) {
     contexts.delete(db); // as in `runTermsStageForKeys`
     throw e;
