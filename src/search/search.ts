@@ -7,6 +7,7 @@
  * query's semantic neighbours (semantic/search.ts) they are fused in by reciprocal rank.
  */
 import { stmt } from '../store/statements.js';
+import { documentOrigins, ORIGIN_COLUMNS, type OriginSource } from '../store/origins.js';
 import { MACHINE_SPEAKER } from '../formats/diarized-transcript.js';
 import type { DB } from '../store/db.js';
 import { deepLink } from '../formats/media.js';
@@ -232,12 +233,12 @@ function withoutCopies(docs: RankedDoc[], texts: Map<number, string>, db: DB): R
 function buildHit(db: DB, d: RankedDoc, q: ParsedQuery, folded: Map<number, string>): SearchHit {
   const doc = stmt(db, 'SELECT d.id, d.title, d.date, d.url, s.name AS source FROM documents d LEFT JOIN sources s ON s.id = d.source_id WHERE d.id = ?')
     .get(d.doc) as { id: number; title: string | null; date: string | null; url: string | null; source: string | null };
-  const origins = stmt(db,
-      `SELECT f.rel_path || COALESCE('#' || r.entry, '') FROM renditions r JOIN files f ON f.id = r.file_id
+  // The document's files as every reader shows them (two with one relative path are told apart by folder).
+  const origins = documentOrigins(stmt(db,
+      `SELECT ${ORIGIN_COLUMNS} FROM renditions r JOIN files f ON f.id = r.file_id
         WHERE r.document_id = ? AND r.generated IS NULL ORDER BY r.id`,
     )
-    .pluck()
-    .all(d.doc) as string[];
+    .all(d.doc) as OriginSource[]);
   const passageId = d.candidates[0]?.id ?? firstPassage(db, d.doc);
   const p = passageId === undefined ? undefined : (stmt(db,
       `SELECT p.id, p.text, p.start, p.end, COALESCE(e.name, p.speaker) AS speaker, p.line, r.kind AS rendition

@@ -9,6 +9,7 @@ import type { DocumentMetadata, PassageRole, RenditionKind } from '../model.js';
 import { documentEntities, relatedDocuments, speakerNames } from '../entities/read.js';
 import { GENERATED_FILE, parseProvenance, type Provenance } from './generated.js';
 import { summaryPassageTimes } from '../quotes/times.js';
+import { documentOrigins, ORIGIN_COLUMNS, type OriginSource } from './origins.js';
 
 export interface LibraryStats {
   documents: number;
@@ -216,25 +217,27 @@ export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): Doc
   if (window) Object.assign(params, { from: window.offset + 1, limit: window.limit, after: window.offset + window.limit + 1 });
   const rends = stmt(db, 
       `SELECT r.id, r.kind, r.format, r.title, r.metadata, ${bodyColumns}, octet_length(r.body) AS bodyBytes,
-              f.rel_path || COALESCE('#' || r.entry, '') AS origin, r.generated, r.same_text_as AS sameTextAs,
+              ${ORIGIN_COLUMNS}, r.generated, r.same_text_as AS sameTextAs,
               (SELECT count(*) FROM passages p WHERE p.rendition_id = r.id) AS passageCount
          FROM renditions r JOIN files f ON f.id = r.file_id WHERE r.document_id = @id
         ORDER BY json_extract(r.generated, '$.status') = 'failed', CASE r.kind WHEN 'summary' THEN 0 WHEN 'transcript' THEN 1 WHEN 'raw-transcript' THEN 2 ELSE 3 END, r.id`,
     )
-    .all(params) as {
-      id: number; kind: RenditionKind; format: string; title: string | null; metadata: string; origin: string; passageCount: number;
+    .all(params) as (OriginSource & {
+      id: number; kind: RenditionKind; format: string; title: string | null; metadata: string; passageCount: number;
       body: string | null; bodyMore: number | null; bodyBytes: number; generated: string | null; sameTextAs: number | null;
-    }[];
+    })[];
+  const originOf = new Map(documentOrigins(rends).map((o, i) => [rends[i]!.id, o]));
   const passagesOf = stmt(db, 
     `SELECT id, seq, role, text, start, end, speaker, line, depth FROM passages WHERE rendition_id = ? ORDER BY seq LIMIT ? OFFSET ?`,
   );
   const names = speakerNames(db, id);
   // A text several files share is shown once, under the rendition that holds it, with every origin.
   const followers = new Map<number, string[]>();
-  for (const r of rends) if (r.sameTextAs !== null) followers.set(r.sameTextAs, [...(followers.get(r.sameTextAs) ?? []), r.origin]);
+  for (const r of rends) if (r.sameTextAs !== null) followers.set(r.sameTextAs, [...(followers.get(r.sameTextAs) ?? []), originOf.get(r.id)!]);
   const renditions: RenditionView[] = rends.filter((r) => r.sameTextAs === null).map((r) => {
+    const origin = originOf.get(r.id)!;
     const view: RenditionView = {
-      id: r.id, kind: r.kind, format: r.format, origin: r.origin, origins: [...new Set([r.origin, ...(followers.get(r.id) ?? [])])],
+      id: r.id, kind: r.kind, format: r.format, origin, origins: [...new Set([origin, ...(followers.get(r.id) ?? [])])],
       title: r.title, metadata: JSON.parse(r.metadata), passageCount: r.passageCount, bodyBytes: r.bodyBytes,
     };
     if (r.body !== null) view.body = r.body;
@@ -266,7 +269,7 @@ export function getDocument(db: DB, id: number, opts: DocumentOptions = {}): Doc
   const speakers = [...new Set((named.length ? named : allSpeakers).map((s) => names.get(s)?.name ?? s))];
   return {
     id: d.id, key: d.key, title: d.title, date: d.date, source: d.source, url: d.url,
-    metadata: JSON.parse(d.metadata), origins: [...new Set(rends.filter((r) => !r.generated).map((r) => r.origin))], speakers,
+    metadata: JSON.parse(d.metadata), origins: [...new Set(rends.filter((r) => !r.generated).map((r) => originOf.get(r.id)!))], speakers,
     entities: documentEntities(db, id), related: relatedDocuments(db, id), renditions,
   };
 }

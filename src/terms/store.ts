@@ -13,6 +13,7 @@ import type { DB } from '../store/db.js';
 import { indexTerms } from '../text/segment.js';
 import type { Candidate, DocPassage, DocText } from './correct.js';
 import { isCorrected, type PassageScan } from './scan.js';
+import { documentOrigins, ORIGIN_COLUMNS, plainOrigin, type OriginSource } from '../store/origins.js';
 
 export interface CorrectionRow {
   id: string;
@@ -38,10 +39,12 @@ export type ScanLookup = (textHash: string) => { scans: readonly PassageScan[]; 
 export function loadDocText(db: DB, documentId: number, scans?: ScanLookup): (DocText & { key: string }) | undefined {
   const d = stmt(db, 'SELECT key, title, metadata FROM documents WHERE id = ?').get(documentId) as { key: string; title: string | null; metadata: string } | undefined;
   if (!d) return undefined;
-  const rends = stmt(db,
-    `SELECT r.id, r.kind, r.format, r.title, r.text_hash AS textHash, f.rel_path || COALESCE('#' || r.entry, '') AS origin
+  const sources = stmt(db,
+    `SELECT r.id, r.kind, r.format, r.title, r.text_hash AS textHash, r.same_text_as AS sameTextAs, ${ORIGIN_COLUMNS}
        FROM renditions r JOIN files f ON f.id = r.file_id WHERE r.document_id = ? ORDER BY r.id`,
-  ).all(documentId) as { id: number; kind: string; format: string; title: string | null; textHash: string | null; origin: string }[];
+  ).all(documentId) as (OriginSource & { id: number; kind: string; format: string; title: string | null; textHash: string | null; sameTextAs: number | null })[];
+  const named = idOrigins(sources);
+  const rends = sources.map((r, i) => ({ ...r, origin: named[i]! }));
   // A rendition whose scans are at hand is read from the index of passages by rendition alone
   // (their ids, in order; whether each is boilerplate is in the scans), never from the table:
   // reading rows cost ~3 µs a passage, a tenth of a second per 35,000 (the stage's largest read).
@@ -70,6 +73,24 @@ export function loadDocText(db: DB, documentId: number, scans?: ScanLookup): (Do
     metadataText,
     renditions: rends.map((r) => ({ id: r.id, kind: r.kind, format: r.format, origin: r.origin, passages: passagesOf(r) })),
   };
+}
+
+/**
+ * The origin a correction's ID names: the file as its folder has it (`plainOrigin`), so that
+ * IDs stay what they were when the same file turns up in another folder too. Only where two
+ * files of the document that hold texts (and so corrections) have the same one is it the
+ * origin as shown, qualified by folder (store/origins.ts): their corrections would otherwise
+ * share IDs, and one file's would be lost.
+ */
+function idOrigins(rends: readonly (OriginSource & { sameTextAs: number | null })[]): string[] {
+  const plain = rends.map(plainOrigin);
+  const holders = new Map<string, Set<number>>();
+  rends.forEach((r, i) => {
+    if (r.root !== '' && r.sameTextAs === null) holders.set(plain[i]!, (holders.get(plain[i]!) ?? new Set()).add(r.file));
+  });
+  if (![...holders.values()].some((files) => files.size > 1)) return plain;
+  const shown = documentOrigins(rends);
+  return rends.map((r, i) => (r.root !== '' && r.sameTextAs === null && holders.get(plain[i]!)!.size > 1 ? shown[i]! : plain[i]!));
 }
 
 /** Reads the passage's text and line where they were left unread. */
@@ -103,7 +124,7 @@ export function storeCorrections(
     // An entry of a multi-entry file holds only its own slice: its passages' lines are the file's.
     if (!l) {
       const body = () => (stmt(db, 'SELECT body FROM renditions WHERE id = ?').pluck().get(renditionId) as string | undefined) ?? '';
-      lines.set(renditionId, (l = origins.get(renditionId)?.includes('#') ? [] : body().split('\n')));
+      lines.set(renditionId, (l = /#\d+$/.test(origins.get(renditionId) ?? '') ? [] : body().split('\n')));
     }
     return l;
   };
@@ -179,14 +200,39 @@ export function reindexPassages(db: DB, passageIds: Iterable<number>, termsOf: (
 }
 
 export function listCorrections(db: DB, opts: { documentId?: number } = {}): CorrectionRow[] {
-  return stmt(db,
-    `SELECT c.id, c.document_id AS document, f.rel_path || COALESCE('#' || r.entry, '') AS origin, c.line, p.start,
-            c.original, c.corrected, c.confidence, c.reason
-       FROM corrections c JOIN passages p ON p.id = c.passage_id JOIN renditions r ON r.id = p.rendition_id JOIN files f ON f.id = r.file_id
-      WHERE (@doc IS NULL OR c.document_id = @doc)
-      ORDER BY c.document_id, origin, c.line, c.offset`,
-  ).all({ doc: opts.documentId ?? null }) as CorrectionRow[];
+  const doc = opts.documentId ?? null;
+  const rows = stmt(db,
+    `SELECT c.id, c.document_id AS document, p.rendition_id AS rendition, c.line, p.start,
+            c.original, c.corrected, c.confidence, c.reason, c.offset
+       FROM corrections c JOIN passages p ON p.id = c.passage_id
+      WHERE (@doc IS NULL OR c.document_id = @doc)`,
+  ).all({ doc }) as (Omit<CorrectionRow, 'origin'> & { rendition: number; offset: number })[];
+  if (rows.length === 0) return [];
+  // Origins as search results show them: worked out over each document's renditions.
+  const sources = stmt(db,
+    `SELECT r.document_id AS document, r.id AS rendition, ${ORIGIN_COLUMNS} FROM renditions r JOIN files f ON f.id = r.file_id
+      WHERE r.document_id IN (SELECT DISTINCT document_id FROM corrections WHERE (@doc IS NULL OR document_id = @doc))
+      ORDER BY r.document_id, r.id`,
+  ).all({ doc }) as (OriginSource & { document: number; rendition: number })[];
+  const byDocument = new Map<number, typeof sources>();
+  for (const s of sources) {
+    const list = byDocument.get(s.document);
+    if (list) list.push(s);
+    else byDocument.set(s.document, [s]);
+  }
+  const originOf = new Map<number, string>();
+  for (const docSources of byDocument.values()) documentOrigins(docSources).forEach((o, k) => originOf.set(docSources[k]!.rendition, o));
+  const out = rows.map(({ rendition, offset, ...c }) => {
+    const origin = originOf.get(rendition) ?? '';
+    const row: CorrectionRow = { id: c.id, document: c.document, origin, line: c.line, start: c.start, original: c.original, corrected: c.corrected, confidence: c.confidence, reason: c.reason };
+    return { row, offset, bytes: Buffer.from(origin) };
+  });
+  // Ordered as before: by document, origin (bytewise, as SQLite compares text), line (none first), place.
+  out.sort((a, b) => a.row.document - b.row.document || Buffer.compare(a.bytes, b.bytes) || byLine(a.row.line, b.row.line) || a.offset - b.offset);
+  return out.map((x) => x.row);
 }
+
+const byLine = (a: number | null, b: number | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a - b);
 
 /** Undo a correction for good: the passage's index loses the corrected term, and no later ingest applies it again. */
 export function revertCorrection(db: DB, id: string): CorrectionRow | undefined {
