@@ -9,6 +9,8 @@
  *     "asr": { "url": "…", "model": "whisper-1", "key": "…" },
  *     "embed": { … }, "smtp": { "url": "smtp://user:pass@host:587" },
  *     "ytdlp": { "path": "/usr/local/bin/yt-dlp", "cookies": "/home/me/youtube-cookies.txt" } }
+ * It may also hold `"publicUrl"`, the web app's public address, taken the same way
+ * (`--public-url`, else ENGRAM_PUBLIC_URL): see server/public-url.ts.
  */
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';

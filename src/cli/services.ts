@@ -5,6 +5,7 @@
  */
 import { readLibraryConfig, serviceSettings, type Service, type ServiceSettings } from '../config.js';
 import { createLlm, LlmError, type Llm } from '../providers/llm.js';
+import { PublicUrlError, resolvePublicUrl } from '../server/public-url.js';
 import { UsageError, type Io, type Options, type Values } from './command.js';
 
 const FLAG_FIELDS: Record<Service, (keyof ServiceSettings)[]> = {
@@ -47,6 +48,22 @@ export function chatModelFor(values: Values, io: Io, libraryDir: string): Llm | 
     return createLlm(settingsFor('llm', values, io, libraryDir));
   } catch (e) {
     if (e instanceof LlmError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/**
+ * The web app's public address (`engram serve --public-url`, `engram digest --base-url`): the
+ * flag, else ENGRAM_PUBLIC_URL, else `"publicUrl"` in LIBRARY/config.json, as an origin
+ * (`https://kb.example.com`); undefined when none is set. An invalid value is a usage error
+ * naming where it was set.
+ */
+export function publicUrlFor(values: Values, io: Io, libraryDir: string, flag = 'public-url'): string | undefined {
+  const value = values[flag];
+  try {
+    return resolvePublicUrl({ flag: { name: `--${flag}`, value: typeof value === 'string' ? value : undefined }, env: io.env, libraryDir });
+  } catch (e) {
+    if (e instanceof PublicUrlError) throw new UsageError(e.message);
     throw e;
   }
 }

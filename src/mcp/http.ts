@@ -2,7 +2,9 @@
  * `/mcp` on the web server: MCP's Streamable HTTP transport, stateless (each POST carries a
  * whole exchange and gets a JSON answer; no sessions to keep). It sits behind the server's
  * token and Host rules like every other path, and refuses requests a web page on another
- * origin makes (the transport requires that check against DNS rebinding).
+ * origin makes (the transport requires that check against DNS rebinding): the origin the
+ * request names (Host), or the server's public address when one is set (behind a reverse
+ * proxy, Host is the proxy's upstream) are its own.
  */
 import type { Context } from 'hono';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
@@ -11,10 +13,10 @@ import { createMcpServer } from './server.js';
 import { answerInvalidParams } from './requests.js';
 import type { ToolContext } from './tool.js';
 
-export function mcpHandler(ctx: ToolContext): (c: Context) => Promise<Response> {
+export function mcpHandler(ctx: ToolContext, opts: { publicUrl?: string } = {}): (c: Context) => Promise<Response> {
   return async (c) => {
     const origin = c.req.header('origin');
-    if (origin !== undefined && !sameHost(origin, c.req.header('host'))) {
+    if (origin !== undefined && !sameHost(origin, c.req.header('host')) && !sameOrigin(origin, opts.publicUrl)) {
       throw new HttpError(403, `MCP requests from a web page on ${origin} are refused`);
     }
     if (await isEmptyBatch(c.req.raw)) {
@@ -38,6 +40,15 @@ async function isEmptyBatch(req: Request): Promise<boolean> {
   const length = Number(req.headers.get('content-length') ?? NaN);
   if (!(length <= 16)) return false;
   return (await req.clone().text()).trim() === '[]';
+}
+
+/** `origin` is the public address (an origin as public-url.ts makes it). */
+function sameOrigin(origin: string, publicUrl: string | undefined): boolean {
+  try {
+    return publicUrl !== undefined && new URL(origin).origin === publicUrl;
+  } catch {
+    return false;
+  }
 }
 
 function sameHost(origin: string, host: string | undefined): boolean {

@@ -30,6 +30,7 @@ import { sameSitePath } from './redirect.js';
 import { SearchRefused } from './search-pool.js';
 import { inlineSearcher, type Searcher } from '../search/searcher.js';
 import { mcpHandler } from '../mcp/http.js';
+import { parsePublicUrl } from './public-url.js';
 
 export interface AppOptions {
   db: DB;
@@ -44,6 +45,12 @@ export interface AppOptions {
   searcher?: Searcher;
   /** The chat model for /ask: null for none (offline answers); default: the library's settings. */
   llm?: Llm | null;
+  /**
+   * The address readers reach the server at (`--public-url`; behind a reverse proxy, the
+   * proxy's): feeds build their links and IDs on it, and /mcp accepts requests from a page on it.
+   * Without it, the request's own origin (Host header) is used.
+   */
+  publicUrl?: string;
 }
 
 export const CSP = [
@@ -96,6 +103,7 @@ function answerOtherMethods(app: Hono): void {
 export function createApp(opts: AppOptions): Hono {
   const { db } = opts;
   const searcher = opts.searcher ?? inlineSearcher(db);
+  const publicUrl = opts.publicUrl === undefined ? undefined : parsePublicUrl(opts.publicUrl);
   const app = new Hono();
 
   app.use('*', async (c, next) => {
@@ -183,9 +191,9 @@ export function createApp(opts: AppOptions): Hono {
   });
 
   app.route('/api', apiRoutes(db, searcher));
-  app.route('/', feedRoutes(db));
+  app.route('/', feedRoutes(db, { publicUrl }));
   /** The Model Context Protocol (Streamable HTTP, stateless): the tools `engram mcp` offers. */
-  app.post('/mcp', mcpHandler(asking));
+  app.post('/mcp', mcpHandler(asking, { publicUrl }));
   answerOtherMethods(app);
 
   app.notFound((c) => {

@@ -1,8 +1,11 @@
 /**
  * Feeds of the library for feed readers: `/feed.xml` (every source) and
  * `/sources/NAME/feed.xml` (one source), Atom by default, RSS 2.0 with `?format=rss`.
- * The newest 50 documents, rendered by the digest feed renderers (publish/feed.ts), with links
- * and IDs on the address the reader used.
+ * The newest 50 documents, rendered by the digest feed renderers (publish/feed.ts). Links and
+ * IDs are on the server's public address (`--public-url`, public-url.ts) when one is set;
+ * without one, on the origin the request names (its Host header), as before: on loopback that
+ * is one of this machine's names; with a token, whatever Host the (authenticated) reader sent,
+ * which behind a reverse proxy is the proxy's upstream unless it passes the Host through.
  */
 import { Hono, type Context } from 'hono';
 import type { DB } from '../store/db.js';
@@ -13,17 +16,24 @@ import { HttpError } from './params.js';
 
 export const FEED_ENTRIES = 50;
 
-export function feedRoutes(db: DB): Hono {
+export interface FeedOptions {
+  /** The server's public origin (`https://kb.example.com`, validated): links and IDs are built on it. */
+  publicUrl?: string;
+}
+
+export function feedRoutes(db: DB, opts: FeedOptions = {}): Hono {
   const feeds = new Hono();
 
   const serve = async (c: Context, source?: string) => {
     const format = c.req.query('format') ?? 'atom';
     if (format !== 'atom' && format !== 'rss') throw new HttpError(400, `"format" must be atom or rss, not "${format}"`);
-    const url = new URL(c.req.url);
+    const origin = opts.publicUrl ?? new URL(c.req.url).origin;
+    // The feed's own path spelled one way, however the request encoded it: it is the feed's ID.
+    const path = source === undefined ? '/feed.xml' : `/sources/${encodeURIComponent(source)}/feed.xml`;
     const entries = selectEntries(db, { source, limit: FEED_ENTRIES });
     const [file] = await renderDigest(format, { title: source ?? 'engram', source, generated: new Date(), entries }, {
-      baseUrl: url.origin,
-      selfUrl: url.origin + url.pathname + (format === 'rss' ? '?format=rss' : ''),
+      baseUrl: origin,
+      selfUrl: origin + path + (format === 'rss' ? '?format=rss' : ''),
     });
     c.header('Cache-Control', 'private, max-age=300');
     return c.body(file!.content, 200, { 'Content-Type': `${file!.type}; charset=utf-8` });

@@ -13,6 +13,7 @@ import { loadedDictionaries } from '../text/segment.js';
 import { searchPool } from './search-pool.js';
 import type { Searcher } from '../search/searcher.js';
 import { warmUp } from './warm-up.js';
+import { parsePublicUrl } from './public-url.js';
 import { readLibraryConfig, serviceSettings } from '../config.js';
 import { openAIEmbedder, type Embedder } from '../providers/embeddings.js';
 import { semanticSearcher } from '../semantic/search.js';
@@ -37,6 +38,8 @@ export interface ServerOptions {
    * library has its vectors); default: the library's (ENGRAM_EMBED_*, else config.json); null: none.
    */
   embedder?: Embedder | null;
+  /** The address readers reach the server at (`--public-url`): see AppOptions.publicUrl. */
+  publicUrl?: string;
 }
 
 export interface RunningServer {
@@ -91,8 +94,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? DEFAULT_HOST;
   const refusal = bindRefusal(host, opts.token) ?? (opts.token ? weakToken(opts.token) : undefined);
   if (refusal) throw new BindRefused(refusal);
+  // Before any thread starts: a bad address is the caller's mistake (a PublicUrlError).
+  if (opts.publicUrl !== undefined) parsePublicUrl(opts.publicUrl);
   const searcher = searcherFor(opts);
-  const app = createApp({ db: opts.db, token: opts.token, searcher });
+  const app = createApp({ db: opts.db, token: opts.token, searcher, publicUrl: opts.publicUrl });
   warmUp(opts.db, { search: searcher.threads === 0 });
   // The threads warmed up meanwhile: the first search does not wait for them.
   await searcher.ready();

@@ -4,7 +4,7 @@
  * no server configured) ending with the documented exit codes.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { FIXTURES, tempDir } from '../helpers.js';
@@ -110,5 +110,33 @@ describe('engram digest', async () => {
     expect((await runCli(['digest', '--library', lib, '--format', 'email'])).code).toBe(2);
     expect((await runCli(['digest', '--library', lib, '--source', 'no such source'])).code).toBe(2);
     expect(existsSync(join(process.cwd(), `engram-digest-${new Date().toISOString().slice(0, 10)}.eml`))).toBe(false);
+  });
+
+  it('links to the web app at --base-url, else ENGRAM_PUBLIC_URL, else config.json "publicUrl" (as `engram serve --public-url`)', async () => {
+    const ids = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+      const r = await runCli(['digest', '--library', lib, '--format', 'atom', ...args], env);
+      expect(r.code).toBe(0);
+      const found = [...r.out.matchAll(/<id>([^<]*)\/documents\/\d+<\/id>/g)].map((m) => m[1]);
+      expect(found.length).toBeGreaterThan(0);
+      return [...new Set(found)];
+    };
+    expect(await ids([])).toEqual(['http://127.0.0.1:3647']);
+    const env = { ENGRAM_PUBLIC_URL: 'https://from-env.example/' };
+    expect(await ids([], env)).toEqual(['https://from-env.example']);
+    expect(await ids(['--base-url', 'https://from-flag.example'], env)).toEqual(['https://from-flag.example']);
+    const config = join(lib, 'config.json');
+    writeFileSync(config, JSON.stringify({ publicUrl: 'https://from-config.example' }));
+    try {
+      expect(await ids([])).toEqual(['https://from-config.example']);
+      expect(await ids([], env)).toEqual(['https://from-env.example']);
+    } finally {
+      rmSync(config);
+    }
+    const bad = await runCli(['digest', '--library', lib, '--format', 'atom', '--base-url', '127.0.0.1:3647']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^engram digest: --base-url: "127\.0\.0\.1:3647" is not/);
+    const badEnv = await runCli(['digest', '--library', lib, '--format', 'atom'], { ENGRAM_PUBLIC_URL: 'https://kb.example.com/engram' });
+    expect(badEnv.code).toBe(2);
+    expect(badEnv.err).toMatch(/ENGRAM_PUBLIC_URL: .* has a path/);
   });
 });

@@ -19,7 +19,7 @@ export const SAMPLE_LIBRARY = join(projectRoot, '.engram', 'sample');
 
 export const demoCommand: Command = {
   name: 'demo',
-  usage: `engram demo [--library DIR] [--query TEXT] [--no-serve] [--port N] [--host ADDR] [--token SECRET | --new-token]
+  usage: `engram demo [--library DIR] [--query TEXT] [--no-serve] [--port N] [--host ADDR] [--token SECRET | --new-token] [--public-url URL]
 
 Ingests ./sample into .engram/sample (or --library DIR), prints stats and a search, then
 serves the library in the browser until Ctrl+C (--no-serve: stop after the search; the
@@ -29,7 +29,7 @@ other options are those of \`engram serve\`).`,
   },
   async run(values, _p, io) {
     const dir = (values.library as string | undefined) ?? SAMPLE_LIBRARY;
-    const serve = values['no-serve'] ? undefined : serveOptions(values, io);
+    const serve = values['no-serve'] ? undefined : serveOptions(values, io, dir);
     const db = openLibrary(dir);
     let serving = false;
     try {

@@ -6,8 +6,9 @@ import { redact } from '../../providers/http.js';
 import { libraryOption, UsageError, type Command, type Io, type Values } from '../command.js';
 import { countOption, dateOption, lastOption, localDate, ordered } from '../dates.js';
 import { openFor, requireSource } from '../library.js';
-import { serviceOptions, serviceUsage, settingsFor } from '../services.js';
+import { publicUrlFor, serviceOptions, serviceUsage, settingsFor } from '../services.js';
 import { makeFolders } from '../../folders.js';
+import { libraryDir } from '../../store/db.js';
 
 /** Entries at most when --limit is not given: an archive holds everything, a feed or mail the newest. */
 const DEFAULT_LIMIT: Record<DigestFormat, number | undefined> = { md: undefined, atom: 100, rss: 100, html: 100, email: 100 };
@@ -35,8 +36,9 @@ Options:
   --source NAME    only this source
   --limit N        at most N entries, the newest (default: all for md, 100 otherwise)
   --out PATH       write to PATH instead of stdout
-  --base-url URL   where \`engram serve\` runs (default ${DEFAULT_BASE_URL}): documents without
-                   a media URL link to their page there, feeds name it as their home
+  --base-url URL   where \`engram serve\` is reached (else $ENGRAM_PUBLIC_URL, else config.json
+                   "publicUrl", as for \`engram serve --public-url\`; default ${DEFAULT_BASE_URL}):
+                   documents without a media URL link to their page there, feeds name it as home
   --to ADDRESS     email: recipient (repeat the flag or separate with commas)
   --from ADDRESS   email: sender (default: the SMTP login if it is an address, else --to)
   --dry-run        email: write the message to a file instead of sending it
@@ -67,6 +69,8 @@ Exit code: 0 done, 1 sending failed, 2 usage error.`,
     if (format !== 'email' && (to.length || dryRun || values.from)) throw new UsageError('--to, --from and --dry-run are for --format email');
     if (format === 'email' && !dryRun && to.length === 0) throw new UsageError('an email digest needs --to ADDRESS (or --dry-run to write the message to a file)');
     if (values.json && !values.out && format !== 'email') throw new UsageError('--json reports what was written: use it with --out');
+    // The web app's address, as `engram serve --public-url` takes it: checked before the library is read.
+    const baseUrl = publicUrlFor(values, io, libraryDir(values.library as string | undefined, io.env), 'base-url') ?? DEFAULT_BASE_URL;
 
     const { db, dir } = openFor(values, io);
     let digest: Digest;
@@ -79,7 +83,7 @@ Exit code: 0 done, 1 sending failed, 2 usage error.`,
     }
     const smtpUrl = settingsFor('smtp', values, io, dir)?.url;
     const ctx: RenderContext = {
-      baseUrl: (values['base-url'] as string | undefined) ?? DEFAULT_BASE_URL,
+      baseUrl,
       to,
       from: (values.from as string | undefined) ?? (format === 'email' ? (await import('../../publish/email.js')).defaultSender(smtpUrl, to) : undefined),
     };

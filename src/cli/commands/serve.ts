@@ -3,13 +3,18 @@ import { BindRefused, DEFAULT_HOST, DEFAULT_PORT, startServer } from '../../serv
 import { bindRefusal, MIN_TOKEN_LENGTH, newToken, weakToken } from '../../server/auth.js';
 import { libraryOption, UsageError, type Command, type Io, type Options, type Values } from '../command.js';
 import { openFor } from '../library.js';
+import { publicUrlFor } from '../services.js';
+import { libraryDir } from '../../store/db.js';
+import { PUBLIC_URL_ENV } from '../../server/public-url.js';
 
 /** The options `serve` and `demo` share. */
-export const serveFlags: Options = { port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, 'new-token': { type: 'boolean' } };
+export const serveFlags: Options = {
+  port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, 'new-token': { type: 'boolean' }, 'public-url': { type: 'string' },
+};
 
 export const serveCommand: Command = {
   name: 'serve',
-  usage: `engram serve [--library DIR] [--port N] [--host ADDR] [--token SECRET | --new-token]
+  usage: `engram serve [--library DIR] [--port N] [--host ADDR] [--token SECRET | --new-token] [--public-url URL]
 
 Serves the library at http://127.0.0.1:${DEFAULT_PORT}/ until Ctrl+C: the web app, the JSON API
 under /api/, and the Model Context Protocol at /mcp (the tools of \`engram mcp\`).
@@ -20,7 +25,10 @@ Options:
   --token SECRET   require SECRET (at least ${MIN_TOKEN_LENGTH} characters) on every request (or set
                    ENGRAM_TOKEN): API clients send "Authorization: Bearer SECRET"; a browser opens
                    /?token=SECRET once.
-  --new-token      generate a random token for this run and print it`,
+  --new-token      generate a random token for this run and print it
+  --public-url URL the address readers reach the server at, e.g. https://kb.example.com behind
+                   a reverse proxy (else $${PUBLIC_URL_ENV}, else config.json "publicUrl"): feed
+                   links and IDs use it. Without it they follow the Host each request names.`,
   options: { ...libraryOption, ...serveFlags },
   async run(values, _p, io) {
     const opts = serveOptions(values, io);
@@ -37,9 +45,12 @@ export interface ServeOptions {
   token?: string;
   /** The token was made up for this run (--new-token): show it, nobody else knows it. */
   tokenGenerated?: boolean;
+  /** The public address (origin), from --public-url, ENGRAM_PUBLIC_URL or the library's config.json. */
+  publicUrl?: string;
 }
 
-export function serveOptions(values: Values, io: Io): ServeOptions {
+/** The options of `serve` (and `demo`); `dir` is the library, whose config.json may hold "publicUrl". */
+export function serveOptions(values: Values, io: Io, dir = libraryDir(values.library as string | undefined, io.env)): ServeOptions {
   const rawPort = values.port as string | undefined;
   const port = rawPort === undefined ? DEFAULT_PORT : Number(rawPort);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a number from 0 to 65535, not "${rawPort}"`);
@@ -52,14 +63,15 @@ export function serveOptions(values: Values, io: Io): ServeOptions {
   // Refuse before opening anything: the reason is the whole answer.
   const refusal = bindRefusal(host, token);
   if (refusal) throw new UsageError(refusal);
-  return { host, port, portGiven: rawPort !== undefined, token, tokenGenerated: Boolean(values['new-token']) };
+  const publicUrl = publicUrlFor(values, io, dir);
+  return { host, port, portGiven: rawPort !== undefined, token, tokenGenerated: Boolean(values['new-token']), publicUrl };
 }
 
 /** Serves until SIGINT/SIGTERM, then closes the server and the library. */
 export async function serveUntilStopped(db: DB, dir: string, opts: ServeOptions, io: Io): Promise<number> {
   let server;
   try {
-    server = await startServer({ db, host: opts.host, port: opts.port, token: opts.token, fallbackPorts: opts.portGiven ? 0 : 20 });
+    server = await startServer({ db, host: opts.host, port: opts.port, token: opts.token, publicUrl: opts.publicUrl, fallbackPorts: opts.portGiven ? 0 : 20 });
   } catch (e) {
     db.close();
     if (e instanceof BindRefused) throw new UsageError(e.message);
@@ -73,6 +85,11 @@ export async function serveUntilStopped(db: DB, dir: string, opts: ServeOptions,
     `\nengram is serving ${dir}${everywhere ? ` on every address of this machine (port ${server.port})` : ''}\n` +
       `  open ${open}${opts.token ? '  (once; the browser then keeps a cookie)' : ''}\n` +
       (opts.tokenGenerated ? `  token ${opts.token}  (API clients send "Authorization: Bearer ${opts.token}")\n` : '') +
+      (opts.publicUrl
+        ? `  public address ${opts.publicUrl}/  (feed links and IDs use it)\n`
+        : opts.token
+          ? `  feed links follow the Host each request names; behind a reverse proxy, pass --public-url URL\n`
+          : '') +
       '  press Ctrl+C to stop\n',
   );
   await new Promise<void>((resolve) => {
