@@ -105,11 +105,59 @@ export function speechSeconds(text: string): number {
   return han / 4.5 + (text.length - han) / 14;
 }
 
-/** Where each n-gram occurs: `positions[start(g) … start(g) + count(g))`. */
-interface Postings {
-  positions: Int32Array;
-  start: Map<number, number>;
-  count: Map<number, number>;
+/**
+ * Where each n-gram of a transcript occurs: `positions[start … start + count)` of its slot in an
+ * open-addressing table of n-gram codes. Not a Map: the code of a pair of Han characters is
+ * above 2^30, a number V8 boxes, and Maps of them made building the postings a third of a
+ * quote check's time (with the garbage they left).
+ */
+class Postings {
+  readonly positions: Int32Array;
+  private readonly codes: Float64Array;
+  private readonly starts: Int32Array;
+  private readonly counts: Int32Array;
+  private readonly mask: number;
+
+  constructor(key: string, q: number) {
+    const n = Math.max(0, key.length - q + 1);
+    let size = 16;
+    while (size < n * 2) size *= 2;
+    this.mask = size - 1;
+    this.codes = new Float64Array(size);
+    this.counts = new Int32Array(size);
+    this.starts = new Int32Array(size);
+    const slotAt = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const code = gramCode(key, i, q);
+      const slot = this.slot(code);
+      if (this.counts[slot] === 0) this.codes[slot] = code;
+      this.counts[slot]!++;
+      slotAt[i] = slot;
+    }
+    let at = 0;
+    for (let slot = 0; slot < size; slot++) {
+      this.starts[slot] = at;
+      at += this.counts[slot]!;
+    }
+    this.positions = new Int32Array(n);
+    const fill = this.starts.slice();
+    for (let i = 0; i < n; i++) this.positions[fill[slotAt[i]!]!++] = i;
+  }
+
+  /** The slot of `code`: where it is, or the empty one where it would go. */
+  private slot(code: number): number {
+    const lo = code % 4294967296;
+    const hi = (code - lo) / 4294967296;
+    let slot = (Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) >>> 0) & this.mask;
+    while (this.counts[slot] !== 0 && this.codes[slot] !== code) slot = (slot + 1) & this.mask;
+    return slot;
+  }
+
+  /** Where the n-gram's positions start in `positions`, and how many there are (0: none). */
+  find(code: number): { start: number; count: number } {
+    const slot = this.slot(code);
+    return { start: this.starts[slot]!, count: this.counts[slot]! };
+  }
 }
 
 /** An n-gram (q ≤ 3 UTF-16 units) as one number: 16 bits a unit, exact below 2^53. */
@@ -164,40 +212,10 @@ export class TranscriptIndex {
     }
   }
 
-  /**
-   * Positions of every n-gram of size `q`, built on first use: one array of positions grouped
-   * by n-gram, and where each n-gram's group starts (n-grams keyed by their code units as one
-   * number). Two passes instead of an array per n-gram: a long transcript has 100,000 of them.
-   */
+  /** Positions of every n-gram of size `q`, built on first use. */
   private gramsOf(q: number): Postings {
     let m = this.postings.get(q);
-    if (!m) {
-      const k = this.key;
-      const n = Math.max(0, k.length - q + 1);
-      const codes = new Float64Array(n);
-      const count = new Map<number, number>();
-      for (let i = 0; i < n; i++) {
-        const g = gramCode(k, i, q);
-        codes[i] = g;
-        count.set(g, (count.get(g) ?? 0) + 1);
-      }
-      const start = new Map<number, number>();
-      let at = 0;
-      for (const [g, c] of count) {
-        start.set(g, at);
-        at += c;
-      }
-      const positions = new Int32Array(n);
-      const fill = new Map(start);
-      for (let i = 0; i < n; i++) {
-        const g = codes[i]!;
-        const f = fill.get(g)!;
-        positions[f] = i;
-        fill.set(g, f + 1);
-      }
-      m = { positions, start, count };
-      this.postings.set(q, m);
-    }
+    if (!m) this.postings.set(q, (m = new Postings(this.key, q)));
     return m;
   }
 
@@ -257,10 +275,9 @@ export class TranscriptIndex {
     let usable = 0;
     for (let j = 0; j + q <= frag.length; j++) {
       const code = gramCode(frag, j, q);
-      const c = grams.count.get(code);
-      if (c === undefined || c > maxPostings) continue;
+      const { start: from, count: c } = grams.find(code);
+      if (c === 0 || c > maxPostings) continue;
       usable++;
-      const from = grams.start.get(code)!;
       for (let x = from; x < from + c; x++) votes[Math.floor((grams.positions[x]! - j + shift) / band)]!++;
     }
     if (usable === 0) return undefined;
