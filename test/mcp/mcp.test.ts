@@ -51,6 +51,14 @@ function stdioClient(): Promise<Client> {
   return connect(transport);
 }
 
+/** The replies `engram mcp` writes for these lines on its stdin (one JSON message each). */
+function stdioReplies(lines: string[]): unknown[] {
+  const run = spawnSync(process.execPath, [BIN, 'mcp', '--library', join(lib.dir, 'library')], {
+    input: lines.join('\n') + '\n', encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ENGRAM_HOME: '' }, timeout: 30_000,
+  });
+  return run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+}
+
 function httpClient(token = TOKEN): Promise<Client> {
   const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
   return connect(transport);
@@ -164,11 +172,7 @@ describe('MCP', () => {
   });
 
   it('over stdio, a line that is no JSON-RPC message gets JSON-RPC\'s error, and the session goes on', () => {
-    const lines = ['not json at all', '{"jsonrpc":"1.0","id":7,"method":"ping"}', '{"jsonrpc":"2.0","id":8,"method":"ping"}'];
-    const run = spawnSync(process.execPath, [BIN, 'mcp', '--library', join(lib.dir, 'library')], {
-      input: lines.join('\n') + '\n', encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ENGRAM_HOME: '' }, timeout: 30_000,
-    });
-    const replies = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const replies = stdioReplies(['not json at all', '{"jsonrpc":"1.0","id":7,"method":"ping"}', '{"jsonrpc":"2.0","id":8,"method":"ping"}']);
     expect(replies).toEqual([
       { jsonrpc: '2.0', id: null, error: { code: -32700, message: expect.stringMatching(/^Parse error/) } },
       { jsonrpc: '2.0', id: null, error: { code: -32600, message: expect.stringMatching(/^Invalid Request/) } },
@@ -177,11 +181,7 @@ describe('MCP', () => {
   });
 
   it('over stdio, a request whose params do not fit its method gets "invalid params", not "internal error"', () => {
-    const lines = ['{"jsonrpc":"2.0","id":1,"method":"tools/call"}', '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{}}', '{"jsonrpc":"2.0","id":3,"method":"ping"}'];
-    const run = spawnSync(process.execPath, [BIN, 'mcp', '--library', join(lib.dir, 'library')], {
-      input: lines.join('\n') + '\n', encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ENGRAM_HOME: '' }, timeout: 30_000,
-    });
-    const replies = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const replies = stdioReplies(['{"jsonrpc":"2.0","id":1,"method":"tools/call"}', '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{}}', '{"jsonrpc":"2.0","id":3,"method":"ping"}']);
     expect(replies).toEqual([
       { jsonrpc: '2.0', id: 1, error: { code: -32602, message: expect.stringMatching(/^Invalid params for tools\/call: params: /) } },
       { jsonrpc: '2.0', id: 2, error: { code: -32602, message: expect.stringMatching(/^Invalid params for tools\/call: params\.name: /) } },
