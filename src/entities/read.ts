@@ -5,7 +5,7 @@
 import { stmt } from '../store/statements.js';
 import type { DB } from '../store/db.js';
 import { deepLink } from '../formats/media.js';
-import { summaryPassageTimes } from '../quotes/times.js';
+import { applyCheckedTimes } from '../quotes/times.js';
 import { ENTITY_TYPES, foldName, nameKeys, type EntityType } from './names.js';
 import { untilChanged } from '../store/until-changed.js';
 
@@ -182,11 +182,9 @@ function bestPassages(db: DB, id: number, documents: readonly EntityDocument[]):
     }
   }
   // A summary another tool wrote links to where the transcript has its quote, not to the time it claims.
-  const checked = summaryPassageTimes(db, out.filter((e) => e.passage.rendition === 'summary').map((e) => e.passage.id));
-  for (const e of out) {
-    const t = checked.get(e.passage.id);
-    if (t) Object.assign(e.passage, { start: t.start, link: deepLink(documents.find((d) => d.id === e.document.id)?.url, t.start) });
-  }
+  const urls = new Map(documents.map((d) => [d.id, d.url]));
+  const urlOf = new Map(out.map((e) => [e.passage, urls.get(e.document.id)]));
+  applyCheckedTimes(db, out.map((e) => e.passage), (p) => p.rendition === 'summary', (p) => urlOf.get(p));
   return out;
 }
 

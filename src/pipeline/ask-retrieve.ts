@@ -25,7 +25,7 @@ import type { SearchOptions } from '../search/search.js';
 import { inlineSearcher, type Searcher } from '../search/searcher.js';
 import { idf } from '../search/rank.js';
 import { deepLink } from '../formats/media.js';
-import { summaryPassageTimes } from '../quotes/times.js';
+import { applyCheckedTimes } from '../quotes/times.js';
 import { foldedLookups, isContentTerm, termLookup, type TermLookup } from '../text/keywords.js';
 import { foldForMatch } from '../search/highlight.js';
 
@@ -158,11 +158,7 @@ export async function retrieve(db: DB, question: string, opts: RetrieveOptions =
     }
   }
   // A summary another tool wrote is cited at the moment the transcript has its quote, not at the time it claims.
-  const checked = summaryPassageTimes(db, out.filter((p) => p.rendition === 'summary').map((p) => p.id));
-  for (const p of out) {
-    const t = checked.get(p.id);
-    if (t) Object.assign(p, { start: t.start, end: null, link: deepLink(p.document.url, t.start) });
-  }
+  applyCheckedTimes(db, out, (p) => p.rendition === 'summary', (p) => p.document.url);
   return { groups, terms, passages: out, best };
 }
 

@@ -19,6 +19,7 @@
 import type { DB } from '../store/db.js';
 import { stmt } from '../store/statements.js';
 import type { QuoteDecision } from './check.js';
+import { deepLink } from '../formats/media.js';
 
 /** Renditions that are transcripts, cleaned first; generated ones only when they succeeded. */
 export const TRANSCRIPT_RENDITIONS = `SELECT id FROM renditions WHERE document_id = ? AND kind IN ('transcript', 'raw-transcript')
@@ -98,4 +99,22 @@ export function withCheckedTimes<P extends { id: number; start: number | null; e
     if (!t) return { ...p, claimedStart: null, link: link(p.start) };
     return { ...p, start: t.start, end: null, claimedStart: t.claimedStart, link: link(t.start) };
   });
+}
+
+/**
+ * The same, in place, for passages that do not carry `claimedStart` (ask's citations, entity
+ * pages' passages): a summary passage read from a file gets the checked `start` (or none), no
+ * `end`, and the link to it on its document's `url`.
+ */
+export function applyCheckedTimes<P extends { id: number; start: number | null; end?: number | null; link: string | null }>(
+  db: DB, passages: readonly P[], isSummary: (p: P) => boolean, url: (p: P) => string | null | undefined,
+): void {
+  const times = summaryPassageTimes(db, passages.filter(isSummary).map((p) => p.id));
+  for (const p of passages) {
+    const t = times.get(p.id);
+    if (!t) continue;
+    p.start = t.start;
+    if (p.end !== undefined) p.end = null;
+    p.link = deepLink(url(p), t.start);
+  }
 }

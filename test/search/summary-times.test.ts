@@ -16,6 +16,7 @@ import { findDocumentId, getDocument } from '../../src/store/read.js';
 import { checkSummaries, refreshSummaryTimes, staleSummaries, storeSummaryChecks } from '../../src/quotes/refresh.js';
 import { checkSummariesAside } from '../../src/quotes/refresh-thread.js';
 import { openLibrary } from '../../src/store/db.js';
+import { retrieve } from '../../src/pipeline/ask-retrieve.js';
 import { summaryPassageTimes } from '../../src/quotes/times.js';
 import { summarizeDocument } from '../../src/pipeline/summarize.js';
 import { createApp } from '../../src/server/app.js';
@@ -105,6 +106,16 @@ describe('summary passages link to where the transcript has their quote', () => 
       expect(p.start).toBeNull();
       expect(p.link).toBe(WATCH); // the media, not a moment
       expect(p.claimedStart).toBe(q.startsWith('lone') ? 2400 : 720);
+    }
+  });
+
+  it("ask's citations carry the checked times too", async () => {
+    const { passages } = await retrieve(db, 'why is upkeep the true craftsmanship of a lighthouse keeper?');
+    const cited = passages.filter((p) => p.rendition === 'summary');
+    expect(cited.length).toBeGreaterThan(0);
+    for (const p of cited) {
+      if (p.text.includes('glass clean')) expect(p).toMatchObject({ start: 1540, end: null, link: `${WATCH}&t=1540s` });
+      else expect(p).toMatchObject({ start: null, link: WATCH });
     }
   });
 
