@@ -14,8 +14,8 @@ import { parseArgs } from 'node:util';
 import { openLibrary, type DB } from '../store/db.js';
 import { loadLexicon } from '../lexicon/load.js';
 import { suggestTerms } from '../terms/suggest.js';
+import { projectRoot } from './queries.js';
 
-const projectRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 export const SUGGEST_LABELS = join(projectRoot, 'bench', 'suggest-labels.json');
 
 export type SuggestLabel = 'good' | 'bad';
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     return;
   }
   const dir = resolve(values.library);
-  const db = openLibrary(dir);
+  const db = openLibrary(dir, { readonly: true });
   try {
     console.log(suggestEval(db, dir, values.labels ? resolve(values.labels) : SUGGEST_LABELS).join('\n'));
   } finally {
