@@ -45,9 +45,9 @@ export interface SummaryCheck {
  * only, when given) and store where the transcript has their passages' quotes. Runs in a
  * transaction of its own (or the caller's).
  */
-export function refreshSummaryTimes(db: DB, documents?: readonly number[]): SummaryTimesReport {
+export function refreshSummaryTimes(db: DB, documents?: readonly number[], onProgress?: CheckProgress): SummaryTimesReport {
   const t0 = performance.now();
-  const checks = checkSummaries(db, staleSummaries(db, documents));
+  const checks = checkSummaries(db, staleSummaries(db, documents), onProgress);
   return { ...storeSummaryChecks(db, checks), elapsedMs: performance.now() - t0 };
 }
 
@@ -71,26 +71,31 @@ export function staleSummaries(db: DB, documents?: readonly number[]): StaleSumm
   return stale;
 }
 
+/** Called after each summary is checked: how many are done, of how many. */
+export type CheckProgress = (done: number, total: number) => void;
+
 /**
  * Check these summaries' quotes against their documents' transcripts: reads only, so it can
  * run on a connection of its own in another thread (quotes/refresh-thread.ts).
  */
-export function checkSummaries(db: DB, stale: readonly StaleSummary[]): SummaryCheck[] {
+export function checkSummaries(db: DB, stale: readonly StaleSummary[], onProgress?: CheckProgress): SummaryCheck[] {
   const passagesOf = stmt(db, "SELECT id, text FROM passages WHERE rendition_id = ? AND role <> 'boilerplate' ORDER BY seq");
   // A document's transcripts are indexed once for all its summaries, and let go after them.
   let prepared: { document: number; transcripts: ReturnType<typeof prepareTranscripts> } | undefined;
-  return stale.map((s) => {
+  return stale.map((s, n) => {
     const check: SummaryCheck = { id: s.id, version: s.version, times: [] };
     const passages = passagesOf.all(s.id) as { id: number; text: string }[];
     const quotes = extractQuotes(passages.map((p) => p.text));
-    if (!quotes.length || !s.transcripts) return check;
-    if (prepared?.document !== s.document) prepared = { document: s.document, transcripts: prepareTranscripts(documentTranscripts(db, s.document)) };
-    const byPassage = new Map<number, QuoteDecision[]>();
-    for (const d of checkQuotes(prepared.transcripts, quotes, { ties: false })) byPassage.set(d.summaryPassage, [...(byPassage.get(d.summaryPassage) ?? []), d]);
-    for (const [i, decisions] of byPassage) {
-      const found = linkingQuote(decisions);
-      if (found) check.times.push([passages[i]!.id, found.start, found.status]);
+    if (quotes.length && s.transcripts) {
+      if (prepared?.document !== s.document) prepared = { document: s.document, transcripts: prepareTranscripts(documentTranscripts(db, s.document)) };
+      const byPassage = new Map<number, QuoteDecision[]>();
+      for (const d of checkQuotes(prepared.transcripts, quotes, { ties: false })) byPassage.set(d.summaryPassage, [...(byPassage.get(d.summaryPassage) ?? []), d]);
+      for (const [i, decisions] of byPassage) {
+        const found = linkingQuote(decisions);
+        if (found) check.times.push([passages[i]!.id, found.start, found.status]);
+      }
     }
+    onProgress?.(n + 1, stale.length);
     return check;
   });
 }

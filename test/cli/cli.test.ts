@@ -172,6 +172,7 @@ describe('engram CLI', () => {
     const forget = engram(['forget', join(dir, 'old'), '--library', lib2]);
     expect(forget.code).toBe(0);
     expect(forget.out).toContain('forgot 2 files; documents: 2 removed, 0 updated');
+    expect(forget.err).toBe(''); // its summary check's status line is drawn on a terminal only
     expect(forget.out).toContain(join(dir, 'old', 'a.md'));
     expect(JSON.parse(engram(['stats', '--library', lib2, '--json']).out).documents).toBe(2);
     const pruned = JSON.parse(engram(['ingest', dir, '--library', lib2, '--prune', '--json']).out);

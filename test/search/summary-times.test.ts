@@ -184,7 +184,10 @@ describe('summary passages link to where the transcript has their quote', () => 
     expect(refreshSummaryTimes(db).summaries).toBe(0);
     db.prepare('DELETE FROM summary_checks').run();
     expect(search(db, 'upkeep craftsmanship').hits[0]!.passage!.start).toBeNull();
-    expect(refreshSummaryTimes(db)).toMatchObject({ summaries: 1, timed: 1 });
+    // Progress is told after each summary checked (`engram forget` draws it on a terminal).
+    const progress: [number, number][] = [];
+    expect(refreshSummaryTimes(db, undefined, (done, total) => progress.push([done, total]))).toMatchObject({ summaries: 1, timed: 1 });
+    expect(progress).toEqual([[1, 1]]);
     expect(search(db, 'upkeep craftsmanship').hits[0]!.passage!.start).toBe(1800);
   });
 

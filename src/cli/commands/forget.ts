@@ -4,6 +4,7 @@ import { refreshSummaryTimes } from '../../quotes/refresh.js';
 import { libraryOption, UsageError, type Command } from '../command.js';
 import { noWaitOption, openForWriting } from '../library.js';
 import { printable } from '../printable.js';
+import { statusLine } from '../progress.js';
 
 export const forgetCommand: Command = {
   name: 'forget',
@@ -27,6 +28,7 @@ Exit code: 0 done (also when nothing matched), 2 usage error, 3 library busy.`,
     if (paths.length === 0 && !values.missing) throw new UsageError('forget needs a PATH (or --missing for every file that is gone)');
     const library = await openForWriting(values, io, 'forget');
     let result: Forgotten;
+    const status = statusLine(io.err);
     try {
       const { db } = library;
       const known = paths.length ? paths.flatMap((p) => filesAt(db, p)) : allFiles(db);
@@ -34,10 +36,12 @@ Exit code: 0 done (also when nothing matched), 2 usage error, 3 library busy.`,
         const r = forgetFiles(db, values.missing ? goneFiles(known) : known);
         pruneSources(db);
         // A transcript forgotten changes what a summary's quotes are checked against.
-        refreshSummaryTimes(db);
+        // After a large folder this can take seconds: a status line says so on a terminal.
+        refreshSummaryTimes(db, undefined, (done, total) => status.update(`checking summaries' quotes: ${done}/${total}`, done === total));
         return r;
       })();
     } finally {
+      status.done();
       library.close();
     }
     if (values.json) {
