@@ -49,6 +49,11 @@ export interface DocumentMetadata {
   participants?: string[];
   /** Model tag of an LLM rendition, e.g. `gemini-2.0-flash,0` (provenance). */
   model?: string;
+  /**
+   * The entity an exported entity page is about (formats/engram-pages.ts): what the user wrote
+   * in the page is a note on that entity, linked to it whether or not the lexicon names it.
+   */
+  aboutEntity?: { name: string; type?: string; aliases: string[] };
   [key: string]: unknown;
 }
 

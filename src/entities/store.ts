@@ -22,14 +22,13 @@ export interface Mention {
   start: number | null;
   end: number | null;
   surface: string;
-  via: 'term' | 'summary' | 'speaker';
+  /** What found it: a lexicon term in the text, a summary's list, a speaker, or the user's note on the entity's exported page. */
+  via: 'term' | 'summary' | 'speaker' | 'page';
 }
 
 /** The entity a name refers to, created when no entity has any of its keys. */
 export function resolveEntity(db: DB, ref: EntityRef): number {
-  const forms = [...new Set([ref.name, ...(ref.aliases ?? [])].map((f) => f.trim()).filter(Boolean))];
-  const kind = keyKind(ref.type);
-  const keys = [...new Set(forms.flatMap((f) => nameKeys(f, kind)).map((k) => `${kind}:${k}`))];
+  const { forms, keys } = refKeys(ref);
   let id: number | undefined;
   if (ref.lexiconId) id = stmt(db, 'SELECT id FROM entities WHERE lexicon_id = ?').pluck().get(ref.lexiconId) as number | undefined;
   if (id === undefined) {
@@ -64,6 +63,23 @@ export function resolveEntity(db: DB, ref: EntityRef): number {
   const addKey = stmt(db, 'INSERT INTO entity_keys (key, entity_id) VALUES (?, ?) ON CONFLICT(key) DO NOTHING');
   for (const k of keys) addKey.run(k, id);
   return id;
+}
+
+/** An entity one of these names already refers to (none is made, none changed). */
+export function existingEntity(db: DB, ref: EntityRef): number | undefined {
+  const byKey = stmt(db, 'SELECT entity_id FROM entity_keys WHERE key = ?').pluck();
+  for (const k of refKeys(ref).keys) {
+    const id = byKey.get(k) as number | undefined;
+    if (id !== undefined) return id;
+  }
+  return undefined;
+}
+
+/** A reference's names, and the keys they are found by. */
+function refKeys(ref: EntityRef): { forms: string[]; keys: string[] } {
+  const forms = [...new Set([ref.name, ...(ref.aliases ?? [])].map((f) => f.trim()).filter(Boolean))];
+  const kind = keyKind(ref.type);
+  return { forms, keys: [...new Set(forms.flatMap((f) => nameKeys(f, kind)).map((k) => `${kind}:${k}`))] };
 }
 
 /**

@@ -12,6 +12,7 @@
  * sections aside and read only what the user wrote in the page; a page the user did not
  * write in gives nothing (`ParseResult.nothingToRead`).
  */
+import type { DocumentMetadata } from '../model.js';
 
 /** The `type` property of the pages engram exports. */
 export const EXPORTED_PAGE_TYPE = { document: 'engram document', entity: 'engram entity' } as const;
@@ -27,6 +28,17 @@ const SECTIONS = new Set<string>(Object.values(EXPORTED_SECTION));
 export function exportedPageKind(type: string | undefined): ExportedPageKind | undefined {
   const t = type?.trim().toLowerCase();
   return t === EXPORTED_PAGE_TYPE.document ? 'document' : t === EXPORTED_PAGE_TYPE.entity ? 'entity' : undefined;
+}
+
+/**
+ * What an entity page is about, from its name and properties (`entity-type`, and `alias` in
+ * Logseq or `aliases` in Obsidian, as a list joined with commas): the note the user wrote in
+ * it is linked to that entity (entities/link.ts), even one no lexicon entry names.
+ */
+export function aboutEntity(name: string, prop: (key: string) => string | undefined): NonNullable<DocumentMetadata['aboutEntity']> {
+  const aliases = (prop('alias') ?? prop('aliases') ?? '').split(',').map((a) => a.trim().replace(/^\[\[(.*)\]\]$/, '$1')).filter(Boolean);
+  const type = prop('entity-type')?.trim().toLowerCase();
+  return { name, ...(type ? { type } : {}), aliases };
 }
 
 /** Text that is one of engram's section headings (`## Summary`). */

@@ -8,7 +8,7 @@
 import type { FormatParser, ParsedDocument, ParsedPassage, SourceFile } from '../model.js';
 import { markdownBlocks } from './markdown-blocks.js';
 import { canonicalUrl, isoDate, mediaKey } from './media.js';
-import { exportedDocumentTitle, exportedPageKind, isExportedSection } from './engram-pages.js';
+import { aboutEntity, exportedDocumentTitle, exportedPageKind, isExportedSection } from './engram-pages.js';
 import { blocksToPassages } from './notes-passages.js';
 import { parseOutline, type OutlineBlock, type OutlineProperty } from './notes-outline.js';
 import { cleanText, decodeEntities, splitLines } from './text-utils.js';
@@ -76,6 +76,7 @@ export const logseq: FormatParser = {
     const links = unique(blocks.flatMap((b) => urlsIn(b.content.join('\n'))));
     if (links.length) doc.metadata.links = links;
     if (blockProperties.length) doc.metadata.blockProperties = blockProperties;
+    if (exported === 'entity') doc.metadata.aboutEntity = aboutEntity(title, (k) => page[k]);
     return { documents: [doc], warnings: [] };
   },
 };

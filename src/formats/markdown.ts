@@ -9,7 +9,7 @@ import { markdownBlocks } from './markdown-blocks.js';
 import { canonicalUrl, isoDate, mediaKey, youtubeIdFromUrl, youtubeUrl } from './media.js';
 import { blocksToPassages } from './notes-passages.js';
 import { frontMatter, type OutlineProperty } from './notes-outline.js';
-import { exportedPageKind, isExportedSection } from './engram-pages.js';
+import { aboutEntity, exportedPageKind, isExportedSection } from './engram-pages.js';
 import { firstLine, normalizeNewlines, truncate } from './text-utils.js';
 
 const TITLE_CHARS = 80;
@@ -54,7 +54,8 @@ function exportedObsidianPage(text: string, file: SourceFile): ParseResult | und
   const props: OutlineProperty[] = [];
   const start = frontMatter(lines, props);
   const prop = (key: string) => props.find((p) => p.key === key)?.value || undefined;
-  if (!exportedPageKind(prop('type'))) return undefined;
+  const kind = exportedPageKind(prop('type'));
+  if (!kind) return undefined;
   // What engram wrote is blanked out, so the user's text keeps its line numbers.
   const own = lines.map((l, i) => (i < start ? '' : l));
   let title: string | undefined;
@@ -84,6 +85,7 @@ function exportedObsidianPage(text: string, file: SourceFile): ParseResult | und
   if (title) doc.title = title;
   if (date) doc.date = date;
   if (url) doc.url = canonicalUrl(url);
+  if (kind === 'entity' && title) doc.metadata.aboutEntity = aboutEntity(title, prop);
   return { documents: [doc], warnings: [] };
 }
 

@@ -134,9 +134,19 @@ export function frontMatter(lines: string[], into: OutlineProperty[]): number {
   if (lines[0]?.trim() !== '---') return 0;
   const end = lines.findIndex((l, i) => i > 0 && l.trim() === '---');
   if (end < 0) return 0;
+  const unquote = (v: string) => v.trim().replace(/^["']|["']$/g, '');
+  let list: OutlineProperty | undefined;
   for (let i = 1; i < end; i++) {
     const m = /^([\p{L}\p{N}_][\p{L}\p{N}_\-]*):\s*(.*)$/u.exec(lines[i]!.trim());
-    if (m) into.push({ key: m[1]!.toLowerCase(), value: m[2]!.trim().replace(/^["']|["']$/g, ''), line: i + 1 });
+    const item = /^\s*- (.*)$/.exec(lines[i]!);
+    if (m) {
+      const p = { key: m[1]!.toLowerCase(), value: unquote(m[2]!), line: i + 1 };
+      into.push(p);
+      list = p.value === '' ? p : undefined;
+    } else if (item && list) {
+      // A YAML block list under a key (`aliases:` then `  - 英伟达`): its items, joined with commas.
+      list.value = list.value ? `${list.value}, ${unquote(item[1]!)}` : unquote(item[1]!);
+    }
   }
   return end + 1;
 }

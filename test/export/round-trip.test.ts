@@ -127,6 +127,23 @@ describe.each([
     // A page of the user's own is a note like any other.
     expect(db.prepare('SELECT DISTINCT entity_id FROM mentions WHERE document_id = ?').pluck().all(notes[1]!.id)).toEqual([openai]);
   });
+
+  it('links a note written in the page of an entity no lexicon names (a summary listed it) to that entity', async () => {
+    const out = tempDir();
+    const pages = exportPages(db, dialect);
+    writeExport(out, format, pages);
+    const person = db.prepare("SELECT id, name, type FROM entities WHERE lexicon_id IS NULL AND aliases LIKE '%Quill Varnot%'").get() as { id: number; name: string; type: string };
+    expect(person.type).toBe('person');
+    const page = join(out, pages.find((p) => p.file.endsWith(`${person.name}.md`))!.file);
+    const entities = state(db).entities;
+    writeFileSync(page, readFileSync(page, 'utf8') + (format === 'logseq' ? '- 他的访谈值得细读。\n' : '\n他的访谈值得细读。\n'));
+    const r = await ingest(db, [out]);
+    expect(r.failures).toEqual([]);
+    const note = db.prepare("SELECT d.id FROM documents d JOIN passages p ON p.document_id = d.id WHERE p.text = '他的访谈值得细读。'").pluck().get() as number;
+    expect(db.prepare('SELECT entity_id, via, surface FROM mentions WHERE document_id = ?').all(note)).toEqual([{ entity_id: person.id, via: 'page', surface: person.name }]);
+    // The entity is found, not made again, renamed or given another alias.
+    expect(state(db).entities).toEqual(entities);
+  });
 });
 
 describe('a Logseq page engram exported, as the parser reads it', () => {
@@ -162,5 +179,13 @@ describe('an Obsidian page engram exported, as the parser reads it', () => {
     expect(documents[0]!.passages.map((p) => p.text)).toEqual(['这一段要再听一遍', '听完再补充。']);
     const untouched = markdownFallback.parse({ relPath: 'Entities/x.md', absPath: '/x/Entities/x.md', text: '---\ntype: engram entity\n---\n\n# OpenAI\n\n\n## Related\n\n  - [[NVIDIA]] (1)\n' });
     expect(untouched).toEqual({ documents: [], warnings: [], nothingToRead: true });
+  });
+
+  it("reads an entity page's front matter lists (aliases) for the entity the note is about", async () => {
+    const { markdownFallback } = await import('../../src/formats/markdown.js');
+    const text = '---\ntype: engram entity\nentity-type: organization\naliases:\n  - 英伟达\n  - "NVIDIA Corp"\n---\n\n# NVIDIA\n\n## Related\n\n  - [[OpenAI]] (1)\n\n财报季再看。\n';
+    const { documents } = markdownFallback.parse({ relPath: 'Entities/NVIDIA.md', absPath: '/x/Entities/NVIDIA.md', text });
+    expect(documents[0]!.metadata.aboutEntity).toEqual({ name: 'NVIDIA', type: 'organization', aliases: ['英伟达', 'NVIDIA Corp'] });
+    expect(documents[0]!.passages.map((p) => p.text)).toEqual(['财报季再看。']);
   });
 });
