@@ -73,14 +73,17 @@ export function scanPassage(index: TermIndex, text: string, alikes: boolean, sim
   const folded = foldForTerms(text, simplified);
   const names: ScannedName[] = [];
   const seen = new Set<string>();
-  for (const f of index.find(folded)) {
+  const found = index.find(folded);
+  for (const f of found) {
     if (seen.has(f.entry.id)) continue;
     seen.add(f.entry.id);
     const surface = text.slice(f.start, f.end);
     names.push({ entry: index.positionOf(f.entry), start: f.start, end: f.end, surface, everyday: f.everyday ?? isEveryday(surface) });
   }
   if (!alikes) return { names };
-  const { single, ambiguous } = bySpan(index.soundAlikes(folded));
+  // A span inside a name the passage writes is part of that name (Epoch of Epoch AI), not a garble.
+  const inName = (a: SoundAlike) => found.some((f) => f.start <= a.start && a.end <= f.end);
+  const { single, ambiguous } = bySpan(found.length ? index.soundAlikes(folded).filter((a) => !inName(a)) : index.soundAlikes(folded));
   const scanned = (a: SoundAlike, verdict: ScannedAlike['verdict']): ScannedAlike => ({
     entry: index.positionOf(a.entry), name: a.name, start: a.start, end: a.end, level: a.level, similarity: a.similarity, script: a.script,
     original: text.slice(a.start, a.end), verdict,

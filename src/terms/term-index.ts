@@ -13,7 +13,7 @@ import type { EntityType } from '../entities/names.js';
 import { syllableOf } from './pinyin.js';
 import { digitsOf, latinLetters, mergeSyllable, metaphoneKeys, soundsLikeLatin, spellingSimilarity, type SoundLevel } from './phonetic.js';
 import { isHan, soundAt, soundIdOf, syllableAt, syllableIdOf, MAX_SOUNDS } from './sounds.js';
-import { bigramFrequency, hanFrequency, isCommonEnglish, COMMON_HAN_FREQ } from './words.js';
+import { bigramFrequency, englishRank, hanFrequency, isCommonEnglish, COMMON_HAN_FREQ } from './words.js';
 
 export interface TermName {
   text: string;
@@ -447,6 +447,9 @@ export class TermIndex {
           // A part of the name, not a garble of it ("for Science" of "AI for Science"), or a
           // name written right beside another word ("AI Anthropic", "Context window to").
           if (span.every((w) => n.stems.has(singular(w))) || this.holdsOtherName(span, n.letters)) continue;
+          // An English word that begins or ends the name is that word (a Light Ranker is no
+          // reranker, an epoch no Epoch AI): a garble is heard whole, not cut short.
+          if (span.length === 1 && letters.length < n.letters.length && (n.letters.startsWith(letters) || n.letters.endsWith(letters)) && englishRank(letters) !== Infinity) continue;
           // With a name written right in it ("Agentic Kit"), the rest must sound exactly alike.
           if (sound === 'near' && this.holdsName(span)) continue;
           // The name run together with another name or word (reasoningGPU, AIScaling, WeChatGPT)

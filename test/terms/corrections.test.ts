@@ -53,8 +53,30 @@ describe('sound alike', () => {
     expect(compound.soundAlikes('微信里的WeChatGPT功能')).toEqual([]);
     // …but a letter or two more is a garble still.
     expect(compound.soundAlikes('这是OpenAII的模型').map((a) => a.name)).toEqual(['OpenAI']);
+    // An English word that begins or ends a name is that word, not the name cut short.
+    const cut = new TermIndex([
+      { id: 'reranking', type: 'concept', canonical: 'reranker', names: [{ text: 'reranker' }] },
+      { id: 'epoch-ai', type: 'organization', canonical: 'Epoch AI', names: [{ text: 'Epoch AI' }, { text: 'EpochAI' }] },
+    ]);
+    expect(cut.soundAlikes('推特的精排模型 Heavy Ranker 负责打分')).toEqual([]);
+    expect(cut.soundAlikes('训练一个 epoch 要多久')).toEqual([]);
     expect(index.find('我们每天工作很忙')).toEqual([]);
     expect(index.find('天工是一个模型').map((f) => f.entry.id)).toEqual(['tiangong']);
+  });
+});
+
+describe('a passage scan', () => {
+  it('never offers a span inside a name the passage writes (小红 of 小红书, Epoch of Epoch AI)', () => {
+    const index = new TermIndex([
+      { id: 'xiao-hong', type: 'person', canonical: '肖弘', names: [{ text: '肖弘' }] },
+      { id: 'xiaohongshu', type: 'product', canonical: '小红书', names: [{ text: '小红书' }] },
+      { id: 'epoch-ai', type: 'organization', canonical: 'Epoch AI', names: [{ text: 'Epoch AI' }, { text: 'EpochAI' }] },
+    ]);
+    const spans = (text: string) => scanPassage(index, text, true).alikes!.single.map((a) => `${a.original}→${a.name}`);
+    expect(spans('我们投过小红书，它要做出海')).toEqual([]);
+    expect(spans('根据研究机构Epoch AI的预测')).toEqual([]);
+    // The name's sound-alike outside the name is still one.
+    expect(spans('小红自己的成长都很优秀')).toEqual(['小红→肖弘']);
   });
 });
 
