@@ -81,8 +81,12 @@ export function scanPassage(index: TermIndex, text: string, alikes: boolean, sim
     names.push({ entry: index.positionOf(f.entry), start: f.start, end: f.end, surface, everyday: f.everyday ?? isEveryday(surface) });
   }
   if (!alikes) return { names };
-  // A span inside a name the passage writes is part of that name (Epoch of Epoch AI), not a garble.
-  const inName = (a: SoundAlike) => found.some((f) => f.start <= a.start && a.end <= f.end);
+  // A span inside a name the passage writes is part of that name (Epoch of Epoch AI), and one
+  // that is a name of the very entry it sounds like plus a grammatical character is that name
+  // and a particle (软件工程是: 软件工程 and 是, not 软件工程师; 创业这事儿): neither is a garble.
+  // (A name and a content character stays a candidate: 参数良 → 参数量, 博士身 → 博士生.)
+  const inName = (a: SoundAlike) =>
+    found.some((f) => (f.start <= a.start && a.end <= f.end) || (f.entry === a.entry && nameAndParticle(folded.text, a, f)));
   const { single, ambiguous } = bySpan(found.length ? index.soundAlikes(folded).filter((a) => !inName(a)) : index.soundAlikes(folded));
   const scanned = (a: SoundAlike, verdict: ScannedAlike['verdict']): ScannedAlike => ({
     entry: index.positionOf(a.entry), name: a.name, start: a.start, end: a.end, level: a.level, similarity: a.similarity, script: a.script,
@@ -148,6 +152,13 @@ function bySpan(alikes: SoundAlike[]): { single: SoundAlike[]; ambiguous: SoundA
     else ambiguous.push([...new Map(top.map((a) => [a.entry.id, a])).values()]);
   }
   return { single, ambiguous };
+}
+
+/** Whether the span is the found name and one grammatical character before or after it (`text` folded: 這 is 这). */
+function nameAndParticle(text: string, a: SoundAlike, f: { start: number; end: number }): boolean {
+  if (a.end - a.start !== f.end - f.start + 1) return false;
+  const at = a.start === f.start ? a.end - 1 : a.end === f.end ? a.start : -1;
+  return at !== -1 && GRAMMATICAL_CHARS.has(text[at]!);
 }
 
 /** Whether the span is part of a longer dictionary word around it (污吏 in 贪官污吏). */

@@ -222,6 +222,8 @@ export class TermIndex {
   private readonly latinBySound = new Map<string, LatinName[]>();
   /** Every name, folded: a span that is itself a name is never "corrected" into another. */
   private readonly names = new Set<string>();
+  /** Each entry's Latin names' letters (`LatinName.letters`): a compound of any of them is no garble. */
+  private readonly latinLettersOf = new Map<TermEntry, string[]>();
   private maxLatinWords = 1;
   /**
    * What runs of Latin words sound like (`latinSoundAlikes`), remembered in a trie of their
@@ -263,6 +265,7 @@ export class TermIndex {
           const name: LatinName = { entry, text: n.text, words, letters, stems: new Set(words.map(singular)), digits: digitsOf(letters) };
           this.names.add(name.letters);
           this.names.add(words.map(singular).join(''));
+          push(this.latinLettersOf, entry, letters);
           push(this.latinByFirst, words[0]!, name);
           this.maxLatinWords = Math.max(this.maxLatinWords, words.length);
           if (n.ambiguous || name.letters.replace(/[0-9]/g, '').length < MIN_LATIN_LETTERS) continue;
@@ -452,9 +455,10 @@ export class TermIndex {
           if (span.length === 1 && letters.length < n.letters.length && (n.letters.startsWith(letters) || n.letters.endsWith(letters)) && englishRank(letters) !== Infinity) continue;
           // With a name written right in it ("Agentic Kit"), the rest must sound exactly alike.
           if (sound === 'near' && this.holdsName(span)) continue;
-          // The name run together with another name or word (reasoningGPU, AIScaling, WeChatGPT)
-          // is a compound of them, not a garble of the name (but OpenAII, Deep Minde are).
-          if (this.compoundOf(letters, n.letters)) {
+          // The name run together with another name or word (reasoningGPU, AIScaling, WeChatGPT),
+          // or another of its entry's names so (JailbreakBench: jailbreak, not jailbreaking), is
+          // a compound of them, not a garble of the name (but OpenAII, Deep Minde are).
+          if (this.latinLettersOf.get(n.entry)!.some((l) => this.compoundOf(letters, l))) {
             compounds.add(n.entry);
             continue;
           }

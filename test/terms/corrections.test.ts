@@ -78,6 +78,21 @@ describe('a passage scan', () => {
     // The name's sound-alike outside the name is still one.
     expect(spans('小红自己的成长都很优秀')).toEqual(['小红→肖弘']);
   });
+
+  it("never offers a name of the entry and a particle as the entry's longer name (软件工程是 is no 软件工程师)", () => {
+    const index = new TermIndex([
+      { id: 'software-engineer', type: 'concept', canonical: 'software engineer', names: [{ text: '软件工程师' }, { text: '软件工程' }] },
+      { id: 'parameter', type: 'concept', canonical: 'parameters', names: [{ text: '参数' }, { text: '参数量' }] },
+      { id: 'jailbreak', type: 'concept', canonical: 'jailbreak', names: [{ text: 'jailbreak' }, { text: 'jailbreaking' }] },
+    ]);
+    const spans = (text: string) => scanPassage(index, text, true).alikes!.single.map((a) => `${a.original}→${a.name}`);
+    expect(spans('今天的软件工程是一门合作的学科')).toEqual([]);
+    expect(spans('今天的軟件工程這件事')).toEqual([]);
+    // A name and a content character may still be a garble of the longer name.
+    expect(spans('这个模型的参数良很大')).toEqual(['参数良→参数量']);
+    // Another of the entry's names run together with a word is a compound (JailbreakBench), not a garble.
+    expect(spans('在JailbreakBench测试中表现很差')).toEqual([]);
+  });
 });
 
 describe('passage scans packed to cross threads', () => {
