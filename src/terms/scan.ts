@@ -81,12 +81,8 @@ export function scanPassage(index: TermIndex, text: string, alikes: boolean, sim
     names.push({ entry: index.positionOf(f.entry), start: f.start, end: f.end, surface, everyday: f.everyday ?? isEveryday(surface) });
   }
   if (!alikes) return { names };
-  // A span inside a name the passage writes is part of that name (Epoch of Epoch AI), and one
-  // that is a name of the very entry it sounds like plus a grammatical character is that name
-  // and a particle (软件工程是: 软件工程 and 是, not 软件工程师; 创业这事儿): neither is a garble.
-  // (A name and a content character stays a candidate: 参数良 → 参数量, 博士身 → 博士生.)
-  const inName = (a: SoundAlike) =>
-    found.some((f) => (f.start <= a.start && a.end <= f.end) || (f.entry === a.entry && nameAndParticle(folded.text, a, f)));
+  // A span inside a name the passage writes is part of that name (Epoch of Epoch AI), not a garble.
+  const inName = (a: SoundAlike) => found.some((f) => f.start <= a.start && a.end <= f.end);
   const { single, ambiguous } = bySpan(found.length ? index.soundAlikes(folded).filter((a) => !inName(a)) : index.soundAlikes(folded));
   const scanned = (a: SoundAlike, verdict: ScannedAlike['verdict']): ScannedAlike => ({
     entry: index.positionOf(a.entry), name: a.name, start: a.start, end: a.end, level: a.level, similarity: a.similarity, script: a.script,
@@ -154,12 +150,18 @@ function bySpan(alikes: SoundAlike[]): { single: SoundAlike[]; ambiguous: SoundA
   return { single, ambiguous };
 }
 
-/** Whether the span is the found name and one grammatical character before or after it (`text` folded: 這 is 这). */
-function nameAndParticle(text: string, a: SoundAlike, f: { start: number; end: number }): boolean {
-  if (a.end - a.start !== f.end - f.start + 1) return false;
-  const at = a.start === f.start ? a.end - 1 : a.end === f.end ? a.start : -1;
-  return at !== -1 && GRAMMATICAL_CHARS.has(text[at]!);
+/**
+ * A word and a particle or pronoun after it (开发这套, 投资这行, 软件工程是一门, 金融也很发达,
+ * 使用着): what the speaker said is that word and the particle, not a longer name that ends
+ * differently (开发者, 投资者, 软件工程师, 金融业, 使用者). Only these characters: a word and a
+ * content character stays a candidate (参数良 → 参数量), and so do characters that end garbles
+ * as often as phrases (多模太 → 多模态, 消费及 → 消费级, 数据几 → 数据集, 极其人 → 机器人: the
+ * corpus's corrections, read, with GRAMMATICAL_CHARS here instead).
+ */
+function wordAndParticle(span: string): boolean {
+  return span.length >= 3 && TRAILING_PARTICLES.has(span[span.length - 1]!) && hanFrequency(span.slice(0, -1)) > 0;
 }
+const TRAILING_PARTICLES = new Set('这那是也着了的你我他她它些'.split(''));
 
 /** Whether the span is part of a longer dictionary word around it (污吏 in 贪官污吏). */
 function insideLongerWord(text: string, start: number, end: number): boolean {
@@ -193,6 +195,7 @@ function prejudge(a: SoundAlike, text: string, folded: string): 'held' | number 
   if (a.script === 'han') {
     // The never-rules, cheapest first.
     if (a.end - a.start <= 2 && [...span].some((c) => GRAMMATICAL_CHARS.has(c))) return undefined;
+    if (wordAndParticle(span)) return undefined;
     const freq = hanFrequency(span);
     const common = freq >= COMMON_HAN_FREQ;
     if (!common && !wholeHanWord(folded, a.start, span.length, Math.max(freq, COMMON_HAN_FREQ))) return undefined;

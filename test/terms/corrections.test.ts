@@ -79,7 +79,7 @@ describe('a passage scan', () => {
     expect(spans('小红自己的成长都很优秀')).toEqual(['小红→肖弘']);
   });
 
-  it("never offers a name of the entry and a particle as the entry's longer name (软件工程是 is no 软件工程师)", () => {
+  it("never offers a word and a particle as a longer name (软件工程是 is no 软件工程师, 开发这 no 开发者)", () => {
     const index = new TermIndex([
       { id: 'software-engineer', type: 'concept', canonical: 'software engineer', names: [{ text: '软件工程师' }, { text: '软件工程' }] },
       { id: 'parameter', type: 'concept', canonical: 'parameters', names: [{ text: '参数' }, { text: '参数量' }] },
@@ -88,6 +88,9 @@ describe('a passage scan', () => {
     const spans = (text: string) => scanPassage(index, text, true).alikes!.single.map((a) => `${a.original}→${a.name}`);
     expect(spans('今天的软件工程是一门合作的学科')).toEqual([]);
     expect(spans('今天的軟件工程這件事')).toEqual([]);
+    const developer = new TermIndex([{ id: 'developer', type: 'concept', canonical: 'developer', names: [{ text: '开发者' }] }]);
+    expect(scanPassage(developer, '在开发这套东西', true).alikes!.single).toEqual([]);
+    expect(scanPassage(developer, '很多开发着急了', true).alikes!.single).toEqual([]);
     // A name and a content character may still be a garble of the longer name.
     expect(spans('这个模型的参数良很大')).toEqual(['参数良→参数量']);
     // Another of the entry's names run together with a word is a compound (JailbreakBench), not a garble.
