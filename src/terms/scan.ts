@@ -81,8 +81,12 @@ export function scanPassage(index: TermIndex, text: string, alikes: boolean, sim
     names.push({ entry: index.positionOf(f.entry), start: f.start, end: f.end, surface, everyday: f.everyday ?? isEveryday(surface) });
   }
   if (!alikes) return { names };
-  // A span inside a name the passage writes is part of that name (Epoch of Epoch AI), not a garble.
-  const inName = (a: SoundAlike) => found.some((f) => f.start <= a.start && a.end <= f.end);
+  // A span inside a name the passage writes is part of that name (Epoch of Epoch AI), and a
+  // correction may not change a character of such a name where a span straddles its edge (达公司
+  // of 英伟达公司 is no 大公司, 员马 of 程序员马尔蒂 no 源码; 現行注意力機制 may still become
+  // 線性注意力機制). A span may hold a whole name: 面臂智能 holds 智能.
+  const inName = (a: SoundAlike) =>
+    found.some((f) => (f.start <= a.start && a.end <= f.end) || (a.script === 'han' && a.start < f.end && f.start < a.end && (a.start > f.start || a.end < f.end) && changesName(folded.text, a, f)));
   const { single, ambiguous } = bySpan(found.length ? index.soundAlikes(folded).filter((a) => !inName(a)) : index.soundAlikes(folded));
   const scanned = (a: SoundAlike, verdict: ScannedAlike['verdict']): ScannedAlike => ({
     entry: index.positionOf(a.entry), name: a.name, start: a.start, end: a.end, level: a.level, similarity: a.similarity, script: a.script,
@@ -150,6 +154,13 @@ function bySpan(alikes: SoundAlike[]): { single: SoundAlike[]; ambiguous: SoundA
   return { single, ambiguous };
 }
 
+/** Whether correcting the Han span `a` would change a character of the name found at `f` (`text` folded). */
+function changesName(text: string, a: SoundAlike, f: { start: number; end: number }): boolean {
+  const name = foldText(a.name);
+  for (let i = Math.max(a.start, f.start); i < Math.min(a.end, f.end); i++) if (name[i - a.start] !== text[i]) return true;
+  return false;
+}
+
 /**
  * A word and a particle or pronoun after it (开发这套, 投资这行, 软件工程是一门, 金融也很发达,
  * 使用着): what the speaker said is that word and the particle, not a longer name that ends
@@ -210,7 +221,9 @@ function prejudge(a: SoundAlike, text: string, folded: string): 'held' | number 
     }
   } else {
     const words = span.split(/[^a-z0-9]+/).filter(Boolean);
-    if (words.length === 1 && isCommonEnglish(words[0]!)) return 'held';
+    // One English word, however rare, is that word (humanities, Windowed Attention), not a garble
+    // of a name that sounds like it: only an LLM reading the sentence may say otherwise.
+    if (words.length === 1 && englishRank(words[0]!) !== Infinity) return 'held';
     if (words.every((w) => englishRank(w) <= COMMON_ENGLISH_RANK)) caution *= COMMON_PHRASE;
     if (a.name.replace(/[^A-Za-z]/g, '').length <= 5) caution *= SHORT_TERM;
     // Next to another unknown word, the span may be half of a longer garbled name ("Agentique Keat").

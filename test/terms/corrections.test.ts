@@ -60,6 +60,10 @@ describe('sound alike', () => {
     ]);
     expect(cut.soundAlikes('推特的精排模型 Heavy Ranker 负责打分')).toEqual([]);
     expect(cut.soundAlikes('训练一个 epoch 要多久')).toEqual([]);
+    // One English word of the word list, however rare, is held for an LLM, never corrected offline.
+    const humanoid = new TermIndex([{ id: 'humanoid', type: 'concept', canonical: 'humanoids', names: [{ text: 'humanoids' }] }]);
+    const verdicts = scanPassage(humanoid, '当时搞的叫做humanities last exam 人类最后的考试', true).alikes!.single.map((a) => `${a.original}:${a.verdict}`);
+    expect(verdicts).toEqual(['humanities:held']);
     expect(index.find('我们每天工作很忙')).toEqual([]);
     expect(index.find('天工是一个模型').map((f) => f.entry.id)).toEqual(['tiangong']);
   });
@@ -77,6 +81,19 @@ describe('a passage scan', () => {
     expect(spans('根据研究机构Epoch AI的预测')).toEqual([]);
     // The name's sound-alike outside the name is still one.
     expect(spans('小红自己的成长都很优秀')).toEqual(['小红→肖弘']);
+  });
+
+  it("never changes a character of a name the passage writes, where a span straddles its edge", () => {
+    const index = new TermIndex([
+      { id: 'nvidia', type: 'organization', canonical: '英伟达', names: [{ text: '英伟达' }] },
+      { id: 'big-company', type: 'concept', canonical: '大公司', names: [{ text: '大公司' }] },
+      { id: 'attention', type: 'concept', canonical: '注意力机制', names: [{ text: '注意力机制' }] },
+      { id: 'linear-attention', type: 'concept', canonical: '线性注意力', names: [{ text: '线性注意力' }] },
+    ]);
+    const spans = (text: string) => scanPassage(index, text, true).alikes!.single.map((a) => `${a.original}→${a.name}`);
+    expect(spans('市场监管总局称英伟达公司涉嫌违反规定')).toEqual([]);
+    // The span's garbled part changes; the name's characters it shares stay as written.
+    expect(spans('研究方向是现行注意力机制')).toEqual(['现行注意力→线性注意力']);
   });
 
   it("never offers a word and a particle as a longer name (软件工程是 is no 软件工程师, 开发这 no 开发者)", () => {
