@@ -124,6 +124,8 @@ export function isEveryday(surface: string): boolean {
 }
 
 const SOUND = { exact: 0.95, merged: 0.85, near: 0.72 } as const;
+/** A word ending in a file extension. */
+const FILE_NAME = /\.(?:md|txt|json|ya?ml|toml|py|ipynb|js|ts|jsx|tsx|sh|html?|css|csv|pdf|rs|go|java|cpp|swift)$/i;
 const COMMON_PHRASE = 0.85;
 const SHORT_TERM = 0.9;
 
@@ -220,6 +222,8 @@ function prejudge(a: SoundAlike, text: string, folded: string): 'held' | number 
       caution *= SHORT_TERM;
     }
   } else {
+    // A file's name (CLAUDE.md, program.md) is that file.
+    if (FILE_NAME.test(text.slice(a.start, a.end))) return undefined;
     const words = span.split(/[^a-z0-9]+/).filter(Boolean);
     // One English word, however rare, is that word (humanities, Windowed Attention), not a garble
     // of a name that sounds like it: only an LLM reading the sentence may say otherwise.

@@ -450,6 +450,8 @@ export class TermIndex {
           // A part of the name, not a garble of it ("for Science" of "AI for Science"), or a
           // name written right beside another word ("AI Anthropic", "Context window to").
           if (span.every((w) => n.stems.has(singular(w))) || this.holdsOtherName(span, n.letters)) continue;
+          // The name's words in another order ("Claude Sonnet 3.5" of Claude 3.5 Sonnet) are the name, written so.
+          if (sameWords(span, n.words)) continue;
           // An English word that begins or ends the name is that word (a Light Ranker is no
           // reranker, an epoch no Epoch AI): a garble is heard whole, not cut short.
           if (span.length === 1 && letters.length < n.letters.length && (n.letters.startsWith(letters) || n.letters.endsWith(letters)) && englishRank(letters) !== Infinity) continue;
@@ -468,6 +470,16 @@ export class TermIndex {
     }
     return compounds.size ? found.filter((f) => !compounds.has(f.name.entry)) : found;
   }
+}
+
+/**
+ * Whether two runs of words hold the same words and numbers in another order (Claude Sonnet 3.5,
+ * Claude 3.5 Sonnet); a typo's swapped letters (Anthorpic) are no such thing.
+ */
+function sameWords(a: readonly string[], b: readonly string[]): boolean {
+  const pieces = (words: readonly string[]) => words.flatMap((w) => w.match(/[a-z]+|[0-9]+/g) ?? []);
+  const [x, y] = [pieces(a), pieces(b)];
+  return x.length > 1 && x.join(' ') !== y.join(' ') && x.sort().join(' ') === y.sort().join(' ');
 }
 
 /**

@@ -64,6 +64,15 @@ describe('sound alike', () => {
     const humanoid = new TermIndex([{ id: 'humanoid', type: 'concept', canonical: 'humanoids', names: [{ text: 'humanoids' }] }]);
     const verdicts = scanPassage(humanoid, '当时搞的叫做humanities last exam 人类最后的考试', true).alikes!.single.map((a) => `${a.original}:${a.verdict}`);
     expect(verdicts).toEqual(['humanities:held']);
+    // A name's words in another order are the name; a file named after one is that file.
+    const claude = new TermIndex([
+      { id: 'claude-3-5-sonnet', type: 'product', canonical: 'Claude 3.5 Sonnet', names: [{ text: 'Claude3.5 Sonnet' }] },
+      { id: 'claude-code', type: 'product', canonical: 'Claude Code', names: [{ text: 'Claude Code' }] },
+    ]);
+    expect(claude.soundAlikes('只拿出了 Claude Sonnet 3.5 的更新版本')).toEqual([]);
+    expect(scanPassage(claude, '写进了自己的CLAUDE.md 比如一个Agent查看日志', true).alikes!.single).toEqual([]);
+    // …but swapped letters are a typo of it still.
+    expect(claude.soundAlikes('用 Cluade Code 写代码').map((a) => a.name)).toEqual(['Claude Code']);
     expect(index.find('我们每天工作很忙')).toEqual([]);
     expect(index.find('天工是一个模型').map((f) => f.entry.id)).toEqual(['tiangong']);
   });
