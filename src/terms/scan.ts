@@ -172,9 +172,15 @@ function changesName(text: string, a: SoundAlike, f: { start: number; end: numbe
  * corpus's corrections, read, with GRAMMATICAL_CHARS here instead).
  */
 function wordAndParticle(span: string): boolean {
-  return span.length >= 3 && TRAILING_PARTICLES.has(span[span.length - 1]!) && hanFrequency(span.slice(0, -1)) > 0;
+  if (span.length < 3) return false;
+  return (TRAILING_PARTICLES.has(span[span.length - 1]!) && hanFrequency(span.slice(0, -1)) > 0) || (LEADING_PARTICLES.has(span[0]!) && hanFrequency(span.slice(1)) > 0);
 }
 const TRAILING_PARTICLES = new Set('这那是也着了的你我他她它些'.split(''));
+/**
+ * The written conjunctions and prepositions before a word (数据与训练成本, 取决于训练): 与训练 is
+ * no 预训练. Not every grammatical character: 就进山 → 旧金山, 和那里 → 赫拉利 are garbles.
+ */
+const LEADING_PARTICLES = new Set('与于及'.split(''));
 
 /** Whether the span is part of a longer dictionary word around it (污吏 in 贪官污吏). */
 function insideLongerWord(text: string, start: number, end: number): boolean {
@@ -222,11 +228,14 @@ function prejudge(a: SoundAlike, text: string, folded: string): 'held' | number 
       caution *= SHORT_TERM;
     }
   } else {
-    // A file's name (CLAUDE.md, program.md) is that file.
-    if (FILE_NAME.test(text.slice(a.start, a.end))) return undefined;
+    // A file's name (CLAUDE.md, program.md) is that file; a word hyphenated to the span makes a
+    // compound of it ("On-policy training" is no post-training). A version after it does not
+    // (Chad GPT-4o is ChatGPT-4o).
+    if (FILE_NAME.test(text.slice(a.start, a.end)) || /[A-Za-z0-9]-$/.test(text.slice(Math.max(0, a.start - 2), a.start)) || /^-[A-Za-z]/.test(text.slice(a.end, a.end + 2))) return undefined;
     const words = span.split(/[^a-z0-9]+/).filter(Boolean);
-    // One English word, however rare, is that word (humanities, Windowed Attention), not a garble
-    // of a name that sounds like it: only an LLM reading the sentence may say otherwise.
+    // One English word, however rare, is that word (humanities, Variance), not a garble of a name
+    // that sounds like it: only an LLM reading the sentence may say otherwise. (Its inflections
+    // are not looked for: they are the misspellings too, embeding → embedding.)
     if (words.length === 1 && englishRank(words[0]!) !== Infinity) return 'held';
     if (words.every((w) => englishRank(w) <= COMMON_ENGLISH_RANK)) caution *= COMMON_PHRASE;
     if (a.name.replace(/[^A-Za-z]/g, '').length <= 5) caution *= SHORT_TERM;

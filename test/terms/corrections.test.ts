@@ -117,6 +117,17 @@ describe('a passage scan', () => {
     const developer = new TermIndex([{ id: 'developer', type: 'concept', canonical: 'developer', names: [{ text: '开发者' }] }]);
     expect(scanPassage(developer, '在开发这套东西', true).alikes!.single).toEqual([]);
     expect(scanPassage(developer, '很多开发着急了', true).alikes!.single).toEqual([]);
+    // So is a written conjunction or preposition before a word: 与训练 is no 预训练.
+    const pretraining = new TermIndex([{ id: 'pretraining', type: 'concept', canonical: '预训练', names: [{ text: '预训练' }] }]);
+    expect(scanPassage(pretraining, '通过投入更多的多模态数据与训练成本', true).alikes!.single).toEqual([]);
+    // A word hyphenated to an English span makes a compound of it; a version after it does not.
+    const post = new TermIndex([
+      { id: 'post-training', type: 'concept', canonical: 'post-training', names: [{ text: 'post-training' }] },
+      { id: 'chatgpt', type: 'product', canonical: 'ChatGPT', names: [{ text: 'ChatGPT' }] },
+    ]);
+    const verdict = (text: string) => scanPassage(post, text, true).alikes!.single.map((a) => `${a.original}:${a.verdict}`);
+    expect(verdict('在线训练（On-policy training）和离线训练')).toEqual([]);
+    expect(verdict('多媒体领域 Chad GPT-4O 为代表的图片生成')).toHaveLength(1);
     // A name and a content character may still be a garble of the longer name.
     expect(spans('这个模型的参数良很大')).toEqual(['参数良→参数量']);
     // Another of the entry's names run together with a word is a compound (JailbreakBench), not a garble.
