@@ -177,10 +177,11 @@ function wordAndParticle(span: string): boolean {
 }
 const TRAILING_PARTICLES = new Set('这那是也着了的你我他她它些'.split(''));
 /**
- * The written conjunctions and prepositions before a word (数据与训练成本, 取决于训练): 与训练 is
- * no 预训练. Not every grammatical character: 就进山 → 旧金山, 和那里 → 赫拉利 are garbles.
+ * The written conjunctions and prepositions before a word (数据与训练成本, 取决于训练), and 些 of
+ * a dropped 这些 (虽然些代码): 与训练 is no 预训练, 些代码 no 写代码. Not every grammatical
+ * character: 就进山 → 旧金山, 和那里 → 赫拉利 are garbles.
  */
-const LEADING_PARTICLES = new Set('与于及'.split(''));
+const LEADING_PARTICLES = new Set('与于及些'.split(''));
 
 /** Whether the span is part of a longer dictionary word around it (污吏 in 贪官污吏). */
 function insideLongerWord(text: string, start: number, end: number): boolean {
@@ -229,9 +230,9 @@ function prejudge(a: SoundAlike, text: string, folded: string): 'held' | number 
     }
   } else {
     // A file's name (CLAUDE.md, program.md) is that file; a word hyphenated to the span makes a
-    // compound of it ("On-policy training" is no post-training). A version after it does not
-    // (Chad GPT-4o is ChatGPT-4o).
-    if (FILE_NAME.test(text.slice(a.start, a.end)) || /[A-Za-z0-9]-$/.test(text.slice(Math.max(0, a.start - 2), a.start)) || /^-[A-Za-z]/.test(text.slice(a.end, a.end + 2))) return undefined;
+    // compound of it ("On-policy training" is no post-training), and a dash before it an option
+    // (--userns). A version after it does not (Chad GPT-4o is ChatGPT-4o).
+    if (FILE_NAME.test(text.slice(a.start, a.end)) || text[a.start - 1] === '-' || /^-[A-Za-z]/.test(text.slice(a.end, a.end + 2))) return undefined;
     const words = span.split(/[^a-z0-9]+/).filter(Boolean);
     // One English word, however rare, is that word (humanities, Variance), not a garble of a name
     // that sounds like it: only an LLM reading the sentence may say otherwise. (Its inflections

@@ -120,6 +120,8 @@ describe('a passage scan', () => {
     // So is a written conjunction or preposition before a word: 与训练 is no 预训练.
     const pretraining = new TermIndex([{ id: 'pretraining', type: 'concept', canonical: '预训练', names: [{ text: '预训练' }] }]);
     expect(scanPassage(pretraining, '通过投入更多的多模态数据与训练成本', true).alikes!.single).toEqual([]);
+    const coding = new TermIndex([{ id: 'coding', type: 'concept', canonical: '写代码', names: [{ text: '写代码' }] }]);
+    expect(scanPassage(coding, '虽然些代码可能是AI生成的', true).alikes!.single).toEqual([]);
     // A word hyphenated to an English span makes a compound of it; a version after it does not.
     const post = new TermIndex([
       { id: 'post-training', type: 'concept', canonical: 'post-training', names: [{ text: 'post-training' }] },
@@ -127,6 +129,7 @@ describe('a passage scan', () => {
     ]);
     const verdict = (text: string) => scanPassage(post, text, true).alikes!.single.map((a) => `${a.original}:${a.verdict}`);
     expect(verdict('在线训练（On-policy training）和离线训练')).toEqual([]);
+    expect(verdict('这时需要使用 --post-trainin 这个参数')).toEqual([]);
     expect(verdict('多媒体领域 Chad GPT-4O 为代表的图片生成')).toHaveLength(1);
     // A name and a content character may still be a garble of the longer name.
     expect(spans('这个模型的参数良很大')).toEqual(['参数良→参数量']);
