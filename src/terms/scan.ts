@@ -84,9 +84,10 @@ export function scanPassage(index: TermIndex, text: string, alikes: boolean, sim
   // A span inside a name the passage writes is part of that name (Epoch of Epoch AI), and a
   // correction may not change a character of such a name where a span straddles its edge (达公司
   // of 英伟达公司 is no 大公司, 员马 of 程序员马尔蒂 no 源码; 現行注意力機制 may still become
-  // 線性注意力機制). A span may hold a whole name: 面臂智能 holds 智能.
+  // 線性注意力機制), nor two characters half of which are the name's (归谷 of 归谷歌). A span
+  // may hold a whole name: 面臂智能 holds 智能.
   const inName = (a: SoundAlike) =>
-    found.some((f) => (f.start <= a.start && a.end <= f.end) || (a.script === 'han' && a.start < f.end && f.start < a.end && (a.start > f.start || a.end < f.end) && changesName(folded.text, a, f)));
+    found.some((f) => (f.start <= a.start && a.end <= f.end) || (a.script === 'han' && a.start < f.end && f.start < a.end && (a.start > f.start || a.end < f.end) && (a.end - a.start <= 2 || changesName(folded.text, a, f))));
   const { single, ambiguous } = bySpan(found.length ? index.soundAlikes(folded).filter((a) => !inName(a)) : index.soundAlikes(folded));
   const scanned = (a: SoundAlike, verdict: ScannedAlike['verdict']): ScannedAlike => ({
     entry: index.positionOf(a.entry), name: a.name, start: a.start, end: a.end, level: a.level, similarity: a.similarity, script: a.script,
@@ -164,8 +165,8 @@ function changesName(text: string, a: SoundAlike, f: { start: number; end: numbe
 }
 
 /**
- * A word and a particle or pronoun after it (开发这套, 投资这行, 软件工程是一门, 金融也很发达,
- * 使用着): what the speaker said is that word and the particle, not a longer name that ends
+ * A word and a particle, pronoun or complement after it (开发这套, 投资这行, 软件工程是一门,
+ * 金融也很发达, 使用着, 浏览起来): what the speaker said is that word and the particle, not a longer name that ends
  * differently (开发者, 投资者, 软件工程师, 金融业, 使用者). Only these characters: a word and a
  * content character stays a candidate (参数良 → 参数量), and so do characters that end garbles
  * as often as phrases (多模太 → 多模态, 消费及 → 消费级, 数据几 → 数据集, 极其人 → 机器人: the
@@ -175,7 +176,7 @@ function wordAndParticle(span: string): boolean {
   if (span.length < 3) return false;
   return (TRAILING_PARTICLES.has(span[span.length - 1]!) && hanFrequency(span.slice(0, -1)) > 0) || (LEADING_PARTICLES.has(span[0]!) && hanFrequency(span.slice(1)) > 0);
 }
-const TRAILING_PARTICLES = new Set('这那是也着了的你我他她它些'.split(''));
+const TRAILING_PARTICLES = new Set('这那是也着了的你我他她它些起'.split(''));
 /**
  * The written conjunctions and prepositions before a word (数据与训练成本, 取决于训练), and 些 of
  * a dropped 这些 (虽然些代码): 与训练 is no 预训练, 些代码 no 写代码. Not every grammatical

@@ -103,6 +103,13 @@ describe('a passage scan', () => {
     expect(spans('市场监管总局称英伟达公司涉嫌违反规定')).toEqual([]);
     // The span's garbled part changes; the name's characters it shares stay as written.
     expect(spans('研究方向是现行注意力机制')).toEqual(['现行注意力→线性注意力']);
+    // Two characters, one of them a written name's, are not a garble of another name.
+    const valley = new TermIndex([
+      { id: 'silicon-valley', type: 'organization', canonical: '硅谷', names: [{ text: '硅谷' }] },
+      { id: 'google', type: 'organization', canonical: '谷歌', names: [{ text: '谷歌' }] },
+    ]);
+    expect(scanPassage(valley, '然后他归谷歌读了一年', true).alikes!.single).toEqual([]);
+    expect(scanPassage(valley, '他们在归谷做投资', true).alikes!.single.map((a) => a.original)).toEqual(['归谷']);
   });
 
   it("never offers a word and a particle as a longer name (软件工程是 is no 软件工程师, 开发这 no 开发者)", () => {
@@ -122,6 +129,12 @@ describe('a passage scan', () => {
     expect(scanPassage(pretraining, '通过投入更多的多模态数据与训练成本', true).alikes!.single).toEqual([]);
     const coding = new TermIndex([{ id: 'coding', type: 'concept', canonical: '写代码', names: [{ text: '写代码' }] }]);
     expect(scanPassage(coding, '虽然些代码可能是AI生成的', true).alikes!.single).toEqual([]);
+    const browser = new TermIndex([
+      { id: 'browser', type: 'concept', canonical: '浏览器', names: [{ text: '浏览器' }] },
+      { id: 'usa', type: 'organization', canonical: '美国', names: [{ text: '美国' }] },
+    ]);
+    expect(scanPassage(browser, '开始饶有兴趣地浏览起黄石公园的照片', true).alikes!.single).toEqual([]);
+    expect(scanPassage(browser, '然后你又没有没过几年就变了', true).alikes!.single).toEqual([]);
     // A word hyphenated to an English span makes a compound of it; a version after it does not.
     const post = new TermIndex([
       { id: 'post-training', type: 'concept', canonical: 'post-training', names: [{ text: 'post-training' }] },
