@@ -226,4 +226,4 @@ export function homophoneWord(span: string, term: string, strict = false): strin
  * degree words): a two-character span holding one (是志, 你想, 一聊) is ordinary speech, not a
  * garbled two-character term (scan.ts), nor a new term (这是, 很难, 三大: suggest.ts).
  */
-export const GRAMMATICAL_CHARS: ReadonlySet<string> = new Set('的了是在和与也就都很太这那个有我你他她它们不没人上下来去说要会能对着把被给让从到为以而及或如果因所但还又再只才已正将比更最等吗呢吧啊呀嘛哦么此其之于每该各些几一二两三四五六七八九十百千万亿'.split(''));
+export const GRAMMATICAL_CHARS: ReadonlySet<string> = new Set('的了得是在和与也就都很太这那个有我你他她它们不没人上下来去说要会能对着把被给让从到为以而及或如果因所但还又再只才已正将比更最等吗呢吧啊呀嘛哦么此其之于每该各些几一二两三四五六七八九十百千万亿'.split(''));
