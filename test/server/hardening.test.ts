@@ -212,7 +212,7 @@ describe('tokens (item 13)', () => {
     expect(() => createApp({ db: lib.db, token: 'x' })).toThrow(/at least 16/);
     const r = await cli(['serve', '--library', join(lib.dir, 'library'), '--token', 'x']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--token: the token is 1 character long; it needs at least 16\. Pass --new-token to have one generated, or use one like [\w-]{32}\b/);
+    expect(r.err).toMatch(/--token: the token is 1 character long; it needs at least 16\. Pass --new-token to have one generated, or use one like [\w-]{32}(?![\w-])/);
     const io = { out: sink().stream, err: sink().stream, stdin: Readable.from(['']), env: { ENGRAM_TOKEN: 'short' } };
     expect(() => serveOptions({}, io)).toThrow(/ENGRAM_TOKEN: the token is 5 characters long/);
   });
