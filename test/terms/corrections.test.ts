@@ -6,7 +6,7 @@ import { ingest } from '../../src/pipeline/ingest.js';
 import { search } from '../../src/search/search.js';
 import { findDocumentId, getDocument } from '../../src/store/read.js';
 import { listCorrections, revertCorrection } from '../../src/terms/store.js';
-import { TermIndex } from '../../src/terms/term-index.js';
+import { TermIndex, type TermEntry } from '../../src/terms/term-index.js';
 import { scanPassage } from '../../src/terms/scan.js';
 import { packScans, unpackScans } from '../../src/terms/packed-scans.js';
 import { compareSyllables, soundsLikeLatin } from '../../src/terms/phonetic.js';
@@ -16,6 +16,13 @@ import { copyFixture, tempLibrary } from '../helpers.js';
 
 const EP1 = 'https://podcast.example.com/episodes/small-labs';
 const EP2 = 'https://podcast.example.com/episodes/another';
+
+/** A lexicon of `[id, type, ...names]` entries (the first name canonical). */
+const lexicon = (...entries: [string, TermEntry['type'], ...string[]][]) =>
+  new TermIndex(entries.map(([id, type, ...names]) => ({ id, type, canonical: names[0]!, names: names.map((text) => ({ text })) })));
+/** The sound-alike spans a passage's scan offers, as `heard→name:verdict`. */
+const offered = (index: TermIndex, text: string) => scanPassage(index, text, true).alikes!.single.map((a) => `${a.original}→${a.name}:${a.verdict}`);
+const heard = (index: TermIndex, text: string) => offered(index, text).map((o) => o.replace(/:.*$/, ''));
 
 describe('sound alike', () => {
   it('compares toneless pinyin with the usual confusions', () => {
@@ -54,23 +61,15 @@ describe('sound alike', () => {
     // …but a letter or two more is a garble still.
     expect(compound.soundAlikes('这是OpenAII的模型').map((a) => a.name)).toEqual(['OpenAI']);
     // An English word that begins or ends a name is that word, not the name cut short.
-    const cut = new TermIndex([
-      { id: 'reranking', type: 'concept', canonical: 'reranker', names: [{ text: 'reranker' }] },
-      { id: 'epoch-ai', type: 'organization', canonical: 'Epoch AI', names: [{ text: 'Epoch AI' }, { text: 'EpochAI' }] },
-    ]);
+    const cut = lexicon(['reranking', 'concept', 'reranker'], ['epoch-ai', 'organization', 'Epoch AI', 'EpochAI']);
     expect(cut.soundAlikes('推特的精排模型 Heavy Ranker 负责打分')).toEqual([]);
     expect(cut.soundAlikes('训练一个 epoch 要多久')).toEqual([]);
     // One English word of the word list, however rare, is held for an LLM, never corrected offline.
-    const humanoid = new TermIndex([{ id: 'humanoid', type: 'concept', canonical: 'humanoids', names: [{ text: 'humanoids' }] }]);
-    const verdicts = scanPassage(humanoid, '当时搞的叫做humanities last exam 人类最后的考试', true).alikes!.single.map((a) => `${a.original}:${a.verdict}`);
-    expect(verdicts).toEqual(['humanities:held']);
+    expect(offered(lexicon(['humanoid', 'concept', 'humanoids']), '当时搞的叫做humanities last exam 人类最后的考试')).toEqual(['humanities→humanoids:held']);
     // A name's words in another order are the name; a file named after one is that file.
-    const claude = new TermIndex([
-      { id: 'claude-3-5-sonnet', type: 'product', canonical: 'Claude 3.5 Sonnet', names: [{ text: 'Claude3.5 Sonnet' }] },
-      { id: 'claude-code', type: 'product', canonical: 'Claude Code', names: [{ text: 'Claude Code' }] },
-    ]);
+    const claude = lexicon(['claude-3-5-sonnet', 'product', 'Claude3.5 Sonnet'], ['claude-code', 'product', 'Claude Code']);
     expect(claude.soundAlikes('只拿出了 Claude Sonnet 3.5 的更新版本')).toEqual([]);
-    expect(scanPassage(claude, '写进了自己的CLAUDE.md 比如一个Agent查看日志', true).alikes!.single).toEqual([]);
+    expect(offered(claude, '写进了自己的CLAUDE.md 比如一个Agent查看日志')).toEqual([]);
     // …but swapped letters are a typo of it still.
     expect(claude.soundAlikes('用 Cluade Code 写代码').map((a) => a.name)).toEqual(['Claude Code']);
     expect(index.find('我们每天工作很忙')).toEqual([]);
@@ -80,74 +79,42 @@ describe('sound alike', () => {
 
 describe('a passage scan', () => {
   it('never offers a span inside a name the passage writes (小红 of 小红书, Epoch of Epoch AI)', () => {
-    const index = new TermIndex([
-      { id: 'xiao-hong', type: 'person', canonical: '肖弘', names: [{ text: '肖弘' }] },
-      { id: 'xiaohongshu', type: 'product', canonical: '小红书', names: [{ text: '小红书' }] },
-      { id: 'epoch-ai', type: 'organization', canonical: 'Epoch AI', names: [{ text: 'Epoch AI' }, { text: 'EpochAI' }] },
-    ]);
-    const spans = (text: string) => scanPassage(index, text, true).alikes!.single.map((a) => `${a.original}→${a.name}`);
-    expect(spans('我们投过小红书，它要做出海')).toEqual([]);
-    expect(spans('根据研究机构Epoch AI的预测')).toEqual([]);
+    const index = lexicon(['xiao-hong', 'person', '肖弘'], ['xiaohongshu', 'product', '小红书'], ['epoch-ai', 'organization', 'Epoch AI', 'EpochAI']);
+    expect(heard(index, '我们投过小红书，它要做出海')).toEqual([]);
+    expect(heard(index, '根据研究机构Epoch AI的预测')).toEqual([]);
     // The name's sound-alike outside the name is still one.
-    expect(spans('小红自己的成长都很优秀')).toEqual(['小红→肖弘']);
+    expect(heard(index, '小红自己的成长都很优秀')).toEqual(['小红→肖弘']);
   });
 
-  it("never changes a character of a name the passage writes, where a span straddles its edge", () => {
-    const index = new TermIndex([
-      { id: 'nvidia', type: 'organization', canonical: '英伟达', names: [{ text: '英伟达' }] },
-      { id: 'big-company', type: 'concept', canonical: '大公司', names: [{ text: '大公司' }] },
-      { id: 'attention', type: 'concept', canonical: '注意力机制', names: [{ text: '注意力机制' }] },
-      { id: 'linear-attention', type: 'concept', canonical: '线性注意力', names: [{ text: '线性注意力' }] },
-    ]);
-    const spans = (text: string) => scanPassage(index, text, true).alikes!.single.map((a) => `${a.original}→${a.name}`);
-    expect(spans('市场监管总局称英伟达公司涉嫌违反规定')).toEqual([]);
+  it('never changes a character of a name the passage writes, where a span straddles its edge', () => {
+    const index = lexicon(['nvidia', 'organization', '英伟达'], ['big-company', 'concept', '大公司'], ['attention', 'concept', '注意力机制'], ['linear-attention', 'concept', '线性注意力']);
+    expect(heard(index, '市场监管总局称英伟达公司涉嫌违反规定')).toEqual([]);
     // The span's garbled part changes; the name's characters it shares stay as written.
-    expect(spans('研究方向是现行注意力机制')).toEqual(['现行注意力→线性注意力']);
+    expect(heard(index, '研究方向是现行注意力机制')).toEqual(['现行注意力→线性注意力']);
     // Two characters, one of them a written name's, are not a garble of another name.
-    const valley = new TermIndex([
-      { id: 'silicon-valley', type: 'organization', canonical: '硅谷', names: [{ text: '硅谷' }] },
-      { id: 'google', type: 'organization', canonical: '谷歌', names: [{ text: '谷歌' }] },
-    ]);
-    expect(scanPassage(valley, '然后他归谷歌读了一年', true).alikes!.single).toEqual([]);
-    expect(scanPassage(valley, '他们在归谷做投资', true).alikes!.single.map((a) => a.original)).toEqual(['归谷']);
+    const valley = lexicon(['silicon-valley', 'organization', '硅谷'], ['google', 'organization', '谷歌']);
+    expect(heard(valley, '然后他归谷歌读了一年')).toEqual([]);
+    expect(heard(valley, '他们在归谷做投资')).toEqual(['归谷→硅谷']);
   });
 
-  it("never offers a word and a particle as a longer name (软件工程是 is no 软件工程师, 开发这 no 开发者)", () => {
-    const index = new TermIndex([
-      { id: 'software-engineer', type: 'concept', canonical: 'software engineer', names: [{ text: '软件工程师' }, { text: '软件工程' }] },
-      { id: 'parameter', type: 'concept', canonical: 'parameters', names: [{ text: '参数' }, { text: '参数量' }] },
-      { id: 'jailbreak', type: 'concept', canonical: 'jailbreak', names: [{ text: 'jailbreak' }, { text: 'jailbreaking' }] },
-    ]);
-    const spans = (text: string) => scanPassage(index, text, true).alikes!.single.map((a) => `${a.original}→${a.name}`);
-    expect(spans('今天的软件工程是一门合作的学科')).toEqual([]);
-    expect(spans('今天的軟件工程這件事')).toEqual([]);
-    const developer = new TermIndex([{ id: 'developer', type: 'concept', canonical: 'developer', names: [{ text: '开发者' }] }]);
-    expect(scanPassage(developer, '在开发这套东西', true).alikes!.single).toEqual([]);
-    expect(scanPassage(developer, '很多开发着急了', true).alikes!.single).toEqual([]);
-    // So is a written conjunction or preposition before a word: 与训练 is no 预训练.
-    const pretraining = new TermIndex([{ id: 'pretraining', type: 'concept', canonical: '预训练', names: [{ text: '预训练' }] }]);
-    expect(scanPassage(pretraining, '通过投入更多的多模态数据与训练成本', true).alikes!.single).toEqual([]);
-    const coding = new TermIndex([{ id: 'coding', type: 'concept', canonical: '写代码', names: [{ text: '写代码' }] }]);
-    expect(scanPassage(coding, '虽然些代码可能是AI生成的', true).alikes!.single).toEqual([]);
-    const browser = new TermIndex([
-      { id: 'browser', type: 'concept', canonical: '浏览器', names: [{ text: '浏览器' }] },
-      { id: 'usa', type: 'organization', canonical: '美国', names: [{ text: '美国' }] },
-    ]);
-    expect(scanPassage(browser, '开始饶有兴趣地浏览起黄石公园的照片', true).alikes!.single).toEqual([]);
-    expect(scanPassage(browser, '然后你又没有没过几年就变了', true).alikes!.single).toEqual([]);
-    // A word hyphenated to an English span makes a compound of it; a version after it does not.
-    const post = new TermIndex([
-      { id: 'post-training', type: 'concept', canonical: 'post-training', names: [{ text: 'post-training' }] },
-      { id: 'chatgpt', type: 'product', canonical: 'ChatGPT', names: [{ text: 'ChatGPT' }] },
-    ]);
-    const verdict = (text: string) => scanPassage(post, text, true).alikes!.single.map((a) => `${a.original}:${a.verdict}`);
-    expect(verdict('在线训练（On-policy training）和离线训练')).toEqual([]);
-    expect(verdict('这时需要使用 --post-trainin 这个参数')).toEqual([]);
-    expect(verdict('多媒体领域 Chad GPT-4O 为代表的图片生成')).toHaveLength(1);
+  it('never offers a word and a particle as a longer name (软件工程是 is no 软件工程师, 开发这 no 开发者)', () => {
+    const index = lexicon(['software-engineer', 'concept', '软件工程师', '软件工程'], ['parameter', 'concept', '参数', '参数量'], ['jailbreak', 'concept', 'jailbreak', 'jailbreaking']);
+    expect(heard(index, '今天的软件工程是一门合作的学科')).toEqual([]);
+    expect(heard(index, '今天的軟件工程這件事')).toEqual([]);
+    const words = lexicon(['developer', 'concept', '开发者'], ['pretraining', 'concept', '预训练'], ['coding', 'concept', '写代码'], ['browser', 'concept', '浏览器'], ['usa', 'organization', '美国']);
+    for (const text of ['在开发这套东西', '很多开发着急了', '开始饶有兴趣地浏览起黄石公园的照片', '然后你又没有没过几年就变了']) expect(heard(words, text)).toEqual([]);
+    // So is a written conjunction or preposition before a word (与训练 is no 预训练), or the 些 of a dropped 这些.
+    expect(heard(words, '通过投入更多的多模态数据与训练成本')).toEqual([]);
+    expect(heard(words, '虽然些代码可能是AI生成的')).toEqual([]);
+    // A word hyphenated to an English span makes a compound of it, a dash before it an option; a version after it does not.
+    const post = lexicon(['post-training', 'concept', 'post-training'], ['chatgpt', 'product', 'ChatGPT']);
+    expect(offered(post, '在线训练（On-policy training）和离线训练')).toEqual([]);
+    expect(offered(post, '这时需要使用 --post-trainin 这个参数')).toEqual([]);
+    expect(offered(post, '多媒体领域 Chad GPT-4O 为代表的图片生成')).toHaveLength(1);
     // A name and a content character may still be a garble of the longer name.
-    expect(spans('这个模型的参数良很大')).toEqual(['参数良→参数量']);
+    expect(heard(index, '这个模型的参数良很大')).toEqual(['参数良→参数量']);
     // Another of the entry's names run together with a word is a compound (JailbreakBench), not a garble.
-    expect(spans('在JailbreakBench测试中表现很差')).toEqual([]);
+    expect(heard(index, '在JailbreakBench测试中表现很差')).toEqual([]);
   });
 });
 
