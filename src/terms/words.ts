@@ -1,10 +1,12 @@
 /**
  * Which spans are ordinary words. A span that is itself a common word is never replaced on
  * sound alone (理想 is a word and a car brand, not a garbled 李想; "cloud" is not "Claude").
- * - Chinese: jieba's dictionary (the one the index segments with) and its frequencies.
+ * - Chinese: jieba's dictionary (the one the index segments with) and its frequencies, and
+ *   `data/words.txt`: everyday words of today that the dictionary (2013) lacks (剧透, 市销率).
  * - English: SUBTLEX-US word frequencies (spoken English, 74k words), by rank.
  * Both load on first use (about 0.2 s), which only happens when a candidate needs checking.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dict as jiebaDict } from '@node-rs/jieba/dict.js';
 import { soundAt, MAX_SOUNDS } from './sounds.js';
@@ -126,11 +128,22 @@ class WordTable {
 
 let table: WordTable | undefined;
 
+/** Words jieba's dictionary lacks, in its format (`word freq tag`), next to `src/` and `dist/`. */
+const NEWER_WORDS = new URL('../../data/words.txt', import.meta.url);
+
 function hanWords(): WordTable {
-  return (table ??= new WordTable(new TextDecoder().decode(jiebaDict)));
+  if (table) return table;
+  let newer: string[];
+  try {
+    newer = readFileSync(NEWER_WORDS, 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+  } catch (err) {
+    throw new Error(`cannot read the shipped word list ${NEWER_WORDS.pathname}: ${(err as Error).message} (reinstall engram)`);
+  }
+  // Appended after jieba's lines: a word in both keeps the later line, this list's frequency.
+  return (table = new WordTable(`${new TextDecoder().decode(jiebaDict)}\n${newer.join('\n')}\n`));
 }
 
-/** jieba's frequency of a Simplified word (0 when it is not in the dictionary). */
+/** A Simplified word's frequency in jieba's dictionary or `data/words.txt` (0 when in neither). */
 export function hanFrequency(word: string): number {
   return hanWords().get(word) ?? 0;
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { dict } from '@node-rs/jieba/dict.js';
+import { shippedEntries } from '../../src/lexicon/load.js';
+import { toSimplified } from '../../src/text/fold.js';
 import { hanFrequency, homophoneWord, startsWord } from '../../src/terms/words.js';
 
 describe("jieba's dictionary as the corrector reads it", () => {
@@ -28,5 +31,28 @@ describe("jieba's dictionary as the corrector reads it", () => {
 
   it('finds frequent homophones from the same table', () => {
     expect(homophoneWord('常试', '尝试', true)).toBe('常识');
+  });
+});
+
+describe('data/words.txt: words of today jieba lacks', () => {
+  const lines = readFileSync(new URL('../../data/words.txt', import.meta.url), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+  const words = lines.map((l) => l.split(' ')[0]!);
+
+  it('are words to the corrector, with the frequency the list gives (剧透, 市销率)', () => {
+    expect(hanFrequency('剧透')).toBeGreaterThan(0);
+    expect(hanFrequency('市销率')).toBeGreaterThan(0);
+    for (const l of lines) expect(hanFrequency(l.split(' ')[0]!), l).toBe(Number.parseInt(l.split(' ')[1]!, 10));
+  });
+
+  it('holds only Simplified Han words that are neither in jieba nor names of the lexicon (a name would turn everyday)', () => {
+    const jieba = new Set(new TextDecoder().decode(dict).split('\n').map((l) => l.split(' ')[0]));
+    const names = new Set(shippedEntries().flatMap((e) => e.names.map((n) => toSimplified(n.text))));
+    expect(new Set(words).size).toBe(words.length);
+    for (const w of words) {
+      expect(w, w).toMatch(/^\p{Script=Han}{2,5}$/u);
+      expect(toSimplified(w), w).toBe(w);
+      expect(jieba.has(w), w).toBe(false);
+      expect(names.has(w), w).toBe(false);
+    }
   });
 });
