@@ -40,6 +40,12 @@ export interface DocText {
   /** Title, keywords, participants… of the document and its renditions. */
   metadataText: string;
   renditions: DocRendition[];
+  /**
+   * The text of renditions that are not corrected (an LLM-tidied transcript, show notes):
+   * where the document writes words rather than hears them. Read only when a Latin span is
+   * about to be corrected (loadDocText reads it then).
+   */
+  writtenText?: () => string;
 }
 
 export interface Candidate {
@@ -103,6 +109,7 @@ export interface Held {
  */
 export function findCorrections(doc: DocText, index: TermIndex, held?: Held[]): Candidate[] {
   const evidence = evidenceOf(doc, index);
+  const spelled = writtenSpellings(doc);
   const out: Candidate[] = [];
   for (const r of doc.renditions) {
     if (!isCorrected(r.kind, r.format)) continue;
@@ -121,7 +128,8 @@ export function findCorrections(doc: DocText, index: TermIndex, held?: Held[]): 
       alikes!.ambiguous.forEach(hold);
       const candidates = alikes!.single
         .map((a) => {
-          const verdict = a.verdict === 'held' ? 'held' : decide(a, index.entries[a.entry]!, r, evidence, a.verdict);
+          let verdict = a.verdict === 'held' ? 'held' : decide(a, index.entries[a.entry]!, r, evidence, a.verdict);
+          if (verdict !== 'held' && a.script === 'latin' && spelled(a.original)) verdict = 'held';
           if (verdict === 'held') hold([a]);
           return verdict;
         })
@@ -140,6 +148,28 @@ export function findCorrections(doc: DocText, index: TermIndex, held?: Held[]): 
   }
   return out;
 }
+
+/**
+ * Whether the document writes a Latin span exactly so where it is written, not heard: in its
+ * metadata (title, keywords) or a rendition that is not corrected (the transcript an LLM
+ * tidied, show notes). A spelling kept there is a name the lexicon lacks (NVQLink, Claud
+ * Walker, containerd), not a garble of the name it sounds like: the tidier fixes garbles far
+ * more often than it copies them. Case and spacing are not compared; word edges are.
+ */
+function writtenSpellings(doc: DocText): (span: string) => boolean {
+  let written: string | undefined;
+  return (span) => {
+    written ??= squeeze(`${doc.metadataText}\n${doc.writtenText?.() ?? ''}`);
+    const at = squeeze(span);
+    for (let i = written.indexOf(at); i !== -1; i = written.indexOf(at, i + 1)) {
+      if (!WORD_CHAR.test(written[i - 1] ?? ' ') && !WORD_CHAR.test(written[i + at.length] ?? ' ')) return true;
+    }
+    return false;
+  };
+}
+/** A letter or digit of a script other than Han: Chinese right beside a Latin word is no part of it. */
+const WORD_CHAR = new RegExp('[[\\p{L}\\p{N}]--[\\p{Script=Han}]]', 'v');
+const squeeze = (text: string) => text.toLowerCase().replace(/\s+/g, ' ');
 
 /** A span the passage left open (`prejudge` gave its caution), decided on the document's evidence. */
 function decide(a: ScannedAlike, entry: TermEntry, r: DocRendition, evidence: Map<string, Set<number>>, caution: number): Candidate | 'held' {

@@ -68,10 +68,13 @@ export function loadDocText(db: DB, documentId: number, scans?: ScanLookup): (Do
   const meta = JSON.parse(d.metadata) as Record<string, unknown>;
   const metadataText = [d.title, ...rends.map((r) => r.title), meta.category, ...(asList(meta.keywords)), ...asList(meta.participants), ...asList(meta.speakers), ...asList(meta.hashtags)]
     .filter((x): x is string => typeof x === 'string' && x !== '').join('\n');
+  const body = stmt(db, 'SELECT body FROM renditions WHERE id = ?').pluck();
+  const written = rends.filter((r) => !isCorrected(r.kind, r.format));
   return {
     key: d.key,
     metadataText,
     renditions: rends.map((r) => ({ id: r.id, kind: r.kind, format: r.format, origin: r.origin, passages: passagesOf(r) })),
+    writtenText: () => written.map((r) => body.get(r.id) as string).join('\n'),
   };
 }
 

@@ -232,3 +232,18 @@ describe('corrections at ingest', () => {
     });
   });
 });
+
+describe('corrections beside a written rendition', () => {
+  const { db } = tempLibrary();
+  beforeAll(async () => {
+    await ingest(db, [copyFixture('corrections-written')]);
+  });
+
+  it('keeps a Latin spelling the tidied transcript or the title writes so (a name the lexicon lacks), and an everyday word jieba lacks', () => {
+    // The subtitle's nvqlink sounds like NVLink, which the document writes; but its tidied
+    // transcript writes NVQLink too. Its Dipsick it writes DeepSeek: that is corrected.
+    // 剧透 (spoiler) sounds like 巨头, which the document writes, and is a word of today.
+    const video = findDocumentId(db, 'https://www.youtube.com/watch?v=nvQLnk0Tst1')!;
+    expect(listCorrections(db, { documentId: video }).map((r) => `${r.original}→${r.corrected}`)).toEqual(['Dipsick→DeepSeek']);
+  });
+});
