@@ -98,7 +98,7 @@ export function scanPassage(index: TermIndex, text: string, alikes: boolean, sim
     alikes: {
       ambiguous: ambiguous.map((list) => list.map((a) => scanned(a, 'held'))),
       single: single.flatMap((a) => {
-        const verdict = prejudge(a, text, folded.text);
+        const verdict = prejudge(index, a, text, folded.text);
         return verdict === undefined ? [] : [scanned(a, verdict)];
       }),
     },
@@ -166,24 +166,25 @@ function changesName(text: string, a: SoundAlike, f: { start: number; end: numbe
 
 /**
  * A word and a particle, pronoun or complement after it (开发这套, 投资这行, 软件工程是一门,
- * 金融也很发达, 使用着, 浏览起来): what the speaker said is that word and the particle, not a
- * longer name that ends differently (开发者, 投资者, 软件工程师, 金融业, 使用者). Only these
+ * 金融也很发达, 使用着, 浏览起来, 生产里; a name is a word too: 播客里): what the speaker said
+ * is that word and the particle, not a longer name that ends differently (开发者, 投资者,
+ * 软件工程师, 金融业, 使用者, 生产力, 伯克利). Only these
  * characters: a word and a content character stays a candidate (参数良 → 参数量), and so do the
  * other grammatical characters, which end garbles as often as phrases (多模太 → 多模态, 消费及 →
  * 消费级, 数据几 → 数据集, 极其人 → 机器人: all of GRAMMATICAL_CHARS here lost those, measured
  * on the corpus library).
  */
-function wordAndParticle(span: string): boolean {
+function wordAndParticle(span: string, isWord: (text: string) => boolean): boolean {
   if (span.length < 3) return false;
-  return (TRAILING_PARTICLES.has(span[span.length - 1]!) && hanFrequency(span.slice(0, -1)) > 0) || (LEADING_PARTICLES.has(span[0]!) && hanFrequency(span.slice(1)) > 0);
+  return (TRAILING_PARTICLES.has(span[span.length - 1]!) && isWord(span.slice(0, -1))) || (LEADING_PARTICLES.has(span[0]!) && isWord(span.slice(1)));
 }
-const TRAILING_PARTICLES = new Set('这那是也着了的你我他她它些起'.split(''));
+const TRAILING_PARTICLES = new Set('这那是也着了的你我他她它些起里'.split(''));
 /**
- * The written conjunctions and prepositions before a word (数据与训练成本, 取决于训练), and 些 of
- * a dropped 这些 (虽然些代码): 与训练 is no 预训练, 些代码 no 写代码. Not every grammatical
- * character: 就进山 → 旧金山, 和那里 → 赫拉利 are garbles.
+ * The conjunctions and prepositions before a word (数据与训练成本, 取决于训练, 这里和那里), and
+ * 些 of a dropped 这些 (虽然些代码): 与训练 is no 预训练, 些代码 no 写代码, 和那里 no 赫拉利. Not
+ * every grammatical character: 就进山 → 旧金山 is a garble.
  */
-const LEADING_PARTICLES = new Set('与于及些'.split(''));
+const LEADING_PARTICLES = new Set('与于及些和'.split(''));
 
 /** Whether the span is part of a longer dictionary word around it (污吏 in 贪官污吏). */
 function insideLongerWord(text: string, start: number, end: number): boolean {
@@ -211,13 +212,13 @@ function unknownNeighbour(text: string, start: number, end: number): boolean {
  * (an LLM may choose it), else the caution (≤ 1) a correction would carry once the document
  * gives evidence (correct.ts). `text` is the passage, `folded` the same folded (`foldText`).
  */
-function prejudge(a: SoundAlike, text: string, folded: string): 'held' | number | undefined {
+function prejudge(index: TermIndex, a: SoundAlike, text: string, folded: string): 'held' | number | undefined {
   const span = foldText(text.slice(a.start, a.end));
   let caution = 1;
   if (a.script === 'han') {
     // The never-rules, cheapest first.
     if (a.end - a.start <= 2 && [...span].some((c) => GRAMMATICAL_CHARS.has(c))) return undefined;
-    if (wordAndParticle(span)) return undefined;
+    if (wordAndParticle(span, (w) => hanFrequency(w) > 0 || index.isName(w))) return undefined;
     const freq = hanFrequency(span);
     const common = freq >= COMMON_HAN_FREQ;
     if (!common && !wholeHanWord(folded, a.start, span.length, Math.max(freq, COMMON_HAN_FREQ))) return undefined;

@@ -105,6 +105,10 @@ describe('a passage scan', () => {
     for (const text of ['在开发这套东西', '很多开发着急了', '开始饶有兴趣地浏览起黄石公园的照片', '然后你又没有没过几年就变了']) expect(heard(words, text)).toEqual([]);
     // So is a written conjunction or preposition before a word (与训练 is no 预训练), or the 些 of a dropped 这些.
     expect(heard(words, '通过投入更多的多模态数据与训练成本')).toEqual([]);
+    // 里 after a word or a name says where (生产里 is no 生产力, 播客里 no 伯克利), 和 before one joins it (和那里 is no 赫拉利).
+    const places = lexicon(['productivity', 'concept', '生产力'], ['berkeley', 'organization', '伯克利'], ['podcast', 'concept', '播客'], ['harari', 'person', '赫拉利']);
+    for (const text of ['工业生产里的设备故障数据', '在Fridman的播客里公开了信息', '在这里和那里做传递']) expect(heard(places, text)).toEqual([]);
+    expect(heard(places, '我在念博士的时候在博克里念物理')).toEqual(['博克里→伯克利']);
     expect(heard(words, '虽然些代码可能是AI生成的')).toEqual([]);
     // A word hyphenated to an English span makes a compound of it, a dash before it an option; a version after it does not.
     const post = lexicon(['post-training', 'concept', 'post-training'], ['chatgpt', 'product', 'ChatGPT']);
