@@ -16,7 +16,7 @@ import { loadDocText, reindexPassages, storeCorrections, type ScanLookup } from 
 import { hanFrequency } from './words.js';
 import { llmPass, type Chat } from './llm-pass.js';
 
-/** Bump when the corrector's or the linker's rules change: every document is done again (2: lexicon entries that share a name are two entities; a one-letter name needs the document to name its entity otherwise too; 3: a note written in an exported entity page is linked to its entity; 4: the thirteenth round's rules: no sound-alike inside a name the passage writes or changing one where it straddles its edge, nor a word and a trailing particle, nor one English word, nor a compound of any of the entry's names; 5: no Latin span the document writes so in its metadata or a rendition it does not correct). */
+/** Bump when the corrector's or the linker's rules change: every document is done again (2: lexicon entries that share a name are two entities; a one-letter name needs the document to name its entity otherwise too; 3: a note written in an exported entity page is linked to its entity; 4: the thirteenth round's rules: no sound-alike inside a name the passage writes or changing one where it straddles its edge, nor a word and a trailing particle, nor one English word, nor a compound of any of the entry's names; 5: no Latin span the document writes so in its metadata or a rendition it does not correct; 里 and 和 as particles; the words of data/words.txt). */
 const RULES_VERSION = 5;
 
 export function lexiconTermsContext(entries: readonly TermEntry[], opts: { correct?: boolean; chat?: Chat } = {}): TermsContext {
