@@ -168,11 +168,10 @@ function changesName(text: string, a: SoundAlike, f: { start: number; end: numbe
  * A word and a particle, pronoun or complement after it (开发这套, 投资这行, 软件工程是一门,
  * 金融也很发达, 使用着, 浏览起来, 生产里; a name is a word too: 播客里): what the speaker said
  * is that word and the particle, not a longer name that ends differently (开发者, 投资者,
- * 软件工程师, 金融业, 使用者, 生产力, 伯克利). Only these
- * characters: a word and a content character stays a candidate (参数良 → 参数量), and so do the
- * other grammatical characters, which end garbles as often as phrases (多模太 → 多模态, 消费及 →
- * 消费级, 数据几 → 数据集, 极其人 → 机器人: all of GRAMMATICAL_CHARS here lost those, measured
- * on the corpus library).
+ * 软件工程师, 金融业, 使用者, 生产力, 伯克利). Only these characters: a word and a content
+ * character stays a candidate (参数良 → 参数量), and so do the other grammatical characters,
+ * which end garbles as often as phrases (多模太 → 多模态, 消费及 → 消费级, 数据几 → 数据集,
+ * 极其人 → 机器人: all of GRAMMATICAL_CHARS here lost those, measured on the corpus library).
  */
 function wordAndParticle(span: string, isWord: (text: string) => boolean): boolean {
   if (span.length < 3) return false;
