@@ -8,6 +8,7 @@ import { findDocumentId, getDocument } from '../../src/store/read.js';
 import { listCorrections, revertCorrection } from '../../src/terms/store.js';
 import { TermIndex, type TermEntry } from '../../src/terms/term-index.js';
 import { scanPassage } from '../../src/terms/scan.js';
+import { findCorrections, type DocText } from '../../src/terms/correct.js';
 import { packScans, unpackScans } from '../../src/terms/packed-scans.js';
 import { compareSyllables, soundsLikeLatin } from '../../src/terms/phonetic.js';
 import { findEntity, getEntity } from '../../src/entities/read.js';
@@ -249,5 +250,18 @@ describe('corrections beside a written rendition', () => {
     // 剧透 (spoiler) sounds like 巨头, which the document writes, and is a word of today.
     const video = findDocumentId(db, 'https://www.youtube.com/watch?v=nvQLnk0Tst1')!;
     expect(listCorrections(db, { documentId: video }).map((r) => `${r.original}→${r.corrected}`)).toEqual(['Dipsick→DeepSeek']);
+  });
+
+  it('keeps a Latin spelling the metadata writes so, whole words only, and offers it to the LLM pass instead', () => {
+    const index = lexicon(['nvlink', 'product', 'NVLink']);
+    const doc = (metadataText: string): DocText => ({
+      metadataText,
+      renditions: [{ id: 1, kind: 'raw-transcript', format: 'subtitle-text', origin: 'a.txt', passages: [{ id: 1, boilerplate: false, text: '英伟达发布了NVQLink 它和NVLink的用途不同' }] }],
+    });
+    const held: Parameters<typeof findCorrections>[2] = [];
+    expect(findCorrections(doc('GTC 2025 | NVQLink 发布'), index, held)).toEqual([]);
+    expect(held.map((h) => h.original)).toEqual(['NVQLink']);
+    // Written inside a longer word it is no spelling of the span: corrected.
+    expect(findCorrections(doc('GTC 2025 | NVQLinks2 发布'), index).map((c) => `${c.original}→${c.corrected}`)).toEqual(['NVQLink→NVLink']);
   });
 });
