@@ -32,7 +32,7 @@ class AlignedStage {
   /** Astral characters (surrogate pairs) by code point. */
   private readonly astral = new Map<number, string>();
   /** Phrases (2+ code units) by their first two code units (`pair`), longest first: by the first alone, a common character starts a hundred. */
-  private readonly phrases = new Map<number, { from: string; to: string }[]>();
+  private readonly phrases: PhraseTable;
   /** 1 where a phrase starts with that code unit: avoids a Map lookup per character. */
   private readonly phraseStart = new Uint8Array(0x10000);
   /**
@@ -55,6 +55,7 @@ class AlignedStage {
 
   /** Dictionaries in priority order: an earlier one wins for the same key (as in OpenCC). */
   constructor(dicts: readonly DictLike[]) {
+    const phrases: { from: string; to: string }[] = [];
     const seen = new Set<string>();
     for (const d of dicts) {
       for (const [from, to] of entries(d)) {
@@ -63,38 +64,32 @@ class AlignedStage {
         if (seen.has(from)) continue;
         seen.add(from);
         if (from.length !== to.length) continue;
-        if (from.length > 1 || from !== to) this.add(from, to);
+        if (from.length > 1 || from !== to) this.add(from, to, phrases);
       }
     }
-    for (const list of this.phrases.values()) list.sort((a, b) => b.from.length - a.from.length);
+    this.phrases = new PhraseTable(phrases);
     for (let c = 0; c < 0x10000; c++) {
       if (this.table[c] !== 0 || this.phraseStart[c] === 1) this.active[c] = 1;
       if (this.table[c] !== 0) this.changes[c] = 1;
     }
-    for (const list of this.phrases.values()) {
-      for (const p of list) for (let k = 0; k < p.from.length; k++) if (p.from.charCodeAt(k) !== p.to.charCodeAt(k)) this.changes[p.from.charCodeAt(k)] = 1;
-    }
+    for (const p of phrases) for (let k = 0; k < p.from.length; k++) if (p.from.charCodeAt(k) !== p.to.charCodeAt(k)) this.changes[p.from.charCodeAt(k)] = 1;
     if (this.astral.size > 0) {
       this.active.fill(1, 0xd800, 0xdc00);
       this.changes.fill(1, 0xd800, 0xdc00);
     }
   }
 
-  private add(from: string, to: string): void {
+  private add(from: string, to: string, phrases: { from: string; to: string }[]): void {
     const cp = from.codePointAt(0)!;
     if (from.length === 1) {
       this.table[from.charCodeAt(0)] = to.charCodeAt(0);
     } else if (from.length === 2 && cp > 0xffff) {
       this.astral.set(cp, to);
     } else {
-      const first = from.charCodeAt(0);
-      const key = pair(from, 0);
-      let list = this.phrases.get(key);
-      if (!list) this.phrases.set(key, (list = []));
-      this.phraseStart[first] = 1;
-      const bit = pairBit(key);
+      this.phraseStart[from.charCodeAt(0)] = 1;
+      const bit = pairBit(pair(from, 0));
       this.pairBits[bit >>> 5]! |= 1 << (bit & 31);
-      list.push({ from, to });
+      phrases.push({ from, to });
     }
   }
 
@@ -116,19 +111,13 @@ class AlignedStage {
     let changed = false;
     for (let i = first; i < n; ) {
       const c = s.charCodeAt(i);
-      const candidates = this.phraseStart[c] === 1 && i + 1 < n && this.mayStartPhrase(pair(s, i)) ? this.phrases.get(pair(s, i)) : undefined;
-      if (candidates) {
-        let hit = false;
-        for (const p of candidates) {
-          if (s.startsWith(p.from, i)) {
-            for (let k = 0; k < p.to.length; k++) out[i + k] = p.to.charCodeAt(k);
-            if (p.to !== p.from) changed = true;
-            i += p.from.length;
-            hit = true;
-            break;
-          }
+      if (this.phraseStart[c] === 1 && i + 1 < n && this.mayStartPhrase(pair(s, i))) {
+        const length = this.phrases.convert(s, i, out);
+        if (length !== 0) {
+          if (length > 0) changed = true;
+          i += Math.abs(length);
+          continue;
         }
-        if (hit) continue;
       }
       if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
         const rep = this.astral.size > 0 ? this.astral.get(s.codePointAt(i)!) : undefined;
@@ -153,6 +142,86 @@ class AlignedStage {
       i++;
     }
     return changed;
+  }
+}
+
+/**
+ * An `AlignedStage`'s phrases, every `from` and `to` in one string and looked up by their
+ * first two code units in typed arrays: OpenCC's Simplified → Traditional phrases are ~34,000,
+ * and as an object and two strings each they were the largest thing the writer's thread kept
+ * for a whole ingest (every full garbage collection visits each object again).
+ */
+class PhraseTable {
+  /** Each phrase's `from` then its `to` (as long), phrase after phrase. */
+  private readonly text: string;
+  /** Per phrase: where its `from` starts in `text`, and its length. */
+  private readonly starts: Int32Array;
+  private readonly lengths: Uint8Array;
+  /** Open addressing by `pair`: the pair (+1; 0 empty), and its phrases' first index and count (longest first). */
+  private readonly keys: Float64Array;
+  private readonly firsts: Int32Array;
+  private readonly counts: Uint16Array;
+  private readonly mask: number;
+
+  constructor(phrases: readonly { from: string; to: string }[]) {
+    // By pair, longest first, else in dictionary order (the first to match wins, as before).
+    const order = phrases.map((p, i) => ({ p, i, key: pair(p.from, 0) }))
+      .sort((a, b) => a.key - b.key || b.p.from.length - a.p.from.length || a.i - b.i);
+    this.text = order.map(({ p }) => p.from + p.to).join('');
+    this.starts = new Int32Array(order.length);
+    this.lengths = new Uint8Array(order.length);
+    let size = 16;
+    while (size < order.length * 2) size *= 2;
+    this.keys = new Float64Array(size);
+    this.firsts = new Int32Array(size);
+    this.counts = new Uint16Array(size);
+    this.mask = size - 1;
+    let at = 0;
+    order.forEach(({ p, key }, k) => {
+      this.starts[k] = at;
+      this.lengths[k] = p.from.length;
+      at += 2 * p.from.length;
+      const slot = this.slot(key);
+      if (this.keys[slot] === 0) {
+        this.keys[slot] = key + 1;
+        this.firsts[slot] = k;
+      }
+      this.counts[slot]!++;
+    });
+  }
+
+  private slot(key: number): number {
+    for (let i = Math.imul(key, 0x9e3779b1) >>> 0 & this.mask; ; i = (i + 1) & this.mask) {
+      const k = this.keys[i]!;
+      if (k === 0 || k === key + 1) return i;
+    }
+  }
+
+  /**
+   * The longest phrase of `s` at `i`, written into `out`: its length, negative when it
+   * changes nothing (it still keeps its characters from the single-character table), 0 when
+   * no phrase is there.
+   */
+  convert(s: string, i: number, out: Uint16Array): number {
+    const slot = this.slot(pair(s, i));
+    if (this.keys[slot] === 0) return 0;
+    const first = this.firsts[slot]!;
+    for (let k = first; k < first + this.counts[slot]!; k++) {
+      const start = this.starts[k]!;
+      const length = this.lengths[k]!;
+      if (i + length > s.length) continue;
+      let same = true;
+      for (let j = 2; j < length && same; j++) same = s.charCodeAt(i + j) === this.text.charCodeAt(start + j);
+      if (!same) continue;
+      let changed = false;
+      for (let j = 0; j < length; j++) {
+        const c = this.text.charCodeAt(start + length + j);
+        out[i + j] = c;
+        if (c !== s.charCodeAt(i + j)) changed = true;
+      }
+      return changed ? length : -length;
+    }
+    return 0;
   }
 }
 
