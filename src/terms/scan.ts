@@ -72,13 +72,13 @@ export function isCorrected(kind: string, format: string | undefined): boolean {
 export function scanPassage(index: TermIndex, text: string, alikes: boolean, simplified?: string): PassageScan {
   const folded = foldForTerms(text, simplified);
   const names: ScannedName[] = [];
-  const seen = new Set<string>();
   const found = index.find(folded);
   for (const f of found) {
-    if (seen.has(f.entry.id)) continue;
-    seen.add(f.entry.id);
+    const entry = index.positionOf(f.entry);
+    // A passage names a few entries: a Set per passage cost more than looking through them.
+    if (names.some((n) => n.entry === entry)) continue;
     const surface = text.slice(f.start, f.end);
-    names.push({ entry: index.positionOf(f.entry), start: f.start, end: f.end, surface, everyday: f.everyday ?? isEveryday(surface) });
+    names.push({ entry, start: f.start, end: f.end, surface, everyday: f.everyday ?? isEveryday(surface) });
   }
   if (!alikes) return { names };
   // A span inside a name the passage writes is part of that name (Epoch of Epoch AI), and a
