@@ -208,7 +208,6 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
     throw e;
   });
   if (terms?.scanner) pool.scanWith(terms.scanner);
-  if (pool.threads > 0) terms?.warm?.();
   report.workers = pool.threads;
   if (terms) beginTermsRuns(db, terms);
   // Into an empty library, the index is written in bulk mode: it is merged once at the end.
@@ -239,9 +238,16 @@ async function ingestFiles(db: DB, paths: string[], opts: IngestOptions): Promis
     });
     pending[at]!.then(() => ready.add(at), () => ready.add(at));
   };
-  /** Start jobs from file `next` on, within the read-ahead bounds (file `next` itself always). */
+  /**
+   * Start jobs from file `next` on, within the read-ahead bounds (file `next` itself always).
+   * Once the first are with the workers, this thread loads what the terms stage needs (its
+   * lexicon index, the word lists: ~0.6 s), which it used to do while the workers waited.
+   */
+  let warm = pool.threads > 0 ? terms?.warm : undefined;
   const startAhead = (next: number) => {
     while (started < files.length && started < next + READ_AHEAD && (started <= next || bytesAhead < READ_AHEAD_BYTES)) startOne();
+    warm?.();
+    warm = undefined;
   };
   /** Start every job left (the endgame). */
   const startAll = () => {

@@ -20,7 +20,10 @@ import { llmPass, type Chat } from './llm-pass.js';
 const RULES_VERSION = 5;
 
 export function lexiconTermsContext(entries: readonly TermEntry[], opts: { correct?: boolean; chat?: Chat } = {}): TermsContext {
-  const index = new TermIndex(entries);
+  // Built when first needed (`warm`, or the first passage this thread scans): an ingest sends
+  // the entries to its parse workers and starts them on files first (pipeline/ingest.ts).
+  let built: TermIndex | undefined;
+  const idx = () => (built ??= new TermIndex(entries));
   // Scans made where passages were parsed, by text hash; what a passage lacks is scanned here.
   const kept = new Map<string, PackedScans>();
   const scans: ScanLookup = (textHash) => {
@@ -60,7 +63,7 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
       get keptPassages() {
         return keptPassages;
       },
-      scan: (text, alikes, simplified) => scanPassage(index, text, alikes, simplified),
+      scan: (text, alikes, simplified) => scanPassage(idx(), text, alikes, simplified),
       keep(textHash, packed, terms) {
         // One text may be kept from renditions of several kinds: the scans with sound-alikes say more.
         const known = kept.get(textHash);
@@ -71,7 +74,10 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
         keptPassages += packed.count - (known?.count ?? 0);
       },
     },
-    warm: () => void hanFrequency(''),
+    warm: () => {
+      idx();
+      hanFrequency('');
+    },
     renew(db) {
       // An entity keeps every form it was ever given, and its keys find it: one the rules used to
       // merge with another lexicon entry's (memory chip with an agent's memory) would go on
@@ -90,11 +96,11 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
       keptPassages = 0;
       last = undefined;
     },
-    llm: chat && opts.correct !== false ? (db, ids) => llmPass(db, ids, index, chat, (c) => entityOf(db, c.entry)) : undefined,
+    llm: chat && opts.correct !== false ? (db, ids) => llmPass(db, ids, idx(), chat, (c) => entityOf(db, c.entry)) : undefined,
     correct: opts.correct === false ? undefined : (db, documentId) => {
       const doc = load(db, documentId);
       if (!doc) return 0;
-      const candidates = findCorrections(doc, index);
+      const candidates = findCorrections(doc, idx());
       const scans = new Map(doc.renditions.flatMap((r) => r.passages.map((p) => [p.id, p.scan] as const)));
       return storeCorrections(db, documentId, doc, candidates, (c: Candidate) => entityOf(db, c.entry), (ids) => {
         for (const id of ids) reindex.set(id, scans.get(id)?.terms);
@@ -106,6 +112,7 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
         last = undefined;
         const out: (Mention & { everyday: boolean })[] = [];
         const title = stmt(db, 'SELECT title FROM documents WHERE id = ?').pluck().get(documentId) as string | null;
+        const index = idx();
         for (const f of index.find(title ?? '')) {
           const surface = (title ?? '').slice(f.start, f.end);
           out.push({ entityId: entityOf(db, f.entry), passageId: null, start: null, end: null, surface, via: 'term', everyday: isEveryday(surface) });
