@@ -61,7 +61,10 @@ export interface PassageScanner {
   readonly entries: readonly TermEntry[];
   /** Passage scans kept for the stage's next run (it forgets them): what the scans hold in memory. */
   readonly keptPassages: number;
-  /** Scan one passage (`alikes`: its sound-alike spans too, for corrected renditions; `simplified`: its folded form if at hand). */
+  /**
+   * Scan one passage (`alikes`: its sound-alike spans too, for corrected renditions;
+   * `simplified`: its folded form if at hand), without the spans only an LLM may decide.
+   */
   scan(text: string, alikes: boolean, simplified?: string): PassageScan;
   /**
    * A rendition's scans, by passage position, for the text with this hash, and its passages'

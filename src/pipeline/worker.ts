@@ -25,7 +25,7 @@ parentPort!.on('message', ({ id, task }: { id?: number; task: WorkerTask }) => {
   if ('stored' in task) return stored.add(task.stored);
   if ('lexicon' in task) {
     const index = new TermIndex(task.lexicon);
-    scan = (text, alikes, simplified) => scanPassage(index, text, alikes, simplified);
+    scan = (text, alikes, simplified) => scanPassage(index, text, alikes, simplified, false);
     return;
   }
   parentPort!.postMessage({ id, result: parseAndScan(task.parse, scan, stored) });

@@ -63,7 +63,7 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
       get keptPassages() {
         return keptPassages;
       },
-      scan: (text, alikes, simplified) => scanPassage(idx(), text, alikes, simplified),
+      scan: (text, alikes, simplified) => scanPassage(idx(), text, alikes, simplified, false),
       keep(textHash, packed, terms) {
         // One text may be kept from renditions of several kinds: the scans with sound-alikes say more.
         const known = kept.get(textHash);

@@ -68,8 +68,14 @@ export function isCorrected(kind: string, format: string | undefined): boolean {
   return CORRECTED_KINDS.has(kind) && !TIDIED_FORMATS.has(format ?? '');
 }
 
-/** Scan one passage; `simplified` is `toSimplified(foldWidth(text))` when the caller has it (prepare.ts does). */
-export function scanPassage(index: TermIndex, text: string, alikes: boolean, simplified?: string): PassageScan {
+/**
+ * Scan one passage; `simplified` is `toSimplified(foldWidth(text))` when the caller has it
+ * (prepare.ts does). Without `held`, spans only an LLM may decide are left out (ambiguous
+ * ones, and those judged `held`): the scans an ingest keeps for its terms stage, whose
+ * offline corrections never read them (the LLM pass scans its documents again). Offline, they
+ * were nine in ten of the spans a corpus's scans carried across threads and kept.
+ */
+export function scanPassage(index: TermIndex, text: string, alikes: boolean, simplified?: string, held = true): PassageScan {
   const folded = foldForTerms(text, simplified);
   const names: ScannedName[] = [];
   const found = index.find(folded);
@@ -96,10 +102,10 @@ export function scanPassage(index: TermIndex, text: string, alikes: boolean, sim
   return {
     names,
     alikes: {
-      ambiguous: ambiguous.map((list) => list.map((a) => scanned(a, 'held'))),
+      ambiguous: held ? ambiguous.map((list) => list.map((a) => scanned(a, 'held'))) : [],
       single: single.flatMap((a) => {
         const verdict = prejudge(index, a, text, folded.text);
-        return verdict === undefined ? [] : [scanned(a, verdict)];
+        return verdict === undefined || (verdict === 'held' && !held) ? [] : [scanned(a, verdict)];
       }),
     },
   };
