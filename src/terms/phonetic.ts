@@ -76,10 +76,15 @@ export function metaphoneKeys(letters: string): string[] {
   let keys = metaphones.get(letters);
   if (!keys) {
     if (metaphones.size > 10_000) metaphones.clear();
-    const alpha = letters.replace(/[0-9]/g, '');
-    metaphones.set(letters, (keys = alpha ? [...new Set(doubleMetaphone(alpha))] : []));
+    metaphones.set(letters, (keys = metaphoneKeysOf(letters)));
   }
   return keys;
+}
+
+/** Double Metaphone keys of the letters (digits ignored), not remembered. */
+export function metaphoneKeysOf(letters: string): string[] {
+  const alpha = letters.replace(/[0-9]/g, '');
+  return alpha ? [...new Set(doubleMetaphone(alpha))] : [];
 }
 
 let row = new Int32Array(64);
@@ -134,8 +139,11 @@ export function digitsOf(s: string): string {
  */
 export function soundsLikeLatin(heard: string, term: string): 'exact' | 'near' | undefined {
   if (digitsOf(heard) !== digitsOf(term)) return undefined;
-  const hk = metaphoneKeys(heard);
-  const tk = metaphoneKeys(term);
+  return keysSoundAlike(metaphoneKeys(heard), metaphoneKeys(term));
+}
+
+/** `soundsLikeLatin` of two spellings' Double Metaphone keys (their digits already the same). */
+export function keysSoundAlike(hk: readonly string[], tk: readonly string[]): 'exact' | 'near' | undefined {
   let near = false;
   for (const a of hk) {
     for (const b of tk) {

@@ -11,7 +11,7 @@ import { foldWidth } from '../text/normalize.js';
 import { toSimplified } from '../text/fold.js';
 import type { EntityType } from '../entities/names.js';
 import { syllableOf } from './pinyin.js';
-import { digitsOf, latinLetters, mergeSyllable, metaphoneKeys, soundsLikeLatin, spellingSimilarity, type SoundLevel } from './phonetic.js';
+import { digitsOf, keysSoundAlike, latinLetters, mergeSyllable, metaphoneKeysOf, spellingSimilarity, type SoundLevel } from './phonetic.js';
 import { isHan, soundAt, soundIdOf, syllableAt, syllableIdOf, MAX_SOUNDS } from './sounds.js';
 import { bigramFrequency, englishRank, hanFrequency, isCommonEnglish, COMMON_HAN_FREQ } from './words.js';
 
@@ -50,7 +50,8 @@ const soundList = (names: HanName[]): HanSoundList => ({
   sizes: Uint8Array.from(names, (n) => n.sounds.length),
   rest: Uint16Array.from(names.flatMap((n) => n.sounds.slice(2))),
 });
-interface LatinName { entry: TermEntry; text: string; words: string[]; letters: string; stems: Set<string>; digits: string }
+/** A Latin name: its words and their letters run together, and those letters' Double Metaphone keys. */
+interface LatinName { entry: TermEntry; text: string; words: string[]; letters: string; stems: Set<string>; digits: string; keys: string[] }
 /** A name a run of Latin words sounds like, and how alike their spellings are. */
 interface LatinAlike { name: LatinName; similarity: number }
 /** A run of Latin words in `TermIndex.latinSpans`: the names it sounds like, and the runs one word longer. */
@@ -286,14 +287,14 @@ export class TermIndex {
           const words = [...folded.matchAll(LATIN_WORD)].map((m) => latinLetters(m[0].replace(/['’]s$/i, ''))).filter(Boolean);
           if (!words.length) continue;
           const letters = words.join('');
-          const name: LatinName = { entry, text: n.text, words, letters, stems: new Set(words.map(singular)), digits: digitsOf(letters) };
+          const name: LatinName = { entry, text: n.text, words, letters, stems: new Set(words.map(singular)), digits: digitsOf(letters), keys: metaphoneKeysOf(letters) };
           this.names.add(name.letters);
           this.names.add(words.map(singular).join(''));
           push(this.latinLettersOf, entry, letters);
           push(this.latinByFirst, words[0]!, name);
           this.maxLatinWords = Math.max(this.maxLatinWords, words.length);
           if (n.ambiguous || name.letters.replace(/[0-9]/g, '').length < MIN_LATIN_LETTERS) continue;
-          for (const k of soundKeys(name.letters)) bySoundKey.push([k, name]);
+          for (const k of soundKeys(name.keys)) bySoundKey.push([k, name]);
         }
       }
     }
@@ -494,14 +495,15 @@ export class TermIndex {
     if (!(nonDigits(letters) < 3 || this.names.has(letters) || this.names.has(span.map(singular).join('')))) {
       const seen = new Set<LatinName>();
       const digits = digitsOf(letters);
-      for (const k of soundKeys(letters)) {
+      const keys = metaphoneKeysOf(letters);
+      for (const k of soundKeys(keys)) {
         for (const n of this.latinBySound.get(k)) {
           if (seen.has(n)) continue;
           seen.add(n);
           // The cheap tests first. Spellings this far apart in length are never alike enough
           // (similarity < 0.5); digits must be the same (GPT-4 is not GPT-5).
           if (n.digits !== digits || Math.abs(letters.length - n.letters.length) > 0.5 * Math.max(letters.length, n.letters.length)) continue;
-          const sound = soundsLikeLatin(letters, n.letters);
+          const sound = keysSoundAlike(keys, n.keys);
           if (!sound) continue;
           const needed = n.letters.length <= 5 ? MIN_SPELLING.near : sound === 'exact' ? MIN_SPELLING.exact : MIN_SPELLING.near;
           const similarity = spellingSimilarity(letters, n.letters, needed);
@@ -653,11 +655,12 @@ function hash53(s: string): number {
 
 /**
  * Double Metaphone keys and their one-deletion variants (symmetric-delete lookup). Not
- * remembered: `soundAlikes` remembers what each run of words sounds like already.
+ * remembered: `soundAlikes` remembers what each run of words sounds like already, and a
+ * name's keys are computed once, with the index.
  */
-function soundKeys(letters: string): string[] {
+function soundKeys(metaphone: readonly string[]): string[] {
   const keys = new Set<string>();
-  for (const k of metaphoneKeys(letters)) {
+  for (const k of metaphone) {
     keys.add(k);
     if (k.length >= 4) for (let i = 0; i < k.length; i++) keys.add(k.slice(0, i) + k.slice(i + 1));
   }
