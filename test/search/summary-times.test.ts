@@ -210,6 +210,30 @@ describe('summary passages link to where the transcript has their quote', () => 
     threaded.close();
   });
 
+  it('the thread and the writer share the checks of many documents, each checked once', async () => {
+    // Six episodes (other video ids): the thread takes documents from a shared counter, and
+    // the writer takes those left once it calls `store()`; whoever takes one, the same times.
+    const many = tempDir();
+    const ids = ['Ab1Cd2Ef3Gh', 'Ij4Kl5Mn6Op', 'Qr7St8Uv9Wx', 'Yz0Ab1Cd2Ef', 'Gh3Ij4Kl5Mn', 'Op6Qr7St8Uv'];
+    for (const [n, video] of ids.entries()) {
+      const episode = join(many, 'north-coast', `episode-${n}`);
+      mkdirSync(episode, { recursive: true });
+      writeFileSync(join(episode, 'transcript.md'), transcript(`00:2${n}:40`).replaceAll(VIDEO, video));
+      writeFileSync(join(episode, 'summary.md'), SUMMARY.replaceAll(VIDEO, video));
+    }
+    const shared = openLibrary(tempDir());
+    await ingest(shared, [many]);
+    const times = () => shared.prepare('SELECT p.document_id, t.start, t.status FROM summary_times t JOIN passages p ON p.id = t.passage_id ORDER BY 1').all();
+    const inline = times();
+    expect(inline).toHaveLength(ids.length);
+    expect(new Set(inline.map((r) => (r as { start: number }).start)).size).toBe(ids.length);
+    shared.prepare('DELETE FROM summary_checks').run();
+    shared.prepare('DELETE FROM summary_times').run();
+    expect(await checkSummariesAside(shared).store()).toEqual({ summaries: ids.length, timed: ids.length });
+    expect(times()).toEqual(inline);
+    shared.close();
+  });
+
   it("engram's own summaries keep the transcript's times they were written with", async () => {
     await summarizeDocument(db, id, { lang: 'en', libraryDir: dir });
     const extractive = getDocument(db, id)!.renditions.find((r) => r.generated?.task === 'extractive')!;

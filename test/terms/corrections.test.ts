@@ -67,6 +67,13 @@ describe('sound alike', () => {
     expect(cut.soundAlikes('训练一个 epoch 要多久')).toEqual([]);
     // One English word of the word list, however rare, is held for an LLM, never corrected offline.
     expect(offered(lexicon(['humanoid', 'concept', 'humanoids']), '当时搞的叫做humanities last exam 人类最后的考试')).toEqual(['humanities→humanoids:held']);
+    // The scans an ingest keeps for its offline stage leave held and ambiguous spans out (the LLM pass scans again).
+    const kept = (index: TermIndex, text: string) => scanPassage(index, text, true, undefined, false).alikes!;
+    expect(kept(lexicon(['humanoid', 'concept', 'humanoids']), '当时搞的叫做humanities last exam 人类最后的考试')).toEqual({ single: [], ambiguous: [] });
+    const twoNames = lexicon(['meta', 'organization', 'Meta'], ['math', 'concept', 'Matha']);
+    expect(scanPassage(twoNames, '他们在Mata上线了', true).alikes!.ambiguous.map((list) => list.map((a) => a.name))).toEqual([['Meta', 'Matha']]);
+    expect(kept(twoNames, '他们在Mata上线了').ambiguous).toEqual([]);
+    expect(kept(lexicon(['modelbest', 'organization', '面壁智能']), '他是面臂智能的科学家').single.map((a) => `${a.original}→${a.name}`)).toEqual(['面臂智能→面壁智能']);
     // A name's words in another order are the name; a file named after one is that file.
     const claude = lexicon(['claude-3-5-sonnet', 'product', 'Claude3.5 Sonnet'], ['claude-code', 'product', 'Claude Code']);
     expect(claude.soundAlikes('只拿出了 Claude Sonnet 3.5 的更新版本')).toEqual([]);
