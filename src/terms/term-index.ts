@@ -54,9 +54,7 @@ const soundList = (names: HanName[]): HanSoundList => ({
 interface LatinName { entry: TermEntry; text: string; words: string[]; letters: string; stems: Set<string>; digits: string; keys: string[] }
 /** A name a run of Latin words sounds like, and how alike their spellings are. */
 interface LatinAlike { name: LatinName; similarity: number }
-/** A run of Latin words in `TermIndex.latinSpans`: the names it sounds like, and the runs one word longer. */
-interface SpanNode { alikes: readonly LatinAlike[]; next?: Map<string, SpanNode> }
-/** What most runs of Latin words sound like: one list for all of them (a corpus ingest remembers ~37,000 runs, 1,400 alike some name). */
+/** What most runs of Latin words sound like. */
 const NO_ALIKES: readonly LatinAlike[] = Object.freeze([]);
 /** Runs of Latin words remembered at most (then forgotten all at once). */
 const MAX_SPAN_NODES = 100_000;
@@ -251,12 +249,14 @@ export class TermIndex {
   private readonly latinLettersOf = new Map<TermEntry, string[]>();
   private maxLatinWords = 1;
   /**
-   * What runs of Latin words sound like (`latinSoundAlikes`), remembered in a trie of their
-   * words: a run grows a word at a time, and each step is one lookup of that word's string
-   * (V8 keeps a string's hash), where a key joined per run hashed its whole text again.
+   * What runs of Latin words sound like (`latinSoundAlikes`), remembered by a hash of their
+   * words (`RunKeys`): a run grows a word at a time, and its key with it. A corpus ingest meets
+   * ~37,000 runs, 1,400 of them alike some name: those few are kept with their names, the rest
+   * as numbers in a typed array. (A trie of the runs' words kept three objects a run, which
+   * every full garbage collection visited again.)
    */
-  private latinSpans = new Map<string, SpanNode>();
-  private latinSpanNodes = 0;
+  private runAlikes = new Map<number, readonly LatinAlike[]>();
+  private runsAlikeNone = new NumberSet();
   readonly entries: readonly TermEntry[];
   private readonly positions = new Map<TermEntry, number>();
 
@@ -455,26 +455,25 @@ export class TermIndex {
     // English inside Chinese: runs of one or more Latin words, in passages that are Chinese
     // (English text is not matched by sound: "cloud" there is a cloud).
     if (words.length === 0 || (!latinAnywhere && !mostlyChinese(folded))) return out;
+    const keys = new RunKeys(words);
     for (let k = 0; k < words.length; k++) {
-      if (this.latinSpanNodes >= MAX_SPAN_NODES) {
-        this.latinSpans = new Map();
-        this.latinSpanNodes = 0;
+      if (this.runAlikes.size + this.runsAlikeNone.size >= MAX_SPAN_NODES) {
+        this.runAlikes = new Map();
+        this.runsAlikeNone = new NumberSet();
       }
       const span: string[] = [];
-      let parent: SpanNode | undefined;
+      keys.start();
       for (let len = 1; len <= this.maxLatinWords + 1 && k + len <= words.length; len++) {
         if (len > 1 && !onlySpaceBetween(folded, words[k + len - 2]!.end, words[k + len - 1]!.start)) break;
-        const w = words[k + len - 1]!.w;
-        span.push(w);
-        const level = parent ? (parent.next ??= new Map()) : this.latinSpans;
-        let node = level.get(w);
-        if (!node) {
-          const alikes = this.latinSoundAlikes(span);
-          level.set(w, (node = { alikes: alikes.length ? alikes : NO_ALIKES }));
-          this.latinSpanNodes++;
+        span.push(words[k + len - 1]!.w);
+        const key = keys.add(k + len - 1);
+        let alikes = this.runsAlikeNone.has(key) ? NO_ALIKES : this.runAlikes.get(key);
+        if (!alikes) {
+          alikes = this.latinSoundAlikes(span);
+          if (alikes.length) this.runAlikes.set(key, alikes);
+          else this.runsAlikeNone.add(key);
         }
-        parent = node;
-        for (const m of node.alikes) {
+        for (const m of alikes) {
           out.push({ entry: m.name.entry, name: m.name.text, start: words[k]!.start, end: words[k + len - 1]!.end, level: 'latin', similarity: m.similarity, script: 'latin' });
         }
       }
@@ -485,7 +484,7 @@ export class TermIndex {
   /**
    * The names a run of Latin words sounds like. Everything decided here depends on the words
    * alone, and the same English words come back passage after passage: `soundAlikes` keeps
-   * the answers (`latinSpans`).
+   * the answers (`runAlikes`).
    */
   private latinSoundAlikes(span: readonly string[]): readonly LatinAlike[] {
     const found: LatinAlike[] = [];
@@ -638,6 +637,80 @@ class SoundKeyTable<V> {
     let end = lo;
     while (end < this.hashes.length && this.hashes[end] === h) end++;
     return lo === end ? [] : this.values.slice(lo, end);
+  }
+}
+
+/**
+ * Keys of runs of a text's Latin words: each word hashed once (two 32-bit FNV-1a lanes), a
+ * run's key folded from its words' in order, as one integer below 2^53. Two runs with one key
+ * would share what they sound like: among the ~10^5 runs a corpus has, about one chance in
+ * ten million.
+ */
+class RunKeys {
+  private readonly a: Int32Array;
+  private readonly b: Int32Array;
+  private ka = 0;
+  private kb = 0;
+
+  constructor(words: readonly { w: string }[]) {
+    this.a = new Int32Array(words.length);
+    this.b = new Int32Array(words.length);
+    words.forEach(({ w }, i) => {
+      let a = 0x811c9dc5;
+      let b = 0x01000193;
+      for (let j = 0; j < w.length; j++) {
+        const c = w.charCodeAt(j);
+        a = Math.imul(a ^ c, 0x01000193);
+        b = Math.imul(b ^ c, 0x5bd1e995);
+      }
+      this.a[i] = a;
+      this.b[i] = b;
+    });
+  }
+
+  /** Start a new run. */
+  start(): void {
+    this.ka = 0x2545f491;
+    this.kb = 0x6b43a9b5;
+  }
+
+  /** The run so far with word `i` after it: its key. */
+  add(i: number): number {
+    this.ka = Math.imul(this.ka ^ this.a[i]!, 0x01000193);
+    this.kb = Math.imul((this.kb ^ this.b[i]!) + 0x3c6ef372, 0x5bd1e995);
+    return (this.ka >>> 0) * 0x200000 + ((this.kb >>> 0) & 0x1fffff);
+  }
+}
+
+/** A set of non-negative integers below 2^53, in open addressing over a typed array. */
+class NumberSet {
+  private keys = new Float64Array(1024);
+  size = 0;
+
+  has(key: number): boolean {
+    return this.keys[this.slot(this.keys, key)] === key + 1;
+  }
+
+  add(key: number): void {
+    if ((this.size + 1) * 2 > this.keys.length) {
+      const old = this.keys;
+      this.keys = new Float64Array(old.length * 2);
+      for (const k of old) if (k !== 0) this.keys[this.slot(this.keys, k - 1)] = k;
+    }
+    const at = this.slot(this.keys, key);
+    if (this.keys[at] === 0) {
+      this.keys[at] = key + 1;
+      this.size++;
+    }
+  }
+
+  /** Where `key` is, or the empty slot where it would go (keys are stored + 1: 0 is empty). */
+  private slot(keys: Float64Array, key: number): number {
+    const mask = keys.length - 1;
+    for (let i = Math.imul((key % 0x100000000) ^ (key / 0x100000000), 0x9e3779b1) >>> 0 & mask; ; i = (i + 1) & mask) {
+      const k = keys[i]!;
+      if (k === 0 || k === key + 1) return i;
+    }
   }
 }
 
