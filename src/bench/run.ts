@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: measured side by side in one run.
  * - Ingest of the reference corpus vs the segmentation bound (jieba alone over the same text):
- *   three ingests, each between two measures of the bound, and their median ratio.
+ *   five ingests, each between two measures of the bound, and their median ratio.
  * - Search latency per query class (bench/queries.txt and the judged set: keywords,
  *   questions, common words, pasted sentences, twenty-term queries, judged classes), engram
  *   vs SQLite FTS5 trigram and MiniSearch on the same passages; the first query of a new
@@ -53,8 +53,12 @@ function segmentationBound(paths: string[]): number {
   return performance.now() - t;
 }
 
-/** Whole-corpus ingests with the terms stage, each beside a bound: the ratio is their median. */
-const INGEST_ROUNDS = 3;
+/**
+ * Whole-corpus ingests with the terms stage, each beside a bound: the ratio is their median.
+ * Five, not three: the bound alone moves by a third within one run on these machines (5.7 to
+ * 8.6 s), and the median of three moved with it by ±0.3× between runs of the same code.
+ */
+const INGEST_ROUNDS = 5;
 
 const engramRun = (db: DB) => (q: string) => search(db, q, { limit: 10 }).hits.length;
 
