@@ -655,17 +655,7 @@ class RunKeys {
   constructor(words: readonly { w: string }[]) {
     this.a = new Int32Array(words.length);
     this.b = new Int32Array(words.length);
-    words.forEach(({ w }, i) => {
-      let a = 0x811c9dc5;
-      let b = 0x01000193;
-      for (let j = 0; j < w.length; j++) {
-        const c = w.charCodeAt(j);
-        a = Math.imul(a ^ c, 0x01000193);
-        b = Math.imul(b ^ c, 0x5bd1e995);
-      }
-      this.a[i] = a;
-      this.b[i] = b;
-    });
+    words.forEach(({ w }, i) => fnvLanes(w, this.a, this.b, i));
   }
 
   /** Start a new run. */
@@ -714,16 +704,25 @@ class NumberSet {
   }
 }
 
-/** Two FNV-1a hashes of a string (different offsets) as one integer below 2^53. */
-function hash53(s: string): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
+/** Two 32-bit FNV-1a hashes of a string (different offsets and primes), into `a[i]` and `b[i]`. */
+function fnvLanes(s: string, a: Int32Array, b: Int32Array, i: number): void {
+  let x = 0x811c9dc5;
+  let y = 0x01000193;
+  for (let j = 0; j < s.length; j++) {
+    const c = s.charCodeAt(j);
+    x = Math.imul(x ^ c, 0x01000193);
+    y = Math.imul(y ^ c, 0x5bd1e995);
   }
-  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+  a[i] = x;
+  b[i] = y;
+}
+const laneA = new Int32Array(1);
+const laneB = new Int32Array(1);
+
+/** `fnvLanes` of a string as one integer below 2^53. */
+function hash53(s: string): number {
+  fnvLanes(s, laneA, laneB, 0);
+  return (laneA[0]! >>> 0) * 0x200000 + ((laneB[0]! >>> 0) & 0x1fffff);
 }
 
 /**
