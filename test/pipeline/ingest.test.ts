@@ -210,18 +210,18 @@ describe('the full-text index after an ingest', () => {
     const note = (i: number) => writeFileSync(join(root, `n${i}.md`), `# Note ${i}\n\nengram keeps word${i}.\n`);
     note(0);
     const { db } = tempLibrary();
-    const settings = () => Object.fromEntries(db.prepare("SELECT k, v FROM passages_fts_config WHERE k IN ('automerge', 'hashsize')").raw().all() as [string, number][]);
+    const settings = () => Object.fromEntries(db.prepare("SELECT k, v FROM passages_fts_config WHERE k IN ('automerge', 'crisismerge', 'hashsize')").raw().all() as [string, number][]);
     const seen: Record<string, number>[] = [];
     await ingest(db, [root], { terms: false, onProgress: () => void seen.push(settings()) });
-    expect(seen[0]).toEqual({ automerge: 0, hashsize: 8 * 2 ** 20 });
-    expect(settings()).toEqual({ automerge: 4, hashsize: 2 ** 20 });
+    expect(seen[0]).toEqual({ automerge: 0, crisismerge: 64, hashsize: 8 * 2 ** 20 });
+    expect(settings()).toEqual({ automerge: 4, crisismerge: 16, hashsize: 2 ** 20 });
     // A library a failed first ingest left in bulk mode: the next ingest writes normally.
     fullTextWrites(db, 'bulk');
     note(1);
     const next: Record<string, number>[] = [];
     await ingest(db, [root], { terms: false, onProgress: () => void next.push(settings()) });
     expect(next.every((s) => s.automerge === 4)).toBe(true);
-    expect(settings()).toEqual({ automerge: 4, hashsize: 2 ** 20 });
+    expect(settings()).toEqual({ automerge: 4, crisismerge: 16, hashsize: 2 ** 20 });
   });
 
   it('sets the library back from bulk mode when a first ingest fails', async () => {
@@ -230,7 +230,7 @@ describe('the full-text index after an ingest', () => {
     const { db } = tempLibrary();
     const failing = { correct: () => { throw new Error('the stage broke'); } };
     await expect(ingest(db, [root], { terms: failing })).rejects.toThrow('the stage broke');
-    const settings = Object.fromEntries(db.prepare("SELECT k, v FROM passages_fts_config WHERE k IN ('automerge', 'hashsize')").raw().all() as [string, number][]);
-    expect(settings).toEqual({ automerge: 4, hashsize: 2 ** 20 });
+    const settings = Object.fromEntries(db.prepare("SELECT k, v FROM passages_fts_config WHERE k IN ('automerge', 'crisismerge', 'hashsize')").raw().all() as [string, number][]);
+    expect(settings).toEqual({ automerge: 4, crisismerge: 16, hashsize: 2 ** 20 });
   });
 });
