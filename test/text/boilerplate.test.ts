@@ -108,9 +108,21 @@ describe('isBoilerplateText', () => {
       '如果您有任何其他問題，請隨時告訴我。',
       'Let me know if you need anything else.',
       '[model=gemini-2.0-flash,0]',
+      // A label under heavy decoration: heading marks, numbering, brackets, bold, spaced colons.
+      '### 【12】、  **【主要修改說明】**   ：  ',
+      '## b. Editing notes :',
     ]) {
       expect(isBoilerplateText(t), t).toBe(true);
     }
+  });
+
+  it('takes a label only up to 24 characters once stripped', () => {
+    const marker = (n: number) => `整理后的文稿（${'甲'.repeat(n)}）`;
+    expect(marker(16)).toHaveLength(24);
+    expect(isBoilerplateText(marker(16))).toBe(true);
+    expect(isBoilerplateText(`## a. **${marker(16)}**  ：`)).toBe(true);
+    expect(isBoilerplateText(marker(17))).toBe(false);
+    expect(isBoilerplateText(`## a. **${marker(17)}**  ：`)).toBe(false);
   });
 
   it('does not flag content that mentions editing words mid-sentence', () => {
