@@ -51,10 +51,10 @@ const DEFAULT_FREQ = 1000;
 /** The dictionary the project ships (domain vocabulary), next to `src/` and `dist/`. */
 const SHIPPED_DICT = new URL('../../data/dict.txt', import.meta.url);
 
-const HAN_RUN = /\p{Script=Han}+/gu;
-const HAS_HAN = /\p{Script=Han}/u;
+const HAN_CHAR = /^\p{Script=Han}$/u;
 /** A word character outside Han: any letter, digit or combining mark of another script. */
 const W = '[[\\p{L}\\p{N}\\p{M}]--[\\p{Script=Han}]]';
+const WORD_CHAR = new RegExp(`^${W}$`, 'v');
 /** Joiners between word runs; a comma only as a thousands separator (1,000). */
 const JOIN = "(?:[\\-_.'\\u2019&]|(?<=\\p{N}),(?=\\p{N}{3}(?!\\p{N})))";
 const COMPOUND = new RegExp(`${W}+(?:${JOIN}${W}+)*(?:(?:\\+\\+|\\+|#)(?!${W}))?`, 'gv');
@@ -178,10 +178,73 @@ function walkOne(text: string, mode: Mode, emit: Emit, folded = text.length === 
   walk(text, folded, runs, cutRuns(runs, mode), 0, mode, emit);
 }
 
+/**
+ * What each code unit is to the scanners below, decided once by the same Unicode properties
+ * the patterns use: a text's Han runs and the starts of its Latin compounds are found by a
+ * table lookup a character instead of a regular expression's property test (a search of a
+ * range table), over every passage an ingest indexes.
+ */
+const enum Kind { Other, Han, Word, Surrogate }
+let kinds: Uint8Array | undefined;
+
+function kindTable(): Uint8Array {
+  if (!kinds) {
+    kinds = new Uint8Array(0x10000);
+    for (let c = 0; c < 0x10000; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) kinds[c] = Kind.Surrogate;
+      else {
+        const ch = String.fromCharCode(c);
+        kinds[c] = HAN_CHAR.test(ch) ? Kind.Han : WORD_CHAR.test(ch) ? Kind.Word : Kind.Other;
+      }
+    }
+  }
+  return kinds;
+}
+
+/** The kind of the character starting at `i` with a surrogate: its code point's, none for a lone surrogate. */
+function surrogateKind(s: string, i: number): Kind {
+  const cp = s.codePointAt(i)!;
+  if (cp <= 0xffff) return Kind.Other;
+  const ch = String.fromCodePoint(cp);
+  return HAN_CHAR.test(ch) ? Kind.Han : WORD_CHAR.test(ch) ? Kind.Word : Kind.Other;
+}
+
 function hanRuns(folded: string): HanRun[] {
   const runs: HanRun[] = [];
-  if (HAS_HAN.test(folded)) for (const m of folded.matchAll(HAN_RUN)) runs.push({ start: m.index, text: m[0] });
+  const table = kindTable();
+  let start = -1;
+  for (let i = 0; i < folded.length; i++) {
+    let kind = table[folded.charCodeAt(i)]! as Kind;
+    // A Han or word character outside the BMP: its second half is skipped (any other surrogate reads as none).
+    const astral = kind === Kind.Surrogate && (kind = surrogateKind(folded, i)) !== Kind.Other;
+    if (kind === Kind.Han) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      runs.push({ start, text: folded.slice(start, i) });
+      start = -1;
+    }
+    if (astral) i++;
+  }
+  if (start >= 0) runs.push({ start, text: folded.slice(start) });
   return runs;
+}
+
+/**
+ * The next Latin compound of `folded` from `from` on, as `folded.matchAll(COMPOUND)` gives it:
+ * a compound starts with a word character, so the pattern is run from the first one.
+ */
+function nextCompound(folded: string, from: number): RegExpExecArray | null {
+  const table = kindTable();
+  for (let i = from; i < folded.length; i++) {
+    let kind = table[folded.charCodeAt(i)]! as Kind;
+    const astral = kind === Kind.Surrogate && (kind = surrogateKind(folded, i)) !== Kind.Other;
+    if (kind === Kind.Word) {
+      COMPOUND.lastIndex = i;
+      return COMPOUND.exec(folded);
+    }
+    if (astral) i++;
+  }
+  return null;
 }
 
 /** Jieba's words of the runs, in one call: a ' ' word is the boundary between two runs. */
@@ -200,14 +263,13 @@ function cutRuns(runs: readonly HanRun[], mode: Mode): string[] {
 function walk(text: string, folded: string, runs: readonly HanRun[], words: readonly string[], at: number, mode: Mode, emit: Emit): number {
   if (text.length === 0) return at;
 
-  const compounds = folded.matchAll(COMPOUND);
-  let nextCompound = compounds.next();
+  let next = nextCompound(folded, 0);
   const flushBefore = (pos: number): void => {
-    while (!nextCompound.done && nextCompound.value.index < pos) {
-      const { 0: s, index: start } = nextCompound.value;
+    while (next !== null && next.index < pos) {
+      const { 0: s, index: start } = next;
       if (mode === 'index') for (const term of indexCompound(s)) emit(term, start, start + s.length);
       else compound(s, start, mode, emit);
-      nextCompound = compounds.next();
+      next = nextCompound(folded, start + s.length);
     }
   };
 

@@ -124,6 +124,20 @@ describe('tokenize', () => {
     expect(tokenize('')).toEqual([]);
     expect(indexTerms('   \n')).toEqual([]);
   });
+
+  it('reads characters outside the BMP by code point: Han, letters, emoji and lone surrogates', () => {
+    // 𠀀𠀁 (Han, Extension B) stay in their Han run; 𝐀𝐁 (mathematical letters) start a word.
+    expect(tokenize('模型𠀀𠀁训练')).toEqual([
+      { term: '模型', start: 0, end: 2 }, { term: '𠀀𠀁', start: 2, end: 6 }, { term: '训练', start: 6, end: 8 },
+    ]);
+    expect(tokenize('𝐀𝐁c模型')).toEqual([{ term: '𝐀𝐁c', start: 0, end: 5 }, { term: '模型', start: 5, end: 7 }]);
+    // An emoji or a lone surrogate is neither: it ends a word or a run and makes no term.
+    expect(queryTerms('GPT😀模型')).toEqual(['gpt', '模型']);
+    expect(tokenize('x\uD800y模型\uDC00z')).toEqual([
+      { term: 'x', start: 0, end: 1 }, { term: 'y', start: 2, end: 3 }, { term: '模型', start: 3, end: 5 }, { term: 'z', start: 6, end: 7 },
+    ]);
+    expect(queryTerms('\uDE00模型\uD83D')).toEqual(['模型']);
+  });
 });
 
 describe('loadUserDictionary', () => {
