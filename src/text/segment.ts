@@ -106,7 +106,9 @@ export function indexTermsOfAll(texts: readonly string[], folded?: readonly (str
   let batch: { text: string; folded: string; runs: HanRun[] }[] = [];
   let chars = 0;
   const flush = () => {
-    const words = cutRuns(batch.flatMap((t) => t.runs), 'index');
+    const runs: HanRun[] = [];
+    for (const t of batch) for (const r of t.runs) runs.push(r);
+    const words = cutRuns(runs, 'index');
     let at = 0;
     for (const t of batch) {
       const terms: string[] = [];
