@@ -4,7 +4,8 @@
  * - Chinese: jieba's dictionary (the one the index segments with) and its frequencies, and
  *   `data/words.txt`: everyday words of today that the dictionary (2013) lacks (剧透, 市销率).
  * - English: SUBTLEX-US word frequencies (spoken English, 74k words), by rank.
- * Both load on first use (about 0.2 s), which only happens when a candidate needs checking.
+ * Both load on first use, which only happens when a candidate needs checking: built (about 0.2 s
+ * each) the first time on a machine, then read back from the user's cache folder (table-cache.ts).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
