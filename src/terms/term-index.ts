@@ -9,6 +9,7 @@
  */
 import { foldWidth } from '../text/normalize.js';
 import { toSimplified } from '../text/fold.js';
+import { PairFilter } from '../text/pair-filter.js';
 import type { EntityType } from '../entities/names.js';
 import { syllableOf } from './pinyin.js';
 import { digitsOf, keysSoundAlike, latinLetters, mergeSyllable, metaphoneKeysOf, spellingSimilarity, type SoundLevel } from './phonetic.js';
@@ -85,10 +86,6 @@ const HAN_CHAR = /^\p{Script=Han}$/u;
 
 /** The first two code units of a text at `i` as one small integer (a Map key without a string). */
 const pairAt = (text: string, i: number) => (text.charCodeAt(i) << 16) | text.charCodeAt(i + 1);
-/** Bits in `TermIndex.hanPairs`: a few thousand pairs set, so that a pair no name starts with rarely finds its bit set. */
-const PAIR_BITS = 1 << 20;
-/** A pair's bit: the high bits of a multiplicative hash. */
-const pairBit = (pair: number) => Math.imul(pair, 0x9e3779b1) >>> 12;
 const MIDDLE_DOT = /[·・•‧]/g;
 /** A word of a non-Han script (letters and digits), with inner apostrophes and dots. */
 const NON_HAN = '[[\\p{L}\\p{N}]--[\\p{Script=Han}]]';
@@ -223,8 +220,8 @@ export class TermIndex {
   private readonly hanByPrefix = new Map<number, HanNode>();
   /** 1 for code units some Han name starts with: most positions stop here. */
   private readonly hanFirst = new Uint8Array(0x10000);
-  /** A bit per hashed pair of code units some Han name starts with (`pairBit`): most of the rest stop here. */
-  private readonly hanPairs = new Int32Array(PAIR_BITS / 32);
+  /** The pairs of code units Han names start with (`pairAt`): most of the rest stop here. */
+  private readonly hanPairs = new PairFilter();
   /**
    * Han names by the merged sounds of their first two syllables (first × MAX_SOUNDS + second),
    * shortest first: a window of text is compared with the few names that start as it does
@@ -323,8 +320,7 @@ export class TermIndex {
     }
     node.name ??= name;
     this.hanFirst[folded.charCodeAt(0)] = 1;
-    const bit = pairBit(pair);
-    this.hanPairs[bit >>> 5]! |= 1 << (bit & 31);
+    this.hanPairs.add(pair);
   }
 
   /**
@@ -386,8 +382,7 @@ export class TermIndex {
       // Most characters start no name, or no name starts with them and the next: no lookup then.
       if (i < covered || this.hanFirst[folded.charCodeAt(i)] === 0) continue;
       const pair = pairAt(folded, i);
-      const bit = pairBit(pair);
-      if ((this.hanPairs[bit >>> 5]! & (1 << (bit & 31))) === 0) continue;
+      if (!this.hanPairs.mayHave(pair)) continue;
       let node: HanNode | undefined = this.hanByPrefix.get(pair);
       if (!node) continue;
       // The longest name written here; a short one only where it stands as a word.

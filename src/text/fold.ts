@@ -22,6 +22,7 @@
  * chain on the same engine (opencc-js's own converter takes over a second for 200 KB).
  */
 import * as OpenCC from 'opencc-js';
+import { PairFilter } from './pair-filter.js';
 
 type DictLike = string | readonly (readonly [string, string])[];
 
@@ -50,8 +51,8 @@ class AlignedStage {
    * with common Simplified characters (一, 不, 了), which stop the `active` skip early.
    */
   private readonly changes = new Uint8Array(0x10000);
-  /** A bit per hashed `pair` of every phrase's first two code units: a common character starts phrases, but rarely followed by their second. */
-  private readonly pairBits = new Int32Array(PAIR_BITS / 32);
+  /** Every phrase's first two code units (`pair`): a common character starts phrases, but is rarely followed by their second. */
+  private readonly phrasePairs = new PairFilter();
 
   /** Dictionaries in priority order: an earlier one wins for the same key (as in OpenCC). */
   constructor(dicts: readonly DictLike[]) {
@@ -87,15 +88,9 @@ class AlignedStage {
       this.astral.set(cp, to);
     } else {
       this.phraseStart[from.charCodeAt(0)] = 1;
-      const bit = pairBit(pair(from, 0));
-      this.pairBits[bit >>> 5]! |= 1 << (bit & 31);
+      this.phrasePairs.add(pair(from, 0));
       phrases.push({ from, to });
     }
-  }
-
-  private mayStartPhrase(key: number): boolean {
-    const bit = pairBit(key);
-    return (this.pairBits[bit >>> 5]! & (1 << (bit & 31))) !== 0;
   }
 
   /** Converts `s` into `out` (same length); returns whether anything changed. */
@@ -111,7 +106,7 @@ class AlignedStage {
     let changed = false;
     for (let i = first; i < n; ) {
       const c = s.charCodeAt(i);
-      if (this.phraseStart[c] === 1 && i + 1 < n && this.mayStartPhrase(pair(s, i))) {
+      if (this.phraseStart[c] === 1 && i + 1 < n && this.phrasePairs.mayHave(pair(s, i))) {
         const length = this.phrases.convert(s, i, out);
         if (length !== 0) {
           if (length > 0) changed = true;
@@ -227,9 +222,6 @@ class PhraseTable {
 
 /** The code units at `i` and `i + 1` as one number. */
 const pair = (s: string, i: number) => s.charCodeAt(i) * 0x10000 + s.charCodeAt(i + 1);
-/** 2^20 bits (128 KB): few enough to stay in cache, many enough that a stray hit is rare. */
-const PAIR_BITS = 1 << 20;
-const pairBit = (key: number) => Math.imul(key, 0x9e3779b1) >>> 12;
 
 function* entries(d: DictLike): Iterable<readonly [string, string]> {
   if (typeof d !== 'string') {
