@@ -3,9 +3,10 @@
  * end of an ingest the writer runs the terms stage's last run and merges the index, alone: the
  * parse worker is done and the second core idle. Checking the quotes there, on the writer, took
  * ~1.4 s of a whole-corpus ingest (its 29 long podcast summaries); beside the terms stage it
- * costs next to nothing in wall time, and the writer, once done, shares what is left. The checks read only what is committed and what the terms
- * stage does not change (passages and their renditions; corrections are kept beside the text):
- * started after the last files are written, they check what the library holds at the end.
+ * costs next to nothing in wall time, and the writer, once done, shares what is left. The
+ * checks read only what is committed and what the terms stage does not change (passages and
+ * their renditions; corrections are kept beside the text): started after the last files are
+ * written, they check what the library holds at the end.
  */
 import { dirname } from 'node:path';
 import type { DB } from '../store/db.js';
