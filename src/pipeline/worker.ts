@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadUserDictionary, warmSegmenter } from '../text/segment.js';
 import { TermIndex } from '../terms/term-index.js';
-import { scanPassage } from '../terms/scan.js';
+import { keptScan } from '../terms/scan.js';
 import { parseAndScan, StoredTexts, type WorkerSetup, type WorkerTask } from './pool.js';
 import type { PassageScanner } from './terms.js';
 
@@ -25,7 +25,7 @@ parentPort!.on('message', ({ id, task }: { id?: number; task: WorkerTask }) => {
   if ('stored' in task) return stored.add(task.stored);
   if ('lexicon' in task) {
     const index = new TermIndex(task.lexicon);
-    scan = (text, alikes, simplified) => scanPassage(index, text, alikes, simplified, false);
+    scan = keptScan(() => index);
     return;
   }
   parentPort!.postMessage({ id, result: parseAndScan(task.parse, scan, stored) });

@@ -10,7 +10,7 @@ import type { TermsContext } from '../pipeline/terms.js';
 import { resolveEntity, type Mention } from '../entities/store.js';
 import { TermIndex, type TermEntry } from './term-index.js';
 import { findCorrections, scanOf, type Candidate } from './correct.js';
-import { isEveryday, scanPassage } from './scan.js';
+import { isEveryday, keptScan } from './scan.js';
 import { scannedForAlikes, unpackScans, type PackedScans } from './packed-scans.js';
 import { loadDocText, reindexPassages, storeCorrections, type ScanLookup } from './store.js';
 import { hanFrequency } from './words.js';
@@ -63,7 +63,7 @@ export function lexiconTermsContext(entries: readonly TermEntry[], opts: { corre
       get keptPassages() {
         return keptPassages;
       },
-      scan: (text, alikes, simplified) => scanPassage(idx(), text, alikes, simplified, false),
+      scan: keptScan(idx),
       keep(textHash, packed, terms) {
         // One text may be kept from renditions of several kinds: the scans with sound-alikes say more.
         const known = kept.get(textHash);

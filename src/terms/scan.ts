@@ -69,6 +69,15 @@ export function isCorrected(kind: string, format: string | undefined): boolean {
 }
 
 /**
+ * The scan an ingest keeps for its terms stage, over the index `index()` gives when first
+ * needed: without the spans only an LLM may decide (`scanPassage`'s `held`). The parse workers
+ * and the writer scan with it alike, so a passage's kept scan is the same on either thread.
+ */
+export function keptScan(index: () => TermIndex): (text: string, alikes: boolean, simplified?: string) => PassageScan {
+  return (text, alikes, simplified) => scanPassage(index(), text, alikes, simplified, false);
+}
+
+/**
  * Scan one passage; `simplified` is `toSimplified(foldWidth(text))` when the caller has it
  * (prepare.ts does). Without `held`, spans only an LLM may decide are left out (ambiguous
  * ones, and those judged `held`): the scans an ingest keeps for its terms stage, whose
